@@ -1,0 +1,56 @@
+# The project's commands. `make demo` and `make test` are the README's two set-up commands: both
+# work on a fresh machine with only Python 3.11 and pip (uv is bootstrapped through pip).
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+VENV := .venv
+RUN := $(UV) run --frozen --no-sync
+# Never download a Python: use the one this machine has.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export C360_HOME ?= $(CURDIR)/data
+export DO_NOT_TRACK := 1
+
+.PHONY: help install demo test lint format dagster dbt-parse refresh status bench clean
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv>=0.9,<1"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced  ## Create the environment from the lock file
+
+demo: install  ## Generate the sample company, refresh the warehouse, serve the dashboards on :8501
+	$(RUN) c360 demo
+
+refresh: install  ## Ingest new extracts, build, test and publish the warehouse
+	$(RUN) c360 refresh
+
+status: install  ## Show the published version, freshness and row counts
+	$(RUN) c360 status
+
+lint: install  ## ruff and SQLFluff
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff lint models macros tests
+
+format: install  ## Fix what ruff and SQLFluff can fix
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff fix models macros tests
+
+test: install lint  ## Linters and the whole test suite
+	$(RUN) pytest
+
+dagster: install  ## Start the Dagster UI on http://localhost:3000
+	$(RUN) python -c "from c360.settings import Settings; from dagster_project.run_refresh import prepare_dagster_home; prepare_dagster_home(Settings.from_env())"
+	DAGSTER_HOME=$(C360_HOME)/dagster $(RUN) dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+clean:  ## Remove the environment, the data root and dbt's build products
+	rm -rf $(VENV) $(TOOLS) dbt/target dbt/logs data

@@ -1,0 +1,183 @@
+"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback.
+
+It is the composition root: the one place of the core that reaches into the generator, the
+Dagster job and the Streamlit app, each imported only by the command that needs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+from c360.settings import Settings
+
+DEFAULT_START = dt.date(2026, 9, 1)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a sample company's CRM and ERP extracts into the landing folder."""
+    from ingestion.generator import generate_company
+
+    landing = Path(args.out).resolve() if args.out else settings.landing_dir
+    truth = landing.parent / "ground_truth" if args.out else settings.truth_dir
+    summary = generate_company(
+        landing,
+        truth,
+        customers=args.customers,
+        seed=args.seed,
+        start=args.start,
+        days=args.days,
+    )
+    first, last = summary.extract_dates[0], summary.extract_dates[-1]
+    _out(
+        f"generated {args.customers} customers (seed {args.seed}): {summary.files_written} files, "
+        f"extracts {first} .. {last}, into {landing}"
+    )
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest new extracts, build and test the warehouse, publish it; non-zero on failure."""
+    from dagster_project.run_refresh import run_refresh
+
+    summary = run_refresh(settings)
+    _out(
+        f"files loaded {summary.files_loaded}, not loaded {summary.files_not_loaded}; "
+        f"rows loaded {summary.rows_loaded}, quarantined {summary.rows_quarantined}"
+    )
+    _out(f"checks and tests passed {summary.checks_passed}, failed {len(summary.checks_failed)}")
+    for check in summary.checks_failed:
+        _err(f"  failed: {check}")
+    if not summary.success:
+        for failure in summary.failures:
+            _err(f"  {failure}")
+        _err(
+            f"refresh FAILED after {summary.seconds:.1f} s (Dagster run {summary.run_id}); "
+            "readers keep the previously published version"
+        )
+        return 1
+    _out(f"refresh succeeded in {summary.seconds:.1f} s; published version {summary.version}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the Streamlit dashboards on the given port."""
+    import dashboards
+
+    app = Path(dashboards.__file__).with_name("streamlit_app.py")
+    settings.export_to_environ()
+    _out(f"dashboards on http://localhost:{args.port} (Ctrl+C to stop)")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    return subprocess.call(command)
+
+
+def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one read-only query on the published warehouse and print the result."""
+    from c360.query import format_result, run_query
+
+    try:
+        columns, rows = run_query(settings, args.query)
+    except Exception as exc:  # report any query or connection error as a message, not a trace
+        _err(f"query failed: {exc}")
+        return 1
+    _out(format_result(columns, rows, args.format))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the published version, its time, extract freshness and mart row counts."""
+    from c360.status import render_status
+
+    _out(render_status(settings))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    """Point readers back at the previously published version."""
+    from c360.publish import rollback
+
+    _out(f"current version is now {rollback(settings).name}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Generate the sample company if the landing folder is empty, refresh, serve."""
+    has_extracts = settings.landing_dir.is_dir() and any(settings.landing_dir.iterdir())
+    if not has_extracts:
+        args.out = None
+        if cmd_generate(args, settings):
+            return 1
+    if cmd_refresh(args, settings):
+        return 1
+    return cmd_serve(args, settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="c360", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def generation_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--customers", type=int, default=500, help="customers (default 500)")
+        p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        p.add_argument(
+            "--start", type=dt.date.fromisoformat, default=DEFAULT_START,
+            help=f"date of the first (full) extract, YYYY-MM-DD (default {DEFAULT_START})",
+        )
+        p.add_argument("--days", type=int, default=30, help="daily extracts (default 30)")
+
+    gen = sub.add_parser("generate", help=cmd_generate.__doc__)
+    generation_options(gen)
+    gen.add_argument("--out", help="landing folder to write (default <C360_HOME>/landing)")
+    gen.set_defaults(func=cmd_generate)
+
+    sub.add_parser("refresh", help=cmd_refresh.__doc__).set_defaults(func=cmd_refresh)
+
+    serve = sub.add_parser("serve", help=cmd_serve.__doc__)
+    serve.add_argument("--port", type=int, default=8501)
+    serve.set_defaults(func=cmd_serve)
+
+    sql = sub.add_parser("sql", help=cmd_sql.__doc__)
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.set_defaults(func=cmd_sql)
+
+    sub.add_parser("status", help=cmd_status.__doc__).set_defaults(func=cmd_status)
+    sub.add_parser("rollback", help=cmd_rollback.__doc__).set_defaults(func=cmd_rollback)
+
+    demo = sub.add_parser("demo", help=cmd_demo.__doc__)
+    generation_options(demo)
+    demo.add_argument("--port", type=int, default=8501)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `c360` console script."""
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return args.func(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except RuntimeError as exc:  # the product's own errors: a message, no traceback
+        _err(f"c360 {args.command}: {exc}")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

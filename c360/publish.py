@@ -1,0 +1,140 @@
+"""Publish the built warehouse to readers: copy the public schemas into a new file, switch a pointer.
+
+Readers never open the build file (DuckDB allows one read-write process per file, and a refresh
+holds it for minutes). A new serving file is written under a temporary name, renamed when
+complete, and only then does the `current` symlink switch, by an atomic `os.replace`. Old versions
+are kept (default five): deleting the previous file right after the swap made about 10 % of
+reader opens fail in a test with two reader processes, and they serve rollback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS
+from c360.settings import Settings
+
+VERSION_PREFIX = "c360-"
+VERSION_SUFFIX = ".duckdb"
+
+
+class NothingToPublishError(RuntimeError):
+    """The build database lacks the public tables: refusing to publish an empty warehouse."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A published version: its name, file, time and the row count of every public table."""
+
+    version: str
+    path: Path
+    published_at: dt.datetime
+    row_counts: dict[str, int]
+
+
+def _public_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    schemas = ", ".join(f"'{s}'" for s in PUBLIC_SCHEMAS)
+    return con.execute(
+        f"""
+        select schema_name, table_name
+        from duckdb_tables()
+        where database_name = 'build' and schema_name in ({schemas})
+        order by schema_name, table_name
+        """
+    ).fetchall()
+
+
+def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(f"attach '{build_db}' as build (read_only)")
+        tables = _public_tables(con)
+        if not any(schema == "marts" for schema, _ in tables):
+            raise NothingToPublishError(f"{build_db} has no tables in schema marts")
+        for schema in PUBLIC_SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        for schema, table in tables:
+            con.execute(f'create table {schema}."{table}" as select * from build.{schema}."{table}"')
+            counts[f"{schema}.{table}"] = con.execute(
+                f'select count(*) from {schema}."{table}"'
+            ).fetchone()[0]
+        con.execute("detach build")
+        con.execute(f"create schema {META_SCHEMA}")
+        con.execute(
+            f"create table {META_SCHEMA}.publication as "
+            "select ? as version, ? as published_at, ? as tables",
+            [version, now, len(counts)],
+        )
+        con.execute(
+            f"create table {META_SCHEMA}.row_counts (table_name varchar, row_count bigint)"
+        )
+        con.executemany(
+            f"insert into {META_SCHEMA}.row_counts values (?, ?)", list(counts.items())
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts
+
+
+def switch_current(settings: Settings, target: Path) -> None:
+    """Point `current` at `target` atomically (a new symlink renamed over the old one)."""
+    tmp_link = settings.serving_dir / f".current.{uuid.uuid4().hex}"
+    os.symlink(target.name, tmp_link)
+    os.replace(tmp_link, settings.current_pointer)
+
+
+def list_versions(settings: Settings) -> list[Path]:
+    """Published version files, oldest first (names sort by publication time)."""
+    if not settings.serving_dir.is_dir():
+        return []
+    return sorted(settings.serving_dir.glob(f"{VERSION_PREFIX}*{VERSION_SUFFIX}"))
+
+
+def prune_versions(settings: Settings) -> list[Path]:
+    """Delete all but the newest `keep_versions` versions, never the current one."""
+    current = settings.current_pointer.resolve() if settings.current_pointer.exists() else None
+    versions = list_versions(settings)
+    removed = []
+    for path in versions[: max(0, len(versions) - settings.keep_versions)]:
+        if path.resolve() != current:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def publish(settings: Settings) -> Publication:
+    """Copy the public schemas of the build database into a new version and make it current."""
+    if not settings.build_db.exists():
+        raise NothingToPublishError(f"no build database at {settings.build_db}")
+    settings.serving_dir.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.UTC)
+    version = f"{now:%Y%m%dT%H%M%S%fZ}"
+    target = settings.serving_dir / f"{VERSION_PREFIX}{version}{VERSION_SUFFIX}"
+    tmp = settings.serving_dir / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        counts = _write_version(settings.build_db, tmp, version, now)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    switch_current(settings, target)
+    prune_versions(settings)
+    return Publication(version=version, path=target, published_at=now, row_counts=counts)
+
+
+def rollback(settings: Settings) -> Path:
+    """Point `current` back at the version published before it."""
+    versions = list_versions(settings)
+    current = settings.current_pointer.resolve()
+    older = [v for v in versions if v.name < current.name]
+    if not older:
+        raise RuntimeError("no earlier published version to roll back to")
+    switch_current(settings, older[-1])
+    return older[-1]

@@ -1,0 +1,103 @@
+"""Settings from the environment, with defaults that make a fresh clone work unchanged.
+
+One root (`C360_HOME`, default `./data`) and everything derived from it, so a test points the
+whole product at a temporary folder with one variable and a deployment puts the data anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every path and tunable of the product.
+
+    `contracts_dir` None means the contracts shipped with the ingestion package.
+    """
+
+    home: Path
+    dbt_project_dir: Path
+    contracts_dir: Path | None = None
+    reporting_currency: str = "EUR"
+    keep_versions: int = 5
+    schedule_cron: str = "0 6 * * *"
+    schedule_timezone: str = "UTC"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `C360_*` variables; unset ones take their defaults."""
+        env = os.environ if environ is None else environ
+        contracts = env.get("C360_CONTRACTS_DIR")
+        return cls(
+            home=Path(env.get("C360_HOME", "data")).resolve(),
+            contracts_dir=Path(contracts).resolve() if contracts else None,
+            dbt_project_dir=Path(env.get("C360_DBT_PROJECT_DIR", str(REPO_ROOT / "dbt"))),
+            reporting_currency=env.get("C360_REPORTING_CURRENCY", "EUR"),
+            keep_versions=int(env.get("C360_KEEP_VERSIONS", "5")),
+            schedule_cron=env.get("C360_SCHEDULE_CRON", "0 6 * * *"),
+            schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
+        )
+
+    @property
+    def landing_dir(self) -> Path:
+        """Extracts as delivered: `<landing>/<source>/<YYYY-MM-DD>/<entity>.<ext>`."""
+        return self.home / "landing"
+
+    @property
+    def truth_dir(self) -> Path:
+        """The sample generator's ground truth; tests read it, the pipeline never does."""
+        return self.home / "ground_truth"
+
+    @property
+    def raw_dir(self) -> Path:
+        """Typed Parquet written by ingestion, with the load log and the quarantine."""
+        return self.home / "raw"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        """The working warehouse and the serving versions."""
+        return self.home / "warehouse"
+
+    @property
+    def build_db(self) -> Path:
+        """The DuckDB file that only a refresh writes."""
+        return self.warehouse_dir / "build.duckdb"
+
+    @property
+    def serving_dir(self) -> Path:
+        """Published read-only versions and the `current` pointer."""
+        return self.warehouse_dir / "serving"
+
+    @property
+    def current_pointer(self) -> Path:
+        """Symlink to the published version readers open."""
+        return self.serving_dir / "current"
+
+    @property
+    def refresh_lock(self) -> Path:
+        """Lock file that keeps refreshes (the warehouse's writers) to one at a time."""
+        return self.warehouse_dir / "refresh.lock"
+
+    @property
+    def dagster_home(self) -> Path:
+        """Dagster's instance folder (run history, schedules, sensors)."""
+        return self.home / "dagster"
+
+    def dbt_env(self) -> dict[str, str]:
+        """Variables the dbt profile and sources read (see dbt/profiles.yml)."""
+        return {
+            "C360_BUILD_DB": str(self.build_db),
+            "C360_RAW_DIR": str(self.raw_dir),
+            "C360_REPORTING_CURRENCY": self.reporting_currency,
+        }
+
+    def export_to_environ(self) -> None:
+        """Make dbt (run in this process by Dagster) see the same paths as this process."""
+        os.environ["C360_HOME"] = str(self.home)
+        os.environ.update(self.dbt_env())

@@ -1,0 +1,1 @@
+"""Dagster orchestration of c360: ingestion, dbt, publishing, schedule and sensor."""

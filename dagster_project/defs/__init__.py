@@ -1,0 +1,1 @@
+"""Assets, checks, resources and automation, one small module per concern."""

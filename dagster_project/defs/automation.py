@@ -1,0 +1,55 @@
+"""When refreshes run: a daily schedule and a sensor on the landing folder, one job for both."""
+
+
+import json
+
+import dagster as dg
+
+from c360.settings import Settings
+from dagster_project.defs.resources import C360Resource
+from ingestion.landing import newest_complete_extracts
+
+REFRESH_JOB = "refresh"
+
+refresh_job = dg.define_asset_job(
+    REFRESH_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Ingest new extracts, build and test the warehouse, publish it to readers.",
+    tags={"c360/writes-warehouse": "true"},
+)
+
+
+def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
+    """The daily refresh; time and timezone come from the settings."""
+    return dg.ScheduleDefinition(
+        name="daily_refresh",
+        job=refresh_job,
+        cron_schedule=settings.schedule_cron,
+        execution_timezone=settings.schedule_timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+
+
+def build_landing_sensor(sources: list[str]) -> dg.SensorDefinition:
+    """Start a refresh when a complete new extract folder lands for any source."""
+
+    @dg.sensor(
+        name="landing_sensor",
+        job=refresh_job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+    )
+    def landing_sensor(context: dg.SensorEvaluationContext, c360: C360Resource):
+        newest = newest_complete_extracts(c360.settings().landing_dir, sources)
+        seen = json.loads(context.cursor) if context.cursor else {}
+        fresh = {s: d.isoformat() for s, d in newest.items() if d.isoformat() > seen.get(s, "")}
+        if not fresh:
+            return dg.SkipReason("no new complete extract folder")
+        cursor = {**seen, **fresh}
+        context.update_cursor(json.dumps(cursor, sort_keys=True))
+        return dg.RunRequest(
+            run_key="landing:" + ",".join(f"{s}={d}" for s, d in sorted(cursor.items())),
+            tags={"c360/trigger": "landing_sensor"},
+        )
+
+    return landing_sensor

@@ -1,0 +1,39 @@
+"""Publishing: after the build and its tests pass, readers switch to a new serving version."""
+
+
+import dagster as dg
+
+from c360.publish import publish
+from c360.refresh_lock import refresh_lock
+from dagster_project.defs.resources import C360Resource
+
+SERVING_KEY = dg.AssetKey(["serving", "current"])
+
+
+def build_publish_asset(public_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The asset that copies the public schemas into a new read-only version."""
+
+    @dg.asset(
+        key=SERVING_KEY,
+        deps=public_keys,
+        group_name="serving",
+        kinds={"duckdb"},
+        description=(
+            "The published warehouse readers open (dashboards, `c360 sql`, analysts): the marts "
+            "and quality schemas copied into a new DuckDB file, `current` switched atomically."
+        ),
+    )
+    def serving_current(c360: C360Resource) -> dg.MaterializeResult:
+        settings = c360.settings()
+        with refresh_lock(settings.refresh_lock):
+            publication = publish(settings)
+        return dg.MaterializeResult(
+            metadata={
+                "version": publication.version,
+                "path": str(publication.path),
+                "tables": len(publication.row_counts),
+                "row_counts": dg.MetadataValue.json(publication.row_counts),
+            }
+        )
+
+    return serving_current

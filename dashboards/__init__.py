@@ -1,0 +1,1 @@
+"""The Streamlit dashboards; they read only the published warehouse (see dashboards.data)."""

@@ -1,0 +1,176 @@
+{#- Every invoice and credit-note line in document and reporting currency, with its COGS.
+
+    Choices (see the column docs):
+    - credit notes carry positive amounts in the ERP; here they are negated, and carry no COGS
+      (they are price adjustments: no goods come back);
+    - amounts are converted at the rate of the invoice's month and rounded to the cent per line;
+    - goods and subscriptions cost quantity x the standard cost valid at the invoice date;
+    - a line billing a project costs that project's timesheets of the calendar month before the
+      invoice date (the period it bills), shared by quantity when several lines bill it. -#}
+with
+
+invoice_lines as (
+
+    select * from {{ ref('stg_erp__invoice_lines') }}
+
+),
+
+invoices as (
+
+    select * from {{ ref('stg_erp__invoices') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_erp__products') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_erp__fx_rates') }}
+
+),
+
+product_costs as (
+
+    select * from {{ ref('int_product_costs_ranged') }}
+
+),
+
+project_costs as (
+
+    select * from {{ ref('int_project_costs_monthly') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+lines as (
+
+    select
+        invoice_lines.invoice_number,
+        invoice_lines.line_number,
+        invoices.kind as invoice_kind,
+        invoices.status as invoice_status,
+        invoices.invoice_date,
+        {{ month_of('invoices.invoice_date') }} as invoice_month,
+        invoices.customer_number,
+        invoices.currency as document_currency,
+        invoice_lines.sku,
+        products.kind as product_kind,
+        invoice_lines.project_id,
+        invoice_lines.quantity,
+        case
+            when invoices.kind = 'credit_note' then -invoice_lines.net_amount
+            else invoice_lines.net_amount
+        end as net_amount_document
+    from invoice_lines
+    inner join invoices
+        on invoice_lines.invoice_number = invoices.invoice_number
+    left join products
+        on invoice_lines.sku = products.sku
+    where coalesce(invoices.status, '') != 'cancelled'
+
+),
+
+project_shares as (
+
+    select
+        invoice_number,
+        line_number,
+        count(*) over (partition by project_id, invoice_month) as lines_billing_period,
+        sum(quantity) over (partition by project_id, invoice_month) as quantity_billing_period
+    from lines
+    where
+        project_id is not null
+        and invoice_kind = 'invoice'
+
+),
+
+costed as (
+
+    select
+        lines.*,
+        fx_rates.rate as fx_rate,
+        cast(round(lines.net_amount_document * fx_rates.rate, 2) as decimal(18, 2)) as net_revenue,
+        case
+            when lines.invoice_kind != 'invoice' then 'credit_note'
+            when lines.project_id is not null then 'timesheet'
+            when product_costs.sku is not null then 'standard_cost'
+            else 'none'
+        end as cogs_method,
+        case
+            when lines.invoice_kind != 'invoice' then 0
+            when lines.project_id is not null then
+                case
+                    when project_shares.lines_billing_period = 1 then project_costs.timesheet_cost
+                    else project_costs.timesheet_cost * lines.quantity
+                        / nullif(project_shares.quantity_billing_period, 0)
+                end
+            else lines.quantity * product_costs.standard_unit_cost * cost_fx.rate
+        end as cogs_unrounded
+    from lines
+    left join fx_rates
+        on
+            lines.invoice_month = fx_rates.month
+            and lines.document_currency = fx_rates.currency
+    left join product_costs
+        on
+            lines.sku = product_costs.sku
+            and lines.invoice_date >= product_costs.valid_from
+            and (product_costs.valid_to is null or lines.invoice_date < product_costs.valid_to)
+    left join fx_rates as cost_fx
+        on
+            lines.invoice_month = cost_fx.month
+            and product_costs.cost_currency = cost_fx.currency
+    left join project_shares
+        on
+            lines.invoice_number = project_shares.invoice_number
+            and lines.line_number = project_shares.line_number
+    left join project_costs
+        on
+            lines.project_id = project_costs.project_id
+            and {{ add_months('lines.invoice_month', -1) }} = project_costs.work_month
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['costed.invoice_number', "'-'", dbt.cast('costed.line_number', dbt.type_string())]) }}
+            as invoice_line_id,
+        costed.invoice_number,
+        cast(costed.line_number as integer) as line_number,
+        costed.invoice_kind,
+        costed.invoice_status,
+        costed.invoice_date,
+        costed.invoice_month,
+        customers.customer_key,
+        costed.customer_number as erp_customer_number,
+        costed.sku,
+        costed.product_kind,
+        costed.project_id,
+        costed.quantity,
+        costed.document_currency,
+        costed.net_amount_document,
+        costed.fx_rate,
+        '{{ var("reporting_currency") }}' as reporting_currency,
+        costed.net_revenue,
+        cast(round(coalesce(costed.cogs_unrounded, 0), 2) as decimal(18, 2)) as cogs,
+        cast(
+            costed.net_revenue - round(coalesce(costed.cogs_unrounded, 0), 2) as decimal(18, 2)
+        ) as gross_margin,
+        costed.cogs_method
+    from costed
+    left join customers
+        on costed.customer_number = customers.erp_customer_number
+
+)
+
+select * from final

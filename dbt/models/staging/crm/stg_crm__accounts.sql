@@ -1,0 +1,44 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'accounts') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['account_id'], 'last_modified_at') }}
+
+),
+
+final as (
+
+    select
+        account_id,
+        name,
+        website,
+        industry,
+        employee_count,
+        annual_revenue,
+        billing_street,
+        billing_city,
+        billing_postal_code,
+        billing_country,
+        vat_number,
+        phone,
+        owner_id,
+        type,
+        erp_customer_number,
+        created_at,
+        last_modified_at,
+        is_deleted,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

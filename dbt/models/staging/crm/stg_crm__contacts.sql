@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'contacts') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['contact_id'], 'last_modified_at') }}
+
+),
+
+final as (
+
+    select
+        contact_id,
+        account_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        title,
+        country,
+        email_opt_out,
+        created_at,
+        last_modified_at,
+        is_deleted,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'opportunities') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['opportunity_id'], 'last_modified_at') }}
+
+),
+
+final as (
+
+    select
+        opportunity_id,
+        account_id,
+        name,
+        type,
+        stage,
+        probability,
+        amount,
+        currency,
+        close_date,
+        lead_source,
+        campaign_id,
+        owner_id,
+        created_at,
+        last_modified_at,
+        is_deleted,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'customers') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['customer_number'], 'updated_on') }}
+
+),
+
+final as (
+
+    select
+        customer_number,
+        legal_name,
+        trading_name,
+        vat_number,
+        address,
+        postal_code,
+        city,
+        country_code,
+        currency,
+        payment_terms_days,
+        credit_limit,
+        segment,
+        created_on,
+        updated_on,
+        is_blocked,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'employees') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['employee_id'], none) }}
+
+),
+
+final as (
+
+    select
+        employee_id,
+        name,
+        department,
+        cost_rate_per_hour,
+        bill_rate_per_hour,
+        weekly_capacity_hours,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'invoice_lines') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['invoice_number', 'line_number'], none) }}
+
+),
+
+final as (
+
+    select
+        invoice_number,
+        line_number,
+        sku,
+        project_id,
+        quantity,
+        unit_price,
+        net_amount,
+        tax_amount,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'products') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['sku'], none) }}
+
+),
+
+final as (
+
+    select
+        sku,
+        name,
+        category,
+        product_line,
+        kind,
+        list_price,
+        currency,
+        is_active,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'projects') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['project_id'], none) }}
+
+),
+
+final as (
+
+    select
+        project_id,
+        customer_number,
+        name,
+        billing_type,
+        start_date,
+        end_date,
+        budget,
+        currency,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

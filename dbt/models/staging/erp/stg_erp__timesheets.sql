@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ source('erp', 'timesheets') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', ['timesheet_id'], none) }}
+
+),
+
+final as (
+
+    select
+        timesheet_id,
+        employee_id,
+        project_id,
+        work_date,
+        hours,
+        is_billable,
+        _load_id,
+        _source_file,
+        _extract_date,
+        _row_number
+    from latest
+
+)
+
+select * from final

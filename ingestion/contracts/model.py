@@ -1,0 +1,139 @@
+"""Extract contracts: what each source's files look like, loaded from one YAML file per source.
+
+The contract is configuration, not code, so that a deployment with other systems maps its own files
+onto the canonical entities by editing YAML (see README, "Point it at your own extracts").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+ColumnType = Literal["string", "integer", "decimal", "boolean", "date", "timestamp"]
+FileKind = Literal["csv", "jsonl", "parquet"]
+LoadMode = Literal["delta", "snapshot"]
+
+BUILTIN_CONTRACTS_DIR = Path(__file__).parent
+COLUMN_TYPES: tuple[str, ...] = ("string", "integer", "decimal", "boolean", "date", "timestamp")
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How a file is encoded; an entity may override any field of its source's default."""
+
+    kind: FileKind = "csv"
+    encoding: str = "utf-8"
+    separator: str = ","
+    decimal_mark: str = "."
+    date_format: str = "%Y-%m-%d"
+    timestamp_format: str = "%Y-%m-%dT%H:%M:%SZ"
+    true_values: tuple[str, ...] = ("true",)
+    false_values: tuple[str, ...] = ("false",)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its type, the header it has in the file, and its checks."""
+
+    name: str
+    type: ColumnType
+    source_name: str
+    required: bool = False
+    scale: int = 2
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity of a source (for example `crm.accounts`) and the file that carries it."""
+
+    source: str
+    name: str
+    file_pattern: str
+    format: FileFormat
+    load: LoadMode
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    modified_at: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        """Canonical column names in contract order."""
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class SourceContract:
+    """All entities of one source system."""
+
+    source: str
+    format: FileFormat
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+
+def _file_format(raw: dict[str, Any], base: FileFormat | None = None) -> FileFormat:
+    values = dict(raw)
+    for key in ("true_values", "false_values"):
+        if key in values:
+            values[key] = tuple(str(v) for v in values[key])
+    return replace(base or FileFormat(), **values)
+
+
+def _column(name: str, raw: dict[str, Any], where: str) -> Column:
+    col_type = raw.get("type", "string")
+    if col_type not in COLUMN_TYPES:
+        raise ValueError(f"{where}: column {name!r} has unknown type {col_type!r}")
+    allowed = raw.get("allowed")
+    return Column(
+        name=name,
+        type=col_type,
+        source_name=str(raw.get("source", name)),
+        required=bool(raw.get("required", False)),
+        scale=int(raw.get("scale", 2)),
+        minimum=raw.get("min"),
+        maximum=raw.get("max"),
+        allowed=tuple(str(a) for a in allowed) if allowed is not None else None,
+    )
+
+
+def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContract:
+    """Build a contract from its YAML mapping, failing with the file and field at fault."""
+    source = raw["source"]
+    base = _file_format(raw.get("format", {}))
+    entities: dict[str, Entity] = {}
+    for name, spec in raw["entities"].items():
+        columns = tuple(
+            _column(col, col_spec or {}, f"{where}: {source}.{name}")
+            for col, col_spec in spec["columns"].items()
+        )
+        key = tuple(spec["key"])
+        missing = [k for k in key if k not in {c.name for c in columns}]
+        if missing:
+            raise ValueError(f"{where}: {source}.{name} key columns {missing} are not declared")
+        entities[name] = Entity(
+            source=source,
+            name=name,
+            file_pattern=spec["file"],
+            format=_file_format(spec.get("format", {}), base),
+            load=spec.get("load", "delta"),
+            key=key,
+            columns=columns,
+            modified_at=spec.get("modified_at"),
+        )
+    return SourceContract(source=source, format=base, entities=entities)
+
+
+def load_contracts(directory: Path = BUILTIN_CONTRACTS_DIR) -> dict[str, SourceContract]:
+    """Load every `<source>.yml` of a folder, keyed by source name."""
+    contracts: dict[str, SourceContract] = {}
+    for path in sorted(directory.glob("*.yml")):
+        contract = parse_contract(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+        contracts[contract.source] = contract
+    if not contracts:
+        raise FileNotFoundError(f"no extract contracts (*.yml) found in {directory}")
+    return contracts

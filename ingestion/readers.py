@@ -1,0 +1,216 @@
+"""Read one extract file into a frame of untyped text, one row per record, keeping its raw line.
+
+Every column comes back as text (or null) so that typing and validation happen in one place
+(`ingestion.validate`) and a value that does not parse can be quarantined with what was in the
+file, instead of failing the whole read or being silently coerced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ingestion.contracts import Entity, FileFormat
+
+ROW_NUMBER = "_row_number"
+RAW_LINE = "_raw_line"
+FIELD_COUNT = "_field_count"
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+class UnreadableFileError(Exception):
+    """The file cannot be read at all (encoding, structure, missing required columns)."""
+
+
+@dataclass(frozen=True)
+class RawRecords:
+    """The records of one file as text, plus what the reader noticed about the file itself."""
+
+    frame: pl.DataFrame
+    expected_fields: int | None
+    notes: tuple[str, ...] = ()
+
+
+def read_extract(path: Path, entity: Entity) -> RawRecords:
+    """Read `path` with the entity's format; columns renamed to canonical names, all text."""
+    fmt = entity.format
+    if fmt.kind == "csv":
+        records = _read_delimited(path, fmt)
+    elif fmt.kind == "jsonl":
+        records = _read_json_lines(path, fmt)
+    elif fmt.kind == "parquet":
+        records = _read_parquet(path)
+    else:  # pragma: no cover - the contract loader restricts kinds
+        raise UnreadableFileError(f"unsupported file kind {fmt.kind!r}")
+    return _to_canonical(records, entity)
+
+
+def _decode(path: Path, encoding: str) -> str:
+    data = path.read_bytes()
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"not valid {encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        ) from exc
+    return text.removeprefix("\ufeff")
+
+
+def _read_delimited(path: Path, fmt: FileFormat) -> RawRecords:
+    text = _decode(path, fmt.encoding)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return RawRecords(pl.DataFrame(), None, ("empty file: no header",))
+    header = next(csv.reader([lines[0]], delimiter=fmt.separator))
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if i > 0 and line.strip()]
+    frame = pl.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        separator=fmt.separator,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+    )
+    notes: list[str] = []
+    if frame.height == len(numbered):
+        # One physical line per record (the common case): count fields on the line itself,
+        # ignoring separators inside quoted values, so short or long rows are caught.
+        lines_frame = pl.DataFrame(
+            {ROW_NUMBER: [n for n, _ in numbered], RAW_LINE: [line for _, line in numbered]},
+            schema={ROW_NUMBER: pl.Int64, RAW_LINE: pl.String},
+        ).with_columns(
+            (
+                pl.col(RAW_LINE)
+                .str.replace_all(_QUOTED.pattern, "")
+                .str.count_matches(fmt.separator, literal=True)
+                + 1
+            ).alias(FIELD_COUNT)
+        )
+    else:
+        # Quoted values span lines: fall back to the csv module, which knows record boundaries.
+        lines_frame, frame = _read_delimited_multiline(text, fmt, header)
+        notes.append("records span several lines; read with the csv module")
+    frame = pl.concat([frame, lines_frame], how="horizontal")
+    return RawRecords(frame, len(header), tuple(notes))
+
+
+def _read_delimited_multiline(
+    text: str, fmt: FileFormat, header: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.separator)
+    next(reader)
+    numbers: list[int] = []
+    raws: list[str] = []
+    counts: list[int] = []
+    rows: list[list[str | None]] = []
+    for record in reader:
+        if not any(v.strip() for v in record):
+            continue
+        numbers.append(reader.line_num)
+        raws.append(fmt.separator.join(record))
+        counts.append(len(record))
+        padded = (record + [None] * len(header))[: len(header)]
+        rows.append([v if v != "" else None for v in padded])
+    values = pl.DataFrame(rows, schema=dict.fromkeys(header, pl.String), orient="row")
+    meta = pl.DataFrame(
+        {ROW_NUMBER: numbers, RAW_LINE: raws, FIELD_COUNT: counts},
+        schema={ROW_NUMBER: pl.Int64, RAW_LINE: pl.String, FIELD_COUNT: pl.Int64},
+    )
+    return meta, values
+
+
+def _read_json_lines(path: Path, fmt: FileFormat) -> RawRecords:
+    text = _decode(path, fmt.encoding)
+    numbers: list[int] = []
+    raws: list[str] = []
+    rows: list[dict[str, str | None]] = []
+    bad: list[int] = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        numbers.append(i)
+        raws.append(line)
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+        except ValueError:
+            bad.append(len(rows))
+            obj = {}
+        rows.append({k: None if v is None else _json_text(v) for k, v in obj.items()})
+    columns = sorted({k for row in rows for k in row})
+    frame = pl.DataFrame(
+        {c: [row.get(c) for row in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String)
+    )
+    # A line that is not a JSON object is flagged through its field count (0 of expected 1+).
+    bad_rows = set(bad)
+    counts = [0 if idx in bad_rows else -1 for idx in range(len(rows))]
+    meta = pl.DataFrame(
+        {ROW_NUMBER: numbers, RAW_LINE: raws, FIELD_COUNT: counts},
+        schema={ROW_NUMBER: pl.Int64, RAW_LINE: pl.String, FIELD_COUNT: pl.Int64},
+    )
+    return RawRecords(pl.concat([frame, meta], how="horizontal"), None)
+
+
+def _json_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _read_parquet(path: Path) -> RawRecords:
+    try:
+        typed = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several error types for corrupt files
+        raise UnreadableFileError(f"not a readable Parquet file: {exc}") from exc
+    text = typed.select(pl.all().cast(pl.String))
+    raw = typed.select(pl.struct(pl.all()).struct.json_encode().alias(RAW_LINE))
+    meta = raw.with_columns(
+        pl.int_range(1, typed.height + 1, dtype=pl.Int64).alias(ROW_NUMBER),
+        pl.lit(-1, dtype=pl.Int64).alias(FIELD_COUNT),
+    )
+    return RawRecords(pl.concat([text, meta], how="horizontal"), None)
+
+
+def _to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
+    """Rename file headers to canonical names; fail if a required column is absent."""
+    frame = records.frame
+    notes = list(records.notes)
+    if frame.width == 0:
+        empty = pl.DataFrame(
+            schema={
+                **dict.fromkeys(entity.column_names, pl.String),
+                ROW_NUMBER: pl.Int64,
+                RAW_LINE: pl.String,
+                FIELD_COUNT: pl.Int64,
+            }
+        )
+        return RawRecords(empty, records.expected_fields, tuple(notes))
+    present = set(frame.columns)
+    missing_required = [
+        c.source_name for c in entity.columns if c.required and c.source_name not in present
+    ]
+    if missing_required:
+        raise UnreadableFileError(f"missing required column(s): {', '.join(missing_required)}")
+    missing = [c.source_name for c in entity.columns if c.source_name not in present]
+    if missing:
+        notes.append(f"optional column(s) absent, loaded as empty: {', '.join(missing)}")
+    known = {c.source_name for c in entity.columns} | {ROW_NUMBER, RAW_LINE, FIELD_COUNT}
+    extra = [c for c in frame.columns if c not in known]
+    if extra:
+        notes.append(f"column(s) not in the contract, ignored: {', '.join(extra)}")
+    selected = [
+        (pl.col(c.source_name) if c.source_name in present else pl.lit(None, dtype=pl.String))
+        .cast(pl.String)
+        .alias(c.name)
+        for c in entity.columns
+    ]
+    frame = frame.select(*selected, ROW_NUMBER, RAW_LINE, FIELD_COUNT)
+    return RawRecords(frame, records.expected_fields, tuple(notes))

@@ -1,0 +1,181 @@
+"""Ingestion of hand-written extract files: typing, quarantine, rejection, idempotence."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ingestion.contracts import load_contracts
+from ingestion.load import DUPLICATE, LOADED, REJECTED, UNKNOWN, ingest_source
+from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
+
+INVOICE_LINES_HEADER = "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
+
+
+@pytest.fixture
+def contracts():
+    return load_contracts()
+
+
+def land(landing: Path, source: str, day: str, name: str, content: str | bytes, encoding="cp1252"):
+    folder = landing / source / day
+    folder.mkdir(parents=True, exist_ok=True)
+    data = content if isinstance(content, bytes) else content.encode(encoding)
+    (folder / name).write_bytes(data)
+    return folder / name
+
+
+def raw_rows(raw: Path, contract, entity: str) -> pl.DataFrame:
+    return pl.read_parquet(entity_dir(raw, contract.entities[entity]) / "*.parquet")
+
+
+def test_erp_file_in_cp1252_with_decimal_comma_and_french_dates_is_typed(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "erp", "2026-09-01", "customers.csv", (
+        "customer_number;legal_name;trading_name;vat_number;address;postal_code;city;country_code;"
+        "currency;payment_terms_days;credit_limit;segment;created_on;updated_on;is_blocked\n"
+        "C1;Société Générale d'Équipement;;FR123;1 rue Œuvre;75001;Paris;FR;EUR;30;12500,50;"
+        "SMB;31/01/2024;02/02/2024;0\n"
+    ))
+    [result] = ingest_source(contracts["erp"], landing, raw)
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == (LOADED, 1, 0)
+    row = raw_rows(raw, contracts["erp"], "customers").row(0, named=True)
+    assert row["legal_name"] == "Société Générale d'Équipement"
+    assert row["address"] == "1 rue Œuvre"
+    assert row["credit_limit"] == Decimal("12500.50")
+    assert row["created_on"] == dt.date(2024, 1, 31)
+    assert row["is_blocked"] is False
+    assert row["payment_terms_days"] == 30
+    assert row["_extract_date"] == dt.date(2026, 9, 1)
+    assert row["_source_file"] == "erp/2026-09-01/customers.csv"
+    assert row["_row_number"] == 2
+
+
+def test_bad_rows_are_quarantined_with_file_row_raw_text_and_reason(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "erp", "2026-09-02", "invoice_lines.csv", "\n".join([
+        INVOICE_LINES_HEADER,
+        "F1;1;SKU1;;2;10,50;21,00;4,20",
+        "F1;x;SKU1;;2;10,50;21,00;4,20",
+        "F2;1;SKU1;;-3;10,50;21,00;4,20",
+        "F3;1;SKU1;;2;10,50;;4,20",
+        "F4;1;SKU1;;2",
+    ]))
+    [result] = ingest_source(contracts["erp"], landing, raw)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 1, 4)
+    quarantined = pl.read_parquet(quarantine_dir(raw) / "*.parquet").sort("row_number")
+    assert quarantined["row_number"].to_list() == [3, 4, 5, 6]
+    assert quarantined["source_file"].unique().to_list() == ["erp/2026-09-02/invoice_lines.csv"]
+    assert quarantined["raw_line"][0] == "F1;x;SKU1;;2;10,50;21,00;4,20"
+    reasons = quarantined["reason"].to_list()
+    assert reasons[0] == "line_number: cannot read 'x' as integer"
+    assert reasons[1] == "quantity: -3 is below the minimum 0"
+    assert reasons[2] == "net_amount: required value missing"
+    assert reasons[3].startswith("expected 8 fields, found 5")
+    assert "row 3" in result.message
+
+
+def test_every_row_read_is_loaded_or_quarantined_in_the_load_log(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "erp", "2026-09-02", "invoice_lines.csv", "\n".join(
+        [INVOICE_LINES_HEADER] + [f"F{i};1;SKU1;;{i - 5};1,00;1,00;0,20" for i in range(10)]
+    ))
+    ingest_source(contracts["erp"], landing, raw)
+    log = read_load_log(raw).row(0, named=True)
+    assert log["rows_read"] == 10
+    assert log["rows_loaded"] + log["rows_quarantined"] == log["rows_read"]
+    assert log["rows_quarantined"] == 5
+    assert raw_rows(raw, contracts["erp"], "invoice_lines").height == 5
+
+
+def test_same_file_landed_twice_is_loaded_once(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    content = "\n".join([INVOICE_LINES_HEADER, "F1;1;SKU1;;2;10,50;21,00;4,20"])
+    land(landing, "erp", "2026-09-02", "invoice_lines.csv", content)
+    land(landing, "erp", "2026-09-03", "invoice_lines.csv", content)
+    results = ingest_source(contracts["erp"], landing, raw)
+    assert [r.status for r in results] == [LOADED, DUPLICATE]
+    assert raw_rows(raw, contracts["erp"], "invoice_lines").height == 1
+
+
+def test_rerunning_ingestion_loads_nothing_new(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "erp", "2026-09-02", "invoice_lines.csv",
+         "\n".join([INVOICE_LINES_HEADER, "F1;1;SKU1;;2;10,50;21,00;4,20"]))
+    assert len(ingest_source(contracts["erp"], landing, raw)) == 1
+    assert ingest_source(contracts["erp"], landing, raw) == []
+    assert read_load_log(raw).height == 1
+
+
+def test_file_missing_a_required_column_is_rejected_whole_with_its_name(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "erp", "2026-09-02", "invoice_lines.csv",
+         "invoice_number;line_number;sku;quantity\nF1;1;SKU1;2\n")
+    land(landing, "erp", "2026-09-02", "fx_rates.csv", "month;currency;rate\n01/09/2026;USD;0,91\n")
+    results = {r.entity: r for r in ingest_source(contracts["erp"], landing, raw)}
+    rejected = results["invoice_lines"]
+    assert rejected.status == REJECTED
+    assert "erp/2026-09-02/invoice_lines.csv" in rejected.message
+    assert "net_amount" in rejected.message
+    assert results["fx_rates"].status == LOADED  # the rest of the load goes on
+
+
+def test_file_in_the_wrong_encoding_is_rejected_naming_the_byte(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "users.csv",
+         b"user_id,name,role,team,region,is_active\nU1,Ren\xe9 Dupont,AE,A,EU,true\n")
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    assert result.status == REJECTED
+    assert "not valid utf-8" in result.message
+    assert "0xe9" in result.message
+
+
+def test_malformed_json_line_is_quarantined_and_the_rest_loaded(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "activities.jsonl", "\n".join([
+        '{"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z"}',
+        '{"activity_id": "A2", "type": "Call", "activity_at": ',
+        '{"activity_id": "A3", "type": "Fax", "activity_at": "2026-09-01T11:00:00Z"}',
+    ]), encoding="utf-8")
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
+    reasons = pl.read_parquet(quarantine_dir(raw) / "*.parquet").sort("row_number")["reason"]
+    assert reasons[0].startswith("not a JSON object")
+    assert reasons[1] == "type: 'Fax' is not one of Call, Email, Meeting, Demo"
+
+
+def test_general_ledger_parquet_is_loaded_with_its_types(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    folder = landing / "erp" / "2026-09-02"
+    folder.mkdir(parents=True)
+    pl.DataFrame({
+        "entry_id": ["G1"], "posting_date": [dt.date(2026, 9, 1)], "account_code": ["6230"],
+        "account_name": ["Advertising"], "cost_centre": ["MKT"],
+        "amount": [Decimal("1234.56")], "currency": ["EUR"], "campaign_code": ["CMP1"],
+        "customer_number": [None], "description": ["Ads"],
+    }).write_parquet(folder / "gl_entries.parquet")
+    [result] = ingest_source(contracts["erp"], landing, raw)
+    assert result.status == LOADED
+    row = raw_rows(raw, contracts["erp"], "gl_entries").row(0, named=True)
+    assert row["amount"] == Decimal("1234.56")
+    assert row["posting_date"] == dt.date(2026, 9, 1)
+
+
+def test_a_file_no_contract_knows_is_logged_not_loaded(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "erp", "2026-09-02", "warehouses.csv", "code;name\nW1;Lyon\n")
+    [result] = ingest_source(contracts["erp"], landing, raw)
+    assert result.status == UNKNOWN
+    assert "warehouses.csv" in result.message
+
+
+def test_quoted_separators_inside_values_do_not_break_rows(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "users.csv",
+         'user_id,name,role,team,region,is_active\nU1,"Dupont, René",AE,A,EU,true\n',
+         encoding="utf-8")
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 0)
+    assert raw_rows(raw, contracts["crm"], "users")["name"][0] == "Dupont, René"
