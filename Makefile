@@ -38,12 +38,12 @@ status: install  ## Show the published version, freshness and row counts
 lint: install  ## ruff and SQLFluff
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff lint models macros tests
+	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff lint models
 
 format: install  ## Fix what ruff and SQLFluff can fix
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
-	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff fix models macros tests
+	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff fix models
 
 test: install lint  ## Linters and the whole test suite
 	$(RUN) pytest

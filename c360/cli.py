@@ -79,9 +79,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.export_to_environ()
     _out(f"dashboards on http://localhost:{args.port} (Ctrl+C to stop)")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     return subprocess.call(command)
 
@@ -135,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--customers", type=int, default=500, help="customers (default 500)")
         p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
         p.add_argument(
-            "--start", type=dt.date.fromisoformat, default=DEFAULT_START,
+            "--start",
+            type=dt.date.fromisoformat,
+            default=DEFAULT_START,
             help=f"date of the first (full) extract, YYYY-MM-DD (default {DEFAULT_START})",
         )
         p.add_argument("--days", type=int, default=30, help="daily extracts (default 30)")

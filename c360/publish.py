@@ -1,4 +1,4 @@
-"""Publish the built warehouse to readers: copy the public schemas into a new file, switch a pointer.
+"""Publish the built warehouse: copy the public schemas into a new file, then switch a pointer.
 
 Readers never open the build file (DuckDB allows one read-write process per file, and a refresh
 holds it for minutes). A new serving file is written under a temporary name, renamed when
@@ -61,7 +61,9 @@ def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime)
         for schema in PUBLIC_SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
         for schema, table in tables:
-            con.execute(f'create table {schema}."{table}" as select * from build.{schema}."{table}"')
+            con.execute(
+                f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
+            )
             counts[f"{schema}.{table}"] = con.execute(
                 f'select count(*) from {schema}."{table}"'
             ).fetchone()[0]
@@ -72,12 +74,8 @@ def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime)
             "select ? as version, ? as published_at, ? as tables",
             [version, now, len(counts)],
         )
-        con.execute(
-            f"create table {META_SCHEMA}.row_counts (table_name varchar, row_count bigint)"
-        )
-        con.executemany(
-            f"insert into {META_SCHEMA}.row_counts values (?, ?)", list(counts.items())
-        )
+        con.execute(f"create table {META_SCHEMA}.row_counts (table_name varchar, row_count bigint)")
+        con.executemany(f"insert into {META_SCHEMA}.row_counts values (?, ?)", list(counts.items()))
         con.execute("checkpoint")
     finally:
         con.close()

@@ -1,6 +1,5 @@
 """The Dagster code location of c360: only assembles what the `defs` modules build."""
 
-
 import dagster as dg
 
 from c360.settings import Settings

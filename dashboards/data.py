@@ -28,7 +28,7 @@ def query(sql: str, version: str) -> pl.DataFrame:
     settings = Settings.from_env()
     con = connect_readonly(settings, settings.serving_dir / version)
     try:
-        return con.execute(sql).pl()
+        return con.sql(sql).pl()
     finally:
         con.close()
 

@@ -1,6 +1,5 @@
 """When refreshes run: a daily schedule and a sensor on the landing folder, one job for both."""
 
-
 import json
 
 import dagster as dg

@@ -5,7 +5,6 @@ file of the dbt project is newer than it, so loading the definitions costs no pa
 nothing changed.
 """
 
-
 import shutil
 import sys
 from collections.abc import Mapping

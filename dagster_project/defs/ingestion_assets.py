@@ -4,7 +4,6 @@ Keys equal dbt source keys (`["crm", "accounts"]` is `source('crm', 'accounts')`
 from extract to mart joins up with no extra code.
 """
 
-
 from collections import defaultdict
 
 import dagster as dg
@@ -70,7 +69,7 @@ def _quality_assets(raw_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             dg.AssetSpec(
                 key=LOAD_LOG_KEY,
                 group_name=RAW_GROUP,
-                description="One row per landed file handled: hash, rows read, loaded, quarantined.",
+                description="One row per landed file: hash, rows read, loaded, quarantined.",
                 kinds={"parquet"},
                 deps=raw_keys,
             ),

@@ -1,6 +1,5 @@
 """Publishing: after the build and its tests pass, readers switch to a new serving version."""
 
-
 import dagster as dg
 
 from c360.publish import publish

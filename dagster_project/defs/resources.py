@@ -1,6 +1,5 @@
 """The c360 settings as a Dagster resource, so runs and tests can point at any data root."""
 
-
 from dataclasses import replace
 from pathlib import Path
 

@@ -72,7 +72,9 @@ with right:
     st.subheader("Gross margin %")
     figure = go.Figure()
     figure.add_scatter(
-        x=months, y=(trend["gross_margin_pct"] * 100).round(1), mode="lines+markers",
+        x=months,
+        y=(trend["gross_margin_pct"] * 100).round(1),
+        mode="lines+markers",
         name="Gross margin %",
     )
     figure.update_layout(yaxis_title="%", margin={"t": 10}, height=360)

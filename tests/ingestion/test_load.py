@@ -11,7 +11,9 @@ from ingestion.contracts import load_contracts
 from ingestion.load import DUPLICATE, LOADED, REJECTED, UNKNOWN, ingest_source
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
 
-INVOICE_LINES_HEADER = "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
+INVOICE_LINES_HEADER = (
+    "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
+)
 
 
 @pytest.fixture
@@ -33,12 +35,18 @@ def raw_rows(raw: Path, contract, entity: str) -> pl.DataFrame:
 
 def test_erp_file_in_cp1252_with_decimal_comma_and_french_dates_is_typed(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "erp", "2026-09-01", "customers.csv", (
-        "customer_number;legal_name;trading_name;vat_number;address;postal_code;city;country_code;"
-        "currency;payment_terms_days;credit_limit;segment;created_on;updated_on;is_blocked\n"
-        "C1;Société Générale d'Équipement;;FR123;1 rue Œuvre;75001;Paris;FR;EUR;30;12500,50;"
-        "SMB;31/01/2024;02/02/2024;0\n"
-    ))
+    land(
+        landing,
+        "erp",
+        "2026-09-01",
+        "customers.csv",
+        (
+            "customer_number;legal_name;trading_name;vat_number;address;postal_code;city;country_code;"
+            "currency;payment_terms_days;credit_limit;segment;created_on;updated_on;is_blocked\n"
+            "C1;Société Générale d'Équipement;;FR123;1 rue Œuvre;75001;Paris;FR;EUR;30;12500,50;"
+            "SMB;31/01/2024;02/02/2024;0\n"
+        ),
+    )
     [result] = ingest_source(contracts["erp"], landing, raw)
     assert (result.status, result.rows_loaded, result.rows_quarantined) == (LOADED, 1, 0)
     row = raw_rows(raw, contracts["erp"], "customers").row(0, named=True)
@@ -55,14 +63,22 @@ def test_erp_file_in_cp1252_with_decimal_comma_and_french_dates_is_typed(tmp_pat
 
 def test_bad_rows_are_quarantined_with_file_row_raw_text_and_reason(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "erp", "2026-09-02", "invoice_lines.csv", "\n".join([
-        INVOICE_LINES_HEADER,
-        "F1;1;SKU1;;2;10,50;21,00;4,20",
-        "F1;x;SKU1;;2;10,50;21,00;4,20",
-        "F2;1;SKU1;;-3;10,50;21,00;4,20",
-        "F3;1;SKU1;;2;10,50;;4,20",
-        "F4;1;SKU1;;2",
-    ]))
+    land(
+        landing,
+        "erp",
+        "2026-09-02",
+        "invoice_lines.csv",
+        "\n".join(
+            [
+                INVOICE_LINES_HEADER,
+                "F1;1;SKU1;;2;10,50;21,00;4,20",
+                "F1;x;SKU1;;2;10,50;21,00;4,20",
+                "F2;1;SKU1;;-3;10,50;21,00;4,20",
+                "F3;1;SKU1;;2;10,50;;4,20",
+                "F4;1;SKU1;;2",
+            ]
+        ),
+    )
     [result] = ingest_source(contracts["erp"], landing, raw)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 1, 4)
     quarantined = pl.read_parquet(quarantine_dir(raw) / "*.parquet").sort("row_number")
@@ -79,9 +95,15 @@ def test_bad_rows_are_quarantined_with_file_row_raw_text_and_reason(tmp_path, co
 
 def test_every_row_read_is_loaded_or_quarantined_in_the_load_log(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "erp", "2026-09-02", "invoice_lines.csv", "\n".join(
-        [INVOICE_LINES_HEADER] + [f"F{i};1;SKU1;;{i - 5};1,00;1,00;0,20" for i in range(10)]
-    ))
+    land(
+        landing,
+        "erp",
+        "2026-09-02",
+        "invoice_lines.csv",
+        "\n".join(
+            [INVOICE_LINES_HEADER] + [f"F{i};1;SKU1;;{i - 5};1,00;1,00;0,20" for i in range(10)]
+        ),
+    )
     ingest_source(contracts["erp"], landing, raw)
     log = read_load_log(raw).row(0, named=True)
     assert log["rows_read"] == 10
@@ -102,8 +124,13 @@ def test_same_file_landed_twice_is_loaded_once(tmp_path, contracts):
 
 def test_rerunning_ingestion_loads_nothing_new(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "erp", "2026-09-02", "invoice_lines.csv",
-         "\n".join([INVOICE_LINES_HEADER, "F1;1;SKU1;;2;10,50;21,00;4,20"]))
+    land(
+        landing,
+        "erp",
+        "2026-09-02",
+        "invoice_lines.csv",
+        "\n".join([INVOICE_LINES_HEADER, "F1;1;SKU1;;2;10,50;21,00;4,20"]),
+    )
     assert len(ingest_source(contracts["erp"], landing, raw)) == 1
     assert ingest_source(contracts["erp"], landing, raw) == []
     assert read_load_log(raw).height == 1
@@ -111,8 +138,13 @@ def test_rerunning_ingestion_loads_nothing_new(tmp_path, contracts):
 
 def test_file_missing_a_required_column_is_rejected_whole_with_its_name(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "erp", "2026-09-02", "invoice_lines.csv",
-         "invoice_number;line_number;sku;quantity\nF1;1;SKU1;2\n")
+    land(
+        landing,
+        "erp",
+        "2026-09-02",
+        "invoice_lines.csv",
+        "invoice_number;line_number;sku;quantity\nF1;1;SKU1;2\n",
+    )
     land(landing, "erp", "2026-09-02", "fx_rates.csv", "month;currency;rate\n01/09/2026;USD;0,91\n")
     results = {r.entity: r for r in ingest_source(contracts["erp"], landing, raw)}
     rejected = results["invoice_lines"]
@@ -124,8 +156,13 @@ def test_file_missing_a_required_column_is_rejected_whole_with_its_name(tmp_path
 
 def test_file_in_the_wrong_encoding_is_rejected_naming_the_byte(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "users.csv",
-         b"user_id,name,role,team,region,is_active\nU1,Ren\xe9 Dupont,AE,A,EU,true\n")
+    land(
+        landing,
+        "crm",
+        "2026-09-02",
+        "users.csv",
+        b"user_id,name,role,team,region,is_active\nU1,Ren\xe9 Dupont,AE,A,EU,true\n",
+    )
     [result] = ingest_source(contracts["crm"], landing, raw)
     assert result.status == REJECTED
     assert "not valid utf-8" in result.message
@@ -134,11 +171,20 @@ def test_file_in_the_wrong_encoding_is_rejected_naming_the_byte(tmp_path, contra
 
 def test_malformed_json_line_is_quarantined_and_the_rest_loaded(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "activities.jsonl", "\n".join([
-        '{"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z"}',
-        '{"activity_id": "A2", "type": "Call", "activity_at": ',
-        '{"activity_id": "A3", "type": "Fax", "activity_at": "2026-09-01T11:00:00Z"}',
-    ]), encoding="utf-8")
+    land(
+        landing,
+        "crm",
+        "2026-09-02",
+        "activities.jsonl",
+        "\n".join(
+            [
+                '{"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z"}',
+                '{"activity_id": "A2", "type": "Call", "activity_at": ',
+                '{"activity_id": "A3", "type": "Fax", "activity_at": "2026-09-01T11:00:00Z"}',
+            ]
+        ),
+        encoding="utf-8",
+    )
     [result] = ingest_source(contracts["crm"], landing, raw)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
     reasons = pl.read_parquet(quarantine_dir(raw) / "*.parquet").sort("row_number")["reason"]
@@ -150,12 +196,20 @@ def test_general_ledger_parquet_is_loaded_with_its_types(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
     folder = landing / "erp" / "2026-09-02"
     folder.mkdir(parents=True)
-    pl.DataFrame({
-        "entry_id": ["G1"], "posting_date": [dt.date(2026, 9, 1)], "account_code": ["6230"],
-        "account_name": ["Advertising"], "cost_centre": ["MKT"],
-        "amount": [Decimal("1234.56")], "currency": ["EUR"], "campaign_code": ["CMP1"],
-        "customer_number": [None], "description": ["Ads"],
-    }).write_parquet(folder / "gl_entries.parquet")
+    pl.DataFrame(
+        {
+            "entry_id": ["G1"],
+            "posting_date": [dt.date(2026, 9, 1)],
+            "account_code": ["6230"],
+            "account_name": ["Advertising"],
+            "cost_centre": ["MKT"],
+            "amount": [Decimal("1234.56")],
+            "currency": ["EUR"],
+            "campaign_code": ["CMP1"],
+            "customer_number": [None],
+            "description": ["Ads"],
+        }
+    ).write_parquet(folder / "gl_entries.parquet")
     [result] = ingest_source(contracts["erp"], landing, raw)
     assert result.status == LOADED
     row = raw_rows(raw, contracts["erp"], "gl_entries").row(0, named=True)
@@ -173,9 +227,14 @@ def test_a_file_no_contract_knows_is_logged_not_loaded(tmp_path, contracts):
 
 def test_quoted_separators_inside_values_do_not_break_rows(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "users.csv",
-         'user_id,name,role,team,region,is_active\nU1,"Dupont, René",AE,A,EU,true\n',
-         encoding="utf-8")
+    land(
+        landing,
+        "crm",
+        "2026-09-02",
+        "users.csv",
+        'user_id,name,role,team,region,is_active\nU1,"Dupont, René",AE,A,EU,true\n',
+        encoding="utf-8",
+    )
     [result] = ingest_source(contracts["crm"], landing, raw)
     assert (result.rows_loaded, result.rows_quarantined) == (1, 0)
     assert raw_rows(raw, contracts["crm"], "users")["name"][0] == "Dupont, René"

@@ -107,12 +107,12 @@ costed as (
         end as cogs_method,
         case
             when lines.invoice_kind != 'invoice' then 0
-            when lines.project_id is not null then
-                case
-                    when project_shares.lines_billing_period = 1 then project_costs.timesheet_cost
-                    else project_costs.timesheet_cost * lines.quantity
-                        / nullif(project_shares.quantity_billing_period, 0)
-                end
+            when lines.project_id is not null and project_shares.lines_billing_period = 1
+                then project_costs.timesheet_cost
+            when lines.project_id is not null
+                then
+                    project_costs.timesheet_cost * lines.quantity
+                    / nullif(project_shares.quantity_billing_period, 0)
             else lines.quantity * product_costs.standard_unit_cost * cost_fx.rate
         end as cogs_unrounded
     from lines
@@ -143,8 +143,11 @@ costed as (
 final as (
 
     select
-        {{ dbt.concat(['costed.invoice_number', "'-'", dbt.cast('costed.line_number', dbt.type_string())]) }}
-            as invoice_line_id,
+        {{ dbt.concat([
+            'costed.invoice_number',
+            "'-'",
+            dbt.cast('costed.line_number', dbt.type_string()),
+        ]) }} as invoice_line_id,
         costed.invoice_number,
         cast(costed.line_number as integer) as line_number,
         costed.invoice_kind,

@@ -74,8 +74,8 @@ active_in_window as (
     from months
     inner join customer_months
         on
-            customer_months.month <= months.month
-            and customer_months.month > {{ add_months('months.month', -12) }}
+            months.month >= customer_months.month
+            and {{ add_months('months.month', -12) }} < customer_months.month
     group by
         months.month,
         customer_months.customer_key
