@@ -17,6 +17,8 @@ from dagster_project.defs.automation import REFRESH_JOB
 from dagster_project.defs.publish_asset import SERVING_KEY
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
+# The command line prints its own summary; Dagster's step-by-step log stays in the run history.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
 @dataclass
@@ -52,7 +54,7 @@ def _summarise(result: dg.ExecuteInProcessResult, started: float) -> RefreshSumm
         success=result.success, seconds=time.monotonic() - started, run_id=result.run_id
     )
     for event in result.get_asset_materialization_events():
-        materialization = event.asset_materialization
+        materialization = event.materialization
         meta = {k: v.value for k, v in materialization.metadata.items()}
         if "files_handled" in meta:  # an extract entity (see ingestion_assets)
             summary.files_loaded += int(meta["files_loaded"])
@@ -86,6 +88,9 @@ def run_refresh(settings: Settings) -> RefreshSummary:
     job = definitions.resolve_job_def(REFRESH_JOB)
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags={"c360/trigger": "cli"}
+            run_config=QUIET_LOGS,
+            instance=instance,
+            raise_on_error=False,
+            tags={"c360/trigger": "cli"},
         )
     return _summarise(result, started)

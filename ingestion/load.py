@@ -2,7 +2,8 @@
 
 For every file: rows read = rows loaded + rows quarantined, and one load log entry says so. A file
 whose content was already loaded (same hash, another name or folder) is logged as a duplicate and
-not loaded again; a file already in the log is skipped, which makes a rerun a no-op.
+not loaded again (unless it holds no record: empty deltas are alike by nature); a file already
+in the log is skipped, which makes a rerun a no-op.
 """
 
 from __future__ import annotations
@@ -173,6 +174,20 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
     )
 
 
+def _has_records(landed: LandedFile) -> bool:
+    """Whether a file carries any record.
+
+    Header-only deltas are identical day after day and loading one twice is harmless, so only
+    files with records count as duplicates.
+    """
+    if landed.entity is None:
+        return True
+    try:
+        return read_extract(landed.path, landed.entity).frame.height > 0
+    except UnreadableFileError:
+        return True
+
+
 def ingest_source(contract: SourceContract, landing_dir: Path, raw_dir: Path) -> list[FileLoad]:
     """Load every file of a source not loaded yet, oldest extract first."""
     ensure_empty_tables(raw_dir, list(contract.entities.values()))
@@ -185,7 +200,7 @@ def ingest_source(contract: SourceContract, landing_dir: Path, raw_dir: Path) ->
             continue
         started_at = _now()
         content_hash = file_hash(landed.path)
-        if content_hash in seen_hashes:
+        if content_hash in seen_hashes and _has_records(landed):
             result = FileLoad(
                 _load_id(landed, content_hash) + "-dup",
                 landed.relative_path,

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DbtCliInvocation,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from c360.refresh_lock import refresh_lock
 from dagster_project.defs.resources import C360Resource
@@ -81,9 +87,27 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
         settings.export_to_environ()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
         with refresh_lock(settings.refresh_lock):
-            yield from dbt.cli(["build"], context=context).stream()
+            invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+            yield from invocation.stream()
+        if not invocation.is_successful():
+            raise dg.Failure(
+                description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
+                allow_retries=False,
+            )
 
     return dbt_build, dbt_resource(project)
+
+
+def failed_nodes(invocation: DbtCliInvocation) -> list[str]:
+    """`model x: first line of its error` for every node that errored or failed its test."""
+    results = invocation.get_artifact("run_results.json").get("results", [])
+    failed = []
+    for result in results:
+        if result.get("status") in {"error", "fail"}:
+            message = (result.get("message") or "").strip().splitlines()
+            name = result["unique_id"].split(".")
+            failed.append(f"{name[0]} {name[2]}: {message[0] if message else result['status']}")
+    return failed or ["see the dbt log"]
 
 
 def public_asset_keys(dbt_build: dg.AssetsDefinition) -> list[dg.AssetKey]:

@@ -238,3 +238,11 @@ def test_quoted_separators_inside_values_do_not_break_rows(tmp_path, contracts):
     [result] = ingest_source(contracts["crm"], landing, raw)
     assert (result.rows_loaded, result.rows_quarantined) == (1, 0)
     assert raw_rows(raw, contracts["crm"], "users")["name"][0] == "Dupont, René"
+
+
+def test_identical_empty_deltas_on_different_days_are_all_loaded(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    for day in ("2026-09-02", "2026-09-03"):
+        land(landing, "erp", day, "invoice_lines.csv", INVOICE_LINES_HEADER + "\n")
+    results = ingest_source(contracts["erp"], landing, raw)
+    assert [(r.status, r.rows_read) for r in results] == [(LOADED, 0), (LOADED, 0)]

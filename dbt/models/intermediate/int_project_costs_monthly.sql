@@ -20,7 +20,9 @@ final as (
         timesheets.project_id,
         {{ month_of('timesheets.work_date') }} as work_month,
         sum(timesheets.hours) as hours,
-        sum(timesheets.hours * employees.cost_rate_per_hour) as timesheet_cost
+        sum(
+            {{ wide_decimal('timesheets.hours') }} * employees.cost_rate_per_hour
+        ) as timesheet_cost
     from timesheets
     inner join employees
         on timesheets.employee_id = employees.employee_id

@@ -98,7 +98,10 @@ costed as (
     select
         lines.*,
         fx_rates.rate as fx_rate,
-        cast(round(lines.net_amount_document * fx_rates.rate, 2) as decimal(18, 2)) as net_revenue,
+        cast(
+            round({{ wide_decimal('lines.net_amount_document') }} * fx_rates.rate, 2)
+            as decimal(18, 2)
+        ) as net_revenue,
         case
             when lines.invoice_kind != 'invoice' then 'credit_note'
             when lines.project_id is not null then 'timesheet'
@@ -110,10 +113,16 @@ costed as (
             when lines.project_id is not null and project_shares.lines_billing_period = 1
                 then project_costs.timesheet_cost
             when lines.project_id is not null
-                then
-                    project_costs.timesheet_cost * lines.quantity
-                    / nullif(project_shares.quantity_billing_period, 0)
-            else lines.quantity * product_costs.standard_unit_cost * cost_fx.rate
+                -- Division yields a double on DuckDB: bring it back to a decimal, or the whole
+                -- case becomes a double and costs round wrongly at half cents.
+                then {{ wide_decimal(
+                    'project_costs.timesheet_cost * lines.quantity'
+                    ~ ' / nullif(project_shares.quantity_billing_period, 0)'
+                ) }}
+            else
+                {{ wide_decimal('lines.quantity') }}
+                * product_costs.standard_unit_cost
+                * cost_fx.rate
         end as cogs_unrounded
     from lines
     left join fx_rates

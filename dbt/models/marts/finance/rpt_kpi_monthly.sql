@@ -129,8 +129,8 @@ final as (
         case
             when coalesce(monthly_totals.net_revenue, 0) = 0 then null
             else
-                cast(monthly_totals.gross_margin as {{ dbt.type_float() }})
-                / cast(monthly_totals.net_revenue as {{ dbt.type_float() }})
+                cast(monthly_totals.gross_margin as double)
+                / cast(monthly_totals.net_revenue as double)
         end as gross_margin_pct,
         cast(coalesce(new_customers.new_customers, 0) as integer) as new_customers,
         cast(coalesce(active_customers.active_customers, 0) as integer) as active_customers,

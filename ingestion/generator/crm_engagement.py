@@ -1,0 +1,164 @@
+"""Sales and success touchpoints (activities) and customer support cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from ingestion.generator.arrays import group_offsets, parent_index
+from ingestion.generator.crm_team import Team, pick_csm
+from ingestion.generator.identifiers import sequence_ids
+from ingestion.generator.organisations import Organisations
+from ingestion.generator.pools import (
+    ACTIVITY_SUBJECTS,
+    ACTIVITY_TYPE_WEIGHTS,
+    ACTIVITY_TYPES,
+    CASE_ORIGINS,
+    CASE_PRIORITIES,
+    CASE_PRIORITY_WEIGHTS,
+)
+from ingestion.generator.randomness import pick_weighted, rng_for
+from ingestion.generator.timeline import (
+    SECONDS_PER_DAY,
+    Timeline,
+    datetime_series,
+    office_seconds,
+    with_nulls,
+)
+
+DAYS_PER_MONTH = 30.4
+# Activities per account: a base plus a monthly rate while the account exists; customers are
+# worked far more than prospects.
+ACTIVITY_BASE = (1.0, 2.0)  # (prospect, customer)
+ACTIVITIES_PER_MONTH = (0.15, 0.6)
+CSM_SHARE = 0.5  # activities on existing customers logged by customer success
+CASES_PER_CUSTOMER_MONTH = 0.25
+MEAN_RESOLUTION_HOURS: tuple[float, ...] = (72.0, 36.0, 12.0, 4.0)  # by CASE_PRIORITIES
+CSAT_ANSWERED_SHARE = 0.35
+CSAT_WEIGHTS: tuple[float, ...] = (0.05, 0.07, 0.13, 0.35, 0.40)  # scores 1..5
+
+
+def _pick_contacts(
+    rng: np.random.Generator, contacts: pl.DataFrame, n_orgs: int, org: np.ndarray, at: np.ndarray
+) -> np.ndarray:
+    """A contact row of each organisation who existed at `at`; else its first contact."""
+    offsets, counts = group_offsets(contacts["org_idx"].to_numpy(), n_orgs)
+    chosen = offsets[org] + np.floor(rng.random(org.size) * counts[org]).astype(np.int64)
+    created = contacts["created_sec"].to_numpy()
+    return np.where(created[chosen] <= at, chosen, offsets[org])
+
+
+def activities_table(
+    orgs: Organisations,
+    account_ids: pl.Series,
+    owners: np.ndarray,
+    team: Team,
+    contacts: pl.DataFrame,
+    timeline: Timeline,
+    seed: int,
+) -> pl.DataFrame:
+    """`crm.activities` (JSON Lines): calls, e-mails, meetings and demos on each account."""
+    rng = rng_for(seed, "crm.activities")
+    is_customer = orgs.col("is_customer").astype(np.int64)
+    account_day = orgs.col("account_day")
+    span = np.maximum(0, timeline.end - account_day + 1)
+    rate = np.asarray(ACTIVITY_BASE)[is_customer] + np.asarray(ACTIVITIES_PER_MONTH)[
+        is_customer
+    ] * (span / DAYS_PER_MONTH)
+    count = np.where(span > 0, rng.poisson(rate), 0)
+    org = parent_index(count)
+    k = org.size
+    day = account_day[org] + np.floor(rng.random(k) * span[org]).astype(np.int64)
+    first_contact_sec = contacts["created_sec"].to_numpy()[
+        group_offsets(contacts["org_idx"].to_numpy(), orgs.size)[0][org]
+    ]
+    at = np.maximum(office_seconds(day, rng), first_contact_sec + 60)
+    contact = _pick_contacts(rng, contacts, orgs.size, org, at)
+    kind = pick_weighted(rng, ACTIVITY_TYPE_WEIGHTS, k)
+    sizes = np.array([len(s) for s in ACTIVITY_SUBJECTS])
+    subject_offset = np.cumsum(sizes) - sizes
+    subject = subject_offset[kind] + np.floor(rng.random(k) * sizes[kind]).astype(np.int64)
+    subjects = pl.Series([s for group in ACTIVITY_SUBJECTS for s in group])
+    by_csm = (orgs.col("first_order_day")[org] <= day) & (rng.random(k) < CSM_SHARE)
+    owner = np.where(by_csm, pick_csm(team, k, rng), owners[org])
+    return pl.DataFrame(
+        {
+            "activity_id": sequence_ids("00T", 12, at, org, np.arange(k)),
+            "account_id": account_ids.gather(org),
+            "contact_id": contacts["contact_id"].gather(contact),
+            "type": pl.Series(ACTIVITY_TYPES).gather(kind),
+            "subject": subjects.gather(subject),
+            "activity_at": datetime_series(at),
+            "owner_id": team.frame["user_id"].gather(owner),
+            "_extract_on": datetime_series(at).dt.date(),
+        }
+    )
+
+
+def cases_table(
+    orgs: Organisations,
+    account_ids: pl.Series,
+    contacts: pl.DataFrame,
+    timeline: Timeline,
+    seed: int,
+) -> pl.DataFrame:
+    """`crm.cases` of customers: extracted `New` when opened and again `Closed` when resolved.
+
+    A case resolved on the day it was opened is only extracted closed; one still open at the
+    last extract only as New. handle_minutes and csat_score are known once closed, and only a
+    third of customers answer the satisfaction survey.
+    """
+    rng = rng_for(seed, "crm.cases")
+    first_order = orgs.col("first_order_day")
+    span = np.where(orgs.col("is_customer"), np.maximum(0, timeline.end - first_order + 1), 0)
+    count = rng.poisson(CASES_PER_CUSTOMER_MONTH * span / DAYS_PER_MONTH)
+    org = parent_index(count)
+    k = org.size
+    day = first_order[org] + np.floor(rng.random(k) * span[org]).astype(np.int64)
+    opened = office_seconds(day, rng)
+    contact = _pick_contacts(rng, contacts, orgs.size, org, opened)
+    opened = np.maximum(opened, contacts["created_sec"].to_numpy()[contact] + 60)
+    priority = pick_weighted(rng, CASE_PRIORITY_WEIGHTS, k)
+    hours = 0.25 + rng.exponential(np.asarray(MEAN_RESOLUTION_HOURS)[priority])
+    closed = opened + (hours * 3600).astype(np.int64)
+    same_day = closed // SECONDS_PER_DAY == opened // SECONDS_PER_DAY
+    answered = rng.random(k) < CSAT_ANSWERED_SHARE
+    csat = pl.Series(pick_weighted(rng, CSAT_WEIGHTS, k) + 1, dtype=pl.Int64)
+    base = pl.DataFrame(
+        {
+            "case_id": sequence_ids("500", 12, opened, np.arange(k)),
+            "account_id": account_ids.gather(org),
+            "contact_id": contacts["contact_id"].gather(contact),
+            "origin": pl.Series(CASE_ORIGINS).gather(rng.integers(0, len(CASE_ORIGINS), k)),
+            "priority": pl.Series(CASE_PRIORITIES).gather(priority),
+            "created_at": datetime_series(opened),
+        }
+    )
+    new = base.filter(pl.Series(~same_day)).with_columns(
+        status=pl.lit("New"),
+        closed_at=pl.lit(None, dtype=pl.Datetime("us")),
+        handle_minutes=pl.lit(None, dtype=pl.Int64),
+        csat_score=pl.lit(None, dtype=pl.Int64),
+        _extract_on=pl.col("created_at").dt.date(),
+    )
+    done = base.with_columns(
+        status=pl.lit("Closed"),
+        closed_at=datetime_series(closed),
+        handle_minutes=pl.Series(5 + rng.exponential(40.0, k).astype(np.int64)),
+        csat_score=with_nulls(csat, answered),
+        _extract_on=datetime_series(closed).dt.date(),
+    )
+    columns = [
+        "case_id",
+        "account_id",
+        "contact_id",
+        "origin",
+        "priority",
+        "status",
+        "created_at",
+        "closed_at",
+        "handle_minutes",
+        "csat_score",
+        "_extract_on",
+    ]
+    return pl.concat([new.select(columns), done.select(columns)])

@@ -1,0 +1,260 @@
+"""Invoices (orders and project months), credit notes, and the payments that settle them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from ingestion.generator.arrays import group_offsets, pick_in_groups
+from ingestion.generator.erp_customers import ErpCustomers
+from ingestion.generator.erp_projects import Projects
+from ingestion.generator.erp_sales import Sales
+from ingestion.generator.fx import CURRENCIES
+from ingestion.generator.identifiers import sequence_ids
+from ingestion.generator.money import net_cents, tax_cents, to_amount
+from ingestion.generator.randomness import pick_weighted, rng_for
+from ingestion.generator.timeline import date_series
+
+CREDIT_NOTE_SHARE = 0.03
+CREDIT_DELAY_DAYS = (3, 45)
+NEVER_PAID_SHARE = 0.03
+SPLIT_PAYMENT_SHARE = 0.12  # paid in two instalments
+LATE_SHARE = 0.25  # paid 1-60 days after the due date
+PAYMENT_METHODS: tuple[str, ...] = ("transfer", "direct_debit", "card", "cheque")
+PAYMENT_METHOD_WEIGHTS: tuple[float, ...] = (0.7, 0.15, 0.1, 0.05)
+_LINE_COLUMNS = [
+    "doc_idx",
+    "line_number",
+    "sku",
+    "project_id",
+    "q100",
+    "price_cents",
+    "discount_pct",
+    "net_cents",
+    "tax_cents",
+]
+_INVOICE_COLUMNS = [
+    "invoice_number",
+    "customer_number",
+    "order_number",
+    "kind",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "status",
+    "_extract_on",
+]
+
+
+@dataclass(frozen=True)
+class Billing:
+    """The `erp.invoices`, `erp.invoice_lines` and `erp.payments` rows, with `_extract_on`."""
+
+    invoices: pl.DataFrame
+    invoice_lines: pl.DataFrame
+    payments: pl.DataFrame
+
+
+def build_billing(sales: Sales, projects: Projects, customers: ErpCustomers, seed: int) -> Billing:
+    """Invoice every order and project month, credit ~3% of invoices, and collect payments."""
+    rng = rng_for(seed, "erp.billing")
+    docs, lines = _drafts(sales, projects, customers)
+    credit_docs, credit_lines = _credit_notes(rng, docs, lines)
+    payments, paid_day = _payments(rng, docs, lines)
+    invoices = pl.concat(
+        [
+            _invoice_versions(docs, paid_day),
+            # a credit note is settled when issued (refunded or offset): no payment rows
+            credit_docs.with_columns(
+                status=pl.lit("paid"), _extract_on=pl.col("invoice_date")
+            ).select(_INVOICE_COLUMNS),
+        ]
+    )
+    all_lines = pl.concat([_line_rows(docs, lines), _line_rows(credit_docs, credit_lines)])
+    return Billing(
+        invoices=invoices.select(_INVOICE_COLUMNS), invoice_lines=all_lines, payments=payments
+    )
+
+
+def _drafts(
+    sales: Sales, projects: Projects, customers: ErpCustomers
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One document per order (doc_idx = order_idx) then one per project month, and their lines."""
+    orders = sales.orders
+    billing = projects.billing
+    n_orders = orders.height
+    cust_row = np.concatenate([orders["cust_row"].to_numpy(), billing["cust_row"].to_numpy()])
+    invoice_day = np.concatenate(
+        [orders["invoice_day"].to_numpy(), billing["invoice_day"].to_numpy()]
+    )
+    source = np.concatenate([np.zeros(n_orders, np.int64), np.ones(billing.height, np.int64)])
+    n = cust_row.size
+    terms = customers.col("payment_terms_days")[cust_row]
+    currency_idx = customers.col("currency_idx")[cust_row]
+    docs = pl.DataFrame(
+        {
+            "doc_idx": np.arange(n, dtype=np.int64),
+            "source": source,
+            "invoice_number": sequence_ids("INV", 7, invoice_day, source, np.arange(n)),
+            "customer_number": customers.frame["customer_number"].gather(cust_row),
+            "order_number": pl.concat(
+                [orders["order_number"], pl.Series([None] * billing.height, dtype=pl.String)]
+            ),
+            "kind": ["invoice"] * n,
+            "invoice_day": invoice_day,
+            "terms": terms,
+            "invoice_date": date_series(invoice_day),
+            "due_date": date_series(invoice_day + terms),
+            "currency": pl.Series(CURRENCIES).gather(currency_idx),
+        }
+    )
+    q100 = billing["q100"].to_numpy()
+    price = billing["price_cents"].to_numpy()
+    project_net = net_cents(q100, price, np.zeros(q100.size, np.int64))
+    project_lines = pl.DataFrame(
+        {
+            "doc_idx": np.arange(n_orders, n, dtype=np.int64),
+            "line_number": np.ones(billing.height, np.int64),
+            "sku": billing["sku"],
+            "project_id": billing["project_id"],
+            "q100": q100,
+            "price_cents": price,
+            "discount_pct": np.zeros(billing.height, np.int64),
+            "net_cents": project_net,
+            "tax_cents": tax_cents(project_net),
+        }
+    )
+    order_lines = sales.lines.with_columns(
+        doc_idx=pl.col("order_idx"), project_id=pl.lit(None, dtype=pl.String)
+    ).select(_LINE_COLUMNS)
+    return docs, pl.concat([order_lines, project_lines.select(_LINE_COLUMNS)])
+
+
+def _credit_notes(
+    rng: np.random.Generator, docs: pl.DataFrame, lines: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Credit ~3% of invoices 3-45 days later, for 10-100% of one of their lines.
+
+    The credit-note line copies the original line's SKU, project, unit price and line number, so
+    that (order_number, line_number) still finds the order line and its discount; quantity and
+    net amount are positive (the warehouse negates credit notes). Goods are credited in whole
+    units, hours in half hours, rounding up so the credited share is at least the drawn one.
+    """
+    n = docs.height
+    credited = np.flatnonzero(rng.random(n) < CREDIT_NOTE_SHARE)
+    offsets, counts = group_offsets(lines["doc_idx"].to_numpy(), n)
+    line_row = pick_in_groups(rng, offsets, counts, credited)
+    original = lines[line_row]
+    step = np.where(docs["source"].to_numpy()[credited] == 0, 100, 50)
+    q100 = original["q100"].to_numpy()
+    share = rng.uniform(0.1, 1.0, credited.size)
+    credit_q100 = np.minimum(q100, np.ceil(share * q100 / step).astype(np.int64) * step)
+    price = original["price_cents"].to_numpy()
+    discount = original["discount_pct"].to_numpy()
+    net = net_cents(credit_q100, price, discount)
+    credit_day = docs["invoice_day"].to_numpy()[credited] + rng.integers(
+        CREDIT_DELAY_DAYS[0], CREDIT_DELAY_DAYS[1] + 1, credited.size
+    )
+    k = credited.size
+    credit_docs = docs[credited].select(
+        doc_idx=pl.Series(np.arange(k, dtype=np.int64)),
+        invoice_number=sequence_ids("CN", 7, credit_day, credited),
+        customer_number="customer_number",
+        order_number="order_number",
+        kind=pl.lit("credit_note"),
+        invoice_day=pl.Series(credit_day),
+        invoice_date=date_series(credit_day),
+        due_date=date_series(credit_day),
+        currency="currency",
+    )
+    credit_lines = original.with_columns(
+        doc_idx=pl.Series(np.arange(k, dtype=np.int64)),
+        q100=pl.Series(credit_q100),
+        net_cents=pl.Series(net),
+        tax_cents=pl.Series(tax_cents(net)),
+    ).select(_LINE_COLUMNS)
+    return credit_docs, credit_lines
+
+
+def _payments(
+    rng: np.random.Generator, docs: pl.DataFrame, lines: pl.DataFrame
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """Payments of the gross (net + tax) amount; and the day each invoice became fully paid.
+
+    75% are paid by the due date, 25% up to 60 days late, 12% in two instalments (the first
+    30-70% of the gross), 3% never. The day a document is fully paid is -1 if it never is.
+    """
+    n = docs.height
+    gross = np.bincount(
+        lines["doc_idx"].to_numpy(),
+        weights=(lines["net_cents"] + lines["tax_cents"]).to_numpy(),
+        minlength=n,
+    ).astype(np.int64)
+    invoice_day = docs["invoice_day"].to_numpy()
+    terms = docs["terms"].to_numpy()
+    due = invoice_day + terms
+    u = rng.random(n)
+    paid = u >= NEVER_PAID_SHARE
+    split = paid & (u < NEVER_PAID_SHARE + SPLIT_PAYMENT_SHARE)
+    on_time_day = invoice_day + 1 + np.floor(rng.random(n) * terms).astype(np.int64)
+    late_day = due + rng.integers(1, 61, n)
+    final_day = np.where(rng.random(n) < LATE_SHARE, late_day, on_time_day)
+    first_day = invoice_day + 1 + np.floor(rng.random(n) * terms * 0.7).astype(np.int64)
+    final_day = np.where(split, np.maximum(final_day, first_day + 7), final_day)
+    first_cents = np.round(gross * rng.uniform(0.3, 0.7, n)).astype(np.int64)
+
+    single = np.flatnonzero(paid & ~split)
+    twice = np.flatnonzero(split)
+    doc = np.concatenate([single, twice, twice])
+    day = np.concatenate([final_day[single], first_day[twice], final_day[twice]])
+    amount = np.concatenate([gross[single], first_cents[twice], gross[twice] - first_cents[twice]])
+    part = np.concatenate(
+        [np.zeros(single.size + twice.size, np.int64), np.ones(twice.size, np.int64)]
+    )
+    order = np.lexsort((part, doc))
+    doc, day, amount, part = doc[order], day[order], amount[order], part[order]
+    method = pick_weighted(rng, PAYMENT_METHOD_WEIGHTS, doc.size)
+    payments = pl.DataFrame(
+        {
+            "payment_id": sequence_ids("PAY", 8, day, doc, part),
+            "customer_number": docs["customer_number"].gather(doc),
+            "invoice_number": docs["invoice_number"].gather(doc),
+            "payment_date": date_series(day),
+            "amount": to_amount(amount),
+            "currency": docs["currency"].gather(doc),
+            "method": pl.Series(PAYMENT_METHODS).gather(method),
+            "_extract_on": date_series(day),
+        }
+    )
+    return payments, np.where(paid, final_day, -1)
+
+
+def _invoice_versions(docs: pl.DataFrame, paid_day: np.ndarray) -> pl.DataFrame:
+    """Each invoice is extracted `open` on its date and again `paid` on the day it is settled."""
+    opened = docs.with_columns(status=pl.lit("open"), _extract_on=pl.col("invoice_date"))
+    settled = docs.filter(pl.Series(paid_day >= 0)).with_columns(
+        status=pl.lit("paid"), _extract_on=date_series(paid_day[paid_day >= 0])
+    )
+    return pl.concat([opened.select(_INVOICE_COLUMNS), settled.select(_INVOICE_COLUMNS)])
+
+
+def _line_rows(docs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
+    """`erp.invoice_lines` rows of the documents, extracted with their document."""
+    joined = lines.join(
+        docs.select("doc_idx", "invoice_number", "invoice_date"),
+        on="doc_idx",
+        maintain_order="left",
+    )
+    return joined.select(
+        "invoice_number",
+        "line_number",
+        "sku",
+        "project_id",
+        quantity=pl.Series(to_amount(joined["q100"].to_numpy())),
+        unit_price=pl.Series(to_amount(joined["price_cents"].to_numpy())),
+        net_amount=pl.Series(to_amount(joined["net_cents"].to_numpy())),
+        tax_amount=pl.Series(to_amount(joined["tax_cents"].to_numpy())),
+        _extract_on="invoice_date",
+    )

@@ -1,0 +1,221 @@
+"""General-ledger expense postings: marketing, salaries, shipping, rent and hosting.
+
+Expenses are positive amounts. Marketing is posted per campaign and month with the campaign id
+as `campaign_code`, so marketing spend can be attributed; shipping carries the customer number,
+so it can be charged to the customer's margin.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from ingestion.generator.arrays import parent_index, position_in_parent
+from ingestion.generator.crm_marketing import Campaigns
+from ingestion.generator.crm_team import MONTHLY_SALARY_EUR, Team
+from ingestion.generator.erp_customers import ErpCustomers
+from ingestion.generator.erp_sales import Sales
+from ingestion.generator.identifiers import sequence_ids
+from ingestion.generator.randomness import rng_for
+from ingestion.generator.timeline import Timeline, date_series, first_day, last_day, month_of
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+# (account code, account name, cost centre, currency, monthly amount for 40 staff, description);
+# rent is paid locally by each office, hence in GBP and USD for London and New York. Amounts
+# scale with headcount so a 100,000-customer company does not run from a 40-person office.
+STAFF_PER_OFFICE_SET = 40
+FIXED_MONTHLY: tuple[tuple[str, str, str, str, float, str], ...] = (
+    ("6132", "Rent", "ADMIN", "EUR", 18_500.0, "Rent Paris office"),
+    ("6132", "Rent", "ADMIN", "GBP", 9_800.0, "Rent London office"),
+    ("6132", "Rent", "ADMIN", "USD", 12_000.0, "Rent New York office"),
+    ("6260", "Software subscriptions", "IT", "EUR", 4_200.0, "SaaS tools"),
+)
+HOSTING_BASE_EUR = 1_500.0
+HOSTING_PER_CUSTOMER_EUR = 6.0
+_COLUMNS = [
+    "posting_day",
+    "account_code",
+    "account_name",
+    "cost_centre",
+    "amount_cents",
+    "currency",
+    "campaign_code",
+    "customer_number",
+    "description",
+]
+
+
+def gl_entries_table(
+    campaigns: Campaigns,
+    team: Team,
+    employees: pl.DataFrame,
+    customers: ErpCustomers,
+    sales: Sales,
+    timeline: Timeline,
+    seed: int,
+) -> pl.DataFrame:
+    """`erp.gl_entries`, each posting extracted on its posting date."""
+    rng = rng_for(seed, "erp.gl_entries")
+    months = np.arange(timeline.first_month, timeline.last_month + 1)
+    entries = pl.concat(
+        [
+            _marketing(campaigns),
+            _salaries(rng, team, employees, months, _growth(customers, months)),
+            _shipping(rng, sales),
+            _fixed_costs(months, (team.frame.height + employees.height) / STAFF_PER_OFFICE_SET),
+            _hosting(customers, months),
+        ]
+    )
+    day = entries["posting_day"].to_numpy()
+    code = entries["account_code"].cast(pl.Int64).to_numpy()
+    return entries.select(
+        entry_id=sequence_ids("GL", 9, day, code, np.arange(entries.height)),
+        posting_date=date_series(day),
+        account_code="account_code",
+        account_name="account_name",
+        cost_centre="cost_centre",
+        amount=pl.col("amount_cents").cast(pl.Float64) / 100.0,
+        currency="currency",
+        campaign_code="campaign_code",
+        customer_number="customer_number",
+        description="description",
+        _extract_on=date_series(day),
+    )
+
+
+def _entries(
+    day: np.ndarray,
+    code: str,
+    name: str,
+    centre: str,
+    cents: np.ndarray,
+    currency: str | pl.Series,
+    description: pl.Series | str,
+    campaign: pl.Series | None = None,
+    customer: pl.Series | None = None,
+) -> pl.DataFrame:
+    n = day.size
+    none = pl.Series([None] * n, dtype=pl.String)
+    return pl.DataFrame(
+        {
+            "posting_day": day.astype(np.int64),
+            "account_code": [code] * n,
+            "account_name": [name] * n,
+            "cost_centre": [centre] * n,
+            "amount_cents": cents.astype(np.int64),
+            "currency": currency if isinstance(currency, pl.Series) else [currency] * n,
+            "campaign_code": campaign if campaign is not None else none,
+            "customer_number": customer if customer is not None else none,
+            "description": description if isinstance(description, pl.Series) else [description] * n,
+        },
+        schema_overrides={"currency": pl.String, "description": pl.String},
+    ).select(_COLUMNS)
+
+
+def _marketing(campaigns: Campaigns) -> pl.DataFrame:
+    """Each campaign's actual cost spread evenly over its months, posted at each month end."""
+    frame = campaigns.frame
+    start_month = month_of(frame["start_day"].to_numpy())
+    n_months = month_of(frame["end_day"].to_numpy()) - start_month + 1
+    total = np.round(frame["actual_cost"].to_numpy() * 100).astype(np.int64)
+    row = parent_index(n_months)
+    position = position_in_parent(n_months)
+    share = total[row] // n_months[row]
+    cents = np.where(position == n_months[row] - 1, total[row] - share * (n_months[row] - 1), share)
+    return _entries(
+        last_day(start_month[row] + position),
+        "6230",
+        "Advertising",
+        "MKT",
+        cents,
+        "EUR",
+        frame["name"].gather(row),
+        campaign=frame["campaign_id"].gather(row),
+    )
+
+
+def _served(customers: ErpCustomers, months: np.ndarray) -> np.ndarray:
+    """Customers with a first order by the end of each month."""
+    first_order = np.sort(customers.col("first_order_day"))
+    return np.searchsorted(first_order, last_day(months), side="right")
+
+
+def _growth(customers: ErpCustomers, months: np.ndarray) -> np.ndarray:
+    """Headcount as a share of today's team: half of it at the start, growing with customers.
+
+    The team of `Team` is sized for the final customer base; paying all of it from the first
+    month would make every early month a heavy loss.
+    """
+    served = _served(customers, months)
+    return 0.5 + 0.5 * served / max(int(served[-1]), 1)
+
+
+def _salaries(
+    rng: np.random.Generator,
+    team: Team,
+    employees: pl.DataFrame,
+    months: np.ndarray,
+    growth: np.ndarray,
+) -> pl.DataFrame:
+    """Monthly payroll per department, posted on the last day of the month."""
+    roles = team.frame["role"].to_numpy()
+    sales_payroll = sum(MONTHLY_SALARY_EUR[r] for r in roles if r != "CSM")
+    success_payroll = sum(MONTHLY_SALARY_EUR[r] for r in roles if r == "CSM")
+    delivery_payroll = float(
+        (employees["cost_rate_per_hour"] * employees["weekly_capacity_hours"]).sum()
+        * WEEKS_PER_MONTH
+    )
+    parts = []
+    for code, name, centre, payroll in (
+        ("6410", "Salaries - Sales", "SALES", sales_payroll),
+        ("6411", "Salaries - Customer Success", "CS", success_payroll),
+        ("6412", "Salaries - Consultants", "DELIVERY", delivery_payroll),
+    ):
+        cents = np.round(payroll * growth * rng.uniform(0.98, 1.02, months.size) * 100)
+        parts.append(
+            _entries(last_day(months), code, name, centre, cents, "EUR", "Monthly payroll")
+        )
+    return pl.concat(parts)
+
+
+def _shipping(rng: np.random.Generator, sales: Sales) -> pl.DataFrame:
+    """Carrier invoice per order with goods, 1-3 days after the order, charged to the customer."""
+    orders = sales.orders.filter(pl.col("goods_net_eur") > 0)
+    n = orders.height
+    goods = orders["goods_net_eur"].to_numpy()
+    cents = np.round((12.0 + 0.015 * goods + rng.uniform(0.0, 8.0, n)) * 100)
+    return _entries(
+        orders["order_day"].to_numpy() + rng.integers(1, 4, n),
+        "6241",
+        "Transport on sales",
+        "OPS",
+        cents,
+        "EUR",
+        pl.select(pl.concat_str(pl.lit("Shipping "), orders["order_number"])).to_series(),
+        customer=orders["customer_number"],
+    )
+
+
+def _fixed_costs(months: np.ndarray, scale: float) -> pl.DataFrame:
+    """Rent and software, invoiced on the first of each month, sized to the headcount."""
+    return pl.concat(
+        [
+            _entries(
+                first_day(months),
+                code,
+                name,
+                centre,
+                np.full(months.size, np.round(amount * scale) * 100),
+                currency,
+                description,
+            )
+            for code, name, centre, currency, amount, description in FIXED_MONTHLY
+        ]
+    )
+
+
+def _hosting(customers: ErpCustomers, months: np.ndarray) -> pl.DataFrame:
+    """Cloud hosting, growing with the number of customers served that month."""
+    served = _served(customers, months)
+    cents = np.round((HOSTING_BASE_EUR + HOSTING_PER_CUSTOMER_EUR * served) * 100)
+    return _entries(last_day(months), "6150", "Cloud hosting", "OPS", cents, "EUR", "Hosting")
