@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install demo test lint format dagster dbt-parse refresh status bench clean
+.PHONY: help install demo test lint format browser dagster refresh status clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,8 +45,16 @@ format: install  ## Fix what ruff and SQLFluff can fix
 	$(RUN) ruff format .
 	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff fix models
 
-test: install lint  ## Linters and the whole test suite
+test: install lint browser  ## Linters and the whole test suite
 	$(RUN) pytest
+
+browser:  ## Debian's chromium for the browser tests (installed with apt-get when run as root)
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -q chromium >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) && \
+		echo "installed chromium for the browser tests"; \
+	else echo "chromium missing and not root: the browser tests will be skipped"; fi
 
 dagster: install  ## Start the Dagster UI on http://localhost:3000
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.run_refresh import prepare_dagster_home; prepare_dagster_home(Settings.from_env())"

@@ -1,5 +1,6 @@
 """Shared fixtures: a c360 data root in a temporary folder, with the environment pointing at it."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,29 @@ def settings_for(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DAGSTER_HOME", str(settings.dagster_home))
     return settings
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data root with a 60-customer company generated, refreshed and published once.
+
+    Shared by the integration and browser tests (a refresh takes ~15 s); tests that change it
+    work on a copy.
+    """
+    from dagster_project.run_refresh import run_refresh
+    from ingestion.generator import generate_company
+
+    home = tmp_path_factory.mktemp("c360")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        generate_company(
+            settings.landing_dir,
+            settings.truth_dir,
+            customers=60,
+            seed=7,
+            start=dt.date(2026, 9, 1),
+            days=4,
+        )
+        summary = run_refresh(settings)
+        assert summary.success, summary.failures + summary.checks_failed
+    return home

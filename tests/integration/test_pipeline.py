@@ -3,7 +3,6 @@
 The marts are checked against an independent Polars computation over the same extracts.
 """
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -12,25 +11,8 @@ import pytest
 from c360.serving import connect_readonly, resolve_current
 from c360.settings import Settings
 from dagster_project.run_refresh import run_refresh
-from ingestion.generator import generate_company
 from tests.conftest import settings_for
 from tests.integration.oracle import monthly_revenue_and_margin
-
-START = dt.date(2026, 9, 1)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data root with a 60-customer company generated, refreshed and published once."""
-    home = tmp_path_factory.mktemp("c360")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = settings_for(home, monkeypatch)
-        generate_company(
-            settings.landing_dir, settings.truth_dir, customers=60, seed=7, start=START, days=4
-        )
-        summary = run_refresh(settings)
-        assert summary.success, summary.failures + summary.checks_failed
-    return home
 
 
 @pytest.fixture
