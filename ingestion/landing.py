@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,8 @@ class LandedFile:
     source: str
     extract_date: dt.date
     entity: Entity | None
+    is_snapshot: bool = False
+    is_snapshot: bool = False
 
 
 def extract_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]]:
@@ -37,6 +38,18 @@ def extract_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]
     return sorted(f for f in folders if f[1].is_dir())
 
 
+def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | None, str | None]:
+    """The entity a file carries and whether as a `delta` or a full `snapshot`.
+
+    Snapshots are matched first, so `customers_full.csv` is never taken for a `customers` delta.
+    """
+    for mode in ("snapshot", "delta"):
+        for entity in contract.entities.values():
+            if entity.match(file_name) == mode:
+                return entity, mode
+    return None, None
+
+
 def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile]:
     """Every file of every extract folder of a source, oldest folder first."""
     files: list[LandedFile] = []
@@ -44,14 +57,7 @@ def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
             if path.name in MARKER_FILES or path.name.startswith("."):
                 continue
-            entity = next(
-                (
-                    e
-                    for e in contract.entities.values()
-                    if fnmatch.fnmatch(path.name, e.file_pattern)
-                ),
-                None,
-            )
+            entity, mode = match_entity(contract, path.name)
             files.append(
                 LandedFile(
                     path=path,
@@ -59,6 +65,7 @@ def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile
                     source=contract.source,
                     extract_date=extract_date,
                     entity=entity,
+                    is_snapshot=mode == "snapshot",
                 )
             )
     return files

@@ -145,6 +145,7 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
         pl.lit(landed.relative_path).alias("_source_file"),
         pl.lit(landed.extract_date).alias("_extract_date"),
         pl.col(ROW_NUMBER).cast(pl.Int64),
+        pl.lit(landed.is_snapshot).alias("_is_snapshot"),
         pl.lit(loaded_at).alias("_loaded_at"),
     )
     schema = entity_schema(entity)

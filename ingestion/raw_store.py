@@ -22,6 +22,7 @@ AUDIT_SCHEMA: dict[str, pl.DataType] = {
     "_source_file": pl.String(),
     "_extract_date": pl.Date(),
     "_row_number": pl.Int64(),
+    "_is_snapshot": pl.Boolean(),
     "_loaded_at": pl.Datetime("us", "UTC"),
 }
 

@@ -6,6 +6,7 @@ onto the canonical entities by editing YAML (see README, "Point it at your own e
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -60,11 +61,22 @@ class Entity:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     modified_at: str | None = None
+    snapshot_file: str | None = None
+    delta_patterns: tuple[str, ...] = ()
+    snapshot_patterns: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         """Canonical column names in contract order."""
         return [c.name for c in self.columns]
+
+    def match(self, file_name: str) -> Literal["delta", "snapshot"] | None:
+        """Whether a landed file carries this entity, as a full snapshot or as a delta."""
+        if any(fnmatch.fnmatch(file_name, p) for p in self.snapshot_patterns):
+            return "snapshot"
+        if any(fnmatch.fnmatch(file_name, p) for p in self.delta_patterns):
+            return "delta"
+        return None
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,12 @@ def _column(name: str, raw: dict[str, Any], where: str) -> Column:
     )
 
 
+def _default_patterns(file_name: str) -> tuple[str, ...]:
+    """`accounts.csv` also matches `accounts_resent.csv`, `accounts (1).csv`: the same feed."""
+    stem, dot, suffix = file_name.rpartition(".")
+    return (file_name, f"{stem}[ _(-]*{dot}{suffix}") if dot else (file_name,)
+
+
 def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContract:
     """Build a contract from its YAML mapping, failing with the file and field at fault."""
     source = raw["source"]
@@ -124,6 +142,13 @@ def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContra
             key=key,
             columns=columns,
             modified_at=spec.get("modified_at"),
+            snapshot_file=spec.get("snapshot_file"),
+            delta_patterns=tuple(spec.get("match", _default_patterns(spec["file"]))),
+            snapshot_patterns=tuple(
+                spec.get("snapshot_match", _default_patterns(spec["snapshot_file"]))
+                if spec.get("snapshot_file")
+                else ()
+            ),
         )
     return SourceContract(source=source, format=base, entities=entities)
 
