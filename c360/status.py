@@ -28,7 +28,7 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
                 count(*) filter (where status = 'loaded') as files_loaded,
                 count(*) filter (where status != 'loaded') as files_not_loaded,
                 sum(rows_quarantined) as rows_quarantined
-            from quality.fct_loads
+            from quality.load_log
             group by source_system
             order by source_system
             """

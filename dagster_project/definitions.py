@@ -8,13 +8,13 @@ from dagster_project.defs.dbt_assets import build_dbt_assets, public_asset_keys
 from dagster_project.defs.ingestion_assets import build_ingestion_assets
 from dagster_project.defs.publish_asset import build_publish_asset
 from dagster_project.defs.resources import C360Resource
-from ingestion.contracts import BUILTIN_CONTRACTS_DIR, load_contracts
+from ingestion.contracts import load_contracts
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Definitions for the given settings (default: from the environment)."""
     settings = settings or Settings.from_env()
-    contracts = load_contracts(settings.contracts_dir or BUILTIN_CONTRACTS_DIR)
+    contracts = load_contracts(settings.contracts_dir)
     dbt_build, dbt_resource = build_dbt_assets(settings.dbt_project_dir)
     return dg.Definitions(
         assets=[

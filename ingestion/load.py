@@ -138,7 +138,7 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
             0,
             f"{landed.relative_path}: file rejected: {exc}",
         )
-    rows = validate_records(records.frame, entity, records.expected_fields)
+    rows = validate_records(records.frame, entity, records.expected_fields, records.extra_columns)
     loaded_at = _now()
     data = rows.loaded.with_columns(
         pl.lit(load_id).alias("_load_id"),
@@ -148,7 +148,7 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
         pl.lit(landed.is_snapshot).alias("_is_snapshot"),
         pl.lit(loaded_at).alias("_loaded_at"),
     )
-    schema = entity_schema(entity)
+    schema = entity_schema(entity) | dict.fromkeys(records.extra_columns, pl.String())
     data = data.select(list(schema)).cast(schema)
     write_atomically(data, entity_dir(raw_dir, entity) / f"{load_id}.parquet")
     if rows.quarantined.height:

@@ -36,6 +36,7 @@ class RawRecords:
     frame: pl.DataFrame
     expected_fields: int | None
     notes: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = ()
 
 
 def read_extract(path: Path, entity: Entity) -> RawRecords:
@@ -198,19 +199,32 @@ def _to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
         c.source_name for c in entity.columns if c.required and c.source_name not in present
     ]
     if missing_required:
-        raise UnreadableFileError(f"missing required column(s): {', '.join(missing_required)}")
+        hint = ""
+        if len(frame.columns) - 3 == 1 and entity.format.kind == "csv":
+            separator = entity.format.separator
+            hint = f" (the header has a single field: is the separator {separator!r}?)"
+        raise UnreadableFileError(
+            f"missing required column(s): {', '.join(missing_required)}{hint}"
+        )
     missing = [c.source_name for c in entity.columns if c.source_name not in present]
     if missing:
         notes.append(f"optional column(s) absent, loaded as empty: {', '.join(missing)}")
     known = {c.source_name for c in entity.columns} | {ROW_NUMBER, RAW_LINE, FIELD_COUNT}
-    extra = [c for c in frame.columns if c not in known]
+    extra = {_column_name(c, entity): c for c in frame.columns if c not in known}
     if extra:
-        notes.append(f"column(s) not in the contract, ignored: {', '.join(extra)}")
+        notes.append(f"column(s) not in the contract, kept as text: {', '.join(extra)}")
     selected = [
         (pl.col(c.source_name) if c.source_name in present else pl.lit(None, dtype=pl.String))
         .cast(pl.String)
         .alias(c.name)
         for c in entity.columns
     ]
-    frame = frame.select(*selected, ROW_NUMBER, RAW_LINE, FIELD_COUNT)
-    return RawRecords(frame, records.expected_fields, tuple(notes))
+    kept = [pl.col(source).cast(pl.String).alias(name) for name, source in extra.items()]
+    frame = frame.select(*selected, *kept, ROW_NUMBER, RAW_LINE, FIELD_COUNT)
+    return RawRecords(frame, records.expected_fields, tuple(notes), tuple(extra))
+
+
+def _column_name(header: str, entity: Entity) -> str:
+    """A column added by the source, as a safe lower-case name that no canonical column has."""
+    name = re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_") or "column"
+    return f"extra_{name}" if name in entity.column_names or name.startswith("_") else name

@@ -1,8 +1,10 @@
 """Type the text read from a file by its contract and split it into loaded and quarantined rows.
 
-Casting is done with `strict=False` and then compared with the text: a value that was present but
-came out null did not parse. Doing it this way (rather than letting a schema library coerce) keeps
-every row's own reasons; one bad value never makes the whole column or file fail.
+Two kinds of failure, each with its reason: the row cannot be read (wrong number of fields, not a
+JSON object, a value that does not parse as its type), found here with Polars expressions; or a
+value breaks a rule of the contract (required, bounds, allowed values), found by the pandera
+schema in `ingestion.schema`. Casting uses `strict=False` and compares with the text, so one bad
+value never makes the whole column or file fail (pandera's own `coerce` would).
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import polars as pl
 
 from ingestion.contracts import Column, Entity, FileFormat
 from ingestion.readers import FIELD_COUNT, RAW_LINE, ROW_NUMBER
+from ingestion.schema import rule_failures
 
 REASON = "_reason"
 DECIMAL_PRECISION = 18
+_INDEX = "__index"
 
 
 @dataclass(frozen=True)
@@ -38,17 +42,23 @@ def polars_dtype(column: Column) -> pl.DataType:
     }[column.type]
 
 
+def _number_text(text: pl.Expr, fmt: FileFormat) -> pl.Expr:
+    """Remove thousands separators and make the decimal mark a point."""
+    for separator in fmt.thousands_separators:
+        text = text.str.replace_all(separator, "", literal=True)
+    if fmt.decimal_mark != ".":
+        text = text.str.replace_all(fmt.decimal_mark, ".", literal=True)
+    return text
+
+
 def _typed(column: Column, fmt: FileFormat) -> pl.Expr:
     text = pl.col(column.name)
     if column.type == "string":
         return text
     if column.type == "integer":
-        return text.str.replace_all(" ", "", literal=True).cast(pl.Int64, strict=False)
+        return _number_text(text, fmt).cast(pl.Int64, strict=False)
     if column.type == "decimal":
-        cleaned = text.str.replace_all(" ", "", literal=True)
-        if fmt.decimal_mark != ".":
-            cleaned = cleaned.str.replace_all(fmt.decimal_mark, ".", literal=True)
-        return cleaned.cast(polars_dtype(column), strict=False)
+        return _number_text(text, fmt).cast(polars_dtype(column), strict=False)
     if column.type == "boolean":
         return (
             pl.when(text.is_in(list(fmt.true_values)))
@@ -62,8 +72,13 @@ def _typed(column: Column, fmt: FileFormat) -> pl.Expr:
     return text.str.to_datetime(fmt.timestamp_format, strict=False, time_zone="UTC", time_unit="us")
 
 
-def _reasons(entity: Entity, expected_fields: int | None) -> list[pl.Expr]:
-    """One expression per check: the reason text when the row fails it, else null."""
+def _unparsed(column: Column) -> pl.Expr:
+    """True where the file has a value that did not parse as the column's type."""
+    return pl.col(column.name).is_not_null() & pl.col(f"__typed_{column.name}").is_null()
+
+
+def _read_failures(entity: Entity, expected_fields: int | None) -> list[pl.Expr]:
+    """One expression per structural or parsing check: the reason when the row fails, else null."""
     fmt = entity.format
     checks: list[pl.Expr] = []
     if expected_fields is not None:
@@ -72,66 +87,66 @@ def _reasons(entity: Entity, expected_fields: int | None) -> list[pl.Expr]:
                 pl.format(f"expected {expected_fields} fields, found {{}}", pl.col(FIELD_COUNT))
             )
         )
-    if entity.format.kind == "jsonl":
+    if fmt.kind == "jsonl":
         checks.append(pl.when(pl.col(FIELD_COUNT) == 0).then(pl.lit("not a JSON object")))
     for col in entity.columns:
-        text = pl.col(col.name)
-        typed = pl.col(f"__typed_{col.name}")
-        if col.required:
-            checks.append(
-                pl.when(text.is_null()).then(pl.lit(f"{col.name}: required value missing"))
+        if col.type == "string":
+            continue
+        hint = {"date": fmt.date_format, "timestamp": fmt.timestamp_format}.get(col.type)
+        what = f"{col.type} ({hint})" if hint else col.type
+        checks.append(
+            pl.when(_unparsed(col)).then(
+                pl.format(f"{col.name}: cannot read '{{}}' as {what}", pl.col(col.name))
             )
-        if col.type != "string":
-            fmt_hint = {"date": fmt.date_format, "timestamp": fmt.timestamp_format}.get(col.type)
-            what = f"{col.type} ({fmt_hint})" if fmt_hint else col.type
-            checks.append(
-                pl.when(text.is_not_null() & typed.is_null()).then(
-                    pl.format(f"{col.name}: cannot read '{{}}' as {what}", text)
-                )
-            )
-        if col.minimum is not None:
-            checks.append(
-                pl.when(typed < col.minimum).then(
-                    pl.format(f"{col.name}: {{}} is below the minimum {col.minimum}", text)
-                )
-            )
-        if col.maximum is not None:
-            checks.append(
-                pl.when(typed > col.maximum).then(
-                    pl.format(f"{col.name}: {{}} is above the maximum {col.maximum}", text)
-                )
-            )
-        if col.allowed is not None:
-            checks.append(
-                pl.when(text.is_not_null() & ~text.is_in(list(col.allowed))).then(
-                    pl.format(f"{col.name}: '{{}}' is not one of {', '.join(col.allowed)}", text)
-                )
-            )
+        )
     return checks
 
 
 def validate_records(
-    frame: pl.DataFrame, entity: Entity, expected_fields: int | None
+    frame: pl.DataFrame,
+    entity: Entity,
+    expected_fields: int | None,
+    extra_columns: tuple[str, ...] = (),
 ) -> ValidatedRows:
-    """Cast `frame` (text columns named as the contract) and check every row against it."""
-    stripped = frame.with_columns(
+    """Cast `frame` (text columns named as the contract) and check every row against it.
+
+    `extra_columns` (added by the source, not in the contract) pass through as text.
+    """
+    text = frame.with_columns(
         pl.col(c).str.strip_chars().replace("", None) for c in entity.column_names
-    )
-    typed = stripped.with_columns(
+    ).with_row_index(_INDEX)
+    typed = text.with_columns(
         _typed(c, entity.format).alias(f"__typed_{c.name}") for c in entity.columns
     )
-    checks = _reasons(entity, expected_fields)
-    with_reason = typed.with_columns(
-        pl.concat_str(checks, separator="; ", ignore_nulls=True).alias(REASON)
+    checks = _read_failures(entity, expected_fields)
+    typed = typed.with_columns(
+        pl.concat_str(checks, separator="; ", ignore_nulls=True).replace("", None).alias(REASON)
         if checks
         else pl.lit(None, dtype=pl.String).alias(REASON)
-    ).with_columns(pl.col(REASON).replace("", None))
-    good = with_reason.filter(pl.col(REASON).is_null())
+    )
+    values = typed.select(pl.col(f"__typed_{c.name}").alias(c.name) for c in entity.columns)
+    unparsed = {
+        (index, c.name)
+        for c in entity.columns
+        if c.type != "string"
+        for index in typed.filter(_unparsed(c))[_INDEX].to_list()
+    }
+    rules = rule_failures(values, text.select(entity.column_names), entity, unparsed)
+    if rules:
+        rule_reasons = pl.DataFrame(
+            {_INDEX: list(rules), "__rules": ["; ".join(r) for r in rules.values()]},
+            schema={_INDEX: pl.UInt32, "__rules": pl.String},
+        )
+        typed = typed.join(rule_reasons, on=_INDEX, how="left").with_columns(
+            pl.concat_str([REASON, "__rules"], separator="; ", ignore_nulls=True)
+            .replace("", None)
+            .alias(REASON)
+        )
+    good = typed.filter(pl.col(REASON).is_null())
     loaded = good.select(
         *(pl.col(f"__typed_{c.name}").cast(polars_dtype(c)).alias(c.name) for c in entity.columns),
+        *extra_columns,
         pl.col(ROW_NUMBER),
     )
-    quarantined = with_reason.filter(pl.col(REASON).is_not_null()).select(
-        ROW_NUMBER, RAW_LINE, REASON
-    )
+    quarantined = typed.filter(pl.col(REASON).is_not_null()).select(ROW_NUMBER, RAW_LINE, REASON)
     return ValidatedRows(loaded=loaded, quarantined=quarantined)

@@ -33,6 +33,7 @@ class FileFormat:
     timestamp_format: str = "%Y-%m-%dT%H:%M:%SZ"
     true_values: tuple[str, ...] = ("true",)
     false_values: tuple[str, ...] = ("false",)
+    thousands_separators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,24 @@ class SourceContract:
     entities: dict[str, Entity] = field(default_factory=dict)
 
 
+# Parquet values are typed: the reader renders them as text in this one canonical form.
+PARQUET_TEXT = {
+    "decimal_mark": ".",
+    "thousands_separators": (),
+    "date_format": "%Y-%m-%d",
+    "timestamp_format": "%Y-%m-%d %H:%M:%S%.f",
+    "true_values": ("true",),
+    "false_values": ("false",),
+}
+
+
 def _file_format(raw: dict[str, Any], base: FileFormat | None = None) -> FileFormat:
     values = dict(raw)
-    for key in ("true_values", "false_values"):
+    for key in ("true_values", "false_values", "thousands_separators"):
         if key in values:
             values[key] = tuple(str(v) for v in values[key])
-    return replace(base or FileFormat(), **values)
+    fmt = replace(base or FileFormat(), **values)
+    return replace(fmt, **PARQUET_TEXT) if fmt.kind == "parquet" else fmt
 
 
 def _column(name: str, raw: dict[str, Any], where: str) -> Column:
@@ -153,12 +166,24 @@ def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContra
     return SourceContract(source=source, format=base, entities=entities)
 
 
-def load_contracts(directory: Path = BUILTIN_CONTRACTS_DIR) -> dict[str, SourceContract]:
-    """Load every `<source>.yml` of a folder, keyed by source name."""
+def _read_folder(directory: Path) -> dict[str, SourceContract]:
     contracts: dict[str, SourceContract] = {}
     for path in sorted(directory.glob("*.yml")):
         contract = parse_contract(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
         contracts[contract.source] = contract
-    if not contracts:
-        raise FileNotFoundError(f"no extract contracts (*.yml) found in {directory}")
+    return contracts
+
+
+def load_contracts(directory: Path | None = None) -> dict[str, SourceContract]:
+    """The built-in contracts, each replaced by the same source's file in `directory` if any.
+
+    A company whose CRM exports look different puts only its `crm.yml` in its own folder
+    (`C360_CONTRACTS_DIR`); the ERP keeps the built-in contract.
+    """
+    contracts = _read_folder(BUILTIN_CONTRACTS_DIR)
+    if directory is not None and directory != BUILTIN_CONTRACTS_DIR:
+        overrides = _read_folder(directory)
+        if not overrides:
+            raise FileNotFoundError(f"no extract contracts (*.yml) found in {directory}")
+        contracts |= overrides
     return contracts

@@ -27,7 +27,7 @@ def test_publishing_waits_for_every_public_mart(defs):
         dg.AssetKey(["marts", "dim_customers"]),
         dg.AssetKey(["marts", "fct_invoice_lines"]),
         dg.AssetKey(["marts", "rpt_kpi_monthly"]),
-        dg.AssetKey(["quality", "fct_loads"]),
+        dg.AssetKey(["quality", "load_log"]),
     } <= parents
     assert not any(key.path[0] == "staging" for key in parents)
 

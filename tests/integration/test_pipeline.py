@@ -46,7 +46,7 @@ def test_every_landed_file_is_reconciled_and_loaded(settings):
     rows = query(
         settings,
         "select count(*), count(*) filter (where is_reconciled), "
-        "count(*) filter (where status = 'loaded') from quality.fct_loads",
+        "count(*) filter (where status = 'loaded') from quality.load_log",
     )
     files = [p for p in settings.landing_dir.rglob("*") if p.is_file() and p.name != "_SUCCESS"]
     assert rows == [(len(files), len(files), len(files))]

@@ -8,7 +8,7 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['account_id'], 'last_modified_at') }}
+    {{ latest_version('source', ['account_id'], 'last_modified_at', deleted_column='is_deleted') }}
 
 ),
 

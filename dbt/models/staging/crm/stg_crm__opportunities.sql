@@ -8,7 +8,9 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['opportunity_id'], 'last_modified_at') }}
+    {{ latest_version(
+        'source', ['opportunity_id'], 'last_modified_at', deleted_column='is_deleted'
+    ) }}
 
 ),
 

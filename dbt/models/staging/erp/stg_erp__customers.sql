@@ -8,7 +8,7 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['customer_number'], 'updated_on') }}
+    {{ latest_version('source', ['customer_number'], 'updated_on', has_snapshots=true) }}
 
 ),
 
@@ -33,7 +33,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        is_present
     from latest
 
 )

@@ -8,7 +8,7 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['employee_id'], none) }}
+    {{ latest_version('source', ['employee_id'], none, has_snapshots=true) }}
 
 ),
 
@@ -24,7 +24,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        is_present
     from latest
 
 )

@@ -8,7 +8,7 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['sku'], none) }}
+    {{ latest_version('source', ['sku'], none, has_snapshots=true) }}
 
 ),
 
@@ -26,7 +26,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        is_present
     from latest
 
 )

@@ -25,7 +25,7 @@ final as (
         status,
         message,
         started_at,
-        finished_at
+        finished_at as loaded_at
     from load_log
 
 )
