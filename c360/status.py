@@ -24,18 +24,28 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
             """
             select
                 source_system as source,
-                max(extract_date) as newest_extract,
+                max(extract_date) filter (where status = 'loaded') as newest_extract,
+                round(
+                    date_diff('minute', max(extract_date) filter (where status = 'loaded'),
+                    ?::timestamp) / 60, 1
+                ) as hours_old,
                 count(*) filter (where status = 'loaded') as files_loaded,
-                count(*) filter (where status != 'loaded') as files_not_loaded,
+                count(*) filter (where status = 'duplicate') as duplicates,
+                count(*) filter (where status in ('rejected', 'unknown_file')) as rejected,
+                sum(rows_read) as rows_read,
                 sum(rows_quarantined) as rows_quarantined
             from quality.load_log
             group by source_system
             order by source_system
-            """
+            """,
+            [now.replace(tzinfo=None)],
         )
         fresh_cols = [d[0] for d in freshness.description]
         fresh_rows = freshness.fetchall()
         counts = dict(con.execute("select table_name, row_count from meta.row_counts").fetchall())
+        sync_errors = con.execute(
+            "select error_type, count(*) from quality.sync_errors group by 1 order by 1"
+        ).fetchall()
     finally:
         con.close()
     published_at = publication["published_at"]
@@ -49,4 +59,6 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
         "",
         format_result(["table", "rows"], [(t, counts.get(t)) for t in MAIN_MARTS]),
     ]
+    if sync_errors:
+        lines += ["", format_result(["sync error (quality.sync_errors)", "records"], sync_errors)]
     return "\n".join(lines)

@@ -88,10 +88,11 @@ def test_a_refresh_whose_tests_fail_leaves_readers_on_the_previous_version(
     published = resolve_current(settings)
     folder = settings.landing_dir / "erp" / "2026-09-05"
     folder.mkdir(parents=True)
-    # An invoice for a customer the ERP never extracted breaks the customer_key not-null test.
+    # An invoice in a currency the ERP publishes no rate for cannot be converted: the
+    # fx_rate not-null test fails, and with it the refresh.
     (folder / "invoices.csv").write_bytes(
         b"invoice_number;customer_number;order_number;kind;invoice_date;due_date;currency;status\n"
-        b"FX-1;C999999;;invoice;04/09/2026;04/10/2026;EUR;open\n"
+        b"FX-1;C999999;;invoice;04/09/2026;04/10/2026;JPY;open\n"
     )
     (folder / "invoice_lines.csv").write_bytes(
         b"invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount\n"
@@ -99,5 +100,5 @@ def test_a_refresh_whose_tests_fail_leaves_readers_on_the_previous_version(
     )
     summary = run_refresh(settings)
     assert not summary.success
-    assert any("fct_invoice_lines" in check for check in summary.checks_failed)
+    assert any("not_null_fct_invoice_lines_fx_rate" in check for check in summary.checks_failed)
     assert resolve_current(settings) == published
