@@ -14,8 +14,6 @@ from pathlib import Path
 
 from c360.settings import Settings
 
-DEFAULT_START = dt.date(2026, 9, 1)
-
 
 def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
@@ -36,12 +34,15 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
         truth,
         customers=args.customers,
         seed=args.seed,
-        start=args.start,
+        start=args.start or dt.datetime.now(dt.UTC).date() - dt.timedelta(days=args.days - 1),
         days=args.days,
+        defects=args.defects,
+        progress=sys.stderr.isatty(),
     )
     first, last = summary.extract_dates[0], summary.extract_dates[-1]
     _out(
-        f"generated {args.customers} customers (seed {args.seed}): {summary.files_written} files, "
+        f"generated {args.customers} customers (seed {args.seed}, defects {args.defects}): "
+        f"{summary.files_written} files, "
         f"extracts {first} .. {last}, into {landing}"
     )
     return 0
@@ -56,7 +57,12 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
         f"files loaded {summary.files_loaded}, not loaded {summary.files_not_loaded}; "
         f"rows loaded {summary.rows_loaded}, quarantined {summary.rows_quarantined}"
     )
-    _out(f"checks and tests passed {summary.checks_passed}, failed {len(summary.checks_failed)}")
+    _out(
+        f"checks and tests passed {summary.checks_passed}, warned {len(summary.checks_warned)}, "
+        f"failed {len(summary.checks_failed)}"
+    )
+    for check in summary.checks_warned:
+        _out(f"  warning: {check} (see quality.sync_errors)")
     for check in summary.checks_failed:
         _err(f"  failed: {check}")
     if not summary.success:
@@ -147,10 +153,17 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--start",
             type=dt.date.fromisoformat,
-            default=DEFAULT_START,
-            help=f"date of the first (full) extract, YYYY-MM-DD (default {DEFAULT_START})",
+            default=None,
+            help="date of the first (full) extract, YYYY-MM-DD (default: so that the last "
+            "extract is today; give it to get the same files on any day)",
         )
         p.add_argument("--days", type=int, default=30, help="daily extracts (default 30)")
+        p.add_argument(
+            "--defects",
+            choices=["none", "typical", "heavy"],
+            default="typical",
+            help="defects of real extracts to inject (default typical)",
+        )
 
     gen = sub.add_parser("generate", help=cmd_generate.__doc__)
     generation_options(gen)

@@ -33,6 +33,7 @@ class RefreshSummary:
     rows_quarantined: int = 0
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     version: str | None = None
     run_id: str = ""
@@ -64,12 +65,13 @@ def _summarise(result: dg.ExecuteInProcessResult, started: float) -> RefreshSumm
         if materialization.asset_key == SERVING_KEY:
             summary.version = str(meta.get("version"))
     for evaluation in result.get_asset_check_evaluations():
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
             summary.checks_passed += 1
+        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+            summary.checks_warned.append(name)
         else:
-            summary.checks_failed.append(
-                f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-            )
+            summary.checks_failed.append(name)
     for event in result.get_step_failure_events():
         error = event.event_specific_data.error if event.event_specific_data else None
         message = error.message.strip().splitlines()[0] if error else "failed"

@@ -2,8 +2,9 @@
 
 For every file: rows read = rows loaded + rows quarantined, and one load log entry says so. A file
 whose content was already loaded (same hash, another name or folder) is logged as a duplicate and
-not loaded again (unless it holds no record: empty deltas are alike by nature); a file already
-in the log is skipped, which makes a rerun a no-op.
+not loaded again (unless it holds no record, as empty deltas are alike by nature, or it is a
+full snapshot, whose date is what it says: an unchanged weekly snapshot still confirms every
+record present); a file already in the log is skipped, which makes a rerun a no-op.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def ingest_source(contract: SourceContract, landing_dir: Path, raw_dir: Path) ->
             continue
         started_at = _now()
         content_hash = file_hash(landed.path)
-        if content_hash in seen_hashes and _has_records(landed):
+        if content_hash in seen_hashes and not landed.is_snapshot and _has_records(landed):
             result = FileLoad(
                 _load_id(landed, content_hash) + "-dup",
                 landed.relative_path,

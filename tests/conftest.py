@@ -24,7 +24,7 @@ def settings_for(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data root with a 60-customer company generated, refreshed and published once.
+    """A data root with a clean 60-customer company generated, refreshed and published once.
 
     Shared by the integration and browser tests (a refresh takes ~15 s); tests that change it
     work on a copy.
@@ -42,6 +42,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             seed=7,
             start=dt.date(2026, 9, 1),
             days=4,
+            defects="none",
         )
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed

@@ -324,3 +324,13 @@ def test_a_crash_before_the_log_entry_is_completed_by_the_next_run(land, monkeyp
     [result] = land.load("erp")
     assert outcome(result) == (LOADED, 1, 1, 0)
     assert land.rows("erp", "fx_rates").height == 1  # rewritten, not duplicated
+
+
+def test_an_unchanged_weekly_snapshot_is_loaded_again_for_its_date(land):
+    content = "sku;name;category;product_line;kind;list_price;currency;is_active\nS1;A;B;C;goods;1,00;EUR;1\n"
+    land.put("erp", "products_full.csv", content, day="2026-09-07")
+    land.put("erp", "products_full.csv", content, day="2026-09-14")
+    results = land.load("erp")
+    assert [outcome(r) for r in results] == [(LOADED, 1, 1, 0)] * 2
+    snapshots = land.rows("erp", "products").select("_extract_date", "_is_snapshot").rows()
+    assert snapshots == [(dt.date(2026, 9, 7), True), (dt.date(2026, 9, 14), True)]
