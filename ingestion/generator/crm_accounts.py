@@ -1,4 +1,4 @@
-"""CRM accounts (one per organisation) and their contacts."""
+"""CRM accounts (one per organisation, some twice) and their contacts."""
 
 from __future__ import annotations
 
@@ -6,15 +6,21 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import parent_index, position_in_parent
+from ingestion.generator.blocks import Block
 from ingestion.generator.erp_customers import ErpCustomers
-from ingestion.generator.identifiers import sequence_ids
+from ingestion.generator.org_defects import (
+    ERP_NUMBER_MISSING,
+    ERP_NUMBER_WRONG,
+    NAME_IN_CRM,
+    OrgDefects,
+)
 from ingestion.generator.organisations import Organisations
 from ingestion.generator.people import draw_people, emails, first_names, last_names
 from ingestion.generator.pools import TITLES
-from ingestion.generator.randomness import pick_weighted, rng_for
+from ingestion.generator.randomness import pick_weighted
+from ingestion.generator.tags import tag
 from ingestion.generator.timeline import date_series, datetime_series, office_seconds
 
-ERP_NUMBER_KNOWN_SHARE = 0.7  # customer accounts where sales typed in the ERP customer number
 VAT_KNOWN_SHARE = 0.3
 EMAIL_OPT_OUT_SHARE = 0.1
 CONTACTS_WEIGHTS_CUSTOMER: tuple[float, ...] = (0.3, 0.4, 0.3)  # 1, 2 or 3 contacts
@@ -42,38 +48,73 @@ _ACCOUNT_COLUMNS = [
 ]
 
 
-def number_accounts(orgs: Organisations) -> pl.Series:
-    """The CRM account id of each organisation, numbered by account creation time."""
-    return sequence_ids("001", 12, orgs.col("account_sec"), orgs.col("org_idx"))
+def number_accounts(
+    orgs: Organisations, defects: OrgDefects, block: Block
+) -> tuple[pl.Series, pl.Series]:
+    """CRM account ids, numbered by creation time: one per organisation, one per duplicate."""
+    dups = defects.duplicate_accounts
+    seconds = np.concatenate([orgs.col("account_sec"), dups["account_sec"].to_numpy()])
+    tie = np.concatenate([orgs.col("org_idx"), dups["org_idx"].to_numpy() + orgs.size])
+    ids = block.ids("001", 12, seconds, tie)
+    return ids.head(orgs.size), ids.tail(dups.height)
+
+
+def _erp_numbers(
+    orgs: Organisations, customers: ErpCustomers, defects: OrgDefects, block: Block
+) -> tuple[pl.Series, pl.Series]:
+    """The ERP number sales typed on each organisation's account, and why it is wrong if it is.
+
+    A wrong number points at the organisation's own second ERP record when it has one (the
+    account was linked to the duplicate), otherwise at another customer's record.
+    """
+    rng = block.rng("defects.erp_numbers")
+    n = orgs.size
+    primary = customers.frame.head(customers.n_primary).select("org_idx", "customer_number")
+    own = pl.DataFrame({"org_idx": orgs.col("org_idx")}).join(
+        primary, on="org_idx", how="left", maintain_order="left"
+    )["customer_number"]
+    dup_row = customers.duplicate_rows(n)
+    has_dup = pl.Series(dup_row >= 0)
+    other = primary["customer_number"].gather(rng.integers(0, max(primary.height, 1), n))
+    second = customers.frame["customer_number"].gather(np.maximum(dup_row, 0))
+    wrong = pl.Series(defects.erp_number == ERP_NUMBER_WRONG)
+    missing = pl.Series(defects.erp_number == ERP_NUMBER_MISSING)
+    numbers = pl.select(
+        stale=pl.when(has_dup).then(second).otherwise(other),
+        reason=pl.when(has_dup)
+        .then(pl.lit("points at the organisation's second ERP record "))
+        .otherwise(pl.lit("points at another organisation's ERP record ")),
+    ).with_columns(
+        typed=pl.when(wrong).then("stale").when(missing).then(None).otherwise(own),
+        why=pl.when(wrong).then(pl.concat_str("reason", "stale")),
+    )
+    return numbers["typed"], numbers["why"]
 
 
 def accounts_table(
     orgs: Organisations,
     account_ids: pl.Series,
+    duplicate_ids: pl.Series,
     owner_ids: pl.Series,
     customers: ErpCustomers,
     churn_day: np.ndarray,
-    seed: int,
+    defects: OrgDefects,
+    block: Block,
 ) -> pl.DataFrame:
-    """`crm.accounts` with one version per change of type.
+    """`crm.accounts` with one version per change of type, and the duplicate accounts.
 
     Every account starts as a Prospect. A customer's account turns Customer on its first order
-    (when the ERP account is opened, and 70% of the time sales copies the ERP number into it),
-    and Former Customer on `churn_day` (per organisation, out of range if it never churns).
+    (when sales types the ERP number into it) and Former Customer on `churn_day` (per
+    organisation, out of range if it never churns). A duplicate account is a Prospect under a
+    variant name until it is merged into the first one, which deletes it.
     """
-    rng = rng_for(seed, "crm.accounts")
+    rng = block.rng("crm.accounts")
     n = orgs.size
     frame = orgs.frame
-    customer_number = pl.DataFrame({"org_idx": orgs.col("org_idx")}).join(
-        customers.frame.select("org_idx", "customer_number"),
-        on="org_idx",
-        how="left",
-        maintain_order="left",
-    )["customer_number"]
-    known = rng.random(n) < ERP_NUMBER_KNOWN_SHARE
+    typed_number, wrong_why = _erp_numbers(orgs, customers, defects, block)
     base = frame.select(
         account_id=account_ids,
-        name="name",
+        name=defects.crm_name,
         website="website",
         industry="industry",
         employee_count="employee_count",
@@ -100,7 +141,7 @@ def accounts_table(
     won_sec = np.maximum(office_seconds(first_order, rng), account_sec + 60)
     customer = base.with_columns(
         type=pl.lit("Customer"),
-        erp_customer_number=pl.when(pl.Series(known)).then(customer_number),
+        erp_customer_number=typed_number,
         last_modified_at=datetime_series(won_sec),
         _extract_on=date_series(first_order),
     )
@@ -111,22 +152,120 @@ def accounts_table(
         last_modified_at=datetime_series(churn_sec),
         _extract_on=date_series(churn_day),
     )
-    return pl.concat(
+    own = pl.concat(
         [
             prospect.select(_ACCOUNT_COLUMNS),
             customer.filter(pl.Series(is_customer)).select(_ACCOUNT_COLUMNS),
             former.filter(pl.Series(churned)).select(_ACCOUNT_COLUMNS),
         ]
     )
+    org = pl.concat(
+        [
+            pl.Series(np.arange(n)),
+            pl.Series(np.flatnonzero(is_customer)),
+            pl.Series(np.flatnonzero(churned)),
+        ]
+    ).to_numpy()
+    own = _tag_accounts(own, org, orgs, defects, wrong_why)
+    return pl.concat([own, _duplicate_accounts(base, duplicate_ids, account_ids, defects)])
 
 
-def build_contacts(orgs: Organisations, account_ids: pl.Series, seed: int) -> pl.DataFrame:
-    """`crm.contacts` plus internal org_idx and created_sec, sorted by organisation.
+def _tag_accounts(
+    accounts: pl.DataFrame,
+    org: np.ndarray,
+    orgs: Organisations,
+    defects: OrgDefects,
+    wrong_why: pl.Series,
+) -> pl.DataFrame:
+    is_customer_version = (accounts["type"] != "Prospect").to_numpy()
+    crm_variant = (defects.name_side == NAME_IN_CRM)[org]
+    original = orgs.frame["name"].gather(org)
+    accounts = tag(
+        accounts,
+        crm_variant,
+        "name_variant",
+        pl.concat_str(
+            pl.lit("CRM name '"),
+            pl.col("name"),
+            pl.lit("' is a variant ("),
+            pl.lit(defects.name_variant.gather(org)),
+            pl.lit(") of the name '"),
+            pl.lit(original),
+            pl.lit("' used in the ERP"),
+        ),
+    )
+    missing = is_customer_version & (defects.erp_number == ERP_NUMBER_MISSING)[org]
+    accounts = tag(
+        accounts, missing, "erp_number_missing", "customer account without erp_customer_number"
+    )
+    wrong = is_customer_version & (defects.erp_number == ERP_NUMBER_WRONG)[org]
+    return tag(accounts, wrong, "erp_number_wrong", pl.lit(wrong_why.gather(org)))
+
+
+def _duplicate_accounts(
+    base: pl.DataFrame, duplicate_ids: pl.Series, account_ids: pl.Series, defects: OrgDefects
+) -> pl.DataFrame:
+    """The duplicates' versions: created as a Prospect, deleted when merged into the first."""
+    dups = defects.duplicate_accounts
+    org = dups["org_idx"].to_numpy()
+    created = datetime_series(dups["account_sec"].to_numpy())
+    opened = (
+        base[org]
+        .with_columns(
+            account_id=duplicate_ids,
+            name=dups["name"],
+            website=pl.lit(None, dtype=pl.String),
+            employee_count=pl.lit(None, dtype=pl.Int64),
+            annual_revenue=pl.lit(None, dtype=pl.Float64),
+            vat_number=pl.lit(None, dtype=pl.String),
+            type=pl.lit("Prospect"),
+            erp_customer_number=pl.lit(None, dtype=pl.String),
+            created_at=created,
+            last_modified_at=created,
+            _extract_on=date_series(dups["account_day"].to_numpy()),
+        )
+        .select(_ACCOUNT_COLUMNS)
+    )
+    opened = tag(
+        opened,
+        np.ones(dups.height, dtype=bool),
+        "duplicate_account",
+        pl.concat_str(
+            pl.lit("second CRM account of the organisation of account "),
+            pl.lit(account_ids.gather(org)),
+            pl.lit(", named '"),
+            pl.col("name"),
+            pl.lit("' ("),
+            pl.lit(dups["variant"]),
+            pl.lit(")"),
+        ),
+    )
+    merged = dups["merge_day"].to_numpy() >= 0
+    deleted = opened.filter(pl.Series(merged)).with_columns(
+        is_deleted=pl.lit(True),
+        last_modified_at=datetime_series(dups["merge_sec"].to_numpy()[merged]),
+        _extract_on=date_series(dups["merge_day"].to_numpy()[merged]),
+        _defect=pl.lit(None, dtype=pl.String),
+        _defect_detail=pl.lit(None, dtype=pl.String),
+    )
+    return pl.concat([opened, deleted], how="vertical_relaxed")
+
+
+def build_contacts(
+    orgs: Organisations,
+    account_ids: pl.Series,
+    duplicate_ids: pl.Series,
+    defects: OrgDefects,
+    block: Block,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`crm.contacts` of the organisations' accounts, and of the duplicate accounts.
 
     The first contact is the person the organisation came in through (the lead, when there was
-    one) and is created with the account; up to two colleagues are added within six months.
+    one) and is created with the account; up to two colleagues are added within six months. A
+    duplicate account gets the same first person again, typed anew. Both frames carry the
+    internal org_idx, position and created_sec; contact ids are numbered across both.
     """
-    rng = rng_for(seed, "crm.contacts")
+    rng = block.rng("crm.contacts")
     n = orgs.size
     is_customer = orgs.col("is_customer")
     count = (
@@ -151,41 +290,73 @@ def build_contacts(orgs: Organisations, account_ids: pl.Series, seed: int) -> pl
         account_sec + 30,
         np.maximum(office_seconds(later_day, rng), account_sec + 60),
     )
+    title = rng.integers(0, len(TITLES), k)
+    opt_out = rng.random(k) < EMAIL_OPT_OUT_SHARE
+    phone = rng.integers(600_000_000, 799_999_999, k)
+    own = _contact_rows(orgs, org, position, first, last, created_sec, title, opt_out, phone)
+    own = own.with_columns(account_id=account_ids.gather(org))
+
+    dups = defects.duplicate_accounts
+    dup_org = dups["org_idx"].to_numpy()
+    d = dup_org.size
+    dup = _contact_rows(
+        orgs,
+        dup_org,
+        np.zeros(d, np.int64),
+        orgs.col("person_first")[dup_org],
+        orgs.col("person_last")[dup_org],
+        dups["account_sec"].to_numpy() + 30,
+        rng.integers(0, len(TITLES), d),
+        rng.random(d) < EMAIL_OPT_OUT_SHARE,
+        rng.integers(600_000_000, 799_999_999, d),
+    ).with_columns(account_id=duplicate_ids)
+    ids = block.ids(
+        "003",
+        12,
+        np.concatenate([created_sec, dup["created_sec"].to_numpy()]),
+        np.concatenate([org, dup_org + n]),
+        np.concatenate([position, np.zeros(d, np.int64)]),
+    )
+    return (
+        own.with_columns(contact_id=ids.head(k)),
+        dup.with_columns(contact_id=ids.tail(d)),
+    )
+
+
+def _contact_rows(
+    orgs: Organisations,
+    org: np.ndarray,
+    position: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    created_sec: np.ndarray,
+    title: np.ndarray,
+    opt_out: np.ndarray,
+    phone: np.ndarray,
+) -> pl.DataFrame:
     frame = orgs.frame
     domain = pl.select(
         pl.concat_str(frame["slug"].gather(org), pl.lit("."), frame["tld"].gather(org))
     ).to_series()
     phone_prefix = frame["phone"].gather(org).str.split(" ").list.first()
-    phone = pl.select(
-        pl.concat_str(
-            phone_prefix,
-            pl.Series(rng.integers(600_000_000, 799_999_999, k)).cast(pl.String),
-            separator=" ",
-        )
+    phones = pl.select(
+        pl.concat_str(phone_prefix, pl.Series(phone).cast(pl.String), separator=" ")
     ).to_series()
     created = datetime_series(created_sec)
     return pl.DataFrame(
         {
-            "contact_id": sequence_ids("003", 12, created_sec, org, position),
-            "account_id": account_ids.gather(org),
             "first_name": first_names(first),
             "last_name": last_names(last),
             "email": emails(first, last, domain),
-            "phone": phone,
-            "title": pl.Series(TITLES).gather(rng.integers(0, len(TITLES), k)),
+            "phone": phones,
+            "title": pl.Series(TITLES).gather(title),
             "country": frame["country"].gather(org),
-            "email_opt_out": rng.random(k) < EMAIL_OPT_OUT_SHARE,
+            "email_opt_out": opt_out,
             "created_at": created,
             "last_modified_at": created,
-            "is_deleted": np.zeros(k, dtype=bool),
+            "is_deleted": np.zeros(org.size, dtype=bool),
             "org_idx": org,
+            "position": position,
             "created_sec": created_sec,
         }
-    )
-
-
-def contacts_table(contacts: pl.DataFrame) -> pl.DataFrame:
-    """`crm.contacts`, each extracted on the day it was created."""
-    return contacts.with_columns(_extract_on=pl.col("created_at").dt.date()).drop(
-        "org_idx", "created_sec"
     )

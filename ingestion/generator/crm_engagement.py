@@ -6,8 +6,8 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import group_offsets, parent_index
+from ingestion.generator.blocks import Block
 from ingestion.generator.crm_team import Team, pick_csm
-from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.organisations import Organisations
 from ingestion.generator.pools import (
     ACTIVITY_SUBJECTS,
@@ -17,7 +17,7 @@ from ingestion.generator.pools import (
     CASE_PRIORITIES,
     CASE_PRIORITY_WEIGHTS,
 )
-from ingestion.generator.randomness import pick_weighted, rng_for
+from ingestion.generator.randomness import pick_weighted
 from ingestion.generator.timeline import (
     SECONDS_PER_DAY,
     Timeline,
@@ -55,10 +55,10 @@ def activities_table(
     team: Team,
     contacts: pl.DataFrame,
     timeline: Timeline,
-    seed: int,
+    block: Block,
 ) -> pl.DataFrame:
     """`crm.activities` (JSON Lines): calls, e-mails, meetings and demos on each account."""
-    rng = rng_for(seed, "crm.activities")
+    rng = block.rng("crm.activities")
     is_customer = orgs.col("is_customer").astype(np.int64)
     account_day = orgs.col("account_day")
     span = np.maximum(0, timeline.end - account_day + 1)
@@ -83,7 +83,7 @@ def activities_table(
     owner = np.where(by_csm, pick_csm(team, k, rng), owners[org])
     return pl.DataFrame(
         {
-            "activity_id": sequence_ids("00T", 12, at, org, np.arange(k)),
+            "activity_id": block.ids("00T", 12, at, org, np.arange(k)),
             "account_id": account_ids.gather(org),
             "contact_id": contacts["contact_id"].gather(contact),
             "type": pl.Series(ACTIVITY_TYPES).gather(kind),
@@ -100,7 +100,7 @@ def cases_table(
     account_ids: pl.Series,
     contacts: pl.DataFrame,
     timeline: Timeline,
-    seed: int,
+    block: Block,
 ) -> pl.DataFrame:
     """`crm.cases` of customers: extracted `New` when opened and again `Closed` when resolved.
 
@@ -108,7 +108,7 @@ def cases_table(
     last extract only as New. handle_minutes and csat_score are known once closed, and only a
     third of customers answer the satisfaction survey.
     """
-    rng = rng_for(seed, "crm.cases")
+    rng = block.rng("crm.cases")
     first_order = orgs.col("first_order_day")
     span = np.where(orgs.col("is_customer"), np.maximum(0, timeline.end - first_order + 1), 0)
     count = rng.poisson(CASES_PER_CUSTOMER_MONTH * span / DAYS_PER_MONTH)
@@ -126,7 +126,7 @@ def cases_table(
     csat = pl.Series(pick_weighted(rng, CSAT_WEIGHTS, k) + 1, dtype=pl.Int64)
     base = pl.DataFrame(
         {
-            "case_id": sequence_ids("500", 12, opened, np.arange(k)),
+            "case_id": block.ids("500", 12, opened, np.arange(k)),
             "account_id": account_ids.gather(org),
             "contact_id": contacts["contact_id"].gather(contact),
             "origin": pl.Series(CASE_ORIGINS).gather(rng.integers(0, len(CASE_ORIGINS), k)),

@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import group_offsets, pick_in_groups
+from ingestion.generator.blocks import Block
 from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.organisations import Organisations
 from ingestion.generator.people import draw_people, emails, first_names, last_names
@@ -28,6 +29,7 @@ from ingestion.generator.timeline import (
     last_day,
     month_of,
     office_seconds,
+    seasonal_factor,
 )
 
 CAMPAIGN_LEAD_SHARE = 0.75  # leads that answer a campaign; the rest are referrals or web forms
@@ -51,15 +53,16 @@ class Campaigns:
 
 
 def build_campaigns(customers: int, timeline: Timeline, seed: int) -> Campaigns:
-    """About 0.7 campaigns per channel and month, more for a larger company.
+    """About 0.7 campaigns per channel and month, more for a larger company and in busy months.
 
-    Budgets are 1,500-15,000 EUR scaled by the channel's cost; the actual cost lands within
+    Budgets are 1,000-10,000 EUR scaled by the channel's cost; the actual cost lands within
     -25%/+10% of budget and is only known once the campaign has ended.
     """
     rng = rng_for(seed, "crm.campaigns")
     n_months = timeline.last_month - timeline.first_month + 1
-    rate = 0.7 + customers / 4_000
-    counts = rng.poisson(rate, size=(n_months, len(CHANNELS))).reshape(-1)
+    months = np.arange(n_months) + timeline.first_month
+    rate = (0.7 + customers / 4_000) * seasonal_factor(first_day(months))
+    counts = rng.poisson(np.repeat(rate[:, None], len(CHANNELS), axis=1)).reshape(-1)
     cell = np.repeat(np.arange(counts.size), counts)
     month_rel, channel = np.divmod(cell, len(CHANNELS))
     n = cell.size
@@ -67,7 +70,7 @@ def build_campaigns(customers: int, timeline: Timeline, seed: int) -> Campaigns:
     duration = pick_weighted(rng, (0.5, 0.3, 0.2), n) + 1
     end = last_day(month_rel + timeline.first_month + duration - 1)
     factor = np.asarray(CHANNEL_COST_FACTORS)[channel]
-    budget = np.round(rng.uniform(1_500.0, 15_000.0, n) * factor / 100.0) * 100.0
+    budget = np.round(rng.uniform(1_000.0, 10_000.0, n) * factor / 100.0) * 100.0
     actual = np.round(budget * rng.uniform(0.75, 1.10, n), 2)
     channels = pl.Series(CHANNELS).gather(channel)
     frame = pl.DataFrame(
@@ -117,7 +120,7 @@ def campaigns_table(campaigns: Campaigns) -> pl.DataFrame:
 
 
 def attribute_org_leads(
-    orgs: Organisations, campaigns: Campaigns, timeline: Timeline, seed: int
+    orgs: Organisations, campaigns: Campaigns, timeline: Timeline, block: Block
 ) -> pl.DataFrame:
     """Where each organisation's first opportunity came from, per organisation row.
 
@@ -126,7 +129,7 @@ def attribute_org_leads(
     time (75%) or came as a referral or web form. Organisations without a lead were prospected
     by their account executive ("Outbound").
     """
-    rng = rng_for(seed, "crm.lead_attribution")
+    rng = block.rng("crm.lead_attribution")
     n = orgs.size
     has_lead = orgs.col("has_lead")
     account_day = orgs.col("account_day")
@@ -169,23 +172,22 @@ def leads_table(
     account_ids: pl.Series,
     opportunity_ids: pl.Series,
     campaigns: Campaigns,
-    customers: int,
     timeline: Timeline,
-    seed: int,
+    block: Block,
 ) -> pl.DataFrame:
     """`crm.leads`: the converted leads of organisations and three unconverted leads per customer.
 
     A lead is extracted when created (status Open) and again when its status changes
     (Converted, Working or Disqualified); `account_ids`/`opportunity_ids` are per organisation.
     """
-    rng = rng_for(seed, "crm.leads")
+    rng = block.rng("crm.leads")
     converted = _converted_leads(orgs, attribution, account_ids, opportunity_ids, campaigns)
     others = _unconverted_leads(
-        rng, campaigns, customers * UNCONVERTED_LEADS_PER_CUSTOMER, timeline
+        rng, campaigns, block.customers * UNCONVERTED_LEADS_PER_CUSTOMER, timeline
     )
     leads = pl.concat([converted, others])
     leads = leads.with_columns(
-        lead_id=sequence_ids(
+        lead_id=block.ids(
             "00Q",
             12,
             leads["created_sec"].to_numpy(),

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ingestion.generator.blocks import Block
 from ingestion.generator.crm_marketing import Campaigns, campaign_ids
 from ingestion.generator.erp_sales import Sales
-from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.organisations import Organisations
-from ingestion.generator.randomness import pick_weighted, rng_for
+from ingestion.generator.randomness import pick_weighted
 from ingestion.generator.timeline import Timeline, date_series, datetime_series, office_seconds
 
 OPEN_STAGES: tuple[str, ...] = ("Prospecting", "Qualification", "Proposal", "Negotiation")
@@ -61,10 +61,10 @@ def build_pipeline(
     owner_ids: pl.Series,
     sales: Sales,
     timeline: Timeline,
-    seed: int,
+    block: Block,
 ) -> Pipeline:
     """Every opportunity and its versions; `account_ids`/`owner_ids` are per organisation."""
-    rng = rng_for(seed, "crm.opportunities")
+    rng = block.rng("crm.opportunities")
     deals = pl.concat(
         [
             _new_business(rng, orgs, sales),
@@ -82,7 +82,7 @@ def build_pipeline(
     )
     kind = deals["kind"].to_numpy()
     deals = deals.with_columns(
-        opportunity_id=sequence_ids("006", 12, created_sec, kind, np.arange(n)),
+        opportunity_id=block.ids("006", 12, created_sec, kind, np.arange(n)),
         created_sec=pl.Series(created_sec),
     )
     # an organisation's first deal comes from its lead (or outbound); later ones from the account

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ingestion.generator.blocks import Block
 from ingestion.generator.identifiers import format_ids
 from ingestion.generator.organisations import Organisations
 from ingestion.generator.people import draw_people, full_names
@@ -14,6 +15,9 @@ from ingestion.generator.pools import REGIONS
 from ingestion.generator.randomness import rng_for
 from ingestion.generator.timeline import Timeline, date_series
 
+# Sized so that an account executive closes ~2 new customers a month: the blended CAC of the
+# default company then lands at a few thousand EUR (docs/generator.md).
+CUSTOMERS_PER_AE = 60
 AE_TEAMS: tuple[str, ...] = ("SMB Sales", "Mid-Market Sales", "Enterprise Sales")
 # Monthly loaded salary by role in EUR, used by the general ledger's salary postings.
 MONTHLY_SALARY_EUR: dict[str, float] = {
@@ -36,13 +40,13 @@ class Team:
 
 
 def build_team(customers: int, seed: int) -> Team:
-    """Size the sales organisation to the customer base (one AE per ~25 customers, at least 6).
+    """Size the sales organisation to the customer base (one AE per ~60 customers, at least 6).
 
     Account executives are spread round-robin over the six regions so every region has one, and
     over the three segment teams; everyone else works across regions.
     """
     rng = rng_for(seed, "crm.users")
-    n_ae = max(6, -(-customers // 25))
+    n_ae = max(6, -(-customers // CUSTOMERS_PER_AE))
     n_sdr = max(2, n_ae // 2)
     n_csm = max(2, -(-customers // 50))
     n_mgr = max(2, -(-(n_ae + n_sdr + n_csm) // 10))
@@ -77,9 +81,9 @@ def users_table(team: Team, timeline: Timeline) -> pl.DataFrame:
     )
 
 
-def assign_owners(orgs: Organisations, team: Team, seed: int) -> np.ndarray:
+def assign_owners(orgs: Organisations, team: Team, block: Block) -> np.ndarray:
     """The user row index of the account executive owning each organisation, from its region."""
-    rng = rng_for(seed, "crm.owners")
+    rng = block.rng("crm.owners")
     ae = team.indices("AE")
     ae_region = team.frame["region"].to_numpy()[ae]
     org_region = orgs.col("region")

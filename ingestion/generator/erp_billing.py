@@ -8,20 +8,23 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import group_offsets, pick_in_groups
+from ingestion.generator.blocks import Block
+from ingestion.generator.defect_profiles import DefectProfile
 from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.erp_projects import Projects
 from ingestion.generator.erp_sales import Sales
 from ingestion.generator.fx import CURRENCIES
-from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.money import net_cents, tax_cents, to_amount
-from ingestion.generator.randomness import pick_weighted, rng_for
-from ingestion.generator.timeline import date_series
+from ingestion.generator.randomness import pick_weighted
+from ingestion.generator.tags import tag
+from ingestion.generator.timeline import Timeline, date_series
 
 CREDIT_NOTE_SHARE = 0.03
 CREDIT_DELAY_DAYS = (3, 45)
 NEVER_PAID_SHARE = 0.03
 SPLIT_PAYMENT_SHARE = 0.12  # paid in two instalments
 LATE_SHARE = 0.25  # paid 1-60 days after the due date
+CANCEL_DELAY_DAYS = (2, 11)
 PAYMENT_METHODS: tuple[str, ...] = ("transfer", "direct_debit", "card", "cheque")
 PAYMENT_METHOD_WEIGHTS: tuple[float, ...] = (0.7, 0.15, 0.1, 0.05)
 _LINE_COLUMNS = [
@@ -34,6 +37,8 @@ _LINE_COLUMNS = [
     "discount_pct",
     "net_cents",
     "tax_cents",
+    "product_row",
+    "project_idx",
 ]
 _INVOICE_COLUMNS = [
     "invoice_number",
@@ -50,36 +55,57 @@ _INVOICE_COLUMNS = [
 
 @dataclass(frozen=True)
 class Billing:
-    """The `erp.invoices`, `erp.invoice_lines` and `erp.payments` rows, with `_extract_on`."""
+    """The `erp.invoices`, `erp.invoice_lines` and `erp.payments` rows, with `_extract_on`.
+
+    `revenue_lines` is what the ground truth prices: one row per invoice or credit-note line
+    with invoice_day, is_credit, is_cancelled, currency_idx, cust_row, net_cents, q100,
+    product_row (-1 on project lines) and project_idx (-1 on order lines).
+    """
 
     invoices: pl.DataFrame
     invoice_lines: pl.DataFrame
     payments: pl.DataFrame
+    revenue_lines: pl.DataFrame
 
 
-def build_billing(sales: Sales, projects: Projects, customers: ErpCustomers, seed: int) -> Billing:
+def build_billing(
+    sales: Sales,
+    projects: Projects,
+    customers: ErpCustomers,
+    profile: DefectProfile,
+    timeline: Timeline,
+    block: Block,
+) -> Billing:
     """Invoice every order and project month, credit ~3% of invoices, and collect payments."""
-    rng = rng_for(seed, "erp.billing")
-    docs, lines = _drafts(sales, projects, customers)
-    credit_docs, credit_lines = _credit_notes(rng, docs, lines)
-    payments, paid_day = _payments(rng, docs, lines)
+    rng = block.rng("erp.billing")
+    docs, lines = _drafts(sales, projects, customers, block)
+    credited, credit_docs, credit_lines = _credit_notes(rng, docs, lines, block)
+    cancel_day = _cancellations(docs, credited, profile, timeline, block)
+    payments, paid_day = _payments(rng, docs, lines, cancel_day < 0, block)
     invoices = pl.concat(
         [
-            _invoice_versions(docs, paid_day),
+            _invoice_versions(docs, paid_day, cancel_day),
             # a credit note is settled when issued (refunded or offset): no payment rows
             credit_docs.with_columns(
                 status=pl.lit("paid"), _extract_on=pl.col("invoice_date")
             ).select(_INVOICE_COLUMNS),
-        ]
+        ],
+        how="diagonal_relaxed",
     )
     all_lines = pl.concat([_line_rows(docs, lines), _line_rows(credit_docs, credit_lines)])
+    revenue = pl.concat(
+        [
+            _revenue_lines(docs, lines, cancel_day >= 0, is_credit=False),
+            _revenue_lines(credit_docs, credit_lines, None, is_credit=True),
+        ]
+    )
     return Billing(
-        invoices=invoices.select(_INVOICE_COLUMNS), invoice_lines=all_lines, payments=payments
+        invoices=invoices, invoice_lines=all_lines, payments=payments, revenue_lines=revenue
     )
 
 
 def _drafts(
-    sales: Sales, projects: Projects, customers: ErpCustomers
+    sales: Sales, projects: Projects, customers: ErpCustomers, block: Block
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One document per order (doc_idx = order_idx) then one per project month, and their lines."""
     orders = sales.orders
@@ -97,7 +123,9 @@ def _drafts(
         {
             "doc_idx": np.arange(n, dtype=np.int64),
             "source": source,
-            "invoice_number": sequence_ids("INV", 7, invoice_day, source, np.arange(n)),
+            "cust_row": cust_row,
+            "currency_idx": currency_idx,
+            "invoice_number": block.ids("INV", 7, invoice_day, source, np.arange(n)),
             "customer_number": customers.frame["customer_number"].gather(cust_row),
             "order_number": pl.concat(
                 [orders["order_number"], pl.Series([None] * billing.height, dtype=pl.String)]
@@ -124,23 +152,28 @@ def _drafts(
             "discount_pct": np.zeros(billing.height, np.int64),
             "net_cents": project_net,
             "tax_cents": tax_cents(project_net),
+            "product_row": np.full(billing.height, -1, np.int64),
+            "project_idx": billing["project_idx"].to_numpy(),
         }
     )
     order_lines = sales.lines.with_columns(
-        doc_idx=pl.col("order_idx"), project_id=pl.lit(None, dtype=pl.String)
+        doc_idx=pl.col("order_idx"),
+        project_id=pl.lit(None, dtype=pl.String),
+        project_idx=pl.lit(-1, dtype=pl.Int64),
     ).select(_LINE_COLUMNS)
     return docs, pl.concat([order_lines, project_lines.select(_LINE_COLUMNS)])
 
 
 def _credit_notes(
-    rng: np.random.Generator, docs: pl.DataFrame, lines: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng: np.random.Generator, docs: pl.DataFrame, lines: pl.DataFrame, block: Block
+) -> tuple[np.ndarray, pl.DataFrame, pl.DataFrame]:
     """Credit ~3% of invoices 3-45 days later, for 10-100% of one of their lines.
 
     The credit-note line copies the original line's SKU, project, unit price and line number, so
     that (order_number, line_number) still finds the order line and its discount; quantity and
     net amount are positive (the warehouse negates credit notes). Goods are credited in whole
     units, hours in half hours, rounding up so the credited share is at least the drawn one.
+    Returns the credited documents' rows too.
     """
     n = docs.height
     credited = np.flatnonzero(rng.random(n) < CREDIT_NOTE_SHARE)
@@ -160,7 +193,9 @@ def _credit_notes(
     k = credited.size
     credit_docs = docs[credited].select(
         doc_idx=pl.Series(np.arange(k, dtype=np.int64)),
-        invoice_number=sequence_ids("CN", 7, credit_day, credited),
+        cust_row="cust_row",
+        currency_idx="currency_idx",
+        invoice_number=block.ids("CN", 7, credit_day, credited),
         customer_number="customer_number",
         order_number="order_number",
         kind=pl.lit("credit_note"),
@@ -175,16 +210,42 @@ def _credit_notes(
         net_cents=pl.Series(net),
         tax_cents=pl.Series(tax_cents(net)),
     ).select(_LINE_COLUMNS)
-    return credit_docs, credit_lines
+    return credited, credit_docs, credit_lines
+
+
+def _cancellations(
+    docs: pl.DataFrame,
+    credited: np.ndarray,
+    profile: DefectProfile,
+    timeline: Timeline,
+    block: Block,
+) -> np.ndarray:
+    """The day each invoice is cancelled, -1 for most.
+
+    Only order invoices nobody credited are cancelled, 2-10 days after issue (a wrong address, a
+    duplicate order), and only by the last extract date.
+    """
+    rng = block.rng("defects.cancelled_invoices")
+    n = docs.height
+    day = docs["invoice_day"].to_numpy() + rng.integers(*CANCEL_DELAY_DAYS, n)
+    candidate = (docs["source"].to_numpy() == 0) & (day <= timeline.end)
+    candidate[credited] = False
+    chosen = candidate & (rng.random(n) < profile.cancelled_invoice)
+    return np.where(chosen, day, -1)
 
 
 def _payments(
-    rng: np.random.Generator, docs: pl.DataFrame, lines: pl.DataFrame
+    rng: np.random.Generator,
+    docs: pl.DataFrame,
+    lines: pl.DataFrame,
+    payable: np.ndarray,
+    block: Block,
 ) -> tuple[pl.DataFrame, np.ndarray]:
     """Payments of the gross (net + tax) amount; and the day each invoice became fully paid.
 
     75% are paid by the due date, 25% up to 60 days late, 12% in two instalments (the first
-    30-70% of the gross), 3% never. The day a document is fully paid is -1 if it never is.
+    30-70% of the gross), 3% never, and cancelled ones (not `payable`) never. The day a document
+    is fully paid is -1 if it never is.
     """
     n = docs.height
     gross = np.bincount(
@@ -196,7 +257,7 @@ def _payments(
     terms = docs["terms"].to_numpy()
     due = invoice_day + terms
     u = rng.random(n)
-    paid = u >= NEVER_PAID_SHARE
+    paid = (u >= NEVER_PAID_SHARE) & payable
     split = paid & (u < NEVER_PAID_SHARE + SPLIT_PAYMENT_SHARE)
     on_time_day = invoice_day + 1 + np.floor(rng.random(n) * terms).astype(np.int64)
     late_day = due + rng.integers(1, 61, n)
@@ -218,7 +279,7 @@ def _payments(
     method = pick_weighted(rng, PAYMENT_METHOD_WEIGHTS, doc.size)
     payments = pl.DataFrame(
         {
-            "payment_id": sequence_ids("PAY", 8, day, doc, part),
+            "payment_id": block.ids("PAY", 8, day, doc, part),
             "customer_number": docs["customer_number"].gather(doc),
             "invoice_number": docs["invoice_number"].gather(doc),
             "payment_date": date_series(day),
@@ -231,13 +292,32 @@ def _payments(
     return payments, np.where(paid, final_day, -1)
 
 
-def _invoice_versions(docs: pl.DataFrame, paid_day: np.ndarray) -> pl.DataFrame:
-    """Each invoice is extracted `open` on its date and again `paid` on the day it is settled."""
+def _invoice_versions(
+    docs: pl.DataFrame, paid_day: np.ndarray, cancel_day: np.ndarray
+) -> pl.DataFrame:
+    """Each invoice is extracted `open` on its date, then `paid` or `cancelled` when it is."""
     opened = docs.with_columns(status=pl.lit("open"), _extract_on=pl.col("invoice_date"))
     settled = docs.filter(pl.Series(paid_day >= 0)).with_columns(
         status=pl.lit("paid"), _extract_on=date_series(paid_day[paid_day >= 0])
     )
-    return pl.concat([opened.select(_INVOICE_COLUMNS), settled.select(_INVOICE_COLUMNS)])
+    cancelled = docs.filter(pl.Series(cancel_day >= 0)).with_columns(
+        status=pl.lit("cancelled"), _extract_on=date_series(cancel_day[cancel_day >= 0])
+    )
+    cancelled = tag(
+        cancelled.select(_INVOICE_COLUMNS),
+        np.ones(cancelled.height, dtype=bool),
+        "cancelled_invoice",
+        pl.concat_str(
+            pl.lit("issued "),
+            pl.col("invoice_date").cast(pl.String),
+            pl.lit(", re-sent cancelled "),
+            pl.col("_extract_on").cast(pl.String),
+        ),
+    )
+    return pl.concat(
+        [opened.select(_INVOICE_COLUMNS), settled.select(_INVOICE_COLUMNS), cancelled],
+        how="diagonal_relaxed",
+    )
 
 
 def _line_rows(docs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
@@ -257,4 +337,24 @@ def _line_rows(docs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
         net_amount=pl.Series(to_amount(joined["net_cents"].to_numpy())),
         tax_amount=pl.Series(to_amount(joined["tax_cents"].to_numpy())),
         _extract_on="invoice_date",
+    )
+
+
+def _revenue_lines(
+    docs: pl.DataFrame, lines: pl.DataFrame, cancelled: np.ndarray | None, *, is_credit: bool
+) -> pl.DataFrame:
+    doc = lines["doc_idx"].to_numpy()
+    is_cancelled = np.zeros(doc.size, bool) if cancelled is None else cancelled[doc]
+    return pl.DataFrame(
+        {
+            "invoice_day": docs["invoice_day"].to_numpy()[doc],
+            "is_credit": np.full(doc.size, is_credit),
+            "is_cancelled": is_cancelled,
+            "currency_idx": docs["currency_idx"].to_numpy()[doc],
+            "cust_row": docs["cust_row"].to_numpy()[doc],
+            "net_cents": lines["net_cents"].to_numpy(),
+            "q100": lines["q100"].to_numpy(),
+            "product_row": lines["product_row"].to_numpy(),
+            "project_idx": lines["project_idx"].to_numpy(),
+        }
     )

@@ -8,12 +8,12 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import parent_index, position_in_parent
+from ingestion.generator.blocks import Block
 from ingestion.generator.erp_catalogue import Catalogue
 from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.fx import FxRates
-from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.pools import PROJECT_TOPICS
-from ingestion.generator.randomness import pick_weighted, rng_for
+from ingestion.generator.randomness import pick_weighted
 from ingestion.generator.timeline import Timeline, date_series, first_day, month_of, weekday
 
 PROJECT_SHARE = 0.2  # customers who buy a consulting project
@@ -63,11 +63,11 @@ def build_projects(
     catalogue: Catalogue,
     fx: FxRates,
     timeline: Timeline,
-    seed: int,
+    block: Block,
 ) -> Projects:
     """A project for ~20% of customers, starting 1-4 months after their first order."""
-    rng = rng_for(seed, "erp.projects")
-    cust_row = np.flatnonzero(rng.random(customers.size) < PROJECT_SHARE)
+    rng = block.rng("erp.projects")
+    cust_row = np.flatnonzero(rng.random(customers.n_primary) < PROJECT_SHARE)
     n = cust_row.size
     start = customers.col("first_order_day")[cust_row] + rng.integers(7, 121, n)
     end = start + rng.integers(60, 271, n)
@@ -85,7 +85,7 @@ def build_projects(
     budget = np.round(budget_eur / fx.rate(currency_idx, month_of(start)) / 100.0) * 100.0
     hourly = catalogue.hourly_services
     product = hourly[rng.integers(0, hourly.size, n)]
-    project_id = sequence_ids("P", 5, start, cust_row)
+    project_id = block.ids("P", 5, start, cust_row)
     topic = pl.Series(PROJECT_TOPICS).gather(rng.integers(0, len(PROJECT_TOPICS), n))
     projects = pl.DataFrame(
         {
@@ -106,7 +106,9 @@ def build_projects(
             "currency": customers.frame["currency"].gather(cust_row),
         }
     )
-    timesheets = _timesheets(rng, project_idx, member, start, end, project_id, employees, timeline)
+    timesheets = _timesheets(
+        rng, block, project_idx, member, start, end, project_id, employees, timeline
+    )
     billing = _monthly_billing(
         timesheets, bill_eur, currency_idx, project_id, cust_row, product, catalogue, fx
     )
@@ -115,6 +117,7 @@ def build_projects(
 
 def _timesheets(
     rng: np.random.Generator,
+    block: Block,
     project_idx: np.ndarray,
     member: np.ndarray,
     start: np.ndarray,
@@ -136,7 +139,7 @@ def _timesheets(
     half_hours = HALF_HOURS[pick_weighted(rng, HALF_HOUR_WEIGHTS, k)]
     return pl.DataFrame(
         {
-            "timesheet_id": sequence_ids("TS", 9, day, emp, proj),
+            "timesheet_id": block.ids("TS", 9, day, emp, proj),
             "employee_id": employees["employee_id"].gather(emp),
             "project_id": project_id.gather(proj),
             "work_date": date_series(day),

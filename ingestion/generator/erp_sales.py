@@ -8,20 +8,23 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import parent_index
+from ingestion.generator.blocks import Block
 from ingestion.generator.erp_catalogue import Catalogue
 from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.fx import FxRates
-from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.money import net_cents, tax_cents, to_amount
-from ingestion.generator.randomness import pick_weighted, rng_for
-from ingestion.generator.timeline import Timeline, date_series, month_of
+from ingestion.generator.randomness import pick_weighted
+from ingestion.generator.timeline import Timeline, date_series, month_of, seasonal_factor
 
 # Mean days between two orders by segment (SMB, Mid-Market, Enterprise): bigger customers buy
 # more often. Gaps are exponential (memoryless re-ordering) with a one-week floor.
 MEAN_ORDER_GAP_DAYS: tuple[float, ...] = (150.0, 90.0, 50.0)
 MIN_ORDER_GAP_DAYS = 7
-ONE_ORDER_ONLY_SHARE = 0.15  # customers who never re-order
-MEAN_BUYING_LIFETIME_DAYS = 900.0  # after which a customer stops buying (exponential)
+# Tuned so the default company shows ~15-20% yearly logo churn and ~100% net revenue retention
+# (docs/generator.md, "Is it plausible?").
+ONE_ORDER_ONLY_SHARE = 0.08  # customers who never re-order
+MEAN_BUYING_LIFETIME_DAYS = 2_000.0  # after which a customer stops buying (exponential)
+EXPANSION_PER_YEAR = 0.2  # order quantities grow with the customer's tenure (land and expand)
 REPEAT_ORDER_OPPORTUNITY_SHARE = 0.3  # repeat orders negotiated as an Upsell/Renewal deal
 LINES_PER_ORDER_WEIGHTS: tuple[float, ...] = (0.45, 0.30, 0.15, 0.10)
 GOODS_MEAN_QUANTITY: tuple[float, ...] = (3.0, 10.0, 30.0)
@@ -29,6 +32,7 @@ LICENCE_MEAN_QUANTITY: tuple[float, ...] = (1.0, 4.0, 12.0)
 MAX_DISCOUNT_PCT: tuple[int, ...] = (10, 15, 20)
 NO_DISCOUNT_SHARE = 0.55
 MAX_INVOICE_DELAY_DAYS = 5
+DUPLICATE_BOOKING_SHARE = 0.6  # of orders after a second ERP record exists, booked on it
 
 
 @dataclass(frozen=True)
@@ -52,16 +56,23 @@ def build_sales(
     fx: FxRates,
     sales_reps: pl.Series,
     timeline: Timeline,
-    seed: int,
+    block: Block,
 ) -> Sales:
-    """Simulate every customer's orders; `sales_reps` is the owner's name per customer row."""
-    rng = rng_for(seed, "erp.sales_orders")
+    """Simulate every customer's orders; `sales_reps` is the owner's name per customer row.
+
+    Orders are drawn per customer organisation (its primary ERP record); once an organisation
+    has a second ERP record, some of its orders are booked on that one instead.
+    """
+    rng = block.rng("erp.sales_orders")
     cust_row, order_day, seq = _order_days(rng, customers, timeline)
+    cust_row = _book_on_duplicates(block, customers, cust_row, order_day, seq)
     n = cust_row.size
     invoice_day = order_day + rng.integers(0, MAX_INVOICE_DELAY_DAYS + 1, n)
     currency_idx = customers.col("currency_idx")[cust_row]
     segment = customers.col("segment_idx")[cust_row]
-    lines = _lines(rng, catalogue, fx, order_day, currency_idx, segment)
+    org_first = customers.col("first_order_day")[customers.primary_rows(cust_row)]
+    tenure_years = np.maximum(order_day - org_first, 0) / 365.25
+    lines = _lines(rng, catalogue, fx, order_day, currency_idx, segment, tenure_years)
     order_idx = lines["order_idx"].to_numpy()
     line_net = lines["net_cents"].to_numpy()
     product = lines["product_row"].to_numpy()
@@ -72,7 +83,7 @@ def build_sales(
             "order_idx": np.arange(n, dtype=np.int64),
             "cust_row": cust_row,
             "org_idx": customers.col("org_idx")[cust_row],
-            "order_number": sequence_ids("SO", 7, order_day, cust_row, seq),
+            "order_number": block.ids("SO", 7, order_day, cust_row, seq),
             "customer_number": customers.frame["customer_number"].gather(cust_row),
             "currency_idx": currency_idx,
             "currency": customers.frame["currency"].gather(cust_row),
@@ -97,10 +108,14 @@ def build_sales(
 def _order_days(
     rng: np.random.Generator, customers: ErpCustomers, timeline: Timeline
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(customer row, order day, sequence number) of every order, first orders included."""
-    n = customers.size
-    first = customers.col("first_order_day")
-    segment = customers.col("segment_idx")
+    """(customer row, order day, sequence number) of every order, first orders included.
+
+    An order falling in a slow month is postponed by 2-5 weeks with probability 1 - the month's
+    seasonal factor (45% in August), which is what makes repeat business seasonal.
+    """
+    n = customers.n_primary
+    first = customers.col("first_order_day")[:n]
+    segment = customers.col("segment_idx")[:n]
     lifetime = rng.exponential(MEAN_BUYING_LIFETIME_DAYS, n).astype(np.int64)
     stop = np.minimum(
         timeline.end, first + np.where(rng.random(n) < ONE_ORDER_ONLY_SHARE, 0, lifetime)
@@ -114,6 +129,8 @@ def _order_days(
         k += 1
         gap = np.maximum(MIN_ORDER_GAP_DAYS, rng.exponential(mean_gap[active]).astype(np.int64))
         nxt = current[active] + gap
+        postpone = rng.random(active.size) > seasonal_factor(nxt)
+        nxt = nxt + np.where(postpone, rng.integers(14, 36, active.size), 0)
         keep = nxt <= stop[active]
         active = active[keep]
         current[active] = nxt[keep]
@@ -123,6 +140,25 @@ def _order_days(
     return np.concatenate(rows), np.concatenate(days), np.concatenate(seqs)
 
 
+def _book_on_duplicates(
+    block: Block,
+    customers: ErpCustomers,
+    cust_row: np.ndarray,
+    order_day: np.ndarray,
+    seq: np.ndarray,
+) -> np.ndarray:
+    """Move repeat orders placed after an organisation's second ERP record was opened onto it."""
+    if customers.size == customers.n_primary:
+        return cust_row
+    rng = block.rng("defects.erp_duplicates")
+    org = customers.col("org_idx")
+    dup_row = customers.duplicate_rows(int(org.max()) + 1)[org[cust_row]]
+    opened = customers.col("first_order_day")[np.maximum(dup_row, 0)]
+    moved = (dup_row >= 0) & (seq > 0) & (order_day >= opened)
+    moved &= rng.random(cust_row.size) < DUPLICATE_BOOKING_SHARE
+    return np.where(moved, dup_row, cust_row)
+
+
 def _lines(
     rng: np.random.Generator,
     catalogue: Catalogue,
@@ -130,8 +166,12 @@ def _lines(
     order_day: np.ndarray,
     currency_idx: np.ndarray,
     segment: np.ndarray,
+    tenure_years: np.ndarray,
 ) -> pl.DataFrame:
-    """1-4 distinct goods/subscription SKUs per order, priced near list in the order currency."""
+    """1-4 distinct goods/subscription SKUs per order, priced near list in the order currency.
+
+    Quantities grow by `EXPANSION_PER_YEAR` per year since the customer's first order.
+    """
     n_lines = pick_weighted(rng, LINES_PER_ORDER_WEIGHTS, order_day.size) + 1
     order_idx = parent_index(n_lines)
     sellable = catalogue.sellable
@@ -146,7 +186,7 @@ def _lines(
     is_sub = catalogue.is_subscription[product]
     mean_qty = np.where(
         is_sub, np.asarray(LICENCE_MEAN_QUANTITY)[seg], np.asarray(GOODS_MEAN_QUANTITY)[seg]
-    )
+    ) * (1.0 + EXPANSION_PER_YEAR * tenure_years[order_idx])
     quantity = 1 + rng.poisson(mean_qty)
     rate = fx.rate(currency_idx[order_idx], month_of(order_day[order_idx]))
     price = np.round(catalogue.list_price_eur[product] / rate * rng.uniform(0.97, 1.03, k) * 100)

@@ -7,15 +7,16 @@ so it can be charged to the customer's margin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import parent_index, position_in_parent
+from ingestion.generator.blocks import Block, Numbering
 from ingestion.generator.crm_marketing import Campaigns
 from ingestion.generator.crm_team import MONTHLY_SALARY_EUR, Team
-from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.erp_sales import Sales
-from ingestion.generator.identifiers import sequence_ids
 from ingestion.generator.randomness import rng_for
 from ingestion.generator.timeline import Timeline, date_series, first_day, last_day, month_of
 
@@ -45,31 +46,48 @@ _COLUMNS = [
 ]
 
 
-def gl_entries_table(
+def served_customers(first_order_days: np.ndarray, timeline: Timeline) -> np.ndarray:
+    """Customers with a first order by the end of each month of the history."""
+    months = np.arange(timeline.first_month, timeline.last_month + 1)
+    return np.searchsorted(np.sort(first_order_days), last_day(months), side="right")
+
+
+def shipping_entries(sales: Sales, block: Block) -> pl.DataFrame:
+    """The block's carrier invoices in `erp.gl_entries` form."""
+    return _numbered(_shipping(block.rng("erp.gl_entries"), sales), block.ids)
+
+
+def company_entries(
     campaigns: Campaigns,
     team: Team,
     employees: pl.DataFrame,
-    customers: ErpCustomers,
-    sales: Sales,
+    served: np.ndarray,
     timeline: Timeline,
     seed: int,
+    numbering: Numbering,
 ) -> pl.DataFrame:
-    """`erp.gl_entries`, each posting extracted on its posting date."""
-    rng = rng_for(seed, "erp.gl_entries")
+    """Company-wide `erp.gl_entries`: marketing, payroll, rent, software and hosting.
+
+    `served` is the number of customers with a first order by the end of each month.
+    """
+    rng = rng_for(seed, "erp.gl_entries.company")
     months = np.arange(timeline.first_month, timeline.last_month + 1)
     entries = pl.concat(
         [
             _marketing(campaigns),
-            _salaries(rng, team, employees, months, _growth(customers, months)),
-            _shipping(rng, sales),
+            _salaries(rng, team, employees, months, _growth(served)),
             _fixed_costs(months, (team.frame.height + employees.height) / STAFF_PER_OFFICE_SET),
-            _hosting(customers, months),
+            _hosting(served, months),
         ]
     )
+    return _numbered(entries, numbering.ids)
+
+
+def _numbered(entries: pl.DataFrame, ids: Callable[..., pl.Series]) -> pl.DataFrame:
     day = entries["posting_day"].to_numpy()
     code = entries["account_code"].cast(pl.Int64).to_numpy()
     return entries.select(
-        entry_id=sequence_ids("GL", 9, day, code, np.arange(entries.height)),
+        entry_id=ids("GL", 9, day, code, np.arange(entries.height)),
         posting_date=date_series(day),
         account_code="account_code",
         account_name="account_name",
@@ -134,19 +152,12 @@ def _marketing(campaigns: Campaigns) -> pl.DataFrame:
     )
 
 
-def _served(customers: ErpCustomers, months: np.ndarray) -> np.ndarray:
-    """Customers with a first order by the end of each month."""
-    first_order = np.sort(customers.col("first_order_day"))
-    return np.searchsorted(first_order, last_day(months), side="right")
-
-
-def _growth(customers: ErpCustomers, months: np.ndarray) -> np.ndarray:
+def _growth(served: np.ndarray) -> np.ndarray:
     """Headcount as a share of today's team: half of it at the start, growing with customers.
 
     The team of `Team` is sized for the final customer base; paying all of it from the first
     month would make every early month a heavy loss.
     """
-    served = _served(customers, months)
     return 0.5 + 0.5 * served / max(int(served[-1]), 1)
 
 
@@ -214,8 +225,7 @@ def _fixed_costs(months: np.ndarray, scale: float) -> pl.DataFrame:
     )
 
 
-def _hosting(customers: ErpCustomers, months: np.ndarray) -> pl.DataFrame:
+def _hosting(served: np.ndarray, months: np.ndarray) -> pl.DataFrame:
     """Cloud hosting, growing with the number of customers served that month."""
-    served = _served(customers, months)
     cents = np.round((HOSTING_BASE_EUR + HOSTING_PER_CUSTOMER_EUR * served) * 100)
     return _entries(last_day(months), "6150", "Cloud hosting", "OPS", cents, "EUR", "Hosting")

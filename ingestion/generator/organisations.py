@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ingestion.generator.blocks import Block
 from ingestion.generator.fx import CURRENCIES
 from ingestion.generator.identifiers import format_ids
 from ingestion.generator.pools import (
@@ -53,14 +54,41 @@ class Organisations:
         return self.frame.height
 
 
-def build_organisations(customers: int, timeline: Timeline, seed: int) -> Organisations:
-    """Draw `customers` customer organisations and ~0.8 prospects per customer."""
-    rng = rng_for(seed, "organisations")
-    n_prospects = int(np.ceil(customers * PROSPECTS_PER_CUSTOMER))
-    n = customers + n_prospects
+@dataclass(frozen=True)
+class NameDraws:
+    """Which `family activity [area]` combination each organisation of the company is named.
+
+    Drawn once for the whole company, so names stay unique across blocks: a permutation of the
+    ~290,000 combinations, repeated with a " 2", " 3" suffix only beyond that many organisations.
+    """
+
+    draws: np.ndarray
+    repeat: np.ndarray
+
+    @classmethod
+    def build(cls, n_orgs: int, seed: int) -> NameDraws:
+        """Names for `n_orgs` organisations (the special ones come on top, not from here)."""
+        rng = rng_for(seed, "organisations.names")
+        space = len(COMPANY_FAMILIES) * len(COMPANY_ACTIVITIES) * (len(COMPANY_AREAS) + 1)
+        rounds = n_orgs // space + 1
+        draws = np.concatenate([rng.permutation(space) for _ in range(rounds)])[:n_orgs]
+        return cls(draws=draws, repeat=np.arange(n_orgs) // space)
+
+
+def organisation_count(customers: int) -> int:
+    """Organisations of a block of `customers`: the customers and ~0.8 prospects per customer."""
+    return customers + int(np.ceil(customers * PROSPECTS_PER_CUSTOMER))
+
+
+def build_organisations(block: Block, timeline: Timeline, names: NameDraws) -> Organisations:
+    """Draw the block's customer organisations and ~0.8 prospects per customer."""
+    rng = block.rng("organisations")
+    customers = block.customers
+    n = organisation_count(customers)
     is_customer = np.arange(n) < customers
-    names = _names(rng, n)
-    n_special = min(len(SPECIAL_ORGANISATIONS), customers)
+    n_special = min(len(SPECIAL_ORGANISATIONS), customers) if block.index == 0 else 0
+    drawn = slice(block.org_offset, block.org_offset + n - n_special)
+    org_names = _names(SPECIAL_ORGANISATIONS[:n_special], names.draws[drawn], names.repeat[drawn])
     country_idx = pick_weighted(rng, tuple(c.weight for c in COUNTRIES), n)
     codes = [c.code for c in COUNTRIES]
     for i, (_, code) in enumerate(SPECIAL_ORGANISATIONS[:n_special]):
@@ -74,10 +102,10 @@ def build_organisations(customers: int, timeline: Timeline, seed: int) -> Organi
     frame = pl.DataFrame(
         {
             "org_idx": np.arange(n, dtype=np.int64),
-            "org_id": format_ids("O", np.arange(1, n + 1), 6),
+            "org_id": format_ids("O", np.arange(1, n + 1) + block.org_offset, 6),
             "is_customer": is_customer,
-            "name": names["name"],
-            "slug": names["slug"],
+            "name": org_names["name"],
+            "slug": org_names["slug"],
             "country_idx": country_idx,
             "country": pl.Series(codes).gather(country_idx),
             "region": pl.Series([c.region for c in COUNTRIES]).gather(country_idx),
@@ -92,26 +120,24 @@ def build_organisations(customers: int, timeline: Timeline, seed: int) -> Organi
             "person_last": rng.integers(0, len(LAST_NAMES), n),
         }
     )
-    frame = frame.join(_addresses(rng, country_idx), on="org_idx", how="left")
+    frame = frame.join(draw_addresses(rng, country_idx), on="org_idx", how="left")
     frame = frame.with_columns(
         website=pl.concat_str(pl.lit("https://www."), "slug", pl.lit("."), "tld"),
     )
     return Organisations(frame.hstack(_timelines(rng, is_customer, timeline)))
 
 
-def _names(rng: np.random.Generator, n: int) -> pl.DataFrame:
-    """Unique organisation names: the special ones, then `family activity [area]` draws."""
-    specials = [name for name, _ in SPECIAL_ORGANISATIONS][:n]
-    n_rest = n - len(specials)
-    n_f, n_a, n_r = len(COMPANY_FAMILIES), len(COMPANY_ACTIVITIES), len(COMPANY_AREAS) + 1
-    space = n_f * n_a * n_r
-    draws = np.concatenate([rng.permutation(space) for _ in range(n_rest // space + 1)])[:n_rest]
-    repeat = np.arange(n_rest) // space  # only beyond ~290,000 names: " 2", " 3" suffixes
+def _names(
+    specials: tuple[tuple[str, str], ...], draws: np.ndarray, repeat: np.ndarray
+) -> pl.DataFrame:
+    """Organisation names and web slugs: the special ones, then the drawn combinations."""
+    n_a, n_r = len(COMPANY_ACTIVITIES), len(COMPANY_AREAS) + 1
     f, rest = np.divmod(draws, n_a * n_r)
     a, r = np.divmod(rest, n_r)
     area = pl.Series([None, *COMPANY_AREAS], dtype=pl.String).gather(r)
     area_slug = pl.Series([None, *(slug(x) for x in COMPANY_AREAS)], dtype=pl.String).gather(r)
-    suffix = pl.Series(np.where(repeat > 0, (repeat + 1).astype(str), None), dtype=pl.String)
+    repeats = pl.Series(repeat, dtype=pl.Int64)
+    suffix = pl.select(pl.when(repeats > 0).then((repeats + 1).cast(pl.String))).to_series()
     tokens = pl.DataFrame(
         {
             "f": pl.Series(COMPANY_FAMILIES).gather(f),
@@ -127,11 +153,15 @@ def _names(rng: np.random.Generator, n: int) -> pl.DataFrame:
         name=pl.concat_str("f", "a", "r", "n", separator=" ", ignore_nulls=True),
         slug=pl.concat_str("sf", "sa", "sr", "n", separator="-", ignore_nulls=True),
     )
-    special = pl.DataFrame({"name": specials, "slug": [slug(s) for s in specials]})
-    return pl.concat([special.cast(pl.String), drawn])
+    names = [name for name, _ in specials]
+    special = pl.DataFrame(
+        {"name": names, "slug": [slug(s) for s in names]},
+        schema={"name": pl.String, "slug": pl.String},
+    )
+    return pl.concat([special, drawn])
 
 
-def _addresses(rng: np.random.Generator, country_idx: np.ndarray) -> pl.DataFrame:
+def draw_addresses(rng: np.random.Generator, country_idx: np.ndarray) -> pl.DataFrame:
     """Street, postcode, city, phone and VAT number in each organisation's country format."""
     parts = []
     for i, country in enumerate(COUNTRIES):

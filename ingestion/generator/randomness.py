@@ -7,14 +7,15 @@ import zlib
 import numpy as np
 
 
-def rng_for(seed: int, topic: str) -> np.random.Generator:
-    """Return the random stream of one topic (for example "erp.sales") for a seed.
+def rng_for(seed: int, topic: str, block: int = 0) -> np.random.Generator:
+    """Return the random stream of one topic (for example "erp.sales") for a seed and block.
 
     Each topic gets its own stream, derived from the seed and a stable checksum of the topic
     name, so that drawing more numbers in one module never shifts what another module draws:
-    changing how cases are simulated leaves every invoice byte-identical.
+    changing how cases are simulated leaves every invoice byte-identical. Each block of customers
+    (see `blocks.py`) gets its own streams too.
     """
-    return np.random.default_rng([seed, zlib.crc32(topic.encode("utf-8"))])
+    return np.random.default_rng([seed, zlib.crc32(topic.encode("utf-8")), block])
 
 
 def pick_weighted(rng: np.random.Generator, weights: tuple[float, ...], size: int) -> np.ndarray:

@@ -1,4 +1,9 @@
-"""Simulate the sample company: every entity's rows, before they are cut into extracts."""
+"""Simulate the sample company: the company-wide records, then each block's customers.
+
+Later steps read earlier ones, never the other way. Everything that exists once for the whole
+company (exchange rates, sales team, catalogue, consultants, campaigns) is built first; each
+block of customers then gets its organisations, CRM records, orders, projects and invoices.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,35 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ingestion.generator.crm_accounts import (
-    accounts_table,
-    build_contacts,
-    contacts_table,
-    number_accounts,
-)
+from ingestion.generator.blocks import Block
+from ingestion.generator.crm_accounts import accounts_table, build_contacts, number_accounts
+from ingestion.generator.crm_deletions import contacts_table, with_deleted_opportunities
 from ingestion.generator.crm_engagement import activities_table, cases_table
 from ingestion.generator.crm_marketing import (
+    Campaigns,
     attribute_org_leads,
     build_campaigns,
     campaigns_table,
     leads_table,
 )
 from ingestion.generator.crm_pipeline import build_pipeline
-from ingestion.generator.crm_team import assign_owners, build_team, users_table
-from ingestion.generator.erp_billing import build_billing
-from ingestion.generator.erp_catalogue import build_catalogue
+from ingestion.generator.crm_team import Team, assign_owners, build_team, users_table
+from ingestion.generator.defect_profiles import DefectProfile
+from ingestion.generator.erp_billing import Billing, build_billing
+from ingestion.generator.erp_catalogue import Catalogue, build_catalogue
 from ingestion.generator.erp_customers import ErpCustomers, build_erp_customers, customers_table
-from ingestion.generator.erp_projects import build_projects, projects_table, timesheets_table
+from ingestion.generator.erp_projects import (
+    Projects,
+    build_projects,
+    projects_table,
+    timesheets_table,
+)
 from ingestion.generator.erp_sales import build_sales, sales_order_lines_table, sales_orders_table
 from ingestion.generator.erp_staff import build_employees
-from ingestion.generator.fx import build_fx_rates
-from ingestion.generator.ledger import gl_entries_table
-from ingestion.generator.organisations import Organisations, build_organisations
+from ingestion.generator.fx import FxRates, build_fx_rates
+from ingestion.generator.ledger import shipping_entries
+from ingestion.generator.org_defects import OrgDefects, plan_org_defects
+from ingestion.generator.organisations import NameDraws, Organisations, build_organisations
 from ingestion.generator.timeline import NO_DAY, Timeline
 
 # A customer with no order for a year is flagged Former Customer in the CRM.
@@ -38,63 +48,117 @@ CHURN_AFTER_DAYS = 365
 
 
 @dataclass(frozen=True)
-class Simulation:
-    """Rows per "source.entity" (contract columns plus `_extract_on`) and what the truth needs."""
+class SharedCompany:
+    """What exists once for the whole company, whatever the block."""
+
+    timeline: Timeline
+    fx: FxRates
+    team: Team
+    catalogue: Catalogue
+    employees: pl.DataFrame
+    campaigns: Campaigns
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The company-wide entity tables (the ledger's company part is written separately)."""
+        return {
+            "crm.users": users_table(self.team, self.timeline),
+            "crm.campaigns": campaigns_table(self.campaigns),
+            "erp.products": self.catalogue.products,
+            "erp.product_costs": self.catalogue.costs,
+            "erp.employees": self.employees,
+            "erp.fx_rates": self.fx.table(),
+        }
+
+
+def simulate_shared(customers: int, seed: int, timeline: Timeline) -> SharedCompany:
+    """Build the company-wide records, sized to the whole customer base."""
+    return SharedCompany(
+        timeline=timeline,
+        fx=build_fx_rates(timeline, seed),
+        team=build_team(customers, seed),
+        catalogue=build_catalogue(timeline, seed),
+        employees=build_employees(customers, timeline, seed),
+        campaigns=build_campaigns(customers, timeline, seed),
+    )
+
+
+@dataclass(frozen=True)
+class BlockSimulation:
+    """One block's entity tables and what the ground truth needs.
+
+    Tables hold the contract columns, `_extract_on` and the defect tags.
+    """
 
     tables: dict[str, pl.DataFrame]
     organisations: Organisations
     account_ids: pl.Series
+    duplicate_account_ids: pl.Series
+    defects: OrgDefects
     customers: ErpCustomers
+    billing: Billing
+    projects: Projects
+
+    @property
+    def first_order_days(self) -> np.ndarray:
+        """First order day of each customer organisation (for the company's growth)."""
+        return self.customers.col("first_order_day")[: self.customers.n_primary]
 
 
-def simulate(customers: int, seed: int, timeline: Timeline) -> Simulation:
-    """Run the whole company history; later steps read earlier ones, never the other way."""
-    fx = build_fx_rates(timeline, seed)
-    orgs = build_organisations(customers, timeline, seed)
-    team = build_team(customers, seed)
-    owners = assign_owners(orgs, team, seed)
+def simulate_block(
+    block: Block,
+    shared: SharedCompany,
+    names: NameDraws,
+    profile: DefectProfile,
+    timeline: Timeline,
+) -> BlockSimulation:
+    """Run one block's history: organisations, CRM, orders, projects, invoices, payments."""
+    orgs = build_organisations(block, timeline, names)
+    defects = plan_org_defects(orgs, profile, block, timeline)
+    team = shared.team
+    owners = assign_owners(orgs, team, block)
     owner_ids = team.frame["user_id"].gather(owners)
-    catalogue = build_catalogue(timeline, seed)
-    employees = build_employees(customers, timeline, seed)
-    campaigns = build_campaigns(customers, timeline, seed)
-    attribution = attribute_org_leads(orgs, campaigns, timeline, seed)
-    erp_customers = build_erp_customers(orgs, seed)
+    attribution = attribute_org_leads(orgs, shared.campaigns, timeline, block)
+    erp_customers = build_erp_customers(orgs, defects, block)
     reps = team.frame["name"].gather(owners[erp_customers.col("org_idx")])
-    sales = build_sales(erp_customers, catalogue, fx, reps, timeline, seed)
-    projects = build_projects(erp_customers, employees, catalogue, fx, timeline, seed)
-    billing = build_billing(sales, projects, erp_customers, seed)
-    account_ids = number_accounts(orgs)
-    pipeline = build_pipeline(
-        orgs, attribution, campaigns, account_ids, owner_ids, sales, timeline, seed
+    sales = build_sales(erp_customers, shared.catalogue, shared.fx, reps, timeline, block)
+    projects = build_projects(
+        erp_customers, shared.employees, shared.catalogue, shared.fx, timeline, block
     )
-    contacts = build_contacts(orgs, account_ids, seed)
+    billing = build_billing(sales, projects, erp_customers, profile, timeline, block)
+    account_ids, duplicate_ids = number_accounts(orgs, defects, block)
+    pipeline = build_pipeline(
+        orgs, attribution, shared.campaigns, account_ids, owner_ids, sales, timeline, block
+    )
+    contacts, duplicate_contacts = build_contacts(orgs, account_ids, duplicate_ids, defects, block)
     churn_day = _churn_days(orgs, sales.orders)
+    activities = activities_table(orgs, account_ids, owners, team, contacts, timeline, block)
     tables = {
-        "crm.users": users_table(team, timeline),
         "crm.accounts": accounts_table(
-            orgs, account_ids, owner_ids, erp_customers, churn_day, seed
+            orgs, account_ids, duplicate_ids, owner_ids, erp_customers, churn_day, defects, block
         ),
-        "crm.contacts": contacts_table(contacts),
-        "crm.campaigns": campaigns_table(campaigns),
+        "crm.contacts": contacts_table(
+            contacts,
+            duplicate_contacts,
+            account_ids,
+            orgs,
+            defects,
+            activities,
+            block,
+            timeline,
+        ),
         "crm.leads": leads_table(
             orgs,
             attribution,
             account_ids,
             pipeline.new_business_ids,
-            campaigns,
-            customers,
+            shared.campaigns,
             timeline,
-            seed,
+            block,
         ),
-        "crm.opportunities": pipeline.table,
-        "crm.activities": activities_table(
-            orgs, account_ids, owners, team, contacts, timeline, seed
-        ),
-        "crm.cases": cases_table(orgs, account_ids, contacts, timeline, seed),
+        "crm.opportunities": with_deleted_opportunities(pipeline.table, block, timeline),
+        "crm.activities": activities,
+        "crm.cases": cases_table(orgs, account_ids, contacts, timeline, block),
         "erp.customers": customers_table(erp_customers),
-        "erp.products": catalogue.products,
-        "erp.product_costs": catalogue.costs,
-        "erp.employees": employees,
         "erp.sales_orders": sales_orders_table(sales, pipeline.order_opportunity_ids),
         "erp.sales_order_lines": sales_order_lines_table(sales),
         "erp.invoices": billing.invoices,
@@ -102,12 +166,18 @@ def simulate(customers: int, seed: int, timeline: Timeline) -> Simulation:
         "erp.payments": billing.payments,
         "erp.projects": projects_table(projects),
         "erp.timesheets": timesheets_table(projects),
-        "erp.gl_entries": gl_entries_table(
-            campaigns, team, employees, erp_customers, sales, timeline, seed
-        ),
-        "erp.fx_rates": fx.table(),
+        "erp.gl_entries": shipping_entries(sales, block),
     }
-    return Simulation(tables, orgs, account_ids, erp_customers)
+    return BlockSimulation(
+        tables=tables,
+        organisations=orgs,
+        account_ids=account_ids,
+        duplicate_account_ids=duplicate_ids,
+        defects=defects,
+        customers=erp_customers,
+        billing=billing,
+        projects=projects,
+    )
 
 
 def _churn_days(orgs: Organisations, orders: pl.DataFrame) -> np.ndarray:

@@ -107,6 +107,11 @@ class Timeline:
         return list(range(self.start, self.end + 1))
 
     @property
+    def snapshot_days(self) -> list[int]:
+        """Mondays among the delta days: when the ERP also sends a full master-data snapshot."""
+        return [d for d in self.extract_days[1:] if int(weekday(np.array([d]))[0]) == 0]
+
+    @property
     def extract_dates(self) -> list[date]:
         """Calendar dates of the extracts."""
         return [date_of(d) for d in self.extract_days]
@@ -122,11 +127,28 @@ class Timeline:
         return int(month_of(np.array([self.end]))[0])
 
     def growing_days(self, rng: np.random.Generator, size: int, low: int, high: int) -> np.ndarray:
-        """Days in [low, high] whose density rises linearly from 1 to 3, like a growing company.
+        """Days in [low, high] drawn like the business of a growing, seasonal company.
 
-        Inverse CDF of f(x) proportional to 1 + 2x on [0, 1]: F(x) = (x + x^2) / 2.
+        The density rises linearly from 1 to 3 over the span (the company triples its intake
+        over the history) and is multiplied by the month's `SEASONALITY`; drawn by inverting the
+        cumulative weight of the days.
         """
-        u = rng.random(size)
-        x = (np.sqrt(1.0 + 8.0 * u) - 1.0) / 2.0
         span = max(high - low, 0)
-        return np.minimum(low + np.floor(x * (span + 1)).astype(np.int64), high)
+        days = np.arange(low, low + span + 1, dtype=np.int64)
+        weight = (1.0 + 2.0 * (days - low) / max(span, 1)) * seasonal_factor(days)
+        cumulative = np.cumsum(weight)
+        position = np.searchsorted(cumulative, rng.random(size) * cumulative[-1], side="right")
+        return days[np.minimum(position, days.size - 1)]
+
+
+# Relative business activity by calendar month (January first) of a European B2B seller: quarter
+# ends close deals, July slows and August almost stops, December closes the year early.
+SEASONALITY: tuple[float, ...] = (
+    0.95, 1.0, 1.15, 0.95, 1.0, 1.15, 0.85, 0.55, 1.05, 1.1, 1.15, 0.95
+)  # fmt: skip
+
+
+def seasonal_factor(days: np.ndarray) -> np.ndarray:
+    """The `SEASONALITY` factor of each day's calendar month."""
+    month_in_year = month_of(days) % 12
+    return np.asarray(SEASONALITY)[month_in_year]

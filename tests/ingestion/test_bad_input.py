@@ -327,7 +327,8 @@ def test_a_crash_before_the_log_entry_is_completed_by_the_next_run(land, monkeyp
 
 
 def test_an_unchanged_weekly_snapshot_is_loaded_again_for_its_date(land):
-    content = "sku;name;category;product_line;kind;list_price;currency;is_active\nS1;A;B;C;goods;1,00;EUR;1\n"
+    header = "sku;name;category;product_line;kind;list_price;currency;is_active"
+    content = f"{header}\nS1;A;B;C;goods;1,00;EUR;1\n"
     land.put("erp", "products_full.csv", content, day="2026-09-07")
     land.put("erp", "products_full.csv", content, day="2026-09-14")
     results = land.load("erp")

@@ -13,7 +13,14 @@ from ingestion.contracts import Entity, load_contracts
 from ingestion.generator import GenerationSummary, generate_company
 
 START = dt.date(2026, 9, 1)
-SMALL = {"customers": 60, "seed": 7, "start": START, "days": 8, "history_months": 12}
+SMALL = {
+    "customers": 60,
+    "seed": 7,
+    "start": START,
+    "days": 8,
+    "history_months": 12,
+    "defects": "none",
+}
 CONTRACTS = load_contracts()
 
 
@@ -34,6 +41,8 @@ def read_file(path: Path, contract_entity: Entity) -> pl.DataFrame:
         frame = pl.read_ndjson(io.StringIO(text))
     else:
         text = path.read_bytes().decode(fmt.encoding)
+        if not text:  # a file delivered empty: no header, no rows
+            return pl.DataFrame(schema=dict.fromkeys(contract_entity.column_names, pl.String))
         frame = pl.read_csv(io.StringIO(text), separator=fmt.separator, infer_schema=False)
     renames = {c.source_name: c.name for c in contract_entity.columns}
     return frame.rename(renames).select(pl.all().cast(pl.String))

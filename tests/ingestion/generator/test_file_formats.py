@@ -50,7 +50,7 @@ def test_crm_files_are_utf8_with_iso_utc_timestamps_and_true_false(company):
     frame = pl.read_csv(text.encode(), infer_schema=False)
     assert frame["created_at"].str.contains(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$").all()
     assert frame["close_date"].str.contains(r"^\d{4}-\d{2}-\d{2}$").all()
-    assert set(frame["is_deleted"]) == {"false"}
+    assert set(frame["is_deleted"]) <= {"false", "true"}  # lost deals are deleted later
 
 
 def test_activities_are_json_lines_of_strings(company):
