@@ -6,6 +6,7 @@ The marts are checked against an independent Polars computation over the same ex
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from c360.serving import connect_readonly, resolve_current
@@ -102,3 +103,23 @@ def test_a_refresh_whose_tests_fail_leaves_readers_on_the_previous_version(
     assert not summary.success
     assert any("model fct_invoice_lines" in failure for failure in summary.failures), summary
     assert resolve_current(settings) == published
+
+
+def test_monthly_revenue_and_margin_equal_the_generators_ground_truth(settings):
+    truth = pl.read_parquet(settings.truth_dir / "monthly_truth.parquet")
+    expected = {
+        month: (revenue, margin)
+        for month, revenue, margin in truth.select(
+            "month", "net_revenue_eur", "gross_margin_eur"
+        ).iter_rows()
+        if revenue or margin
+    }
+    actual = {
+        month: (revenue, margin)
+        for month, revenue, margin in query(
+            settings,
+            "select month, net_revenue, gross_margin from marts.rpt_kpi_monthly "
+            "where invoice_lines > 0 order by month",
+        )
+    }
+    assert actual == expected
