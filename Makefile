@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install demo test lint format browser dagster refresh status clean
+.PHONY: help install demo test lint format browser dagster refresh status bench clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,10 @@ browser:  ## Debian's chromium for the browser tests (installed with apt-get whe
 dagster: install  ## Start the Dagster UI on http://localhost:3000
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.run_refresh import prepare_dagster_home; prepare_dagster_home(Settings.from_env())"
 	DAGSTER_HOME=$(C360_HOME)/dagster $(RUN) dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+bench: install  ## Benchmarks (generation, ingestion vs DuckDB read_csv); results in bench/results
+	$(RUN) python bench/generate_bench.py --customers 10000 100000
+	$(RUN) python bench/ingest_bench.py --customers 10000 100000
 
 clean:  ## Remove the environment, the data root and dbt's build products
 	rm -rf $(VENV) $(TOOLS) dbt/target dbt/logs data

@@ -8,6 +8,7 @@ row with its 0-based index, which is turned into one readable reason per failure
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
 import pandera.polars as pa
 import polars as pl
@@ -26,6 +27,7 @@ def _checks(column: Column) -> list[pa.Check]:
     return checks
 
 
+@cache
 def contract_schema(entity: Entity) -> pa.DataFrameSchema:
     """The value rules of an entity: required columns non-null, bounds and allowed values."""
     return pa.DataFrameSchema(
@@ -58,6 +60,8 @@ def rule_failures(
     `text` holds the values as read, quoted in the reasons; `unparsed` lists (row, column) pairs
     whose value did not parse, already reported, so their null is not reported again.
     """
+    if typed.height == 0:
+        return {}
     try:
         contract_schema(entity).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as errors:

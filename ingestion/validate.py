@@ -125,12 +125,15 @@ def validate_records(
         else pl.lit(None, dtype=pl.String).alias(REASON)
     )
     values = typed.select(pl.col(f"__typed_{c.name}").alias(c.name) for c in entity.columns)
-    unparsed = {
-        (index, c.name)
-        for c in entity.columns
-        if c.type != "string"
-        for index in typed.filter(_unparsed(c))[_INDEX].to_list()
-    }
+    typed_columns = [c for c in entity.columns if c.type != "string"]
+    unparsed_pairs = (
+        typed.select(_INDEX, *(_unparsed(c).alias(c.name) for c in typed_columns))
+        .unpivot(index=_INDEX, variable_name="column", value_name="unparsed")
+        .filter(pl.col("unparsed"))
+        if typed_columns
+        else pl.DataFrame(schema={_INDEX: pl.UInt32, "column": pl.String})
+    )
+    unparsed = set(zip(unparsed_pairs[_INDEX], unparsed_pairs["column"], strict=True))
     rules = rule_failures(values, text.select(entity.column_names), entity, unparsed)
     if rules:
         rule_reasons = pl.DataFrame(
