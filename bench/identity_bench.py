@@ -1,0 +1,196 @@
+"""Identity-resolution benchmark: accuracy against the ground truth, wall time and peak memory.
+
+    .venv/bin/python bench/identity_bench.py --customers 10000 100000
+
+For each size and defect profile (typical, heavy) a company is generated and its CRM accounts,
+CRM contacts and ERP customers ingested once under bench/.data (reused on later runs). Each
+resolution runs in its own process: `resolve_s` is the wall time of `resolve_identities` alone,
+`read_s` the time to build the staging-shaped inputs from the raw area, `rerun_with_previous_s`
+a second resolution handed the first one's bridge (keys changed on it should be 0), `peak_mb`
+the child's maximum RSS (inputs and both resolutions included). Scores are pairwise
+precision, recall and F1 over CRM + ERP records against `truth/organisations.parquet`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).parent
+RESULTS = BENCH_DIR / "results" / "identity.json"
+ENTITIES = {"crm": ("accounts", "contacts"), "erp": ("customers",)}
+SEED = 42
+
+
+def _company(customers: int, profile: str, days: int) -> Path:
+    """Generate and ingest one company per size and profile under bench/.data, once."""
+    root = BENCH_DIR / ".data" / f"identity-c{customers}-{profile}-d{days}"
+    done = root / "raw" / "_identity_inputs_ready"
+    if done.exists():
+        return root
+    from ingestion.contracts import load_contracts
+    from ingestion.generator import generate_company
+    from ingestion.load import ingest_source
+
+    if not (root / "truth" / "organisations.parquet").exists():
+        generate_company(
+            root / "landing",
+            root / "truth",
+            customers=customers,
+            seed=SEED,
+            days=days,
+            defects=profile,
+        )
+    # only the three entities identity resolution reads: the rest is logged as unknown files
+    logging.getLogger("ingestion").setLevel(logging.ERROR)
+    for source, contract in load_contracts().items():
+        if source in ENTITIES:
+            wanted = {name: contract.entities[name] for name in ENTITIES[source]}
+            ingest_source(
+                dataclasses.replace(contract, entities=wanted), root / "landing", root / "raw"
+            )
+    done.write_text("ok\n")
+    return root
+
+
+def run_resolution(root: str) -> dict:
+    """Read the inputs, resolve, score: runs in the child process."""
+    import polars as pl
+
+    from c360.identity.evaluate import pairwise_scores
+    from c360.identity.raw_inputs import read_staging_inputs
+    from c360.identity.resolve import resolve_identities
+
+    start = time.perf_counter()
+    inputs = read_staging_inputs(Path(root) / "raw")
+    read_s = time.perf_counter() - start
+    start = time.perf_counter()
+    result = resolve_identities(
+        inputs.crm_accounts,
+        inputs.crm_contacts,
+        inputs.erp_customers,
+        as_of=dt.date(2026, 10, 1),
+    )
+    resolve_s = time.perf_counter() - start
+    # the next refresh: same records, previous keys handed in; every key should stay
+    start = time.perf_counter()
+    again = resolve_identities(
+        inputs.crm_accounts,
+        inputs.crm_contacts,
+        inputs.erp_customers,
+        previous=result.bridge,
+        as_of=dt.date(2026, 10, 2),
+    )
+    rerun_s = time.perf_counter() - start
+    ids = ["source_system", "source_record_id"]
+    changed = (
+        result.bridge.join(again.bridge, on=ids, suffix="_again")
+        .filter(pl.col("customer_key") != pl.col("customer_key_again"))
+        .height
+    )
+    scores = pairwise_scores(
+        result.bridge, pl.read_parquet(Path(root) / "truth/organisations.parquet")
+    )
+    stats = dict(result.stats.iter_rows())
+    return {
+        "crm_accounts": inputs.crm_accounts.height,
+        "erp_customers": inputs.erp_customers.height,
+        "precision": round(scores.precision, 5),
+        "recall": round(scores.recall, 5),
+        "f1": round(scores.f1, 5),
+        "pairs": {
+            "predicted": scores.predicted_pairs,
+            "true": scores.true_pairs,
+            "correct": scores.correct_pairs,
+        },
+        "clusters": int(stats["clusters"]),
+        "duplicate_rate": round(stats["duplicate_rate"], 5),
+        "review_queue": int(stats["review_queue"]),
+        "stale_erp_numbers": int(stats["stale_erp_numbers"]),
+        "records_by_rule": {
+            k.removeprefix("records_by_rule."): int(v)
+            for k, v in stats.items()
+            if k.startswith("records_by_rule.")
+        },
+        "read_s": round(read_s, 2),
+        "resolve_s": round(resolve_s, 2),
+        "rerun_with_previous_s": round(rerun_s, 2),
+        "keys_changed_on_rerun": changed,
+    }
+
+
+def _measure(root: Path) -> dict:
+    """One resolution in a child process, with that child's wall time and peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, __file__, "--run", str(root)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result | {
+        "process_wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_mb": round(after.ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    """Measure every size and profile; write the JSON results and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--profiles", nargs="+", default=["typical", "heavy"])
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        sys.stdout.write(json.dumps(run_resolution(args.run)) + "\n")
+        return
+    runs = []
+    for customers in args.customers:
+        for profile in args.profiles:
+            root = _company(customers, profile, args.days)
+            runs.append(
+                {"customers": customers, "profile": profile, "days": args.days} | _measure(root)
+            )
+    payload = {
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "command": "bench/identity_bench.py " + " ".join(sys.argv[1:]),
+        "runs": runs,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(payload, indent=2) + "\n")
+    lines = [
+        "| customers | defects | CRM accounts | ERP customers | precision | recall | F1 "
+        "| resolve s | peak MB | probabilistic | stale ERP numbers | review |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in runs:
+        lines.append(
+            f"| {r['customers']:,} | {r['profile']} | {r['crm_accounts']:,} "
+            f"| {r['erp_customers']:,} | {r['precision']:.4f} | {r['recall']:.4f} "
+            f"| {r['f1']:.4f} | {r['resolve_s']} | {r['peak_mb']:,} "
+            f"| {r['records_by_rule']['probabilistic']:,} | {r['stale_erp_numbers']:,} "
+            f"| {r['review_queue']:,} |"
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
