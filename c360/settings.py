@@ -85,6 +85,11 @@ class Settings:
         return self.warehouse_dir / "refresh.lock"
 
     @property
+    def identity_overrides(self) -> Path:
+        """Stewards' identity decisions (record_a, record_b, decision: same | never_same)."""
+        return self.home / "stewardship" / "identity_overrides.csv"
+
+    @property
     def dagster_home(self) -> Path:
         """Dagster's instance folder (run history, schedules, sensors)."""
         return self.home / "dagster"
@@ -95,6 +100,7 @@ class Settings:
             "C360_BUILD_DB": str(self.build_db),
             "C360_RAW_DIR": str(self.raw_dir),
             "C360_REPORTING_CURRENCY": self.reporting_currency,
+            "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),
         }
 
     def export_to_environ(self) -> None:

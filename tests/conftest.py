@@ -7,7 +7,14 @@ import pytest
 
 from c360.settings import Settings
 
-ENV_KEYS = ("C360_HOME", "C360_BUILD_DB", "C360_RAW_DIR", "C360_REPORTING_CURRENCY", "DAGSTER_HOME")
+ENV_KEYS = (
+    "C360_HOME",
+    "C360_BUILD_DB",
+    "C360_RAW_DIR",
+    "C360_REPORTING_CURRENCY",
+    "C360_IDENTITY_OVERRIDES",
+    "DAGSTER_HOME",
+)
 
 
 def settings_for(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:

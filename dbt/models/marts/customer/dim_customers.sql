@@ -1,9 +1,22 @@
-{#- One row per customer. For now a customer is an ERP customer record, linked to the CRM
-    account that carries its ERP number (the earliest created one when several do); identity
-    resolution across names and duplicates replaces this rule in a later step.
-    A customer number that invoices use but the ERP never extracted becomes an inferred member
-    (is_inferred), so its revenue is kept and the gap shows in quality.sync_errors. -#}
+{#- One row per customer: an organisation with at least one ERP record (or invoices under a
+    number the ERP never sent: an inferred member), however many CRM accounts and ERP records it
+    has. Golden attributes follow the survivorship rules of docs/identity.md: the ERP wins for
+    legal and billing facts (name, country, address, VAT, segment, currency) from its most
+    recently updated record; the CRM wins for the relationship (name in use, industry, size,
+    owner) from its most recently modified account; each falls back to the other system. -#}
 with
+
+bridge as (
+
+    select * from {{ ref('int_customer_bridge') }}
+
+),
+
+keys_by_number as (
+
+    select * from {{ ref('int_customer_keys_by_erp_number') }}
+
+),
 
 erp_customers as (
 
@@ -14,7 +27,12 @@ erp_customers as (
 crm_accounts as (
 
     select * from {{ ref('stg_crm__accounts') }}
-    where not coalesce(is_deleted, false)
+
+),
+
+crm_contacts as (
+
+    select * from {{ ref('stg_crm__contacts') }}
 
 ),
 
@@ -24,113 +42,183 @@ crm_users as (
 
 ),
 
-invoices as (
+invoice_lines as (
 
-    select * from {{ ref('stg_erp__invoices') }}
+    select * from {{ ref('fct_invoice_lines') }}
 
 ),
 
-crm_links as (
+erp_records as (
 
     select
-        erp_customer_number,
-        account_id,
-        industry,
-        owner_id,
+        keys_by_number.customer_key,
+        keys_by_number.is_inferred,
+        keys_by_number.customer_number,
+        erp_customers.legal_name,
+        erp_customers.trading_name,
+        erp_customers.vat_number,
+        erp_customers.address,
+        erp_customers.postal_code,
+        erp_customers.city,
+        erp_customers.country_code,
+        erp_customers.currency,
+        erp_customers.segment,
+        erp_customers.is_blocked,
+        erp_customers.created_on,
         row_number() over (
-            partition by erp_customer_number
-            order by created_at, account_id
-        ) as link_rank
-    from crm_accounts
-    where erp_customer_number is not null
-
-),
-
-inferred_customers as (
-
-    select distinct invoices.customer_number
-    from invoices
+            partition by keys_by_number.customer_key
+            order by erp_customers.updated_on desc nulls last, keys_by_number.customer_number asc
+        ) as recency_rank,
+        row_number() over (
+            partition by keys_by_number.customer_key
+            order by erp_customers.created_on nulls last, keys_by_number.customer_number
+        ) as age_rank
+    from keys_by_number
     left join erp_customers
-        on invoices.customer_number = erp_customers.customer_number
-    where erp_customers.customer_number is null
+        on keys_by_number.customer_number = erp_customers.customer_number
 
 ),
 
-customers as (
+crm_records as (
 
     select
-        customer_number,
-        trading_name,
-        legal_name,
-        country_code,
-        segment,
-        currency,
-        vat_number,
-        is_blocked,
-        created_on,
-        false as is_inferred
-    from erp_customers
-
-    union all
-
-    select
-        customer_number,
-        null as trading_name,
-        {{ dbt.concat(["'Unknown customer '", 'customer_number']) }} as legal_name,
-        null as country_code,
-        null as segment,
-        null as currency,
-        null as vat_number,
-        false as is_blocked,
-        null as created_on,
-        true as is_inferred
-    from inferred_customers
+        bridge.customer_key,
+        crm_accounts.account_id,
+        crm_accounts.name,
+        crm_accounts.industry,
+        crm_accounts.employee_count,
+        crm_accounts.owner_id,
+        crm_accounts.vat_number,
+        crm_accounts.billing_country,
+        row_number() over (
+            partition by bridge.customer_key
+            order by crm_accounts.last_modified_at desc, crm_accounts.account_id asc
+        ) as recency_rank,
+        row_number() over (
+            partition by bridge.customer_key
+            order by crm_accounts.created_at, crm_accounts.account_id
+        ) as age_rank
+    from bridge
+    inner join crm_accounts
+        on
+            bridge.source_system = 'crm'
+            and bridge.source_record_id = crm_accounts.account_id
 
 ),
 
-first_invoices as (
+record_counts as (
 
     select
-        customer_number,
-        min(invoice_date) as first_invoice_date
-    from invoices
-    where
-        kind = 'invoice'
-        and coalesce(status, '') != 'cancelled'
-    group by customer_number
+        customer_key,
+        count(*) filter (where source_system = 'crm') as crm_records,
+        count(*) filter (where source_system = 'erp') as erp_records
+    from bridge
+    group by customer_key
+
+),
+
+main_contacts as (
+
+    select
+        crm_records.customer_key,
+        crm_contacts.first_name,
+        crm_contacts.last_name,
+        crm_contacts.email,
+        row_number() over (
+            partition by crm_records.customer_key
+            order by crm_contacts.created_at, crm_contacts.contact_id
+        ) as contact_rank
+    from crm_records
+    inner join crm_contacts
+        on crm_records.account_id = crm_contacts.account_id
+    where crm_contacts.email is not null
+
+),
+
+revenue as (
+
+    select
+        customer_key,
+        min(invoice_date) filter (where invoice_kind = 'invoice') as first_invoice_date,
+        max(invoice_date) filter (where invoice_kind = 'invoice') as last_invoice_date,
+        sum(net_revenue) as lifetime_net_revenue,
+        sum(gross_margin) as lifetime_gross_margin
+    from invoice_lines
+    group by customer_key
+
+),
+
+customer_keys as (
+
+    select distinct customer_key from erp_records
 
 ),
 
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(["'erp:'", 'customers.customer_number'])) }} as customer_key,
-        customers.customer_number as erp_customer_number,
-        crm_links.account_id as crm_account_id,
-        coalesce(customers.trading_name, customers.legal_name) as customer_name,
-        customers.legal_name,
-        customers.country_code,
-        customers.segment,
-        crm_links.industry,
-        crm_links.owner_id as owner_user_id,
+        customer_keys.customer_key,
+        erp_primary.customer_number as erp_customer_number,
+        crm_primary.account_id as crm_account_id,
+        coalesce(
+            crm_latest.name, erp_latest.trading_name, erp_latest.legal_name,
+            {{ dbt.concat(["'Unknown customer '", 'erp_primary.customer_number']) }}
+        ) as customer_name,
+        coalesce(erp_latest.legal_name, crm_latest.name) as legal_name,
+        coalesce(erp_latest.country_code, crm_latest.billing_country) as country_code,
+        erp_latest.address,
+        erp_latest.postal_code,
+        erp_latest.city,
+        erp_latest.segment,
+        crm_latest.industry,
+        crm_latest.employee_count,
+        crm_latest.owner_id as owner_user_id,
         crm_users.name as owner_name,
-        customers.currency as billing_currency,
-        customers.vat_number,
-        coalesce(customers.is_blocked, false) as is_blocked,
-        crm_links.account_id is not null as is_matched_to_crm,
-        customers.is_inferred,
-        customers.created_on,
-        first_invoices.first_invoice_date,
-        {{ month_of('first_invoices.first_invoice_date') }} as acquisition_month
-    from customers
-    left join crm_links
+        erp_latest.currency as billing_currency,
+        coalesce(erp_latest.vat_number, crm_latest.vat_number) as vat_number,
+        {{ dbt.concat(['main_contacts.first_name', "' '", 'main_contacts.last_name']) }}
+            as main_contact_name,
+        main_contacts.email as main_contact_email,
+        coalesce(erp_latest.is_blocked, false) as is_blocked,
+        crm_primary.account_id is not null as is_matched_to_crm,
+        erp_primary.is_inferred,
+        coalesce(record_counts.crm_records, 0) as crm_records,
+        greatest(coalesce(record_counts.erp_records, 0), 1) as erp_records,
+        erp_primary.created_on,
+        revenue.first_invoice_date,
+        {{ month_of('revenue.first_invoice_date') }} as acquisition_month,
+        revenue.last_invoice_date,
+        cast(coalesce(revenue.lifetime_net_revenue, 0) as decimal(18, 2))
+            as lifetime_net_revenue,
+        cast(coalesce(revenue.lifetime_gross_margin, 0) as decimal(18, 2))
+            as lifetime_gross_margin
+    from customer_keys
+    inner join erp_records as erp_primary
         on
-            customers.customer_number = crm_links.erp_customer_number
-            and crm_links.link_rank = 1
+            customer_keys.customer_key = erp_primary.customer_key
+            and erp_primary.age_rank = 1
+    inner join erp_records as erp_latest
+        on
+            customer_keys.customer_key = erp_latest.customer_key
+            and erp_latest.recency_rank = 1
+    left join crm_records as crm_primary
+        on
+            customer_keys.customer_key = crm_primary.customer_key
+            and crm_primary.age_rank = 1
+    left join crm_records as crm_latest
+        on
+            customer_keys.customer_key = crm_latest.customer_key
+            and crm_latest.recency_rank = 1
     left join crm_users
-        on crm_links.owner_id = crm_users.user_id
-    left join first_invoices
-        on customers.customer_number = first_invoices.customer_number
+        on crm_latest.owner_id = crm_users.user_id
+    left join main_contacts
+        on
+            customer_keys.customer_key = main_contacts.customer_key
+            and main_contacts.contact_rank = 1
+    left join record_counts
+        on customer_keys.customer_key = record_counts.customer_key
+    left join revenue
+        on customer_keys.customer_key = revenue.customer_key
 
 )
 

@@ -45,9 +45,9 @@ project_costs as (
 
 ),
 
-customers as (
+customer_keys as (
 
-    select * from {{ ref('dim_customers') }}
+    select * from {{ ref('int_customer_keys_by_erp_number') }}
 
 ),
 
@@ -163,7 +163,7 @@ final as (
         costed.invoice_status,
         costed.invoice_date,
         costed.invoice_month,
-        customers.customer_key,
+        customer_keys.customer_key,
         costed.customer_number as erp_customer_number,
         costed.sku,
         costed.product_kind,
@@ -180,8 +180,8 @@ final as (
         ) as gross_margin,
         costed.cogs_method
     from costed
-    left join customers
-        on costed.customer_number = customers.erp_customer_number
+    left join customer_keys
+        on costed.customer_number = customer_keys.customer_number
 
 )
 
