@@ -85,3 +85,24 @@ def test_a_stewards_never_same_decision_splits_a_customer_and_survives_refreshes
             .iter_rows()
         )
         assert keys[a] != keys[b]
+
+
+def test_an_organisation_with_two_erp_records_is_one_customer_with_both(messy, monkeypatch):
+    settings = settings_for(messy, monkeypatch)
+    truth = pl.read_parquet(settings.truth_dir / "organisations.parquet")
+    twice = truth.filter(pl.col("erp_customer_numbers").list.len() == 2)
+    assert twice.height > 0, "the typical profile opens some customers twice in the ERP"
+    con = connect_readonly(settings)
+    try:
+        customers = con.sql(
+            "select c.customer_key, c.erp_customer_number, c.erp_records, b.source_record_id "
+            "from marts.dim_customers c join marts.bridge_customer_sources b "
+            "using (customer_key) where b.source_system = 'erp'"
+        ).pl()
+    finally:
+        con.close()
+    for numbers in twice["erp_customer_numbers"].to_list():
+        rows = customers.filter(pl.col("source_record_id").is_in(numbers))
+        assert rows["customer_key"].n_unique() == 1
+        assert rows["erp_records"].to_list() == [2, 2]
+        assert rows["erp_customer_number"][0] in numbers

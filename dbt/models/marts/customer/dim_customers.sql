@@ -48,6 +48,30 @@ invoice_lines as (
 
 ),
 
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+
+),
+
+cases as (
+
+    select * from {{ ref('stg_crm__cases') }}
+
+),
+
+sales_orders as (
+
+    select * from {{ ref('stg_erp__sales_orders') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_erp__fx_rates') }}
+
+),
+
 erp_records as (
 
     select
@@ -148,6 +172,79 @@ revenue as (
 
 ),
 
+data_as_of as (
+
+    select max(invoice_date) as as_of_date
+    from invoice_lines
+
+),
+
+active as (
+
+    -- Active: net revenue > 0 over the 12 months up to the newest invoice date.
+    select invoice_lines.customer_key
+    from invoice_lines
+    cross join data_as_of
+    where invoice_lines.invoice_date > {{ add_months('data_as_of.as_of_date', -12) }}
+    group by invoice_lines.customer_key
+    having sum(invoice_lines.net_revenue) > 0
+
+),
+
+latest_rates as (
+
+    select
+        currency,
+        rate,
+        row_number() over (partition by currency order by month desc) as rate_rank
+    from fx_rates
+
+),
+
+open_pipeline as (
+
+    -- Open deals in the reporting currency at the newest monthly rate.
+    select
+        crm_records.customer_key,
+        sum(opportunities.amount * latest_rates.rate) as open_pipeline,
+        count(*) as open_opportunities
+    from crm_records
+    inner join opportunities
+        on crm_records.account_id = opportunities.account_id
+    left join latest_rates
+        on
+            opportunities.currency = latest_rates.currency
+            and latest_rates.rate_rank = 1
+    where opportunities.stage not in ('Closed Won', 'Closed Lost')
+    group by crm_records.customer_key
+
+),
+
+open_cases as (
+
+    select
+        crm_records.customer_key,
+        count(*) as open_cases
+    from crm_records
+    inner join cases
+        on crm_records.account_id = cases.account_id
+    where cases.closed_at is null
+    group by crm_records.customer_key
+
+),
+
+last_orders as (
+
+    select
+        erp_records.customer_key,
+        max(sales_orders.order_date) as last_order_date
+    from erp_records
+    inner join sales_orders
+        on erp_records.customer_number = sales_orders.customer_number
+    group by erp_records.customer_key
+
+),
+
 customer_keys as (
 
     select distinct customer_key from erp_records
@@ -191,7 +288,12 @@ final as (
         cast(coalesce(revenue.lifetime_net_revenue, 0) as decimal(18, 2))
             as lifetime_net_revenue,
         cast(coalesce(revenue.lifetime_gross_margin, 0) as decimal(18, 2))
-            as lifetime_gross_margin
+            as lifetime_gross_margin,
+        last_orders.last_order_date,
+        cast(coalesce(open_pipeline.open_pipeline, 0) as decimal(18, 2)) as open_pipeline,
+        coalesce(open_pipeline.open_opportunities, 0) as open_opportunities,
+        coalesce(open_cases.open_cases, 0) as open_cases,
+        active.customer_key is not null as is_active
     from customer_keys
     inner join erp_records as erp_primary
         on
@@ -219,6 +321,14 @@ final as (
         on customer_keys.customer_key = record_counts.customer_key
     left join revenue
         on customer_keys.customer_key = revenue.customer_key
+    left join last_orders
+        on customer_keys.customer_key = last_orders.customer_key
+    left join open_pipeline
+        on customer_keys.customer_key = open_pipeline.customer_key
+    left join open_cases
+        on customer_keys.customer_key = open_cases.customer_key
+    left join active
+        on customer_keys.customer_key = active.customer_key
 
 )
 
