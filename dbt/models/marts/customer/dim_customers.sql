@@ -72,6 +72,30 @@ fx_rates as (
 
 ),
 
+leads as (
+
+    select * from {{ ref('stg_crm__leads') }}
+
+),
+
+erp_invoices as (
+
+    select * from {{ ref('stg_erp__invoices') }}
+
+),
+
+erp_invoice_lines as (
+
+    select * from {{ ref('stg_erp__invoice_lines') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('stg_erp__payments') }}
+
+),
+
 erp_records as (
 
     select
@@ -245,6 +269,92 @@ last_orders as (
 
 ),
 
+acquisition_touches as (
+
+    -- The customer's converted leads and won deals: the earliest one names the channel.
+    select
+        crm_records.customer_key,
+        leads.converted_at as touched_at,
+        leads.lead_source as channel
+    from crm_records
+    inner join leads
+        on crm_records.account_id = leads.converted_account_id
+    where leads.converted_at is not null
+
+    union all
+
+    select
+        crm_records.customer_key,
+        cast(opportunities.close_date as {{ dbt.type_timestamp() }}) as touched_at,
+        opportunities.lead_source as channel
+    from crm_records
+    inner join opportunities
+        on crm_records.account_id = opportunities.account_id
+    where opportunities.stage = 'Closed Won'
+
+),
+
+acquisition_channels as (
+
+    select
+        customer_key,
+        channel,
+        row_number() over (partition by customer_key order by touched_at asc) as touch_rank
+    from acquisition_touches
+    where channel is not null
+
+),
+
+paid_by_invoice as (
+
+    select
+        invoice_number,
+        sum(amount) as amount
+    from payments
+    group by invoice_number
+
+),
+
+invoice_open_amounts as (
+
+    -- What is still owed on each invoice in its own currency: gross amount less payments.
+    select
+        erp_invoices.customer_number,
+        erp_invoices.currency,
+        sum(erp_invoice_lines.net_amount + coalesce(erp_invoice_lines.tax_amount, 0))
+        - coalesce(max(paid.amount), 0) as open_amount
+    from erp_invoices
+    inner join erp_invoice_lines
+        on erp_invoices.invoice_number = erp_invoice_lines.invoice_number
+    left join paid_by_invoice as paid
+        on erp_invoices.invoice_number = paid.invoice_number
+    where
+        erp_invoices.kind = 'invoice'
+        and coalesce(erp_invoices.status, '') != 'cancelled'
+    group by
+        erp_invoices.invoice_number,
+        erp_invoices.customer_number,
+        erp_invoices.currency
+
+),
+
+outstanding as (
+
+    select
+        erp_records.customer_key,
+        sum(invoice_open_amounts.open_amount * latest_rates.rate) as outstanding_balance
+    from erp_records
+    inner join invoice_open_amounts
+        on erp_records.customer_number = invoice_open_amounts.customer_number
+    left join latest_rates
+        on
+            invoice_open_amounts.currency = latest_rates.currency
+            and latest_rates.rate_rank = 1
+    where invoice_open_amounts.open_amount > 0
+    group by erp_records.customer_key
+
+),
+
 customer_keys as (
 
     select distinct customer_key from erp_records
@@ -284,6 +394,7 @@ final as (
         erp_primary.created_on,
         revenue.first_invoice_date,
         {{ month_of('revenue.first_invoice_date') }} as acquisition_month,
+        coalesce(acquisition_channels.channel, 'Unattributed') as acquisition_channel,
         revenue.last_invoice_date,
         cast(coalesce(revenue.lifetime_net_revenue, 0) as decimal(18, 2))
             as lifetime_net_revenue,
@@ -293,6 +404,8 @@ final as (
         cast(coalesce(open_pipeline.open_pipeline, 0) as decimal(18, 2)) as open_pipeline,
         coalesce(open_pipeline.open_opportunities, 0) as open_opportunities,
         coalesce(open_cases.open_cases, 0) as open_cases,
+        cast(coalesce(outstanding.outstanding_balance, 0) as decimal(18, 2))
+            as outstanding_balance,
         active.customer_key is not null as is_active
     from customer_keys
     inner join erp_records as erp_primary
@@ -329,6 +442,12 @@ final as (
         on customer_keys.customer_key = open_cases.customer_key
     left join active
         on customer_keys.customer_key = active.customer_key
+    left join acquisition_channels
+        on
+            customer_keys.customer_key = acquisition_channels.customer_key
+            and acquisition_channels.touch_rank = 1
+    left join outstanding
+        on customer_keys.customer_key = outstanding.customer_key
 
 )
 
