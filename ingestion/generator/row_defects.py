@@ -245,14 +245,29 @@ def _repeated(
 
 
 def _move_to_next_day(frame: pl.DataFrame, entity: Entity, days: list[int]) -> pl.DataFrame:
-    """Records of an empty file's day arrive the next day, unless a newer version does too."""
+    """Records of an empty file's day arrive with the next file that is not empty.
+
+    Two empty days in a row push them two days; a record whose newer version arrives that day
+    too is not moved.
+    """
     frame = frame.with_columns(pl.col(EXTRACT_ON).cast(pl.Date))
     day = _days(frame)
     moving = np.isin(day, days)
     if not moving.any():
         return frame
+    empty = set(days)
+    shift = {}
+    for empty_day in empty:
+        target = empty_day + 1
+        while target in empty:
+            target += 1
+        shift[empty_day] = target - empty_day
     stay = frame.filter(pl.Series(~moving))
-    moved = frame.filter(pl.Series(moving)).with_columns(pl.col(EXTRACT_ON).dt.offset_by("1d"))
+    moved = frame.filter(pl.Series(moving))
+    offsets = pl.Series([shift[int(d)] for d in day[moving]], dtype=pl.Int64)
+    moved = moved.with_columns(
+        (pl.col(EXTRACT_ON) + pl.duration(days=offsets)).cast(pl.Date).alias(EXTRACT_ON)
+    )
     moved = moved.join(
         stay.select(*entity.key, EXTRACT_ON),
         on=[*entity.key, EXTRACT_ON],

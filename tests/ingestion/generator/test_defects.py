@@ -239,3 +239,14 @@ def test_monthly_truth_counts_each_organisation_once_and_the_ledger_spend(heavy)
     ledger = heavy.latest("erp.gl_entries").filter(pl.col("account_code").is_in(["6230", "6410"]))
     spend = ledger["amount"].cast(pl.Decimal(18, 2)).sum()
     assert monthly["sales_marketing_spend_eur"].sum() == spend
+
+
+def test_records_of_consecutive_empty_files_move_to_the_next_file_that_is_not_empty(tmp_path):
+    # seed 42 with 7 days and heavy defects plans timesheets empty on two days in a row
+    summary = generate_company(
+        tmp_path / "landing", tmp_path / "truth", customers=150, seed=42, days=7, defects="heavy"
+    )
+    defects = pl.read_parquet(tmp_path / "truth" / "defects.parquet")
+    empty = defects.filter(pl.col("defect") == "empty_file")["file"].to_list()
+    assert len(empty) == summary.defect_counts["empty_file"] > 1
+    assert all((tmp_path / "landing" / f).stat().st_size == 0 for f in empty)
