@@ -1,0 +1,45 @@
+"""What the refresh runs for identity: the stewards' overrides file and the resolution of staged records."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+OVERRIDES_ENV = "C360_IDENTITY_OVERRIDES"
+
+
+def read_overrides(path: Path | str | None = None) -> pl.DataFrame | None:
+    """`record_a, record_b, decision` from the CSV at `path` (default: `$C360_IDENTITY_OVERRIDES`).
+
+    None when there is no such file: no decision has been taken yet.
+    """
+    path = path or os.environ.get(OVERRIDES_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    return pl.read_csv(path, infer_schema=False)
+
+
+def resolve_staged_records(
+    crm_accounts: pl.DataFrame,
+    crm_contacts: pl.DataFrame,
+    erp_customers: pl.DataFrame,
+    previous: pl.DataFrame | None = None,
+):
+    """Resolve the staging models' current records as the refresh does (the dbt Python models).
+
+    The date of the resolution is the newest extract date among the inputs, so a rebuild of the
+    same extracts gives the same history dates; decisions come from the overrides file.
+    """
+    from c360.identity.resolve import resolve_identities
+
+    dates = [f["_extract_date"].max() for f in (crm_accounts, erp_customers) if f.height]
+    return resolve_identities(
+        crm_accounts,
+        crm_contacts,
+        erp_customers,
+        overrides=read_overrides(),
+        previous=previous,
+        as_of=max(dates),
+    )
