@@ -1,4 +1,4 @@
-"""What the refresh runs for identity: the stewards' overrides file and the resolution of staged records."""
+"""What the refresh runs for identity: the overrides file, then the resolution of staged records."""
 
 from __future__ import annotations
 
