@@ -20,11 +20,11 @@ import json
 import logging
 import os
 import platform
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from child_process import measure_child
 
 BENCH_DIR = Path(__file__).parent
 RESULTS = BENCH_DIR / "results" / "identity.json"
@@ -131,23 +131,9 @@ def run_resolution(root: str) -> dict:
 
 def _measure(root: Path) -> dict:
     """One resolution in a child process, with that child's wall time and peak memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, __file__, "--run", str(root)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(out.strip().splitlines()[-1])
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return result | {
-        "process_wall_s": round(wall, 2),
-        "cpu_s": round(cpu, 2),
-        "peak_mb": round(after.ru_maxrss / 1024),
-    }
+    result = measure_child([__file__, "--run", str(root)])
+    result["process_wall_s"] = result.pop("wall_s")
+    return result
 
 
 def main() -> None:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from child_process import measure_child
 
 BENCH_DIR = Path(__file__).parent
 RESULTS = BENCH_DIR / "results" / "ingest.json"
@@ -80,24 +79,8 @@ def run_duckdb(landing: str, raw: str) -> dict:
 def _measure(step: str, landing: Path) -> dict:
     """Run one step in a child process; wall time, CPU time and peak memory of that child."""
     with tempfile.TemporaryDirectory() as raw:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, __file__, "--step", step, str(landing), raw],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(out.strip().splitlines()[-1])
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return result | {
-        "wall_s": round(wall, 2),
-        "cpu_s": round(cpu, 2),
-        "peak_mb": round(after.ru_maxrss / 1024),
-        "rows_per_s": round(result["rows"] / wall),
-    }
+        result = measure_child([__file__, "--step", step, str(landing), raw])
+    return result | {"rows_per_s": round(result["rows"] / result["wall_s"])}
 
 
 def main() -> None:

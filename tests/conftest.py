@@ -29,6 +29,25 @@ def settings_for(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
+def generate_and_refresh(home: Path, **generation: object) -> Path:
+    """Generate a company into `home` (2026-09-01, 4 days), refresh and publish it once."""
+    from dagster_project.run_refresh import run_refresh
+    from ingestion.generator import generate_company
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        generate_company(
+            settings.landing_dir,
+            settings.truth_dir,
+            start=dt.date(2026, 9, 1),
+            days=4,
+            **generation,
+        )
+        summary = run_refresh(settings)
+        assert summary.success, summary.failures + summary.checks_failed
+    return home
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data root with a clean 60-customer company generated, refreshed and published once.
@@ -36,21 +55,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Shared by the integration and browser tests (a refresh takes ~15 s); tests that change it
     work on a copy.
     """
-    from dagster_project.run_refresh import run_refresh
-    from ingestion.generator import generate_company
-
-    home = tmp_path_factory.mktemp("c360")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = settings_for(home, monkeypatch)
-        generate_company(
-            settings.landing_dir,
-            settings.truth_dir,
-            customers=60,
-            seed=7,
-            start=dt.date(2026, 9, 1),
-            days=4,
-            defects="none",
-        )
-        summary = run_refresh(settings)
-        assert summary.success, summary.failures + summary.checks_failed
-    return home
+    return generate_and_refresh(
+        tmp_path_factory.mktemp("c360"), customers=60, seed=7, defects="none"
+    )

@@ -1,7 +1,6 @@
 """Identity resolution inside the refresh, on a company with typical defects: clusters against the
 generator's ground truth, stable keys from one refresh to the next, stewards' overrides."""
 
-import datetime as dt
 import shutil
 
 import polars as pl
@@ -10,27 +9,14 @@ import pytest
 from c360.identity.evaluate import pairwise_scores
 from c360.serving import connect_readonly
 from dagster_project.run_refresh import run_refresh
-from ingestion.generator import generate_company
-from tests.conftest import settings_for
+from tests.conftest import generate_and_refresh, settings_for
 
 
 @pytest.fixture(scope="module")
 def messy(tmp_path_factory):
-    home = tmp_path_factory.mktemp("messy")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = settings_for(home, monkeypatch)
-        generate_company(
-            settings.landing_dir,
-            settings.truth_dir,
-            customers=150,
-            seed=5,
-            start=dt.date(2026, 9, 1),
-            days=4,
-            defects="typical",
-        )
-        summary = run_refresh(settings)
-        assert summary.success, summary.failures + summary.checks_failed
-    return home
+    return generate_and_refresh(
+        tmp_path_factory.mktemp("messy"), customers=150, seed=5, defects="typical"
+    )
 
 
 def bridge(settings) -> pl.DataFrame:
