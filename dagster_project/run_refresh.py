@@ -18,7 +18,7 @@ from dagster_project.defs.publish_asset import SERVING_KEY
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 # The command line prints its own summary; Dagster's step-by-step log stays in the run history.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
