@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -42,11 +43,6 @@ class Fits:
 
     bg_nbd: BgNbdFit
     gamma_gamma: GammaGammaFit | None
-
-
-def as_of_date(erp_invoices: pl.DataFrame) -> date | None:
-    """The newest ERP invoices extract date: the data are complete up to it."""
-    return erp_invoices["_extract_date"].max() if erp_invoices.height else None
 
 
 def fit(summary: pl.DataFrame) -> Fits:
@@ -91,3 +87,23 @@ def score(
         pl.lit(annual_discount_rate).alias("annual_discount_rate"),
         pl.lit(as_of).alias("as_of_date"),
     ).cast(CLV_SCHEMA)
+
+
+def read_inputs(
+    invoice_lines: duckdb.DuckDBPyRelation, erp_invoices: duckdb.DuckDBPyRelation
+) -> tuple[pl.DataFrame, date | None]:
+    """The purchase columns of fct_invoice_lines and the as-of date, from dbt's relations.
+
+    Only four columns cross into Python (a DuckDB projection), whatever the mart's width.
+    """
+    lines = invoice_lines.project("customer_key, invoice_kind, invoice_date, gross_margin").pl()
+    newest = erp_invoices.aggregate("max(_extract_date) as as_of_date").pl()
+    return lines, newest["as_of_date"][0]
+
+
+def score_with_settings(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
+    """`score` with the horizon and discount rate of the settings (C360_CLV_*)."""
+    from c360.settings import Settings
+
+    settings = Settings.from_env()
+    return score(lines, as_of, settings.clv_horizon_months, settings.clv_annual_discount_rate)
