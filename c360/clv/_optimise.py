@@ -17,27 +17,24 @@ def maximise(
 ) -> tuple[np.ndarray, bool]:
     """Minimise `negative_log_likelihood(log_params)`: the parameters and whether it converged.
 
-    The search runs on the logarithms so every parameter stays positive. Nelder-Mead (what
-    `lifetimes` uses) finds the basin robustly from a rough start; L-BFGS-B then polishes it to
-    a tight gradient tolerance, which is what reproduces published figures to the last digit.
+    The search runs on the logarithms so every parameter stays positive. L-BFGS-B at its
+    default tolerances, then a restart from there at tight ones: on CDNOW both stop at the
+    published optimum in about 100 evaluations. When the optimum lies at infinity (BG/NBD's
+    a and b grow together when every customer drops out at the same rate), the likelihood is
+    flat along a ridge; a derivative-free polish (Powell, Nelder-Mead) crawled along it for
+    4,000 evaluations to gain 0.01 of log-likelihood, so the search stops where L-BFGS-B does.
     """
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
-    coarse = minimize(
+    first = minimize(negative_log_likelihood, start, method="L-BFGS-B", bounds=bounds)
+    polish = minimize(
         negative_log_likelihood,
-        start,
-        method="Nelder-Mead",
-        bounds=bounds,
-        options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000},
-    )
-    fine = minimize(
-        negative_log_likelihood,
-        coarse.x,
+        first.x,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"ftol": 1e-14, "gtol": 1e-8, "maxiter": 2000},
+        options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 1000},
     )
-    best = fine if fine.fun <= coarse.fun else coarse
-    return np.exp(best.x), bool(fine.success or coarse.success)
+    best = polish if polish.fun <= first.fun else first
+    return np.exp(best.x), bool(first.success or polish.success)
 
 
 def as_array(values: object) -> np.ndarray:
