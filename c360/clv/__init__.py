@@ -3,8 +3,9 @@
 `fit_bg_nbd(frequency, recency, T)` and `fit_gamma_gamma(frequency, monetary_value)` fit the two
 models by maximum likelihood (scipy, the closed-form likelihoods of Fader, Hardie and Lee 2005);
 `value` turns them into P(alive), expected purchases, expected margin per purchase and the
-discounted CLV; `summary` builds the per-customer inputs from dated purchases; `refresh_step` is
-what the dbt Python models run. docs/clv.md says why scipy and what was reproduced on CDNOW.
+discounted CLV; `summary` builds the per-customer inputs from dated purchases; `refresh_step` and
+`holdout` (fit quality, holdout test) are what the dbt Python models run. docs/clv.md says
+why scipy, and what was reproduced on CDNOW.
 """
 
 from c360.clv.bg_nbd import BgNbdFit, bg_nbd_log_likelihood, fit_bg_nbd
