@@ -28,6 +28,8 @@ class Settings:
     keep_versions: int = 5
     schedule_cron: str = "0 6 * * *"
     schedule_timezone: str = "UTC"
+    clv_horizon_months: int = 36
+    clv_annual_discount_rate: float = 0.10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +44,8 @@ class Settings:
             keep_versions=int(env.get("C360_KEEP_VERSIONS", "5")),
             schedule_cron=env.get("C360_SCHEDULE_CRON", "0 6 * * *"),
             schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
+            clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
+            clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
         )
 
     @property
@@ -101,6 +105,8 @@ class Settings:
             "C360_RAW_DIR": str(self.raw_dir),
             "C360_REPORTING_CURRENCY": self.reporting_currency,
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),
+            "C360_CLV_HORIZON_MONTHS": str(self.clv_horizon_months),
+            "C360_CLV_ANNUAL_DISCOUNT_RATE": str(self.clv_annual_discount_rate),
         }
 
     def export_to_environ(self) -> None:

@@ -96,6 +96,12 @@ payments as (
 
 ),
 
+customer_clv as (
+
+    select * from {{ ref('fct_customer_clv') }}
+
+),
+
 erp_records as (
 
     select
@@ -406,7 +412,9 @@ final as (
         coalesce(open_cases.open_cases, 0) as open_cases,
         cast(coalesce(outstanding.outstanding_balance, 0) as decimal(18, 2))
             as outstanding_balance,
-        active.customer_key is not null as is_active
+        active.customer_key is not null as is_active,
+        customer_clv.predicted_clv,
+        customer_clv.p_alive
     from customer_keys
     inner join erp_records as erp_primary
         on
@@ -448,6 +456,8 @@ final as (
             and acquisition_channels.touch_rank = 1
     left join outstanding
         on customer_keys.customer_key = outstanding.customer_key
+    left join customer_clv
+        on customer_keys.customer_key = customer_clv.customer_key
 
 )
 

@@ -1,0 +1,109 @@
+"""What the refresh runs for predicted CLV (the dbt Python models call these).
+
+Inputs are fct_invoice_lines (customer_key, invoice_kind, invoice_date, gross_margin) and the
+as-of date, the newest ERP extract date, so a rebuild of the same extracts gives the same
+figures (no wall clock). Times are in days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from c360.clv.bg_nbd import BgNbdFit, fit_bg_nbd
+from c360.clv.gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from c360.clv.summary import SUMMARY_SCHEMA, summarise
+from c360.clv.value import (
+    DAYS_PER_MONTH,
+    discounted_clv,
+    expected_margin_per_purchase,
+    expected_purchases,
+    p_alive,
+)
+
+CLV_SCHEMA: dict[str, pl.DataType] = {
+    **SUMMARY_SCHEMA,
+    "p_alive": pl.Float64(),
+    "expected_purchases": pl.Float64(),
+    "expected_margin_per_purchase": pl.Float64(),
+    "predicted_clv": pl.Float64(),
+    "horizon_months": pl.Int64(),
+    "annual_discount_rate": pl.Float64(),
+    "as_of_date": pl.Date(),
+}
+
+
+@dataclass(frozen=True)
+class Fits:
+    """Both models fitted on one summary; gamma_gamma is None when no customer can feed it."""
+
+    bg_nbd: BgNbdFit
+    gamma_gamma: GammaGammaFit | None
+
+
+def fit(summary: pl.DataFrame) -> Fits:
+    """BG/NBD on every customer, Gamma-Gamma on repeat customers with a positive mean margin."""
+    bg = fit_bg_nbd(summary["frequency"], summary["recency_days"], summary["t_days"])
+    try:
+        gg = fit_gamma_gamma(summary["frequency"], summary["monetary_value"].fill_null(0.0))
+    except ValueError:  # nobody bought twice at a positive margin yet
+        gg = None
+    return Fits(bg, gg)
+
+
+def score(
+    lines: pl.DataFrame, as_of: date | None, horizon_months: int, annual_discount_rate: float
+) -> pl.DataFrame:
+    """fct_customer_clv's rows: every customer with a purchase up to `as_of`, scored."""
+    summary = summarise(lines, as_of) if as_of else pl.DataFrame(schema=SUMMARY_SCHEMA)
+    if summary.is_empty():
+        return pl.DataFrame(schema=CLV_SCHEMA)
+    fits = fit(summary)
+    x, t_x, t_cal = summary["frequency"], summary["recency_days"], summary["t_days"]
+    if fits.gamma_gamma is None:
+        margin = np.full(summary.height, np.nan)
+    else:
+        margin = expected_margin_per_purchase(fits.gamma_gamma, x, summary["monetary_value"])
+    horizon = horizon_months * DAYS_PER_MONTH
+    clv = discounted_clv(
+        fits.bg_nbd,
+        margin,
+        x,
+        t_x,
+        t_cal,
+        months=horizon_months,
+        annual_discount_rate=annual_discount_rate,
+    )
+    return summary.with_columns(
+        pl.Series("p_alive", p_alive(fits.bg_nbd, x, t_x, t_cal)),
+        pl.Series("expected_purchases", expected_purchases(fits.bg_nbd, x, t_x, t_cal, horizon)),
+        pl.Series("expected_margin_per_purchase", margin).fill_nan(None),
+        pl.Series("predicted_clv", clv).fill_nan(None),
+        pl.lit(horizon_months).alias("horizon_months"),
+        pl.lit(annual_discount_rate).alias("annual_discount_rate"),
+        pl.lit(as_of).alias("as_of_date"),
+    ).cast(CLV_SCHEMA)
+
+
+def read_inputs(
+    invoice_lines: duckdb.DuckDBPyRelation, erp_invoices: duckdb.DuckDBPyRelation
+) -> tuple[pl.DataFrame, date | None]:
+    """The purchase columns of fct_invoice_lines and the as-of date, from dbt's relations.
+
+    Only four columns cross into Python (a DuckDB projection), whatever the mart's width.
+    """
+    lines = invoice_lines.project("customer_key, invoice_kind, invoice_date, gross_margin").pl()
+    newest = erp_invoices.aggregate("max(_extract_date) as as_of_date").pl()
+    return lines, newest["as_of_date"][0]
+
+
+def score_with_settings(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
+    """`score` with the horizon and discount rate of the settings (C360_CLV_*)."""
+    from c360.settings import Settings
+
+    settings = Settings.from_env()
+    return score(lines, as_of, settings.clv_horizon_months, settings.clv_annual_discount_rate)

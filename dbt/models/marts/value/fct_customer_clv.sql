@@ -1,0 +1,33 @@
+{#- Predicted customer lifetime value, one row per customer with at least one purchase: the
+    scores of int_customer_clv (c360.clv: BG/NBD x Gamma-Gamma, docs/clv.md) published under a
+    contract, money rounded to the cent in the reporting currency. -#}
+with
+
+scores as (
+
+    select * from {{ ref('int_customer_clv') }}
+
+),
+
+final as (
+
+    select
+        customer_key,
+        cast(frequency as integer) as frequency,
+        cast(recency_days as integer) as recency_days,
+        cast(t_days as integer) as t_days,
+        '{{ var("reporting_currency") }}' as reporting_currency,
+        cast(round(monetary_value, 2) as decimal(18, 2)) as monetary_value,
+        cast(p_alive as double) as p_alive,
+        cast(expected_purchases as double) as expected_purchases,
+        cast(round(expected_margin_per_purchase, 2) as decimal(18, 2))
+            as expected_margin_per_purchase,
+        cast(round(predicted_clv, 2) as decimal(18, 2)) as predicted_clv,
+        cast(horizon_months as integer) as horizon_months,
+        cast(annual_discount_rate as double) as annual_discount_rate,
+        cast(as_of_date as date) as as_of_date
+    from scores
+
+)
+
+select * from final
