@@ -48,8 +48,9 @@ final as (
         opportunities.created_at,
         opportunities.close_date,
         {{ month_of('opportunities.close_date') }} as close_month,
-        {{ dbt.datediff('cast(opportunities.created_at as date)', 'opportunities.close_date', 'day') }}
-            as days_open,
+        {{ dbt.datediff(
+            'cast(opportunities.created_at as date)', 'opportunities.close_date', 'day'
+        ) }} as days_open,
         opportunities.currency,
         opportunities.amount,
         cast(

@@ -101,7 +101,7 @@ grid as (
         cast(coalesce(revenue.gross_margin, 0) as decimal(18, 2)) as gross_margin
     from first_months
     inner join months
-        on months.month >= first_months.first_month
+        on first_months.first_month <= months.month
     left join revenue
         on
             first_months.customer_key = revenue.customer_key
@@ -140,36 +140,45 @@ flagged as (
 
 ),
 
+retained as (
+
+    -- Retained in m-1: active and not (yet) marked Former Customer.
+    select
+        *,
+        lag(is_active and not is_former_customer) over (
+            partition by customer_key order by month_number
+        ) as was_retained
+    from flagged
+
+),
+
 final as (
 
     select
-        flagged.customer_key,
-        flagged.month,
-        flagged.is_complete_month,
+        retained.customer_key,
+        retained.month,
+        retained.is_complete_month,
         acquisitions.acquisition_month,
         acquisitions.acquisition_quarter,
         acquisitions.acquisition_channel,
-        {{ dbt.datediff('acquisitions.acquisition_month', 'flagged.month', 'month') }}
+        {{ dbt.datediff('acquisitions.acquisition_month', 'retained.month', 'month') }}
             as months_since_acquisition,
-        flagged.net_revenue,
-        flagged.gross_margin,
-        cast(flagged.net_revenue_12m as decimal(18, 2)) as net_revenue_12m,
-        cast(flagged.net_revenue_12m_year_before as decimal(18, 2))
+        retained.net_revenue,
+        retained.gross_margin,
+        cast(retained.net_revenue_12m as decimal(18, 2)) as net_revenue_12m,
+        cast(retained.net_revenue_12m_year_before as decimal(18, 2))
             as net_revenue_12m_year_before,
-        flagged.is_active,
-        flagged.is_former_customer,
+        retained.is_active,
+        retained.is_former_customer,
         -- Churned in m: a customer (active, not marked former) in m-1 that in m is no longer
         -- active or is marked Former Customer; counted once, whichever comes first.
         coalesce(
-            lag(flagged.is_active and not flagged.is_former_customer) over (
-                partition by flagged.customer_key order by flagged.month_number
-            )
-            and (not flagged.is_active or flagged.is_former_customer),
+            retained.was_retained and (not retained.is_active or retained.is_former_customer),
             false
         ) as is_churned
-    from flagged
+    from retained
     left join acquisitions
-        on flagged.customer_key = acquisitions.customer_key
+        on retained.customer_key = acquisitions.customer_key
 
 )
 

@@ -137,7 +137,9 @@ costed as (
         cohort_costs.*,
         case
             when cohort_costs.new_customers > 0
-                then cast(round(cohort_costs.spend / cohort_costs.new_customers, 2) as decimal(18, 2))
+                then cast(
+                    round(cohort_costs.spend / cohort_costs.new_customers, 2) as decimal(18, 2)
+                )
         end as cac,
         margin.customer_months as margin_customer_months,
         case
