@@ -49,10 +49,7 @@ final as (
         cast(coalesce(counts.active_customers, 0) as integer) as active_customers,
         cast(coalesce(counts.churned_customers, 0) as integer) as churned_customers,
         cac.spend as sales_marketing_spend,
-        case
-            when cac.new_customers > 0
-                then cast(round(cac.spend / cac.new_customers, 2) as decimal(18, 2))
-        end as blended_cac,
+        {{ money_ratio('cac.spend', 'cac.new_customers') }} as blended_cac,
         -- NRR and GRR need a full 12-month base window 12 months back: from the 24th month on.
         case
             when months.month_number >= 24 and counts.retention_base_revenue > 0

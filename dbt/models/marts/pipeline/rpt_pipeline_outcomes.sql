@@ -54,10 +54,7 @@ final as (
             when won_opportunities > 0
                 then cast(won_days_open as double) / cast(won_opportunities as double)
         end as avg_sales_cycle_days,
-        case
-            when won_opportunities > 0
-                then cast(round(won_amount / won_opportunities, 2) as decimal(18, 2))
-        end as avg_deal_size
+        {{ money_ratio('won_amount', 'won_opportunities') }} as avg_deal_size
     from closed
 
 )

@@ -135,20 +135,10 @@ costed as (
 
     select
         cohort_costs.*,
-        case
-            when cohort_costs.new_customers > 0
-                then cast(
-                    round(cohort_costs.spend / cohort_costs.new_customers, 2) as decimal(18, 2)
-                )
-        end as cac,
+        {{ money_ratio('cohort_costs.spend', 'cohort_costs.new_customers') }} as cac,
         margin.customer_months as margin_customer_months,
-        case
-            when margin.customer_months > 0
-                then cast(
-                    round({{ wide_decimal('margin.gross_margin') }} / margin.customer_months, 2)
-                    as decimal(18, 2)
-                )
-        end as monthly_gross_margin_per_customer
+        {{ money_ratio('margin.gross_margin', 'margin.customer_months') }}
+            as monthly_gross_margin_per_customer
     from cohort_costs
     left join margin
         on

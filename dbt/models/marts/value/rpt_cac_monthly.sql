@@ -19,9 +19,7 @@ final as (
         sales_spend,
         spend,
         new_customers,
-        case
-            when new_customers > 0 then cast(round(spend / new_customers, 2) as decimal(18, 2))
-        end as cac
+        {{ money_ratio('spend', 'new_customers') }} as cac
     from cac_monthly
 
 )

@@ -53,14 +53,9 @@ final as (
         cast(cohort_customers as integer) as cohort_customers,
         cast(cumulative_net_revenue as decimal(18, 2)) as cumulative_net_revenue,
         cast(cumulative_gross_margin as decimal(18, 2)) as cumulative_gross_margin,
-        cast(
-            round({{ wide_decimal('cumulative_net_revenue') }} / cohort_customers, 2)
-            as decimal(18, 2)
-        ) as cumulative_net_revenue_per_customer,
-        cast(
-            round({{ wide_decimal('cumulative_gross_margin') }} / cohort_customers, 2)
-            as decimal(18, 2)
-        ) as ltv_per_customer
+        {{ money_ratio('cumulative_net_revenue', 'cohort_customers') }}
+            as cumulative_net_revenue_per_customer,
+        {{ money_ratio('cumulative_gross_margin', 'cohort_customers') }} as ltv_per_customer
     from cumulated
 
 )
