@@ -1,9 +1,10 @@
 """CRM opportunities: the won deals behind orders, lost deals, and deals still open.
 
 A B2B sales team wins a minority of what it pitches: under a third of its new-business deals
-(prospects are pitched again after a loss) and under half of the upsells and renewals; a new-business deal
-takes two weeks to four months, an upsell or renewal one to three months. Only the CRM side is
-drawn here: the won deals follow the orders, so the customers' revenue history does not move.
+(prospects are pitched again after a loss) and under half of its upsells and renewals. A
+new-business deal takes two weeks to four months, an upsell or renewal one to three months. Only
+the CRM side is drawn here: the won deals follow the orders, so the customers' revenue history
+does not move.
 """
 
 from __future__ import annotations
