@@ -50,6 +50,32 @@ def test_cac_per_channel_and_month_matches_an_independent_computation(settings):
     assert sum(v[1] for k, v in expected.items() if k[1] == "Blended") >= 50
 
 
+def test_blended_spend_equals_the_generators_sales_and_marketing_spend(settings):
+    truth = pl.read_parquet(settings.truth_dir / "monthly_truth.parquet")
+    expected = {
+        month: spend
+        for month, spend in truth.select("month", "sales_marketing_spend_eur").iter_rows()
+    }
+    actual = dict(
+        query(settings, "select month, spend from marts.rpt_cac_monthly where is_blended")
+    )
+    assert {m: s for m, s in actual.items() if m in expected} == expected
+
+
+def test_marketing_spend_without_a_campaign_is_attributed_by_cost_centre_or_kept_unattributed(
+    settings,
+):
+    rows = dict(
+        query(
+            settings,
+            "select channel, sum(marketing_spend) from marts.rpt_cac_monthly group by all",
+        )
+    )
+    assert rows["Unattributed"] > 0
+    assert rows["Events"] > 0
+    assert sum(v for k, v in rows.items() if k != "Blended") == rows["Blended"]
+
+
 def test_every_customer_is_in_one_acquisition_channel_and_the_channels_add_up(settings):
     [(customers, channels_total, blended_total)] = query(
         settings,
