@@ -1,4 +1,11 @@
-"""CRM opportunities: the won deals behind orders, lost deals, and deals still open."""
+"""CRM opportunities: the won deals behind orders, lost deals, and deals still open.
+
+A B2B sales team wins a minority of what it pitches: under a third of its new-business deals
+(prospects are pitched again after a loss) and under half of its upsells and renewals. A
+new-business deal takes two weeks to four months, an upsell or renewal one to three months. Only
+the CRM side is drawn here: the won deals follow the orders, so the customers' revenue history
+does not move.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +24,22 @@ from ingestion.generator.timeline import Timeline, date_series, datetime_series,
 OPEN_STAGES: tuple[str, ...] = ("Prospecting", "Qualification", "Proposal", "Negotiation")
 OPEN_STAGE_PROBABILITY: tuple[int, ...] = (10, 25, 50, 75)
 OPEN_STAGE_WEIGHTS: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1)
-PROSPECT_LOSS_SHARE = 0.6  # prospects' opportunities that end lost; the others are still open
-LOST_UPSELLS_PER_CUSTOMER = 0.3
-# Typical deal size by segment in the deal currency, for deals that never became an order.
-TYPICAL_DEAL: tuple[float, ...] = (8_000.0, 30_000.0, 120_000.0)
+PROSPECT_LOSS_SHARE = 0.7  # prospects' opportunities that end lost; the others are still open
+# Upsells pitched and lost per customer; with the won repeat deals, about half of them close won.
+LOST_UPSELLS_PER_CUSTOMER = 1.5
+# A prospect is pitched again after a lost deal (or, without one, after its account is created):
+# the next deal opens REATTEMPT_GAP_DAYS later and takes REATTEMPT_DAYS to be lost. With these
+# ranges the 500-customer company wins 27 % of its new-business deals by count, 25 % by amount
+# (81 % by count without them).
+REATTEMPT_GAP_DAYS = (14, 43)
+REATTEMPT_DAYS = (30, 121)
+# Days between an upsell or renewal deal's creation and its order (one to three months).
+REPEAT_DEAL_DAYS = (30, 91)
+# Typical deal size by segment in the deal currency, for deals that never became an order: close
+# to the first orders of the segment, so win rates by count and by amount agree.
+TYPICAL_DEAL: tuple[float, ...] = (2_000.0, 7_500.0, 30_000.0)
 # Kinds of deal, in the order their ids are handed out when created the same second.
-NEW_BUSINESS, PROSPECT_DEAL, REPEAT_ORDER_DEAL, LOST_UPSELL = range(4)
+NEW_BUSINESS, PROSPECT_DEAL, REPEAT_ORDER_DEAL, LOST_UPSELL, REATTEMPT = range(5)
 
 _COLUMNS = [
     "opportunity_id",
@@ -65,12 +82,14 @@ def build_pipeline(
 ) -> Pipeline:
     """Every opportunity and its versions; `account_ids`/`owner_ids` are per organisation."""
     rng = block.rng("crm.opportunities")
+    prospect_deals = _prospect_deals(rng, orgs, timeline)
     deals = pl.concat(
         [
             _new_business(rng, orgs, sales),
-            _prospect_deals(rng, orgs, timeline),
+            prospect_deals,
             _repeat_order_deals(rng, orgs, sales),
             _lost_upsells(rng, orgs, timeline),
+            _reattempts(rng, orgs, prospect_deals, timeline),
         ]
     )
     n = deals.height
@@ -85,8 +104,9 @@ def build_pipeline(
         opportunity_id=block.ids("006", 12, created_sec, kind, np.arange(n)),
         created_sec=pl.Series(created_sec),
     )
-    # an organisation's first deal comes from its lead (or outbound); later ones from the account
-    first_deal = np.isin(kind, (NEW_BUSINESS, PROSPECT_DEAL))
+    # an organisation's new-business deals come from its lead (or outbound); upsells from the
+    # account
+    first_deal = np.isin(kind, (NEW_BUSINESS, PROSPECT_DEAL, REATTEMPT))
     campaign_row = np.where(first_deal, attribution["campaign_row"].to_numpy()[org], -1)
     source = pl.select(
         pl.when(pl.Series(first_deal))
@@ -195,7 +215,7 @@ def _repeat_order_deals(
     org = orders["org_idx"].to_numpy()
     order_day = orders["order_day"].to_numpy()
     first_order = orgs.col("first_order_day")[org]
-    created = np.maximum(first_order, order_day - rng.integers(10, 46, org.size))
+    created = np.maximum(first_order, order_day - rng.integers(*REPEAT_DEAL_DAYS, org.size))
     close = np.maximum(created, order_day - rng.integers(0, 6, org.size))
     deal_type = pl.select(
         pl.when(orders["has_subscription"]).then(pl.lit("Renewal")).otherwise(pl.lit("Upsell"))
@@ -234,6 +254,46 @@ def _lost_upsells(
         close,
         np.zeros(org.size, np.int64),
         _typical_amount(rng, orgs.col("segment_idx")[org]) // 2,
+    )
+
+
+def _reattempts(
+    rng: np.random.Generator,
+    orgs: Organisations,
+    prospect_deals: pl.DataFrame,
+    timeline: Timeline,
+) -> pl.DataFrame:
+    """New-business deals pitched again to prospects, one after another, all lost or still open.
+
+    A prospect with a lost first deal is pitched again after it closed; one without a deal after
+    its account was created; one whose deal is still open is not pitched again.
+    """
+    prospects = np.flatnonzero(~orgs.col("is_customer"))
+    ready = orgs.col("account_day")[prospects].copy()
+    first = prospect_deals.filter(pl.col("outcome") == 0)
+    busy = prospect_deals.filter(pl.col("outcome") < 0)["org_idx"].to_numpy()
+    position = np.searchsorted(prospects, first["org_idx"].to_numpy())
+    ready[position] = first["close_day"].to_numpy()
+    org, ready = prospects[~np.isin(prospects, busy)], ready[~np.isin(prospects, busy)]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    while org.size:
+        created = ready + rng.integers(*REATTEMPT_GAP_DAYS, org.size)
+        pitched = created <= timeline.end
+        org, created = org[pitched], created[pitched]
+        close = created + rng.integers(*REATTEMPT_DAYS, org.size)
+        parts.append((org, created, close))
+        lost = close <= timeline.end
+        org, ready = org[lost], close[lost]
+    org, created, close = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return _deals(
+        REATTEMPT,
+        org,
+        "New Business",
+        created,
+        None,
+        close,
+        np.where(close <= timeline.end, 0, -1),
+        _typical_amount(rng, orgs.col("segment_idx")[org]),
     )
 
 

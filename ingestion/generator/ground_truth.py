@@ -41,8 +41,9 @@ MONTHLY_FILE = "monthly_truth.parquet"
 CUSTOMER_MONTHS_FILE = "customer_months.parquet"
 MANIFEST_FILE = "manifest.json"
 # General-ledger accounts counted as sales and marketing spend (the reference mapping of
-# docs/generator.md): advertising (campaign costs) and the sales team's payroll.
-SALES_AND_MARKETING_ACCOUNTS: tuple[str, ...] = ("6230", "6410")
+# docs/generator.md): advertising (campaign costs), agencies, trade shows and the sales team's
+# payroll.
+SALES_AND_MARKETING_ACCOUNTS: tuple[str, ...] = ("6230", "6231", "6233", "6410")
 _MICRO = 1_000_000
 
 

@@ -1,8 +1,10 @@
 """General-ledger expense postings: marketing, salaries, shipping, rent and hosting.
 
 Expenses are positive amounts. Marketing is posted per campaign and month with the campaign id
-as `campaign_code`, so marketing spend can be attributed; shipping carries the customer number,
-so it can be charged to the customer's margin.
+as `campaign_code`, so marketing spend can be attributed; as in a real ledger, some marketing
+carries no campaign: trade-show fees booked on the events cost centre (attributable through it)
+and an agency retainer on the general marketing cost centre (not attributable). Shipping carries
+the customer number, so it can be charged to the customer's margin.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ FIXED_MONTHLY: tuple[tuple[str, str, str, str, float, str], ...] = (
     ("6132", "Rent", "ADMIN", "GBP", 9_800.0, "Rent London office"),
     ("6132", "Rent", "ADMIN", "USD", 12_000.0, "Rent New York office"),
     ("6260", "Software subscriptions", "IT", "EUR", 4_200.0, "SaaS tools"),
+)
+# Marketing without a campaign code, monthly for 40 staff: (account code, account name, cost
+# centre, amount, description, months of the year it is booked in, 1-12).
+MARKETING_OVERHEADS: tuple[tuple[str, str, str, float, str, tuple[int, ...]], ...] = (
+    ("6231", "Marketing agencies and fees", "MKT", 2_500.0, "Agency retainer", tuple(range(1, 13))),
+    ("6233", "Trade shows and events", "MKT-EVENTS", 6_000.0, "Trade show fees", (3, 6, 10)),
 )
 HOSTING_BASE_EUR = 1_500.0
 HOSTING_PER_CUSTOMER_EUR = 6.0
@@ -77,6 +85,9 @@ def company_entries(
             _marketing(campaigns),
             _salaries(rng, team, employees, months, _growth(served)),
             _fixed_costs(months, (team.frame.height + employees.height) / STAFF_PER_OFFICE_SET),
+            _marketing_overheads(
+                months, (team.frame.height + employees.height) / STAFF_PER_OFFICE_SET
+            ),
             _hosting(served, months),
         ]
     )
@@ -223,6 +234,16 @@ def _fixed_costs(months: np.ndarray, scale: float) -> pl.DataFrame:
             for code, name, centre, currency, amount, description in FIXED_MONTHLY
         ]
     )
+
+
+def _marketing_overheads(months: np.ndarray, scale: float) -> pl.DataFrame:
+    """Marketing booked without a campaign code, at each month end, sized to the headcount."""
+    parts = []
+    for code, name, centre, amount, description, in_months in MARKETING_OVERHEADS:
+        booked = months[np.isin(months % 12 + 1, in_months)]
+        cents = np.full(booked.size, np.round(amount * scale) * 100)
+        parts.append(_entries(last_day(booked), code, name, centre, cents, "EUR", description))
+    return pl.concat(parts)
 
 
 def _hosting(served: np.ndarray, months: np.ndarray) -> pl.DataFrame:

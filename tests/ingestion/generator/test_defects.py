@@ -10,6 +10,7 @@ import pytest
 
 from ingestion.generator import generate_company
 from ingestion.generator.defect_profiles import PROFILES
+from ingestion.generator.ground_truth import SALES_AND_MARKETING_ACCOUNTS
 from ingestion.generator.row_defects import MALFORMED_TARGETS
 from tests.ingestion.generator.conftest import START, Company
 from tests.ingestion.generator.contract_check import bad_lines, entity_of
@@ -236,7 +237,9 @@ def test_monthly_truth_counts_each_organisation_once_and_the_ledger_spend(heavy)
         heavy.truth / "customer_months.parquet"
     )
     assert monthly["new_customers"].sum() == organisations["org_id"].n_unique()
-    ledger = heavy.latest("erp.gl_entries").filter(pl.col("account_code").is_in(["6230", "6410"]))
+    ledger = heavy.latest("erp.gl_entries").filter(
+        pl.col("account_code").is_in(SALES_AND_MARKETING_ACCOUNTS)
+    )
     spend = ledger["amount"].cast(pl.Decimal(18, 2)).sum()
     assert monthly["sales_marketing_spend_eur"].sum() == spend
 

@@ -72,9 +72,9 @@ fx_rates as (
 
 ),
 
-leads as (
+acquisitions as (
 
-    select * from {{ ref('stg_crm__leads') }}
+    select * from {{ ref('int_customer_acquisitions') }}
 
 ),
 
@@ -275,42 +275,6 @@ last_orders as (
 
 ),
 
-acquisition_touches as (
-
-    -- The customer's converted leads and won deals: the earliest one names the channel.
-    select
-        crm_records.customer_key,
-        leads.converted_at as touched_at,
-        leads.lead_source as channel
-    from crm_records
-    inner join leads
-        on crm_records.account_id = leads.converted_account_id
-    where leads.converted_at is not null
-
-    union all
-
-    select
-        crm_records.customer_key,
-        cast(opportunities.close_date as {{ dbt.type_timestamp() }}) as touched_at,
-        opportunities.lead_source as channel
-    from crm_records
-    inner join opportunities
-        on crm_records.account_id = opportunities.account_id
-    where opportunities.stage = 'Closed Won'
-
-),
-
-acquisition_channels as (
-
-    select
-        customer_key,
-        channel,
-        row_number() over (partition by customer_key order by touched_at asc) as touch_rank
-    from acquisition_touches
-    where channel is not null
-
-),
-
 paid_by_invoice as (
 
     select
@@ -400,7 +364,7 @@ final as (
         erp_primary.created_on,
         revenue.first_invoice_date,
         {{ month_of('revenue.first_invoice_date') }} as acquisition_month,
-        coalesce(acquisition_channels.channel, 'Unattributed') as acquisition_channel,
+        coalesce(acquisitions.acquisition_channel, 'Unattributed') as acquisition_channel,
         revenue.last_invoice_date,
         cast(coalesce(revenue.lifetime_net_revenue, 0) as decimal(18, 2))
             as lifetime_net_revenue,
@@ -450,10 +414,8 @@ final as (
         on customer_keys.customer_key = open_cases.customer_key
     left join active
         on customer_keys.customer_key = active.customer_key
-    left join acquisition_channels
-        on
-            customer_keys.customer_key = acquisition_channels.customer_key
-            and acquisition_channels.touch_rank = 1
+    left join acquisitions
+        on customer_keys.customer_key = acquisitions.customer_key
     left join outstanding
         on customer_keys.customer_key = outstanding.customer_key
     left join customer_clv

@@ -52,62 +52,10 @@ monthly_totals as (
 
 ),
 
-customer_months as (
+customer_kpis as (
 
-    select
-        customer_key,
-        invoice_month as month,
-        sum(net_revenue) as net_revenue
-    from invoice_lines
-    group by
-        customer_key,
-        invoice_month
-
-),
-
-active_in_window as (
-
-    -- Active in month m: net revenue > 0 over the 12 months ending with m.
-    select
-        months.month,
-        customer_months.customer_key
-    from months
-    inner join customer_months
-        on
-            months.month >= customer_months.month
-            and {{ add_months('months.month', -12) }} < customer_months.month
-    group by
-        months.month,
-        customer_months.customer_key
-    having sum(customer_months.net_revenue) > 0
-
-),
-
-active_customers as (
-
-    select
-        month,
-        count(*) as active_customers
-    from active_in_window
-    group by month
-
-),
-
-new_customers as (
-
-    -- New in month m: the customer's first invoice falls in m (its acquisition cohort).
-    select
-        acquisition_month as month,
-        count(*) as new_customers
-    from (
-        select
-            customer_key,
-            min(invoice_month) as acquisition_month
-        from invoice_lines
-        where invoice_kind = 'invoice'
-        group by customer_key
-    ) as first_invoices
-    group by acquisition_month
+    -- New, active and churned customers, blended CAC, NRR/GRR: int_customer_kpis_monthly.
+    select * from {{ ref('int_customer_kpis_monthly') }}
 
 ),
 
@@ -132,18 +80,20 @@ final as (
                 cast(monthly_totals.gross_margin as double)
                 / cast(monthly_totals.net_revenue as double)
         end as gross_margin_pct,
-        cast(coalesce(new_customers.new_customers, 0) as integer) as new_customers,
-        cast(coalesce(active_customers.active_customers, 0) as integer) as active_customers,
+        cast(coalesce(customer_kpis.new_customers, 0) as integer) as new_customers,
+        cast(coalesce(customer_kpis.active_customers, 0) as integer) as active_customers,
         cast(coalesce(monthly_totals.invoice_lines, 0) as integer) as invoice_lines,
-        {{ add_months('months.month', 1) }} <= data_as_of.extracted_through as is_complete_month
+        {{ add_months('months.month', 1) }} <= data_as_of.extracted_through as is_complete_month,
+        cast(coalesce(customer_kpis.churned_customers, 0) as integer) as churned_customers,
+        customer_kpis.blended_cac,
+        customer_kpis.nrr_12m,
+        customer_kpis.grr_12m
     from months
     cross join data_as_of
     left join monthly_totals
         on months.month = monthly_totals.month
-    left join active_customers
-        on months.month = active_customers.month
-    left join new_customers
-        on months.month = new_customers.month
+    left join customer_kpis
+        on months.month = customer_kpis.month
 
 )
 

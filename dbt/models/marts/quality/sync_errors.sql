@@ -32,6 +32,18 @@ crm_accounts as (
 
 ),
 
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+
+),
+
+sales_orders as (
+
+    select * from {{ ref('stg_erp__sales_orders') }}
+
+),
+
 unknown_invoice_customers as (
 
     select
@@ -93,6 +105,41 @@ crm_numbers_missing_in_erp as (
 
 ),
 
+orders_extracted_through as (
+
+    select max(_extract_date) as extract_date
+    from sales_orders
+
+),
+
+won_opportunities_without_order as (
+
+    -- A won deal becomes an ERP order within days; one closed 14 days before the newest ERP
+    -- order extract that no order references (sales_orders.crm_opportunity_id) never synced.
+    select
+        'won_opportunity_without_order' as error_type,
+        'crm' as source_system,
+        'opportunities' as entity,
+        opportunities.opportunity_id as record_id,
+        {{ dbt.concat([
+            "'opportunity won on '",
+            dbt.cast('opportunities.close_date', dbt.type_string()),
+            "' has no ERP sales order'",
+        ]) }} as detail
+    from opportunities
+    cross join orders_extracted_through
+    where
+        opportunities.stage = 'Closed Won'
+        and opportunities.close_date
+        <= {{ dbt.dateadd('day', -14, 'orders_extracted_through.extract_date') }}
+        and not exists (
+            select 1
+            from sales_orders
+            where sales_orders.crm_opportunity_id = opportunities.opportunity_id
+        )
+
+),
+
 final as (
 
     select * from unknown_invoice_customers
@@ -100,6 +147,8 @@ final as (
     select * from unknown_line_products
     union all
     select * from crm_numbers_missing_in_erp
+    union all
+    select * from won_opportunities_without_order
 
 )
 
