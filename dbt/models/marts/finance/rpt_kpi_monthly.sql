@@ -14,6 +14,12 @@ fx_rates as (
 
 ),
 
+finance_kpis as (
+
+    select * from {{ ref('int_finance_kpis_monthly') }}
+
+),
+
 erp_invoices as (
 
     select * from {{ ref('stg_erp__invoices') }}
@@ -135,7 +141,15 @@ final as (
         cast(coalesce(new_customers.new_customers, 0) as integer) as new_customers,
         cast(coalesce(active_customers.active_customers, 0) as integer) as active_customers,
         cast(coalesce(monthly_totals.invoice_lines, 0) as integer) as invoice_lines,
-        {{ add_months('months.month', 1) }} <= data_as_of.extracted_through as is_complete_month
+        {{ add_months('months.month', 1) }} <= data_as_of.extracted_through as is_complete_month,
+        cast(coalesce(finance_kpis.cost_to_serve, 0) as decimal(18, 2)) as cost_to_serve,
+        cast(coalesce(finance_kpis.unattributed_cost_to_serve, 0) as decimal(18, 2))
+            as unattributed_cost_to_serve,
+        cast(
+            coalesce(monthly_totals.gross_margin, 0) - coalesce(finance_kpis.cost_to_serve, 0)
+            as decimal(18, 2)
+        ) as contribution_margin,
+        finance_kpis.dso_days
     from months
     cross join data_as_of
     left join monthly_totals
@@ -144,6 +158,8 @@ final as (
         on months.month = active_customers.month
     left join new_customers
         on months.month = new_customers.month
+    left join finance_kpis
+        on months.month = finance_kpis.month
 
 )
 
