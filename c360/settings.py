@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,8 @@ class Settings:
     keep_versions: int = 5
     schedule_cron: str = "0 6 * * *"
     schedule_timezone: str = "UTC"
+    # Cost of one hour of support handle time in the reporting currency (cost to serve).
+    support_cost_per_hour: Decimal = Decimal("45")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +45,7 @@ class Settings:
             keep_versions=int(env.get("C360_KEEP_VERSIONS", "5")),
             schedule_cron=env.get("C360_SCHEDULE_CRON", "0 6 * * *"),
             schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
+            support_cost_per_hour=Decimal(env.get("C360_SUPPORT_COST_PER_HOUR", "45")),
         )
 
     @property
@@ -101,6 +105,7 @@ class Settings:
             "C360_RAW_DIR": str(self.raw_dir),
             "C360_REPORTING_CURRENCY": self.reporting_currency,
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),
+            "C360_SUPPORT_COST_PER_HOUR": str(self.support_cost_per_hour),
         }
 
     def export_to_environ(self) -> None:

@@ -107,8 +107,8 @@ final as (
         case
             when revenue_90_days.net_revenue_90d > 0
                 then
-                    cast(coalesce(monthly_receivables.receivables, 0) as double)
-                    / cast(revenue_90_days.net_revenue_90d as double) * 90
+                    cast(coalesce(monthly_receivables.receivables, 0) as double) * 90
+                    / cast(revenue_90_days.net_revenue_90d as double)
         end as dso_days
     from months
     left join monthly_cost

@@ -199,8 +199,8 @@ final as (
         case
             when coalesce(revenue_90_days.net_revenue_90d, 0) > 0
                 then
-                    cast(customer_positions.open_amount as double)
-                    / cast(revenue_90_days.net_revenue_90d as double) * 90
+                    cast(customer_positions.open_amount as double) * 90
+                    / cast(revenue_90_days.net_revenue_90d as double)
         end as dso_days
     from customer_positions
     left join revenue_90_days
