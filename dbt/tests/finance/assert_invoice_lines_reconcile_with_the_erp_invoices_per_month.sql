@@ -7,7 +7,7 @@ erp as (
 
     select
         {{ month_of('invoices.invoice_date') }} as month,
-        count(*) as lines,
+        count(*) as line_count,
         sum(
             round(
                 {{ wide_decimal(
@@ -33,7 +33,7 @@ fact as (
 
     select
         invoice_month as month,
-        count(*) as lines,
+        count(*) as line_count,
         sum(net_revenue) as net_revenue
     from {{ ref('fct_invoice_lines') }}
     group by invoice_month
@@ -44,7 +44,7 @@ kpi as (
 
     select
         month,
-        invoice_lines as lines,
+        invoice_lines as line_count,
         net_revenue
     from {{ ref('rpt_kpi_monthly') }}
     where invoice_lines > 0
@@ -53,8 +53,8 @@ kpi as (
 
 select
     coalesce(erp.month, fact.month, kpi.month) as month,
-    erp.lines as erp_lines,
-    fact.lines as fact_lines,
+    erp.line_count as erp_lines,
+    fact.line_count as fact_lines,
     erp.net_revenue as erp_net_revenue,
     fact.net_revenue as fact_net_revenue,
     kpi.net_revenue as kpi_net_revenue
@@ -64,6 +64,6 @@ full outer join fact
 full outer join kpi
     on coalesce(erp.month, fact.month) = kpi.month
 where
-    erp.lines is distinct from fact.lines
+    erp.line_count is distinct from fact.line_count
     or erp.net_revenue is distinct from fact.net_revenue
     or fact.net_revenue is distinct from kpi.net_revenue

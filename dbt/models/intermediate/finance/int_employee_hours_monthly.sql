@@ -103,7 +103,10 @@ employee_worked as (
 
 months as (
 
-    select distinct month
+    select distinct
+        month,
+        {{ add_months('month', 1) }} as next_month,
+        cast('2001-01-01' as date) as a_monday
     from worked
 
 ),
@@ -112,9 +115,9 @@ calendar as (
 
     select
         month,
-        {{ dbt.datediff('month', add_months('month', 1), 'day') }} as days_in_month,
-        -- 0 = Monday: 2001-01-01 was a Monday.
-        mod({{ dbt.datediff("cast('2001-01-01' as date)", 'month', 'day') }}, 7) as first_weekday
+        {{ dbt.datediff('month', 'next_month', 'day') }} as days_in_month,
+        -- 0 = Monday.
+        mod({{ dbt.datediff('a_monday', 'month', 'day') }}, 7) as first_weekday
     from months
 
 ),
@@ -125,13 +128,10 @@ weekdays as (
     select
         month,
         20
-        {%- for extra in range(3) %}
-        + case
-            when days_in_month - 28 > {{ extra }} and mod(first_weekday + {{ extra }}, 7) < 5
-                then 1
-            else 0
-        end
-        {%- endfor %} as weekdays
+        + case when days_in_month > 28 and first_weekday < 5 then 1 else 0 end
+        + case when days_in_month > 29 and mod(first_weekday + 1, 7) < 5 then 1 else 0 end
+        + case when days_in_month > 30 and mod(first_weekday + 2, 7) < 5 then 1 else 0 end
+            as weekdays
     from calendar
 
 ),

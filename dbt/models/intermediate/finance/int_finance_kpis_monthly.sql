@@ -76,8 +76,9 @@ revenue_90_days as (
     from snapshots
     inner join invoice_lines
         on
-            invoice_lines.invoice_date <= snapshots.snapshot_date
-            and invoice_lines.invoice_date > {{ dbt.dateadd('day', -90, 'snapshot_date') }}
+            snapshots.snapshot_date >= invoice_lines.invoice_date
+            and {{ dbt.dateadd('day', -90, 'snapshots.snapshot_date') }}
+            < invoice_lines.invoice_date
     group by snapshots.month
 
 ),

@@ -83,8 +83,10 @@ final as (
             as is_overdue,
         case
             when open_now.open_amount_document > 0 and open_now.due_date < open_now.as_of_date
-                then cast({{ dbt.datediff('open_now.due_date', 'open_now.as_of_date', 'day') }}
-                    as integer)
+                then cast(
+                    {{ dbt.datediff('open_now.due_date', 'open_now.as_of_date', 'day') }}
+                    as integer
+                )
         end as days_past_due
     from open_now
     left join fx_rates

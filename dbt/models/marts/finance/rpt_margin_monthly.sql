@@ -76,18 +76,18 @@ long_format as (
         ('sales_owner', 'sales_owner'),
     ] %}
     {%- for dimension, label in dimensions %}
-    select
-        month,
-        '{{ dimension }}' as dimension,
-        {{ dimension }} as dimension_value,
-        {{ label }} as dimension_label,
-        net_revenue,
-        cogs,
-        gross_margin
-    from attributed
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            month,
+            '{{ dimension }}' as dimension,
+            {{ dimension }} as dimension_value,
+            {{ label }} as dimension_label,
+            net_revenue,
+            cogs,
+            gross_margin
+        from attributed
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
     {%- endfor %}
 
 ),

@@ -53,7 +53,7 @@ issued as (
         documents.cancelled_date
     from snapshots
     inner join documents
-        on documents.invoice_date <= snapshots.snapshot_date
+        on snapshots.snapshot_date >= documents.invoice_date
 
 ),
 
@@ -67,7 +67,7 @@ paid_by_snapshot as (
     inner join payments
         on
             issued.invoice_number = payments.invoice_number
-            and payments.payment_date <= issued.snapshot_date
+            and issued.snapshot_date >= payments.payment_date
     group by
         issued.month,
         issued.invoice_number
@@ -81,7 +81,8 @@ positions as (
         issued.snapshot_date,
         issued.customer_key,
         issued.invoice_number,
-        {{ dbt.datediff('issued.due_date', 'issued.snapshot_date', 'day') }} as days_past_due,
+        {{ dbt.datediff('issued.due_date', 'issued.snapshot_date', 'day') }}
+            as days_past_due,
         case
             when issued.settled_date <= issued.snapshot_date then 0
             when issued.gross_amount_document > coalesce(paid.paid_amount_document, 0)
@@ -132,6 +133,7 @@ customer_positions as (
     select
         month,
         snapshot_date,
+        cast({{ dbt.dateadd('day', -90, 'snapshot_date') }} as date) as window_start,
         customer_key,
         sum(open_amount) as open_amount,
         sum(case when days_past_due <= 0 then open_amount else 0 end) as not_due_amount,
@@ -164,9 +166,8 @@ revenue_90_days as (
     inner join invoice_lines
         on
             customer_positions.customer_key = invoice_lines.customer_key
-            and invoice_lines.invoice_date <= customer_positions.snapshot_date
-            and invoice_lines.invoice_date
-            > {{ dbt.dateadd('day', -90, 'customer_positions.snapshot_date') }}
+            and customer_positions.snapshot_date >= invoice_lines.invoice_date
+            and customer_positions.window_start < invoice_lines.invoice_date
     group by
         customer_positions.month,
         customer_positions.customer_key
