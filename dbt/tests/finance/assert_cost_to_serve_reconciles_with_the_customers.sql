@@ -1,5 +1,7 @@
 {#- The company's monthly cost to serve is its customers' cost to serve plus the unattributed
     part: nothing is lost between rpt_customer_profitability and rpt_kpi_monthly. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_kpi_monthly'}}}) }}
+
 with
 
 customers as (

@@ -1,6 +1,8 @@
 {#- Reconciliation: per month, the invoice-line fact holds the same lines and the same money as
     the ERP's invoices (latest versions, cancelled ones out, credit notes subtracted), converted
     at the same monthly rates and rounded per line. Rows returned are months that differ. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_invoice_lines'}}}) }}
+
 with
 
 erp as (

@@ -1,5 +1,7 @@
 {#- Every dimension of rpt_margin_monthly splits the same monthly revenue, COGS and margin as
     rpt_kpi_monthly: rows returned are (month, dimension) pairs that do not add up. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_margin_monthly'}}}) }}
+
 with
 
 by_dimension as (

@@ -1,6 +1,8 @@
 {#- The whale curve ends at exactly 100 %: the last-ranked customer's cumulative share is 1,
     over the lifetime and in every month whose total contribution is positive. Rows returned
     are curves that end elsewhere. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_customer_profitability_lifetime'}}}) }}
+
 with
 
 monthly as (

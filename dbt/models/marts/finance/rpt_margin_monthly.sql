@@ -86,7 +86,7 @@ long_format as (
             gross_margin
         from attributed
         {%- if not loop.last %}
-        union all
+            union all
         {%- endif %}
     {%- endfor %}
 
