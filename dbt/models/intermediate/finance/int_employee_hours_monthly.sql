@@ -113,11 +113,11 @@ months as (
 
 calendar as (
 
+    -- noqa: the adapter's datediff renders past the line limit.
     select
         month,
-        {{ dbt.datediff('month', 'next_month', 'day') }} as days_in_month,
-        -- 0 = Monday.
-        mod({{ dbt.datediff('a_monday', 'month', 'day') }}, 7) as first_weekday
+        {{ dbt.datediff('month', 'next_month', 'day') }} as days_in_month,  -- noqa: LT05
+        {{ dbt.datediff('a_monday', 'month', 'day') }} as days_since_a_monday  -- noqa: LT05
     from months
 
 ),
@@ -125,12 +125,13 @@ calendar as (
 weekdays as (
 
     -- Four whole weeks hold 20 weekdays; the 0-3 days left start on the month's first weekday.
+    -- days_since_a_monday mod 7 is the weekday of the month's first day, 0 = Monday.
     select
         month,
         20
-        + case when days_in_month > 28 and first_weekday < 5 then 1 else 0 end
-        + case when days_in_month > 29 and mod(first_weekday + 1, 7) < 5 then 1 else 0 end
-        + case when days_in_month > 30 and mod(first_weekday + 2, 7) < 5 then 1 else 0 end
+        + case when days_in_month > 28 and mod(days_since_a_monday, 7) < 5 then 1 else 0 end
+        + case when days_in_month > 29 and mod(days_since_a_monday + 1, 7) < 5 then 1 else 0 end
+        + case when days_in_month > 30 and mod(days_since_a_monday + 2, 7) < 5 then 1 else 0 end
             as weekdays
     from calendar
 
