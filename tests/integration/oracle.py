@@ -1,4 +1,5 @@
-"""An independent computation of monthly revenue and margin, straight from the landing extracts.
+"""An independent computation of revenue, margin, contribution and receivables, straight from the
+landing extracts.
 
 Written apart from the warehouse on purpose: plain Polars reads of the ERP files (not the raw
 Parquet, not dbt), Python decimals for the money, and the KPI definitions of docs/metrics.md.
@@ -51,19 +52,27 @@ def _previous_month(month: dt.date) -> dt.date:
     return (month - dt.timedelta(days=1)).replace(day=1)
 
 
-def monthly_revenue_and_margin(landing: Path) -> dict[dt.date, tuple[Decimal, Decimal]]:
-    """{month: (net revenue, gross margin)} in EUR, per the KPI definitions."""
-    invoices = {
-        r["invoice_number"]: r
-        for r in _latest(_read_erp(landing, "invoices"), ["invoice_number"]).iter_rows(named=True)
-    }
-    lines = _latest(_read_erp(landing, "invoice_lines"), ["invoice_number", "line_number"])
-    rates = {
+def _rates(landing: Path) -> dict[tuple[dt.date, str], Decimal]:
+    return {
         (_date(r["month"]), r["currency"]): _dec(r["rate"])
         for r in _latest(_read_erp(landing, "fx_rates"), ["month", "currency"]).iter_rows(
             named=True
         )
     }
+
+
+def priced_lines(landing: Path) -> list[dict]:
+    """Every invoice and credit-note line not cancelled, with its EUR revenue and COGS.
+
+    Keys: customer_number, month, revenue, cogs (each rounded to the cent, per the KPI
+    definitions).
+    """
+    invoices = {
+        r["invoice_number"]: r
+        for r in _latest(_read_erp(landing, "invoices"), ["invoice_number"]).iter_rows(named=True)
+    }
+    lines = _latest(_read_erp(landing, "invoice_lines"), ["invoice_number", "line_number"])
+    rates = _rates(landing)
     costs: dict[str, list[tuple[dt.date, Decimal, str]]] = defaultdict(list)
     for r in _latest(_read_erp(landing, "product_costs"), ["sku", "valid_from"]).iter_rows(
         named=True
@@ -96,6 +105,7 @@ def monthly_revenue_and_margin(landing: Path) -> dict[dt.date, tuple[Decimal, De
                 "day": day,
                 "month": _month(day),
                 "currency": invoice["currency"],
+                "customer_number": invoice["customer_number"],
             }
         )
     project_quantities: dict[tuple[str, dt.date], list[Decimal]] = defaultdict(list)
@@ -103,7 +113,7 @@ def monthly_revenue_and_margin(landing: Path) -> dict[dt.date, tuple[Decimal, De
         if line["project_id"] and line["kind"] == "invoice":
             project_quantities[(line["project_id"], line["month"])].append(_dec(line["quantity"]))
 
-    totals: dict[dt.date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    priced = []
     for line in billed:
         sign = -1 if line["kind"] == "credit_note" else 1
         rate = rates[(line["month"], line["currency"])]
@@ -120,6 +130,123 @@ def monthly_revenue_and_margin(landing: Path) -> dict[dt.date, tuple[Decimal, De
                 _, unit_cost, cost_currency = max(valid)
                 cogs = _dec(line["quantity"]) * unit_cost * rates[(line["month"], cost_currency)]
                 cogs = cogs.quantize(CENT, ROUND_HALF_UP)
-        totals[line["month"]][0] += revenue
-        totals[line["month"]][1] += revenue - cogs
+        priced.append(
+            {
+                "customer_number": line["customer_number"],
+                "month": line["month"],
+                "revenue": revenue,
+                "cogs": cogs,
+            }
+        )
+    return priced
+
+
+def monthly_revenue_and_margin(landing: Path) -> dict[dt.date, tuple[Decimal, Decimal]]:
+    """{month: (net revenue, gross margin)} in EUR, per the KPI definitions."""
+    totals: dict[dt.date, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for line in priced_lines(landing):
+        totals[line["month"]][0] += line["revenue"]
+        totals[line["month"]][1] += line["revenue"] - line["cogs"]
     return {month: (rev, margin) for month, (rev, margin) in sorted(totals.items())}
+
+
+def _organisation_of(truth_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The true organisation of every ERP customer number and of every CRM account."""
+    organisations = pl.read_parquet(truth_dir / "organisations.parquet")
+    by_number = {
+        number: row["org_id"]
+        for row in organisations.iter_rows(named=True)
+        for number in row["erp_customer_numbers"]
+    }
+    by_account = {
+        account: row["org_id"]
+        for row in organisations.iter_rows(named=True)
+        for account in row["crm_account_ids"]
+    }
+    return by_number, by_account
+
+
+def _support_minutes(landing: Path) -> dict[tuple[str, dt.date], int]:
+    """Handle minutes per CRM account and month the case was opened (UTC), latest versions."""
+    frames = [
+        pl.read_csv(path, infer_schema=False).with_columns(
+            pl.lit(path.parent.name).alias("extract_date"), pl.int_range(pl.len()).alias("position")
+        )
+        for path in sorted((landing / "crm").glob("*/cases.csv"))
+    ]
+    cases = _latest(pl.concat(frames, how="diagonal"), ["case_id"])
+    minutes: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for case in cases.iter_rows(named=True):
+        month = dt.date.fromisoformat(case["created_at"][:7] + "-01")
+        minutes[(case["account_id"], month)] += int(case["handle_minutes"] or 0)
+    return minutes
+
+
+def _customer_gl_costs(landing: Path) -> list[tuple[str, Decimal]]:
+    """(customer number, EUR amount rounded per entry) of every GL entry naming a customer."""
+    entries = pl.concat(
+        [
+            pl.read_parquet(path).with_columns(
+                pl.lit(dt.date.fromisoformat(path.parent.name)).alias("extract_date"),
+                pl.int_range(pl.len()).alias("position"),
+            )
+            for path in sorted((landing / "erp").glob("*/gl_entries.parquet"))
+        ]
+    )
+    rates = _rates(landing)
+    return [
+        (
+            e["customer_number"],
+            (Decimal(e["amount"]) * rates[(_month(e["posting_date"]), e["currency"])]).quantize(
+                CENT, ROUND_HALF_UP
+            ),
+        )
+        for e in _latest(entries, ["entry_id"]).iter_rows(named=True)
+        if e["customer_number"]
+    ]
+
+
+def organisation_profitability(
+    landing: Path, truth_dir: Path, support_cost_per_hour: Decimal = Decimal(45)
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """{true organisation: (net revenue, gross margin, contribution margin)} over the history.
+
+    Customers are the generator's true organisations (not the warehouse's identity
+    resolution); support is costed per organisation and month, as the warehouse rounds it.
+    """
+    by_number, by_account = _organisation_of(truth_dir)
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
+    for line in priced_lines(landing):
+        org = totals[by_number[line["customer_number"]]]
+        margin = line["revenue"] - line["cogs"]
+        org[0] += line["revenue"]
+        org[1] += margin
+        org[2] += margin
+    org_minutes: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for (account, month), minutes in _support_minutes(landing).items():
+        org_minutes[(by_account[account], month)] += minutes
+    for (org, _), minutes in org_minutes.items():
+        totals[org][2] -= (Decimal(minutes) * support_cost_per_hour / 60).quantize(
+            CENT, ROUND_HALF_UP
+        )
+    for number, amount in _customer_gl_costs(landing):
+        totals[by_number[number]][2] -= amount
+    return {org: (rev, margin, contribution) for org, (rev, margin, contribution) in totals.items()}
+
+
+def open_invoices(landing: Path) -> dict[str, Decimal]:
+    """{invoice number: gross amount still owed, document currency} for invoices not yet
+    settled: neither paid, cancelled nor a credit note, less the payments received."""
+    invoices = _latest(_read_erp(landing, "invoices"), ["invoice_number"])
+    lines = _latest(_read_erp(landing, "invoice_lines"), ["invoice_number", "line_number"])
+    payments = _latest(_read_erp(landing, "payments"), ["payment_id"])
+    owed: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines.iter_rows(named=True):
+        owed[line["invoice_number"]] += _dec(line["net_amount"]) + _dec(line["tax_amount"])
+    for payment in payments.iter_rows(named=True):
+        owed[payment["invoice_number"]] -= _dec(payment["amount"])
+    return {
+        r["invoice_number"]: owed[r["invoice_number"]]
+        for r in invoices.iter_rows(named=True)
+        if r["kind"] == "invoice" and r["status"] not in ("paid", "cancelled")
+    }

@@ -6,7 +6,35 @@
     - amounts are converted at the rate of the invoice's month and rounded to the cent per line;
     - goods and subscriptions cost quantity x the standard cost valid at the invoice date;
     - a line billing a project costs that project's timesheets of the calendar month before the
-      invoice date (the period it bills), shared by quantity when several lines bill it. -#}
+      invoice date (the period it bills), shared by quantity when several lines bill it.
+
+    Incremental: a build recomputes only the documents whose source fingerprint
+    (int_invoice_fingerprints: the document, its lines, customer, rate, costs, project-month
+    cost and sharing) differs from the one stored with their lines, or that are new. The
+    pre-hook first deletes the stored lines of every changed or vanished document, so a
+    cancellation removes them; the model then inserts the documents that have no lines stored
+    (delete+insert on invoice_number). `--full-refresh` rebuilds everything the same way. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='invoice_number',
+    on_schema_change='fail',
+    pre_hook=[
+        "{% if is_incremental() %}
+        delete from {{ this }}
+        where invoice_number in (
+            select stored.invoice_number
+            from {{ this }} as stored
+            left join {{ ref('int_invoice_fingerprints') }} as current_inputs
+                on stored.invoice_number = current_inputs.invoice_number
+            where
+                current_inputs.invoice_number is null
+                or current_inputs.source_fingerprint != stored.source_fingerprint
+        )
+        {% endif %}"
+    ],
+) }}
+
 with
 
 invoice_lines as (
@@ -51,6 +79,30 @@ customer_keys as (
 
 ),
 
+fingerprints as (
+
+    select * from {{ ref('int_invoice_fingerprints') }}
+
+),
+
+to_build as (
+
+    -- Documents with no lines stored: all of them on a full build; after the pre-hook, the new
+    -- and changed ones on an incremental build.
+    select
+        fingerprints.invoice_number,
+        fingerprints.source_fingerprint
+    from fingerprints
+    {%- if is_incremental() %}
+    where not exists (
+        select 1
+        from {{ this }} as stored
+        where stored.invoice_number = fingerprints.invoice_number
+    )
+    {%- endif %}
+
+),
+
 lines as (
 
     select
@@ -69,10 +121,13 @@ lines as (
         case
             when invoices.kind = 'credit_note' then -invoice_lines.net_amount
             else invoice_lines.net_amount
-        end as net_amount_document
+        end as net_amount_document,
+        to_build.source_fingerprint
     from invoice_lines
     inner join invoices
         on invoice_lines.invoice_number = invoices.invoice_number
+    inner join to_build
+        on invoices.invoice_number = to_build.invoice_number
     left join products
         on invoice_lines.sku = products.sku
     where coalesce(invoices.status, '') != 'cancelled'
@@ -178,7 +233,8 @@ final as (
         cast(
             costed.net_revenue - round(coalesce(costed.cogs_unrounded, 0), 2) as decimal(18, 2)
         ) as gross_margin,
-        costed.cogs_method
+        costed.cogs_method,
+        costed.source_fingerprint
     from costed
     left join customer_keys
         on costed.customer_number = customer_keys.customer_number

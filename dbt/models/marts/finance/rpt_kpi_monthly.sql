@@ -8,34 +8,16 @@ invoice_lines as (
 
 ),
 
-fx_rates as (
+finance_kpis as (
 
-    select * from {{ ref('stg_erp__fx_rates') }}
-
-),
-
-erp_invoices as (
-
-    select * from {{ ref('stg_erp__invoices') }}
-
-),
-
-bounds as (
-
-    select
-        min(invoice_month) as first_month,
-        max(invoice_month) as last_month
-    from invoice_lines
+    select * from {{ ref('int_finance_kpis_monthly') }}
 
 ),
 
 months as (
 
-    -- The ERP publishes a rate for every month: its months are the calendar.
-    select distinct fx_rates.month
-    from fx_rates
-    inner join bounds
-        on fx_rates.month between bounds.first_month and bounds.last_month
+    -- The calendar of every monthly report, with its completeness flag.
+    select * from {{ ref('int_reporting_months') }}
 
 ),
 
@@ -59,13 +41,6 @@ customer_kpis as (
 
 ),
 
-data_as_of as (
-
-    select max(_extract_date) as extracted_through
-    from erp_invoices
-
-),
-
 final as (
 
     select
@@ -83,17 +58,26 @@ final as (
         cast(coalesce(customer_kpis.new_customers, 0) as integer) as new_customers,
         cast(coalesce(customer_kpis.active_customers, 0) as integer) as active_customers,
         cast(coalesce(monthly_totals.invoice_lines, 0) as integer) as invoice_lines,
-        {{ add_months('months.month', 1) }} <= data_as_of.extracted_through as is_complete_month,
+        months.is_complete_month,
         cast(coalesce(customer_kpis.churned_customers, 0) as integer) as churned_customers,
         customer_kpis.blended_cac,
         customer_kpis.nrr_12m,
-        customer_kpis.grr_12m
+        customer_kpis.grr_12m,
+        cast(coalesce(finance_kpis.cost_to_serve, 0) as decimal(18, 2)) as cost_to_serve,
+        cast(coalesce(finance_kpis.unattributed_cost_to_serve, 0) as decimal(18, 2))
+            as unattributed_cost_to_serve,
+        cast(
+            coalesce(monthly_totals.gross_margin, 0) - coalesce(finance_kpis.cost_to_serve, 0)
+            as decimal(18, 2)
+        ) as contribution_margin,
+        finance_kpis.dso_days
     from months
-    cross join data_as_of
     left join monthly_totals
         on months.month = monthly_totals.month
     left join customer_kpis
         on months.month = customer_kpis.month
+    left join finance_kpis
+        on months.month = finance_kpis.month
 
 )
 

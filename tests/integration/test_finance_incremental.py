@@ -1,0 +1,174 @@
+"""The incremental invoice-line fact after one more day of extracts equals a full rebuild.
+
+A copy of the shared clean company (already refreshed with four days) receives a fifth ERP
+extract written by hand, so that it holds the late corrections the incremental build must
+handle: a new invoice, a partial payment, an invoice paid long ago re-sent cancelled, and a
+timesheet booked late on a month already billed. After the normal refresh, the marts must equal
+those of `dbt build --full-refresh`.
+"""
+
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from c360.settings import Settings
+from dagster_project.defs.dbt_assets import dbt_executable
+from dagster_project.run_refresh import run_refresh
+from tests.conftest import settings_for
+
+COMPARED = (
+    "marts.fct_invoice_lines",
+    "marts.fct_receivables",
+    "marts.rpt_receivables_monthly",
+    "marts.rpt_kpi_monthly",
+    "marts.rpt_customer_profitability",
+    "marts.rpt_margin_monthly",
+    "marts.rpt_project_economics",
+    "marts.rpt_utilisation_monthly",
+)
+NEW_DAY = "2026-09-05"
+
+
+def fetch(settings: Settings, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(settings.build_db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def snapshot(settings: Settings) -> dict[str, list[tuple]]:
+    return {table: fetch(settings, f"select * from {table} order by all") for table in COMPARED}
+
+
+def write_extract(folder: Path, entity: str, header: str, rows: list[str]) -> None:
+    """An ERP delta file in the ERP's format (semicolons, Windows-1252, decimal comma)."""
+    text = "\n".join([header, *rows]) + "\n"
+    (folder / f"{entity}.csv").write_bytes(text.encode("cp1252"))
+
+
+def write_fifth_day(settings: Settings) -> dict[str, str]:
+    """The hand-made fifth ERP extract; returns the documents it touches."""
+    [(cancelled, cancelled_customer, order, issued, due, currency)] = fetch(
+        settings,
+        "select invoice_number, customer_number, order_number, strftime(invoice_date, "
+        "'%d/%m/%Y'), strftime(due_date, '%d/%m/%Y'), currency from staging.stg_erp__invoices "
+        "where status = 'paid' and kind = 'invoice' and order_number is not null "
+        "order by invoice_date limit 1",
+    )
+    [(recosted, project, employee, late_day)] = fetch(
+        settings,
+        """
+        select lines.invoice_number, lines.project_id, timesheets.employee_id,
+            strftime(lines.invoice_month - interval 1 month + interval 14 day, '%d/%m/%Y')
+        from marts.fct_invoice_lines as lines
+        inner join staging.stg_erp__timesheets as timesheets
+            on lines.project_id = timesheets.project_id
+        where lines.invoice_kind = 'invoice'
+        order by lines.invoice_date desc, timesheets.timesheet_id
+        limit 1
+        """,
+    )
+    [(part_paid, part_customer, part_currency)] = fetch(
+        settings,
+        "select invoice_number, erp_customer_number, document_currency from marts.fct_receivables "
+        "where open_amount_document > 10 order by invoice_number limit 1",
+    )
+    [(sku,)] = fetch(
+        settings, "select sku from staging.stg_erp__products where kind = 'goods' limit 1"
+    )
+    folder = settings.landing_dir / "erp" / NEW_DAY
+    folder.mkdir(parents=True)
+    write_extract(
+        folder,
+        "invoices",
+        "invoice_number;customer_number;order_number;kind;invoice_date;due_date;currency;status",
+        [
+            f"{cancelled};{cancelled_customer};{order};invoice;{issued};{due};{currency};cancelled",
+            f"INV9999001;{part_customer};;invoice;05/09/2026;05/10/2026;{part_currency};open",
+        ],
+    )
+    write_extract(
+        folder,
+        "invoice_lines",
+        "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount",
+        [f"INV9999001;1;{sku};;3,0000;100,0000;300,00;60,00"],
+    )
+    write_extract(
+        folder,
+        "payments",
+        "payment_id;customer_number;invoice_number;payment_date;amount;currency;method",
+        [f"PAY99999001;{part_customer};{part_paid};05/09/2026;10,00;{part_currency};transfer"],
+    )
+    write_extract(
+        folder,
+        "timesheets",
+        "timesheet_id;employee_id;project_id;work_date;hours;is_billable",
+        [f"TS999999001;{employee};{project};{late_day};6,00;1"],
+    )
+    (folder / "_SUCCESS").touch()
+    return {"cancelled": cancelled, "recosted": recosted, "part_paid": part_paid}
+
+
+@pytest.fixture(scope="module")
+def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
+    """(settings, marts after the incremental refresh, documents touched, COGS before)."""
+    home = tmp_path_factory.mktemp("incremental") / "c360"
+    shutil.copytree(built, home, symlinks=True)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        touched = write_fifth_day(settings)
+        before = fetch(
+            settings,
+            "select sum(cogs), (select open_amount_document from marts.fct_receivables "
+            f"where invoice_number = '{touched['part_paid']}') from marts.fct_invoice_lines "
+            f"where invoice_number = '{touched['recosted']}'",
+        )[0]
+        summary = run_refresh(settings)
+        assert summary.success, summary.failures + summary.checks_failed
+        assert summary.files_loaded == 4
+        yield settings, snapshot(settings), touched, before
+
+
+def test_the_fifth_days_corrections_reach_the_incremental_fact(incremental):
+    settings, _, touched, (cogs_before, open_before) = incremental
+    [(cancelled_lines, new_lines, cogs_after)] = fetch(
+        settings,
+        "select count(*) filter (where invoice_number = "
+        f"'{touched['cancelled']}'), count(*) filter (where invoice_number = 'INV9999001'), "
+        f"sum(cogs) filter (where invoice_number = '{touched['recosted']}') "
+        "from marts.fct_invoice_lines",
+    )
+    assert (cancelled_lines, new_lines) == (0, 1)
+    assert cogs_after > cogs_before
+    # Paid long ago, then cancelled: nothing open, the payment is the customer's credit.
+    assert fetch(
+        settings,
+        "select invoice_number, invoice_status, open_amount_document, unapplied_amount > 0 "
+        "from marts.fct_receivables where invoice_number in "
+        f"('{touched['cancelled']}', '{touched['part_paid']}') order by invoice_status",
+    ) == [
+        (touched["cancelled"], "cancelled", Decimal("0.00"), True),
+        (touched["part_paid"], "open", open_before - 10, False),
+    ]
+
+
+def test_an_incremental_build_after_one_more_day_equals_a_full_refresh(incremental):
+    settings, incremental_marts, _, _ = incremental
+    result = subprocess.run(
+        [dbt_executable(), "run", "--full-refresh", "--quiet", "--select", "fct_invoice_lines+"],
+        cwd=settings.dbt_project_dir,
+        env={**os.environ, **settings.dbt_env(), "C360_HOME": str(settings.home)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rebuilt = snapshot(settings)
+    for table in COMPARED:
+        assert incremental_marts[table] == rebuilt[table], table
