@@ -2,16 +2,23 @@
 
 Every query opens its own read-only connection to the resolved `current` file: one connection
 shared by threads failed most queries when tried (Streamlit serves each session on a thread), and
-keying the cache on the version means a new publication is picked up on the next rerun.
+keying the cache on the version means a new publication is picked up on the next rerun. A refresh
+in progress never shows: it writes the build file, which readers never open, and old versions
+stay on disk after the pointer moves (c360.publish keeps five).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import duckdb
 import polars as pl
 import streamlit as st
 
 from c360.serving import NoPublishedVersionError, connect_readonly, resolve_current
 from c360.settings import Settings
+
+Params = tuple[object, ...]
 
 
 def current_version() -> str | None:
@@ -22,15 +29,37 @@ def current_version() -> str | None:
         return None
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def query(sql: str, version: str) -> pl.DataFrame:
-    """Run `sql` on the published version `version` (part of the cache key)."""
+def connect(version: str) -> duckdb.DuckDBPyConnection:
+    """A fresh sandboxed read-only connection to the published file `version`."""
     settings = Settings.from_env()
-    con = connect_readonly(settings, settings.serving_dir / version)
+    return connect_readonly(settings, settings.serving_dir / version)
+
+
+def run(sql: str, version: str, params: Sequence[object] = ()) -> pl.DataFrame:
+    """Run `sql` with `params` on version `version`, uncached (the benchmark measures this)."""
+    con = connect(version)
     try:
-        return con.sql(sql).pl()
+        return con.sql(sql, params=list(params) or None).pl()
     finally:
         con.close()
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def query(sql: str, version: str, params: Params = ()) -> pl.DataFrame:
+    """`run`, cached per (sql, version, params): a new publication is a new key."""
+    return run(sql, version, params)
+
+
+def require_version() -> str:
+    """The published version; when there is none, say what to do and stop the page."""
+    version = current_version()
+    if version is None:
+        st.info(
+            "No warehouse has been published yet. Run `c360 refresh` (or `make demo`) and "
+            "reload this page."
+        )
+        st.stop()
+    return version
 
 
 def kpi_monthly(version: str) -> pl.DataFrame:
