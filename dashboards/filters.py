@@ -79,13 +79,14 @@ def shared_filters(version: str, *, period: bool = False, customers: bool = Fals
     if period:
         months = complete_months(version)
         labels = {f"{m:%Y-%m}": m for m in months}
+        # Options are the URL's own spelling (`?month=2026-08`): a bound widget with a
+        # format_func would expect the formatted label in the URL instead.
         chosen = st.sidebar.selectbox(
             "Month",
             list(labels),
             key="month",
             bind="query-params",
-            format_func=lambda k: f"{labels[k]:%B %Y}",
-            help="A complete month: the ERP has been extracted through its last day.",
+            help="A complete month (the ERP has been extracted through its last day), YYYY-MM.",
         )
         month = labels.get(chosen) if chosen else None
     if not customers:

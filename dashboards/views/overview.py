@@ -23,11 +23,15 @@ if months.is_empty() or filters.month is None:
 
 history = months.filter(pl.col("month") <= filters.month)
 latest = history.row(-1, named=True)
-previous = history.row(-2, named=True) if history.height > 1 else {}
-year_before = history.filter(
-    pl.col("month") == pl.lit(latest["month"]).dt.offset_by("-1y")
-).to_dicts()
-year_before = year_before[0] if year_before else {}
+
+
+def month_before(months: int) -> dict:
+    """The KPI row `months` calendar months before the chosen one ({} when there is none)."""
+    rows = history.filter(pl.col("month") == pl.lit(latest["month"]).dt.offset_by(f"-{months}mo"))
+    return rows.row(0, named=True) if rows.height else {}
+
+
+previous, year_before = month_before(1), month_before(12)
 currency = latest["reporting_currency"]
 published = publication(version)
 st.caption(
