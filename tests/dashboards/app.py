@@ -8,16 +8,17 @@ from streamlit.testing.v1 import AppTest
 from c360.serving import connect_readonly
 from c360.settings import Settings
 
-APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
+DASHBOARDS = Path(__file__).parents[2] / "dashboards"
+APP = str(DASHBOARDS / "streamlit_app.py")
 
 
 def run_page(page: str | None = None, **query_params: str) -> AppTest:
-    """Run the app (on `views/<page>.py` when given) and fail on any exception it shows."""
-    app = AppTest.from_file(APP, default_timeout=60)
+    """Run the app, or `views/<page>.py` opened directly as a bookmarked URL would open it (with
+    `query_params`), and fail on any exception it shows."""
+    script = APP if page is None else str(DASHBOARDS / "views" / f"{page}.py")
+    app = AppTest.from_file(script, default_timeout=60)
     app.query_params.update(query_params)
     app.run()
-    if page:
-        app.switch_page(f"views/{page}.py").run()
     assert not app.exception, [e.message for e in app.exception]
     return app
 
