@@ -38,7 +38,13 @@ def test_a_crm_account_id_finds_the_customer_it_was_matched_to(published, custom
         customer["crm_account_id"],
     }
     assert set(sources["match_rule"]) <= {
-        "erp_number", "vat", "name_country", "domain", "probabilistic", "override", "singleton"
+        "erp_number",
+        "vat",
+        "name_country",
+        "domain",
+        "probabilistic",
+        "override",
+        "singleton",
     }
 
 
