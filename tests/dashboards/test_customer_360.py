@@ -91,7 +91,8 @@ def test_a_search_that_matches_nothing_says_so(published):
 def test_a_segment_filter_leaves_out_customers_of_other_segments(published, customer):
     other = mart(
         published,
-        f"select distinct segment from marts.dim_customers where segment != '{customer['segment']}'",
+        "select distinct segment from marts.dim_customers "
+        f"where segment != '{customer['segment']}'",
     )["segment"][0]
     app = run_page("customer_360", q=customer["erp_customer_number"], segment=other)
     assert app.info[0].value == "No customer matches this search and these filters."
