@@ -8,9 +8,9 @@ import streamlit as st
 
 st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:", layout="wide")
 
-# (module under views/, title, icon, url path); the first one is the home page.
+# (module under views/, title, icon, url path); the first one is the home page, served at `/`.
 PAGES = [
-    ("overview", "Overview", ":material/monitoring:", "overview"),
+    ("overview", "Overview", ":material/monitoring:", ""),
     ("customer_360", "Customer 360", ":material/person_search:", "customer-360"),
     ("data_quality", "Data quality", ":material/fact_check:", "data-quality"),
     ("sql", "SQL", ":material/terminal:", "sql"),
@@ -18,7 +18,7 @@ PAGES = [
 
 st.navigation(
     [
-        st.Page(f"views/{module}.py", title=title, icon=icon, url_path=path, default=i == 0)
+        st.Page(f"views/{module}.py", title=title, icon=icon, url_path=path or None, default=i == 0)
         for i, (module, title, icon, path) in enumerate(PAGES)
     ]
 ).run()

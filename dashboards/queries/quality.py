@@ -25,7 +25,7 @@ def freshness(version: str, now: dt.datetime) -> pl.DataFrame:
         """
         select
             source_system as source,
-            max(extract_date) filter (where status = 'loaded') as newest_extract,
+            cast(max(extract_date) filter (where status = 'loaded') as date) as newest_extract,
             round(
                 date_diff('minute', max(extract_date) filter (where status = 'loaded'),
                 cast(? as timestamp)) / 60, 1
@@ -49,8 +49,9 @@ def load_log(version: str) -> pl.DataFrame:
     """Every landed file handled, newest first."""
     return query(
         """
-        select extract_date, source_system, entity, source_file, status, rows_read, rows_loaded,
-            rows_quarantined, is_reconciled, message, loaded_at, load_id
+        select cast(extract_date as date) as extract_date, source_system, entity, source_file,
+            status, rows_read, rows_loaded, rows_quarantined, is_reconciled, message, loaded_at,
+            load_id
         from quality.load_log
         order by extract_date desc, source_system, entity, source_file
         """,
@@ -62,8 +63,8 @@ def quarantine(version: str) -> pl.DataFrame:
     """Rows that failed their contract, with the reason."""
     return query(
         """
-        select extract_date, source_system, entity, source_file, source_row_number, reason,
-            raw_line, load_id
+        select cast(extract_date as date) as extract_date, source_system, entity, source_file,
+            source_row_number, reason, raw_line, load_id
         from quality.quarantine
         order by extract_date desc, source_system, entity, source_row_number
         """,
