@@ -50,7 +50,8 @@ class Filters:
         return any(getattr(self, name) is not None for name in CUSTOMER_COLUMNS)
 
 
-def _options(column: str, version: str) -> list[str]:
+def options(column: str, version: str) -> list[str]:
+    """Choices of a customer filter: "All" then the values of `column` in dim_customers."""
     rows = query(
         f"select distinct {column} as v from marts.dim_customers where {column} is not null "
         "order by v",
@@ -93,7 +94,7 @@ def shared_filters(version: str, *, period: bool = False, customers: bool = Fals
         return Filters(month=month)
     return Filters(
         month=month,
-        segment=_choice("Segment", "segment", _options("segment", version)),
-        country=_choice("Country", "country", _options("country_code", version)),
-        channel=_choice("Acquisition channel", "channel", _options("acquisition_channel", version)),
+        segment=_choice("Segment", "segment", options("segment", version)),
+        country=_choice("Country", "country", options("country_code", version)),
+        channel=_choice("Acquisition channel", "channel", options("acquisition_channel", version)),
     )
