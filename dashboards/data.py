@@ -1,15 +1,18 @@
 """Cached loaders over the published warehouse, keyed on its version.
 
-Every query opens its own read-only connection to the resolved `current` file: one connection
-shared by threads failed most queries when tried (Streamlit serves each session on a thread), and
-keying the cache on the version means a new publication is picked up on the next rerun. A refresh
-in progress never shows: it writes the build file, which readers never open, and old versions
-stay on disk after the pointer moves (c360.publish keeps five).
+One sandboxed read-only database per published file is opened per process, and every query runs
+on its own `cursor()` of it: one connection shared by threads failed most queries when tried
+(Streamlit serves each session on a thread), a cursor per query had no errors, and opening the
+file for every query cost 10-60 ms each. Keying the caches on the version means a new publication
+is picked up on the next rerun. A refresh in progress never shows: it writes the build file,
+which readers never open, and old versions stay on disk after the pointer moves (c360.publish
+keeps five; an open file also survives its deletion).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -29,19 +32,25 @@ def current_version() -> str | None:
         return None
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _database(path: str) -> duckdb.DuckDBPyConnection:
+    """The sandboxed read-only database of one published file, opened once per process."""
+    return connect_readonly(Settings.from_env(), Path(path))
+
+
 def connect(version: str) -> duckdb.DuckDBPyConnection:
-    """A fresh sandboxed read-only connection to the published file `version`."""
+    """A new cursor (its own connection) on the published file `version`; close it after use."""
     settings = Settings.from_env()
-    return connect_readonly(settings, settings.serving_dir / version)
+    return _database(str(settings.serving_dir / version)).cursor()
 
 
 def run(sql: str, version: str, params: Sequence[object] = ()) -> pl.DataFrame:
     """Run `sql` with `params` on version `version`, uncached (the benchmark measures this)."""
-    con = connect(version)
+    cursor = connect(version)
     try:
-        return con.sql(sql, params=list(params) or None).pl()
+        return cursor.sql(sql, params=list(params) or None).pl()
     finally:
-        con.close()
+        cursor.close()
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
