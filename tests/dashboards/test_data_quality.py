@@ -107,15 +107,15 @@ def test_quarantined_rows_are_grouped_by_reason_most_frequent_first(tmp_path, mo
 
 
 def test_the_integration_companys_quality_equals_its_marts_and_landing_folder(published):
+    rates = dict(mart(published, "select * from quality.identity_match_rates").iter_rows())
+    version = mart(published, "select version from meta.publication")["version"][0]
     app = run_page("data_quality")
     shown = tiles(app)
     landed = [p for p in published.landing_dir.rglob("*") if p.is_file() and p.name != "_SUCCESS"]
     assert shown["Files loaded"] == f"{len(landed):,}"
     assert shown["Files not reconciled"] == "0"
     assert app.success[0].value == f"All {len(landed):,} files reconcile."
-    rates = dict(mart(published, "select * from quality.identity_match_rates").iter_rows())
     assert shown["Match rate (revenue)"] == percent(
         rates["erp_customers_matched_to_crm_by_revenue"]
     )
-    version = mart(published, "select version from meta.publication")["version"][0]
     assert version in app.caption[0].value
