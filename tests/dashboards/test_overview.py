@@ -137,3 +137,27 @@ def test_a_segment_filter_trends_only_that_segments_invoice_lines(published):
         expected.filter(pl.col("month").is_in(trend["month"].implode())).iter_rows()
     )
     assert trend.height >= 12
+
+
+def test_a_new_publication_shows_on_the_next_rerun_without_a_restart(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path, monkeypatch)
+    publish_kpis(settings)
+    app = run_page()
+    assert tiles(app)["Net revenue"] == "125.00 k EUR"
+    con = duckdb.connect(str(settings.build_db))
+    con.execute("update marts.rpt_kpi_monthly set net_revenue = 130000 where month = '2026-08-01'")
+    con.close()
+    publish(settings)
+    app.run()
+    assert tiles(app)["Net revenue"] == "130.00 k EUR"
+
+
+def test_a_refresh_holding_the_build_database_does_not_disturb_the_pages(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path, monkeypatch)
+    publish_kpis(settings)
+    writer = duckdb.connect(str(settings.build_db))  # as a running refresh holds it
+    try:
+        writer.execute("delete from marts.rpt_kpi_monthly")
+        assert tiles(run_page())["Net revenue"] == "125.00 k EUR"
+    finally:
+        writer.close()
