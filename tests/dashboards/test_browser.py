@@ -1,6 +1,7 @@
 """Every page in a real browser (Debian's chromium, driven by Playwright), served by `c360 serve`
 from a warehouse published by a real refresh. Screenshots go to C360_SCREENSHOT_DIR when set."""
 
+import json
 import os
 import shutil
 import signal
@@ -52,17 +53,19 @@ def wait_until_serving(url: str, seconds: float = 60) -> None:
     raise TimeoutError(f"dashboards did not start at {url}")
 
 
-@pytest.fixture
-def served(built, tmp_path, monkeypatch):
-    """`c360 serve` on a free port over the integration test's published warehouse."""
-    settings_for(built, monkeypatch)
+@pytest.fixture(scope="module")
+def served(built):
+    """`c360 serve` on a free port over the integration test's published warehouse, started once
+    for the module's tests (a start costs ~10 s on two cores)."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings_for(built, monkeypatch)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url)
@@ -163,6 +166,8 @@ def test_every_page_renders_its_headline_numbers_without_errors(
         else:
             assert expected in browser_page.locator('[data-testid="stMain"]').inner_text()
         browser_page.screenshot(path=str(screenshots / f"{path or 'overview'}.png"))
+    (screenshots / "seconds_to_render.json").write_text(json.dumps(seconds, indent=2) + "\n")
+    # Issue 8's target is 2 s per page; two cores shared with other work make this a loose bound.
     assert max(seconds.values()) < 20, seconds
 
 
