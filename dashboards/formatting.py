@@ -21,6 +21,11 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %"
 
 
+def count(value: int | float | None) -> str:
+    """`1,234`; a dash when undefined."""
+    return "—" if value is None else f"{value:,.0f}"
+
+
 def change(current: float | None, previous: float | None) -> str | None:
     """Relative change for `st.metric`'s delta, None when there is nothing to compare with."""
     if current is None or previous in (None, 0):
@@ -33,3 +38,17 @@ def points(current: float | None, previous: float | None) -> str | None:
     if current is None or previous is None:
         return None
     return f"{(current - previous) * 100:+.1f} pts"
+
+
+def value(kind: str, amount: Decimal | float | None, currency: str) -> str:
+    """Format `amount` as a tile of `kind` (money, percent or count) shows it."""
+    if kind == "money":
+        return money(amount, currency)
+    if kind == "percent":
+        return percent(amount)
+    return count(amount)
+
+
+def delta(kind: str, current: float | None, previous: float | None) -> str | None:
+    """The change a tile of `kind` shows: points for a percentage, relative otherwise."""
+    return points(current, previous) if kind == "percent" else change(current, previous)

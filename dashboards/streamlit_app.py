@@ -1,10 +1,24 @@
-"""Entry point of the dashboards: navigation only, one module per page under `views/`."""
+"""Entry point of the dashboards: the page registry and navigation, nothing else.
+
+Adding a page is one file under `views/` and one line in PAGES; `url_path` is the page's address
+(`/customer-360`), which the browser test and bookmarks use.
+"""
 
 import streamlit as st
 
 st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:", layout="wide")
 
-pages = [
-    st.Page("views/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+# (module under views/, title, icon, url path); the first one is the home page, served at `/`.
+PAGES = [
+    ("overview", "Overview", ":material/monitoring:", ""),
+    ("customer_360", "Customer 360", ":material/person_search:", "customer-360"),
+    ("data_quality", "Data quality", ":material/fact_check:", "data-quality"),
+    ("sql", "SQL", ":material/terminal:", "sql"),
 ]
-st.navigation(pages).run()
+
+st.navigation(
+    [
+        st.Page(f"views/{module}.py", title=title, icon=icon, url_path=path or None, default=i == 0)
+        for i, (module, title, icon, path) in enumerate(PAGES)
+    ]
+).run()

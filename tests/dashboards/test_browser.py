@@ -1,6 +1,7 @@
-"""The overview page in a real browser (Debian's chromium, driven by Playwright), served by
-`c360 serve` from a warehouse published by a real refresh."""
+"""Every page in a real browser (Debian's chromium, driven by Playwright), served by `c360 serve`
+from a warehouse published by a real refresh. Screenshots go to C360_SCREENSHOT_DIR when set."""
 
+import json
 import os
 import shutil
 import signal
@@ -9,9 +10,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
+from c360.serving import connect_readonly
+from dashboards.formatting import money
 from tests.conftest import settings_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,17 +53,19 @@ def wait_until_serving(url: str, seconds: float = 60) -> None:
     raise TimeoutError(f"dashboards did not start at {url}")
 
 
-@pytest.fixture
-def served(built, tmp_path, monkeypatch):
-    """`c360 serve` on a free port over the integration test's published warehouse."""
-    settings_for(built, monkeypatch)
+@pytest.fixture(scope="module")
+def served(built):
+    """`c360 serve` on a free port over the integration test's published warehouse, started once
+    for the module's tests (a start costs ~10 s on two cores)."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings_for(built, monkeypatch)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url)
@@ -69,26 +75,122 @@ def served(built, tmp_path, monkeypatch):
         process.wait(timeout=20)
 
 
-def test_overview_renders_kpi_tiles_and_charts_without_errors(served):
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where page screenshots go: C360_SCREENSHOT_DIR when set (to look at them), else tmp."""
+    folder = Path(os.environ.get("C360_SCREENSHOT_DIR") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(served)
-            page.wait_for_selector('[data-testid="stMetric"]', timeout=45_000)
-            page.wait_for_selector(".js-plotly-plot", timeout=45_000)
-            labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-            assert labels == [
-                "Net revenue",
-                "Gross margin",
-                "Gross margin %",
-                "New customers",
-                "Active customers",
-            ]
-            assert page.locator('[data-testid="stException"]').count() == 0
-            assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-            assert "EUR" in page.locator('[data-testid="stMetricValue"]').first.inner_text()
+            # Tall enough for a screenshot to hold the top of every page and its tables.
+            yield browser.new_page(viewport={"width": 1400, "height": 1800})
         finally:
             browser.close()
+
+
+def open_page(page, url: str) -> float:
+    """Open `url`, wait until Streamlit has finished running the script; seconds it took."""
+    started = time.monotonic()
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=45_000)
+    # The status widget ("Running... Stop") comes and goes while the script runs: done is when it
+    # has stayed away for a second.
+    quiet_since = None
+    while time.monotonic() - started < 45:
+        if page.locator('[data-testid="stStatusWidget"]').count():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 1:
+            return quiet_since - started
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} was still running after 45 s")
+
+
+def assert_no_error(page) -> None:
+    assert page.locator('[role="dialog"]').count() == 0  # e.g. "Page not found"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def mart_value(settings, sql: str):
+    con = connect_readonly(settings)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_every_page_renders_its_headline_numbers_without_errors(
+    served, built, browser_page, screenshots, monkeypatch
+):
+    settings = settings_for(built, monkeypatch)
+    revenue = mart_value(
+        settings,
+        "select net_revenue from marts.rpt_kpi_monthly where is_complete_month "
+        "order by month desc limit 1",
+    )
+    biggest = mart_value(
+        settings,
+        "select erp_customer_number from marts.dim_customers "
+        "order by lifetime_net_revenue desc limit 1",
+    )
+    lifetime = mart_value(
+        settings,
+        f"select lifetime_net_revenue from marts.dim_customers "
+        f"where erp_customer_number = '{biggest}'",
+    )
+    version = mart_value(settings, "select version from meta.publication")
+    files = mart_value(settings, "select count(*) from quality.load_log where status = 'loaded'")
+    pages = [
+        ("", "", "Net revenue", money(revenue, "EUR")),
+        ("customer-360", f"?q={biggest}", "Lifetime net revenue", money(lifetime, "EUR")),
+        ("data-quality", "", "Files loaded", f"{files:,}"),
+        ("sql", "", None, f"c360-{version}.duckdb"),
+    ]
+    seconds = {}
+    for path, query, label, expected in pages:
+        seconds[path] = open_page(browser_page, f"{served}/{path}{query}")
+        assert_no_error(browser_page)
+        if label:
+            metric = browser_page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+            assert metric.locator('[data-testid="stMetricValue"]').inner_text() == expected
+        else:
+            assert expected in browser_page.locator('[data-testid="stMain"]').inner_text()
+        browser_page.screenshot(path=str(screenshots / f"{path or 'overview'}.png"))
+    (screenshots / "seconds_to_render.json").write_text(json.dumps(seconds, indent=2) + "\n")
+    # Issue 8's target is 2 s per page; two cores shared with other work make this a loose bound.
+    assert max(seconds.values()) < 20, seconds
+
+
+def test_the_overview_shows_both_tile_rows_and_the_trend_chart(served, browser_page):
+    open_page(browser_page, served)
+    browser_page.wait_for_selector(".js-plotly-plot", timeout=45_000)
+    labels = browser_page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    row = ["Net revenue", "Gross margin", "Gross margin %", "New customers", "Active customers"]
+    assert labels == row + row  # the month, then the year to date
+    assert_no_error(browser_page)
+
+
+def test_the_sql_page_runs_a_query_and_refuses_a_write(served, browser_page):
+    open_page(browser_page, f"{served}/sql")
+    browser_page.get_by_role("button", name="Run").click()
+    browser_page.wait_for_selector("text=rows in", timeout=45_000)
+    assert_no_error(browser_page)
+    editor = browser_page.locator("textarea").first
+    editor.fill("drop table marts.dim_customers")
+    browser_page.keyboard.press("Control+Enter")
+    browser_page.get_by_role("button", name="Run").click()
+    browser_page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=45_000)
+    assert (
+        "Cannot execute statement of type"
+        in browser_page.locator('[data-testid="stAlertContentError"]').inner_text()
+    )

@@ -1,19 +1,23 @@
-"""The overview page, run by Streamlit's AppTest against a published warehouse."""
+"""The overview page, run by Streamlit's AppTest: on a hand-made warehouse whose figures are known,
+and on the integration company against its marts."""
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
-from streamlit.testing.v1 import AppTest
+import polars as pl
 
 from c360.publish import publish
+from dashboards.filters import Filters
+from dashboards.formatting import money
+from dashboards.queries.overview import revenue_trend
 from tests.conftest import settings_for
-
-APP = str(Path(__file__).parents[2] / "dashboards" / "streamlit_app.py")
+from tests.dashboards.app import mart, run_page, tiles
 
 KPI_ROWS = [
     # month, revenue, cogs, margin, pct, new, active, lines, complete
+    (dt.date(2025, 7, 1), "50000.00", "30000.00", "20000.00", 0.40, 2, 20, 100, True),
+    (dt.date(2025, 8, 1), "50000.00", "25000.00", "25000.00", 0.50, 3, 22, 110, True),
     (dt.date(2026, 7, 1), "100000.00", "60000.00", "40000.00", 0.40, 4, 50, 300, True),
     (dt.date(2026, 8, 1), "125000.00", "70000.00", "55000.00", 0.44, 6, 53, 320, True),
     (dt.date(2026, 9, 1), "20000.00", "12000.00", "8000.00", 0.40, 1, 53, 40, False),
@@ -21,6 +25,7 @@ KPI_ROWS = [
 
 
 def publish_kpis(settings) -> None:
+    """A build database with only the marts the overview reads, published."""
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.build_db))
     con.execute("create schema marts")
@@ -34,31 +39,125 @@ def publish_kpis(settings) -> None:
         "insert into marts.rpt_kpi_monthly values (?, 'EUR', ?, ?, ?, ?, ?, ?, ?, ?)",
         [(m, Decimal(r), Decimal(c), Decimal(g), *rest) for m, r, c, g, *rest in KPI_ROWS],
     )
+    con.execute(
+        "create table marts.dim_customers as select 'K1' as customer_key, 'SMB' as segment, "
+        "'FR' as country_code, 'Webinar' as acquisition_channel"
+    )
+    con.execute(
+        "create table marts.rpt_customer_monthly as select 'K1' as customer_key, "
+        "date '2026-08-01' as month, 'SMB' as segment, 'FR' as country_code, "
+        "'Webinar' as acquisition_channel, 1000.00::decimal(18,2) as net_revenue, "
+        "400.00::decimal(18,2) as gross_margin"
+    )
     con.close()
     publish(settings)
 
 
-def run_app() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+def both_tile_rows(app) -> tuple[dict, dict]:
+    """(month tiles, year-to-date tiles): label -> (value, delta), in page order."""
+    metrics = [(m.label, (m.value, m.delta)) for m in app.metric]
+    half = len(metrics) // 2
+    return dict(metrics[:half]), dict(metrics[half:])
 
 
 def test_overview_shows_the_last_complete_month_against_the_one_before(tmp_path, monkeypatch):
     publish_kpis(settings_for(tmp_path, monkeypatch))
-    app = run_app()
-    tiles = {m.label: (m.value, m.delta) for m in app.metric}
-    assert tiles["Net revenue"] == ("125.00 k EUR", "+25.0 %")
-    assert tiles["Gross margin"] == ("55.00 k EUR", "+37.5 %")
-    assert tiles["Gross margin %"] == ("44.0 %", "+4.0 pts")
-    assert tiles["New customers"] == ("6", "+50.0 %")
-    assert tiles["Active customers"] == ("53", "+6.0 %")
-    assert "August 2026" in app.caption[0].value
+    month, _ = both_tile_rows(run_page())
+    assert month == {
+        "Net revenue": ("125.00 k EUR", "+25.0 %"),
+        "Gross margin": ("55.00 k EUR", "+37.5 %"),
+        "Gross margin %": ("44.0 %", "+4.0 pts"),
+        "New customers": ("6", "+50.0 %"),
+        "Active customers": ("53", "+6.0 %"),
+    }
+
+
+def test_year_to_date_adds_months_up_and_compares_with_the_same_months_a_year_before(
+    tmp_path, monkeypatch
+):
+    publish_kpis(settings_for(tmp_path, monkeypatch))
+    app = run_page()
+    _, ytd = both_tile_rows(app)
+    # 2026: July + August; 2025: July + August. Margin % is the ratio of the sums, active the
+    # state at the month's end.
+    assert ytd == {
+        "Net revenue": ("225.00 k EUR", "+125.0 %"),
+        "Gross margin": ("95.00 k EUR", "+111.1 %"),
+        "Gross margin %": ("42.2 %", "-2.8 pts"),
+        "New customers": ("10", "+100.0 %"),
+        "Active customers": ("53", "+140.9 %"),
+    }
+    assert "Year to date 2026 (January–August)" in [s.value for s in app.subheader]
+
+
+def test_the_month_filter_moves_the_tiles_and_stays_in_the_url(tmp_path, monkeypatch):
+    publish_kpis(settings_for(tmp_path, monkeypatch))
+    app = run_page(month="2026-07")
+    month, ytd = both_tile_rows(app)
+    assert month["Net revenue"] == ("100.00 k EUR", "")  # no June 2026 to compare with
+    assert ytd["Net revenue"] == ("100.00 k EUR", "+100.0 %")
+    assert "July 2026" in app.caption[0].value
+    app.sidebar.selectbox(key="month").select("2026-08").run()
+    assert both_tile_rows(app)[0]["Net revenue"][0] == "125.00 k EUR"
 
 
 def test_overview_explains_what_to_do_when_nothing_is_published(tmp_path, monkeypatch):
     settings_for(tmp_path, monkeypatch)
-    app = run_app()
+    app = run_page()
     assert "c360 refresh" in app.info[0].value
     assert not app.metric
+
+
+def test_overview_tiles_equal_the_kpi_mart_of_the_integration_company(published):
+    kpis = mart(
+        published,
+        "select * from marts.rpt_kpi_monthly where is_complete_month order by month desc limit 1",
+    ).row(0, named=True)
+    shown = tiles(run_page())
+    assert shown["Net revenue"] == money(kpis["net_revenue"], "EUR")
+    assert shown["Gross margin"] == money(kpis["gross_margin"], "EUR")
+    assert shown["Active customers"] == f"{kpis['active_customers']:,}"
+
+
+def test_a_segment_filter_trends_only_that_segments_invoice_lines(published):
+    lines = mart(
+        published,
+        "select l.invoice_month as month, l.net_revenue, d.segment from marts.fct_invoice_lines l "
+        "join marts.dim_customers d using (customer_key)",
+    )
+    segment = lines["segment"].drop_nulls().mode().sort()[0]
+    expected = (
+        lines.filter(pl.col("segment") == segment)
+        .group_by("month")
+        .agg(pl.col("net_revenue").sum())
+    )
+    version = published.current_pointer.resolve().name
+    trend = revenue_trend(version, Filters(segment=segment)).filter(pl.col("net_revenue") != 0)
+    assert dict(trend.select("month", "net_revenue").iter_rows()) == dict(
+        expected.filter(pl.col("month").is_in(trend["month"].implode())).iter_rows()
+    )
+    assert trend.height >= 12
+
+
+def test_a_new_publication_shows_on_the_next_rerun_without_a_restart(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path, monkeypatch)
+    publish_kpis(settings)
+    app = run_page()
+    assert tiles(app)["Net revenue"] == "125.00 k EUR"
+    con = duckdb.connect(str(settings.build_db))
+    con.execute("update marts.rpt_kpi_monthly set net_revenue = 130000 where month = '2026-08-01'")
+    con.close()
+    publish(settings)
+    app.run()
+    assert tiles(app)["Net revenue"] == "130.00 k EUR"
+
+
+def test_a_refresh_holding_the_build_database_does_not_disturb_the_pages(tmp_path, monkeypatch):
+    settings = settings_for(tmp_path, monkeypatch)
+    publish_kpis(settings)
+    writer = duckdb.connect(str(settings.build_db))  # as a running refresh holds it
+    try:
+        writer.execute("delete from marts.rpt_kpi_monthly")
+        assert tiles(run_page())["Net revenue"] == "125.00 k EUR"
+    finally:
+        writer.close()

@@ -1,0 +1,184 @@
+"""Dashboard benchmark: p50 and p95 of each page's queries on a published warehouse.
+
+    .venv/bin/python bench/dashboard_bench.py --customers 10000 [100000] [--repeat 30]
+
+For each size a company is generated (4 daily extracts from 2026-09-01, typical defects),
+refreshed and published once under bench/.data (reused on later runs). Then every page's queries
+run `--repeat` times, exactly as the page runs them (the loaders of dashboards.queries), with the
+loader cache cleared before each repetition: what a reader waits for on the first view after a
+publication. Customer 360 rotates over the 50 biggest customers. Target (issue 8): p95 under
+300 ms per page's queries. Results go to bench/results/dashboards.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).parent
+REPO = BENCH_DIR.parent
+RESULTS = BENCH_DIR / "results" / "dashboards.json"
+SEED = 42
+TARGET_P95_MS = 300
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _published(customers: int) -> Path:
+    """A generated, refreshed and published company per size under bench/.data, built once."""
+    home = BENCH_DIR / ".data" / f"dashboards-c{customers}"
+    os.environ["C360_HOME"] = str(home)
+    from c360.settings import Settings
+
+    settings = Settings.from_env()
+    if settings.current_pointer.exists():
+        return home
+    from dagster_project.run_refresh import run_refresh
+    from ingestion.generator import generate_company
+
+    settings.export_to_environ()
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    if not settings.landing_dir.is_dir():
+        generate_company(
+            settings.landing_dir,
+            settings.truth_dir,
+            customers=customers,
+            seed=SEED,
+            start=dt.date(2026, 9, 1),
+            days=4,
+            defects="typical",
+        )
+    started = time.perf_counter()
+    summary = run_refresh(settings)
+    if not summary.success:
+        raise SystemExit(f"refresh failed: {summary.failures + summary.checks_failed}")
+    _say(f"refreshed {customers} customers in {time.perf_counter() - started:.0f} s")
+    return home
+
+
+def _pages(version: str) -> dict[str, Callable[[int], None]]:
+    """Page name -> one cold run of everything the page queries (argument: repetition)."""
+    from dashboards.data import query
+    from dashboards.filters import Filters, complete_months, options
+    from dashboards.queries import customer, overview, quality, sql
+
+    keys = query(
+        "select customer_key, erp_customer_number from marts.dim_customers "
+        "order by lifetime_net_revenue desc nulls last limit 50",
+        version,
+    ).rows()
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+
+    def filter_choices() -> None:
+        complete_months(version)
+        for column in ("segment", "country_code", "acquisition_channel"):
+            options(column, version)
+
+    def overview_page(_: int) -> None:
+        filter_choices()
+        overview.run_all(version, Filters())
+
+    def customer_page(i: int) -> None:
+        key, number = keys[i % len(keys)]
+        filter_choices()
+        customer.search(version, "", Filters())  # the page as it opens
+        customer.run_all(version, Filters(), key, number)  # then a search by ERP number
+
+    def quality_page(_: int) -> None:
+        quality.run_all(version, now)
+
+    def sql_page(_: int) -> None:
+        sql.tables(version)
+        sql.columns(version, "marts.dim_customers")
+        sql.run_limited(
+            version,
+            "select * from marts.rpt_kpi_monthly order by month desc",
+            row_limit=1000,
+            seconds=10,
+        )
+
+    return {
+        "overview": overview_page,
+        "customer_360": customer_page,
+        "data_quality": quality_page,
+        "sql": sql_page,
+    }
+
+
+def bench(customers: int, repeat: int) -> dict:
+    """p50/p95/max in ms of each page's queries at `customers`, loader cache cleared each time."""
+    home = _published(customers)
+    from dashboards.data import current_version, query
+
+    version = current_version()
+    rows = query(
+        "select (select count(*) from marts.dim_customers) as customers, "
+        "(select count(*) from marts.fct_invoice_lines) as invoice_lines, "
+        "(select count(*) from marts.fct_customer_activity_timeline) as timeline_events",
+        version,
+    ).row(0, named=True)
+    pages = {}
+    for name, run_page in _pages(version).items():
+        timings = []
+        for i in range(repeat):
+            query.clear()
+            started = time.perf_counter()
+            run_page(i)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+        pages[name] = {
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(p95, 1),
+            "max_ms": round(timings[-1], 1),
+            "meets_target": p95 < TARGET_P95_MS,
+        }
+        _say(f"{customers:>7} customers  {name:<13} {pages[name]}")
+    return {
+        "customers": customers,
+        "rows": rows,
+        "serving_file_mb": round((home / "warehouse/serving" / version).stat().st_size / 2**20, 1),
+        "repeat": repeat,
+        "pages": pages,
+    }
+
+
+def main() -> None:
+    """Parse sizes, run, write bench/results/dashboards.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    runs = [bench(n, args.repeat) for n in args.customers]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "command": "bench/dashboard_bench.py " + " ".join(sys.argv[1:]),
+                "target_p95_ms": TARGET_P95_MS,
+                "runs": runs,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

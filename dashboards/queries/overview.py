@@ -1,0 +1,127 @@
+"""Overview queries: the KPI tiles (month and year to date) and the revenue trend.
+
+A tile is one line in TILES. Its year-to-date rule says how months add up: `sum` for amounts and
+counts, `last` for a state at month end (active customers), or `ratio` of two year-to-date sums
+(a margin % over the year is not the mean of monthly percentages). Tiles whose column the KPI mart
+does not have yet are skipped, so a tile can be listed as soon as its mart is being built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboards.data import query
+from dashboards.filters import Filters
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A headline KPI: label, rpt_kpi_monthly column, format and year-to-date rule."""
+
+    label: str
+    column: str
+    kind: str  # money, percent or count (dashboards.formatting)
+    ytd: str = "sum"  # sum, last, or "ratio:<numerator>/<denominator>"
+    lower_is_better: bool = False
+
+
+TILES = [
+    Tile("Net revenue", "net_revenue", "money"),
+    Tile("Gross margin", "gross_margin", "money"),
+    Tile("Gross margin %", "gross_margin_pct", "percent", "ratio:gross_margin/net_revenue"),
+    Tile("New customers", "new_customers", "count"),
+    Tile("Active customers", "active_customers", "count", "last"),
+]
+
+
+def _ytd_expression(tile: Tile) -> str:
+    if tile.ytd == "sum":
+        return f"sum({tile.column}) over year_so_far"
+    if tile.ytd == "last":
+        return tile.column
+    numerator, denominator = tile.ytd.removeprefix("ratio:").split("/")
+    return (
+        f"cast(sum({numerator}) over year_so_far as double)"
+        f" / nullif(cast(sum({denominator}) over year_so_far as double), 0)"
+    )
+
+
+def kpi_columns(version: str) -> set[str]:
+    """Columns of rpt_kpi_monthly in this version (which tiles can be shown)."""
+    rows = query(
+        "select column_name from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = 'rpt_kpi_monthly'",
+        version,
+    )
+    return set(rows["column_name"].to_list())
+
+
+def available_tiles(version: str) -> list[Tile]:
+    """The tiles whose columns (and year-to-date inputs) exist in the published mart."""
+    columns = kpi_columns(version)
+    tiles = []
+    for tile in TILES:
+        needed = {tile.column}
+        if tile.ytd.startswith("ratio:"):
+            needed |= set(tile.ytd.removeprefix("ratio:").split("/"))
+        if needed <= columns:
+            tiles.append(tile)
+    return tiles
+
+
+def kpis(version: str) -> pl.DataFrame:
+    """Complete months of rpt_kpi_monthly with each tile's value and year-to-date value."""
+    tiles = available_tiles(version)
+    selected = ",\n    ".join(f"{t.column}, {_ytd_expression(t)} as {t.column}__ytd" for t in tiles)
+    return query(
+        f"""
+        select
+            month,
+            reporting_currency,
+            {selected}
+        from marts.rpt_kpi_monthly
+        where is_complete_month
+        window year_so_far as (partition by year(month) order by month)
+        order by month
+        """,
+        version,
+    )
+
+
+def revenue_trend(version: str, filters: Filters) -> pl.DataFrame:
+    """Net revenue and gross margin per complete month, for the customers the filters select.
+
+    Unfiltered, the KPI mart's own figures; filtered, the sums of rpt_customer_monthly over the
+    selected customers (both are sums of the same invoice lines).
+    """
+    if not filters.is_customer_filtered:
+        return query(
+            "select month, net_revenue, gross_margin from marts.rpt_kpi_monthly "
+            "where is_complete_month order by month",
+            version,
+        )
+    clause, params = filters.customer_clause("c")
+    return query(
+        f"""
+        select
+            k.month,
+            coalesce(sum(c.net_revenue), 0) as net_revenue,
+            coalesce(sum(c.gross_margin), 0) as gross_margin
+        from marts.rpt_kpi_monthly as k
+        left join marts.rpt_customer_monthly as c
+            on k.month = c.month {clause}
+        where k.is_complete_month
+        group by k.month
+        order by k.month
+        """,
+        version,
+        params,
+    )
+
+
+def run_all(version: str, filters: Filters) -> None:
+    """Every query the page runs (the benchmark's unit of work)."""
+    kpis(version)
+    revenue_trend(version, filters)

@@ -1,0 +1,124 @@
+"""Customer 360: find a customer by name, CRM account id or ERP number; everything on one screen."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboards.components import empty_state, table
+from dashboards.data import require_version
+from dashboards.filters import shared_filters
+from dashboards.formatting import count, money
+from dashboards.queries.customer import (
+    SEARCH_LIMIT,
+    golden_record,
+    monthly,
+    search,
+    source_records,
+    timeline,
+)
+
+st.title("Customer 360")
+version = require_version()
+filters = shared_filters(version, customers=True)
+
+text = st.text_input(
+    "Search",
+    key="q",
+    bind="query-params",
+    placeholder="Name, CRM account id or ERP customer number",
+    help="Part of a name, or an exact id of any of the customer's CRM or ERP records.",
+)
+found = search(version, text or "", filters)
+if found.is_empty():
+    empty_state("No customer matches this search and these filters.")
+    st.stop()
+
+labels = {
+    row["customer_key"]: f"{row['customer_name']} · {row['erp_customer_number']}"
+    f" · {row['country_code'] or '?'}"
+    for row in found.iter_rows(named=True)
+}
+st.caption(
+    f"{found.height:,} customer{'s' if found.height != 1 else ''} found"
+    + (f" (the first {SEARCH_LIMIT}, by lifetime revenue)" if found.height == SEARCH_LIMIT else "")
+)
+key = st.selectbox("Customer", list(labels), format_func=labels.get, key="customer")
+customer = golden_record(version, key)
+currency = monthly(version, key)["reporting_currency"].first() or "EUR"
+
+st.header(customer["customer_name"] or customer["legal_name"] or key)
+st.caption(
+    f"Customer key `{key}` · ERP {customer['erp_customer_number']} · CRM "
+    f"{customer['crm_account_id'] or 'none matched'} · {customer['segment'] or 'no segment'} · "
+    f"{customer['country_code'] or 'no country'} · acquired "
+    f"{customer['acquisition_month'] or 'never invoiced'} via {customer['acquisition_channel']}"
+)
+with st.container(horizontal=True):
+    st.metric(
+        "Lifetime net revenue", money(customer["lifetime_net_revenue"], currency), border=True
+    )
+    st.metric(
+        "Lifetime gross margin", money(customer["lifetime_gross_margin"], currency), border=True
+    )
+    st.metric("Open balance", money(customer["outstanding_balance"], currency), border=True)
+    st.metric("Open pipeline", money(customer["open_pipeline"], currency), border=True)
+    st.metric("Open cases", count(customer["open_cases"]), border=True)
+    st.metric("Active", "yes" if customer["is_active"] else "no", border=True)
+
+events = timeline(version, key)
+tabs = st.tabs(
+    [
+        "Golden record",
+        "Revenue and margin",
+        "Invoices",
+        "Opportunities",
+        "Cases",
+        "Activities",
+        "Orders",
+        "Timeline",
+    ]
+)
+with tabs[0]:
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Golden record")
+        record = pl.DataFrame(
+            {
+                "attribute": list(customer),
+                "value": [str(v) if v is not None else "" for v in customer.values()],
+            }
+        )
+        table(record, f"customer-{key}")
+    with right:
+        st.subheader("Source records and how they were matched")
+        table(source_records(version, key), f"customer-{key}-sources")
+with tabs[1]:
+    months = monthly(version, key)
+    if months.is_empty():
+        empty_state("No invoices for this customer.")
+    else:
+        figure = go.Figure()
+        figure.add_bar(
+            x=months["month"], y=months["net_revenue"].cast(pl.Float64), name="Net revenue"
+        )
+        figure.add_bar(
+            x=months["month"], y=months["gross_margin"].cast(pl.Float64), name="Gross margin"
+        )
+        figure.update_layout(barmode="group", yaxis_title=currency, margin={"t": 10}, height=320)
+        st.plotly_chart(figure, width="stretch")
+        table(months.reverse(), f"customer-{key}-monthly")
+for tab, kinds, name in (
+    (tabs[2], ["invoice", "credit_note"], "invoices"),
+    (tabs[3], ["opportunity"], "opportunities"),
+    (tabs[4], ["case"], "cases"),
+    (tabs[5], ["activity"], "activities"),
+    (tabs[6], ["sales_order"], "orders"),
+):
+    with tab:
+        table(
+            events.filter(pl.col("event_type").is_in(kinds)),
+            f"customer-{key}-{name}",
+            empty=f"No {name.replace('_', ' ')} for this customer.",
+        )
+with tabs[7]:
+    table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")

@@ -1,0 +1,53 @@
+"""SQL: read-only queries over the published warehouse, for analysts.
+
+The connection is the sandbox (see dashboards.queries.sql): nothing typed here can write, attach
+or detach a database, change a setting or read a file.
+"""
+
+import streamlit as st
+
+from dashboards.components import table
+from dashboards.data import require_version
+from dashboards.queries.sql import QueryTimeoutError, columns, run_limited, tables
+
+DEFAULT_QUERY = """select month, net_revenue, gross_margin, gross_margin_pct, active_customers
+from marts.rpt_kpi_monthly
+order by month desc"""
+
+st.title("SQL")
+version = require_version()
+st.caption(
+    f"Read-only queries on the published version `{version}` (DuckDB SQL). Writes, ATTACH, "
+    "DETACH, settings and file access are refused by the connection itself."
+)
+
+catalogue, editor = st.columns([2, 3])
+with catalogue:
+    st.subheader("Tables")
+    listed = tables(version)
+    table(listed, "tables", height=300)
+    chosen = st.selectbox("Columns of", listed["table_name"].to_list(), key="sql_table")
+    if chosen:
+        table(columns(version, chosen), f"columns-{chosen}")
+with editor:
+    st.subheader("Query")
+    sql = st.text_area("SQL", DEFAULT_QUERY, height=200, key="sql_text")
+    left, right = st.columns(2)
+    row_limit = left.number_input("Row limit", 1, 100_000, 1_000, step=1_000, key="sql_limit")
+    seconds = right.number_input("Time limit (s)", 1, 120, 10, key="sql_seconds")
+    if st.button("Run", type="primary", key="sql_run", icon=":material/play_arrow:"):
+        st.session_state["sql_submitted"] = sql
+    submitted = st.session_state.get("sql_submitted")
+    if submitted:
+        try:
+            result = run_limited(version, submitted, row_limit=row_limit, seconds=seconds)
+        except QueryTimeoutError as exc:
+            st.error(f"Stopped: {exc}. Add filters or aggregate, or raise the time limit.")
+        except Exception as exc:  # an analyst's SQL error is a message, not a crash
+            st.error(f"The query failed: {exc}")
+        else:
+            shown = f"{result.frame.height:,} row{'s' if result.frame.height != 1 else ''}"
+            if result.truncated:
+                shown = f"the first {shown} (the row limit; more exist)"
+            st.caption(f"{shown} in {result.seconds * 1000:,.0f} ms")
+            table(result.frame, "query_result", empty="The query returned no rows.")

@@ -1,0 +1,40 @@
+"""Helpers of the dashboard tests: run a page with AppTest, read a mart the way the oracle does."""
+
+from pathlib import Path
+
+import polars as pl
+from streamlit.testing.v1 import AppTest
+
+from c360.serving import connect_readonly
+from c360.settings import Settings
+
+DASHBOARDS = Path(__file__).parents[2] / "dashboards"
+APP = str(DASHBOARDS / "streamlit_app.py")
+
+
+def run_page(page: str | None = None, **query_params: str) -> AppTest:
+    """Run the app, or `views/<page>.py` opened directly as a bookmarked URL would open it (with
+    `query_params`), and fail on any exception it shows."""
+    script = APP if page is None else str(DASHBOARDS / "views" / f"{page}.py")
+    app = AppTest.from_file(script, default_timeout=60)
+    app.query_params.update(query_params)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def mart(settings: Settings, sql: str) -> pl.DataFrame:
+    """A query on the published warehouse, outside the dashboards' own loaders."""
+    con = connect_readonly(settings)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
+def tiles(app: AppTest) -> dict[str, str]:
+    """Metric label -> value, first occurrence of each label."""
+    shown: dict[str, str] = {}
+    for metric in app.metric:
+        shown.setdefault(metric.label, metric.value)
+    return shown

@@ -1,0 +1,107 @@
+"""The Customer 360 page on the integration company: search, golden record, sources, money and
+timeline, checked against the marts and against the landing extracts."""
+
+import polars as pl
+import pytest
+
+from dashboards.formatting import money
+from dashboards.queries.customer import monthly
+from tests.dashboards.app import mart, run_page, tiles
+from tests.dashboards.oracle import customer_documents, customer_monthly_revenue
+
+
+@pytest.fixture
+def customer(published) -> dict:
+    """The biggest customer made of one ERP record and at least one CRM account."""
+    return mart(
+        published,
+        "select * from marts.dim_customers where erp_records = 1 and crm_records >= 1 "
+        "and not is_inferred order by lifetime_net_revenue desc limit 1",
+    ).row(0, named=True)
+
+
+def test_searching_an_erp_number_shows_that_customers_golden_record(published, customer):
+    app = run_page("customer_360", q=customer["erp_customer_number"])
+    assert app.header[0].value == customer["customer_name"]
+    shown = tiles(app)
+    assert shown["Lifetime net revenue"] == money(customer["lifetime_net_revenue"], "EUR")
+    assert shown["Open balance"] == money(customer["outstanding_balance"], "EUR")
+    assert app.caption[0].value == "1 customer found"
+
+
+def test_a_crm_account_id_finds_the_customer_it_was_matched_to(published, customer):
+    app = run_page("customer_360", q=customer["crm_account_id"].lower())
+    assert app.header[0].value == customer["customer_name"]
+    sources = app.dataframe[1].value  # golden record, then its source records
+    assert set(sources["source_record_id"]) >= {
+        customer["erp_customer_number"],
+        customer["crm_account_id"],
+    }
+    assert set(sources["match_rule"]) <= {
+        "erp_number",
+        "vat",
+        "name_country",
+        "domain",
+        "probabilistic",
+        "override",
+        "singleton",
+    }
+
+
+def test_a_name_fragment_lists_every_customer_whose_name_contains_it(published, customer):
+    fragment = customer["customer_name"][1:5].upper()
+    expected = mart(
+        published,
+        f"select count(*) as n from marts.dim_customers where customer_name ilike '%{fragment}%' "
+        f"or legal_name ilike '%{fragment}%'",
+    )["n"][0]
+    app = run_page("customer_360", q=fragment)
+    assert app.caption[0].value.startswith(f"{expected} customer")
+    assert customer["customer_key"] in app.selectbox(key="customer").options or any(
+        customer["customer_name"] in option for option in app.selectbox(key="customer").options
+    )
+
+
+def test_monthly_revenue_equals_the_customers_invoices_in_the_extracts(published, customer):
+    expected = customer_monthly_revenue(published.landing_dir, customer["erp_customer_number"])
+    version = published.current_pointer.resolve().name
+    actual = monthly(version, customer["customer_key"])
+    assert dict(actual.select("month", "net_revenue").iter_rows()) == expected
+    assert sum(expected.values()) == customer["lifetime_net_revenue"]
+
+
+def test_the_invoices_tab_lists_every_invoice_and_credit_note_of_the_customer(published, customer):
+    documents = customer_documents(published.landing_dir, customer["erp_customer_number"])
+    app = run_page("customer_360", q=customer["erp_customer_number"])
+    invoices = next(
+        frame.value
+        for frame in app.dataframe
+        if "event_type" in frame.value.columns
+        and set(frame.value["event_type"]) <= {"invoice", "credit_note"}
+    )
+    assert dict(zip(invoices["source_record_id"], invoices["event_type"], strict=True)) == documents
+
+
+def test_a_search_that_matches_nothing_says_so(published):
+    app = run_page("customer_360", q="no such customer anywhere")
+    assert app.info[0].value == "No customer matches this search and these filters."
+    assert not app.metric
+
+
+def test_a_segment_filter_leaves_out_customers_of_other_segments(published, customer):
+    other = mart(
+        published,
+        "select distinct segment from marts.dim_customers "
+        f"where segment != '{customer['segment']}'",
+    )["segment"][0]
+    app = run_page("customer_360", q=customer["erp_customer_number"], segment=other)
+    assert app.info[0].value == "No customer matches this search and these filters."
+    app = run_page("customer_360", q=customer["erp_customer_number"], segment=customer["segment"])
+    assert app.header[0].value == customer["customer_name"]
+
+
+def test_every_customer_table_can_be_downloaded_as_csv(published, customer):
+    app = run_page("customer_360", q=customer["erp_customer_number"])
+    shown = [f for f in app.dataframe if isinstance(f.value, pl.DataFrame) or f.value is not None]
+    downloads = app.get("download_button")
+    assert len(downloads) == len(shown) > 3
