@@ -49,6 +49,9 @@ def rule_pairs(
 ) -> RulePairs:
     """The SQL stage's pairs, checked against the records the Python step resolves.
 
+    `accepted` has `int_identity_rule_pairs`' columns (record_a, record_b, match_rule), `stale`
+    at least record_a and record_b.
+
     Both steps read the same staging models, so a pair naming a record the Python step does
     not know means the two went out of step (a stale table, a changed model): an error, not a
     pair to drop quietly.
@@ -56,7 +59,12 @@ def rule_pairs(
     Raises:
         ValueError: on a rule name outside the deterministic rules or an unknown record.
     """
-    pairs = accepted.select(list(PAIR_SCHEMA)).cast(PAIR_SCHEMA).unique().sort(pl.all())
+    pairs = (
+        accepted.select("record_a", "record_b", rule="match_rule")
+        .cast(PAIR_SCHEMA)
+        .unique()
+        .sort(pl.all())
+    )
     aside = (
         pl.DataFrame(schema=STALE_SCHEMA)
         if stale is None

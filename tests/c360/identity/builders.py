@@ -44,10 +44,9 @@ def customers(*rows: dict) -> pl.DataFrame:
 
 
 def rule_pairs(*pairs: tuple[str, str, str]) -> pl.DataFrame:
-    """`int_identity_rule_pairs`-shaped rows: (record_a, record_b, rule)."""
-    return pl.DataFrame(list(pairs), schema=["record_a", "record_b", "rule"], orient="row").cast(
-        pl.String
-    )
+    """`int_identity_rule_pairs`-shaped rows: (record_a, record_b, match_rule)."""
+    columns = ["record_a", "record_b", "match_rule"]
+    return pl.DataFrame(list(pairs), schema=columns, orient="row").cast(pl.String)
 
 
 def generated_company(root: Path, customers: int, defects: str, seed: int = 3) -> Path:

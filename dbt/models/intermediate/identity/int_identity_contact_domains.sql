@@ -11,7 +11,7 @@ domains as (
 
     select
         account_id,
-        {{ identity_domain(identity_email_host('email')) }} as domain
+        {{ identity_domain(identity_email_host('email')) }} as web_domain
     from contacts
 
 ),
@@ -20,9 +20,9 @@ final as (
 
     select distinct
         account_id,
-        domain
+        web_domain
     from domains
-    where account_id is not null and domain is not null
+    where account_id is not null and web_domain is not null
 
 )
 

@@ -28,13 +28,15 @@ key_pairs as (
 
 crm as (
 
-    select * from records where system = 'crm'
+    select * from records
+    where source_system = 'crm'
 
 ),
 
 erp as (
 
-    select * from records where system = 'erp'
+    select * from records
+    where source_system = 'erp'
 
 ),
 
@@ -47,11 +49,11 @@ numbered as (
         erp.country as country_b,
         crm.vat as vat_a,
         erp.vat as vat_b,
-        erp.name as name_b,
-        erp.alt_name as alt_b,
+        erp.normalised_name as name_b,
+        erp.normalised_legal_name as alt_b,
         greatest(
-            {{ name_similarity('crm.name', 'erp.name') }},
-            {{ name_similarity('crm.name', 'erp.alt_name') }},
+            {{ name_similarity('crm.normalised_name', 'erp.normalised_name') }},
+            {{ name_similarity('crm.normalised_name', 'erp.normalised_legal_name') }},
             {{ name_similarity('crm.name_core', 'erp.name_core') }}
         ) as name_similarity
     from crm
@@ -71,15 +73,21 @@ strong as (
         on key_pairs.record_a = crm.record_id
     inner join erp
         on key_pairs.record_b = erp.record_id
-    where key_pairs.rule in ('vat', 'name_country')
+    where key_pairs.match_rule in ('vat', 'name_country')
 
 ),
 
 owners as (
 
-    select record_a, record_b from strong
+    select
+        record_a,
+        record_b
+    from strong
     union
-    select record_a, record_b from numbered
+    select
+        record_a,
+        record_b
+    from numbered
     where name_similarity >= {{ near_identical_names }}
 
 ),
@@ -110,8 +118,8 @@ elsewhere as (
         on strong.record_b = other.record_id
     where
         strong.record_b != numbered.record_b
-        and coalesce(other.name != numbered.name_b, true)
-        and coalesce(other.name != numbered.alt_b, true)
+        and coalesce(other.normalised_name != numbered.name_b, true)
+        and coalesce(other.normalised_name != numbered.alt_b, true)
         and coalesce(other.vat != numbered.vat_b, true)
 
 ),

@@ -26,33 +26,33 @@ keys as (
 
     select distinct
         record_id,
-        system,
-        'vat' as rule,
+        source_system,
+        'vat' as match_rule,
         vat as match_key
     from records
     where vat is not null
     union
     select distinct
         record_id,
-        system,
-        'name_country' as rule,
-        {{ dbt.concat(['country', "'|'", 'name']) }} as match_key
+        source_system,
+        'name_country' as match_rule,
+        {{ dbt.concat(['country', "'|'", 'normalised_name']) }} as match_key
     from records
-    where name is not null and country is not null
+    where normalised_name is not null and country is not null
     union
     select distinct
         record_id,
-        system,
-        'name_country' as rule,
-        {{ dbt.concat(['country', "'|'", 'alt_name']) }} as match_key
+        source_system,
+        'name_country' as match_rule,
+        {{ dbt.concat(['country', "'|'", 'normalised_legal_name']) }} as match_key
     from records
-    where alt_name is not null and country is not null
+    where normalised_legal_name is not null and country is not null
     union
     select distinct
         record_domains.record_id,
-        records.system,
-        'domain' as rule,
-        record_domains.domain as match_key
+        records.source_system,
+        'domain' as match_rule,
+        record_domains.web_domain as match_key
     from record_domains
     inner join records
         on record_domains.record_id = records.record_id
@@ -62,10 +62,10 @@ keys as (
 small_keys as (
 
     select
-        rule,
+        match_rule,
         match_key
     from keys
-    group by rule, match_key
+    group by match_rule, match_key
     having count(*) <= {{ max_key_group }}
 
 ),
@@ -75,7 +75,7 @@ bounded as (
     select keys.*
     from keys
     inner join small_keys
-        on keys.rule = small_keys.rule and keys.match_key = small_keys.match_key
+        on keys.match_rule = small_keys.match_rule and keys.match_key = small_keys.match_key
 
 ),
 
@@ -84,16 +84,16 @@ pairs as (
     select distinct
         side_a.record_id as record_a,
         side_b.record_id as record_b,
-        side_a.rule
+        side_a.match_rule
     from bounded as side_a
     inner join bounded as side_b
-        on side_a.rule = side_b.rule and side_a.match_key = side_b.match_key
+        on side_a.match_rule = side_b.match_rule and side_a.match_key = side_b.match_key
     where
-        (side_a.system = 'crm' and side_b.system = 'erp')
+        (side_a.source_system = 'crm' and side_b.source_system = 'erp')
         or (
-            side_a.system = side_b.system
+            side_a.source_system = side_b.source_system
             and side_a.record_id < side_b.record_id
-            and not (side_a.system = 'erp' and side_a.rule = 'domain')
+            and not (side_a.source_system = 'erp' and side_a.match_rule = 'domain')
         )
 
 ),
@@ -103,7 +103,7 @@ final as (
     select
         record_a,
         record_b,
-        rule
+        match_rule
     from pairs
 
 )

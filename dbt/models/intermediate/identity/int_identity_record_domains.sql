@@ -18,9 +18,9 @@ own as (
 
     select
         record_id,
-        domain
+        web_domain
     from records
-    where domain is not null
+    where web_domain is not null
 
 ),
 
@@ -28,20 +28,26 @@ from_contacts as (
 
     select
         records.record_id,
-        contact_domains.domain
+        contact_domains.web_domain
     from contact_domains
     inner join records
         on
-            records.system = 'crm'
+            records.source_system = 'crm'
             and contact_domains.account_id = records.source_id
 
 ),
 
 final as (
 
-    select record_id, domain from own
+    select
+        record_id,
+        web_domain
+    from own
     union
-    select record_id, domain from from_contacts
+    select
+        record_id,
+        web_domain
+    from from_contacts
 
 )
 

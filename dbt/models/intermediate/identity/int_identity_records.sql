@@ -28,7 +28,7 @@ contact_domain as (
 
     select
         account_id,
-        min(domain) as domain
+        min(web_domain) as web_domain
     from contacts
     group by account_id
 
@@ -43,8 +43,8 @@ crm_words as (
         {{ identity_vat('accounts.vat_number') }} as vat,
         coalesce(
             {{ identity_domain(identity_url_host('accounts.website')) }},
-            contact_domain.domain
-        ) as domain,
+            contact_domain.web_domain
+        ) as web_domain,
         upper(trim(accounts.erp_customer_number)) as erp_number
     from accounts
     left join contact_domain
@@ -56,13 +56,13 @@ crm_records as (
 
     select
         {{ dbt.concat(["'crm:'", 'account_id']) }} as record_id,
-        'crm' as system,
+        'crm' as source_system,
         account_id as source_id,
-        {{ identity_org_name('name_words') }} as name,
-        cast(null as {{ dbt.type_string() }}) as alt_name,
+        {{ identity_org_name('name_words') }} as normalised_name,
+        cast(null as {{ dbt.type_string() }}) as normalised_legal_name,
         country,
         vat,
-        domain,
+        web_domain,
         erp_number
     from crm_words
 
@@ -77,7 +77,7 @@ erp_words as (
         {{ identity_name_words('legal_name') }} as legal_name_words,
         {{ identity_country('country_code') }} as country,
         {{ identity_vat('vat_number') }} as vat,
-        cast(null as {{ dbt.type_string() }}) as domain,
+        cast(null as {{ dbt.type_string() }}) as web_domain,
         upper(trim(customer_number)) as erp_number
     from customers
 
@@ -87,13 +87,13 @@ erp_records as (
 
     select
         {{ dbt.concat(["'erp:'", 'customer_number']) }} as record_id,
-        'erp' as system,
+        'erp' as source_system,
         customer_number as source_id,
-        {{ identity_org_name('name_words') }} as name,
-        {{ identity_org_name('legal_name_words') }} as alt_name,
+        {{ identity_org_name('name_words') }} as normalised_name,
+        {{ identity_org_name('legal_name_words') }} as normalised_legal_name,
         country,
         vat,
-        domain,
+        web_domain,
         erp_number
     from erp_words
 
@@ -111,14 +111,14 @@ final as (
 
     select
         record_id,
-        system,
+        source_system,
         source_id,
-        name,
-        alt_name,
-        {{ identity_name_core('name') }} as name_core,
+        normalised_name,
+        normalised_legal_name,
+        {{ identity_name_core('normalised_name') }} as name_core,
         country,
         vat,
-        domain,
+        web_domain,
         erp_number
     from records
 

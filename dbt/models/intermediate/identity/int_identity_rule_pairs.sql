@@ -20,14 +20,14 @@ final as (
     select
         record_a,
         record_b,
-        'erp_number' as rule
+        'erp_number' as match_rule
     from erp_number_pairs
     where not is_stale
     union
     select
         record_a,
         record_b,
-        rule
+        match_rule
     from key_pairs
 
 )
