@@ -112,48 +112,56 @@
 
 {#- The host of a website, before validation ("https://www.Acme.fr/contact" -> "acme.fr"). -#}
 {% macro identity_url_host(url) -%}
-    {{ regex_replace_first(
+    {{ regex_replace_all(
         regex_replace_first(
             regex_replace_first(
-                regex_replace_first("lower(trim(" ~ url ~ "))", "^[a-z][a-z0-9+.-]*://", ""),
-                "^[^/@]*@",
+                regex_replace_first(
+                    regex_replace_first("lower(trim(" ~ url ~ "))", "^[a-z][a-z0-9+.-]*://", ""),
+                    "^[^/@]*@",
+                    ""
+                ),
+                "[/?#:].*$",
                 ""
             ),
-            "[/?#:].*$",
+            "^www\\d*\\.",
             ""
         ),
-        "^www\\d*\\.",
+        "^\\.+|\\.+$",
         ""
     ) }}
 {%- endmacro %}
 
 {#- The domain of an e-mail address, before validation ("Jo.Doe@ACME.fr" -> "acme.fr"). -#}
 {% macro identity_email_host(email) -%}
-    {{ regex_extract("lower(trim(" ~ email ~ "))", "@([^@\\s>]+)>?$", 1) }}
+    {{ regex_replace_all(
+        regex_extract("lower(trim(" ~ email ~ "))", "@([^@\\s>]+)>?$", 1), "^\\.+|\\.+$", ""
+    ) }}
 {%- endmacro %}
 
-{#- A host kept as a domain when it looks like one and is not a free-mail provider. -#}
+{#- A host (from identity_url_host or identity_email_host, in a column: it is read three times)
+    kept as a domain when it looks like one and is not a free-mail provider. -#}
 {% macro identity_domain(host) -%}
-    {%- set domain = regex_replace_all(host, "^\\.+|\\.+$", "") -%}
     case
-        when {{ regex_matches(domain, "^[a-z0-9-]+(?:\\.[a-z0-9-]+)+$") }}
-            and {{ domain }} not in ('{{ identity_free_mail_domains() | join("', '") }}')
-            then {{ domain }}
+        when {{ regex_matches(host, "^[a-z0-9-]+(?:\\.[a-z0-9-]+)+$") }}
+            and {{ host }} not in ('{{ identity_free_mail_domains() | join("', '") }}')
+            then {{ host }}
     end
 {%- endmacro %}
 
-{#- ISO 3166-1 alpha-2 code from a code or a common name ("Deutschland" -> "DE"). -#}
-{% macro identity_country(country) -%}
-    {%- set key = regex_replace_all(identity_fold(country), "[\\s.''-]", "") -%}
-    {%- set code -%}
-        case {{ key }}
-            {%- for alias, iso in identity_country_aliases().items() %}
-            when '{{ alias }}' then '{{ iso }}'
-            {%- endfor %}
-            else {{ key }}
-        end
-    {%- endset -%}
-    case when {{ regex_matches(code, "^[a-zA-Z]{2}$") }} then upper({{ code }}) end
+{#- A country folded to letters only ("Royaume-Uni" -> "royaumeuni"), for identity_country. -#}
+{% macro identity_country_key(country) -%}
+    {{ regex_replace_all(identity_fold(country), "[\\s.''-]", "") }}
+{%- endmacro %}
+
+{#- ISO 3166-1 alpha-2 code from a country key column ("deutschland" -> "DE"): an alias, or
+    two letters as they are. -#}
+{% macro identity_country(key) -%}
+    case
+        {%- for alias, iso in identity_country_aliases().items() %}
+        when {{ key }} = '{{ alias }}' then '{{ iso }}'
+        {%- endfor %}
+        when {{ regex_matches(key, "^[a-zA-Z]{2}$") }} then upper({{ key }})
+    end
 {%- endmacro %}
 
 {#- Upper-case letters and digits only ("fr 12 345" -> "FR12345"); shorter than 4 is null. -#}

@@ -7,12 +7,21 @@ contacts as (
 
 ),
 
+hosts as (
+
+    select
+        account_id,
+        {{ identity_email_host('email') }} as email_host
+    from contacts
+
+),
+
 domains as (
 
     select
         account_id,
-        {{ identity_domain(identity_email_host('email')) }} as web_domain
-    from contacts
+        {{ identity_domain('email_host') }} as web_domain
+    from hosts
 
 ),
 

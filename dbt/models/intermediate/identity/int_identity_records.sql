@@ -34,21 +34,35 @@ contact_domain as (
 
 ),
 
+-- the intermediate keys each expression reads more than once
+crm_keys as (
+
+    select
+        account_id,
+        name,
+        vat_number,
+        erp_customer_number,
+        {{ identity_url_host('website') }} as website_host,
+        {{ identity_country_key('billing_country') }} as country_key
+    from accounts
+
+),
+
 crm_words as (
 
     select
-        accounts.account_id,
-        {{ identity_name_words('accounts.name') }} as name_words,
-        {{ identity_country('accounts.billing_country') }} as country,
-        {{ identity_vat('accounts.vat_number') }} as vat,
+        crm_keys.account_id,
+        {{ identity_name_words('crm_keys.name') }} as name_words,
+        {{ identity_country('crm_keys.country_key') }} as country,
+        {{ identity_vat('crm_keys.vat_number') }} as vat,
         coalesce(
-            {{ identity_domain(identity_url_host('accounts.website')) }},
+            {{ identity_domain('crm_keys.website_host') }},
             contact_domain.web_domain
         ) as web_domain,
-        upper(trim(accounts.erp_customer_number)) as erp_number
-    from accounts
+        upper(trim(crm_keys.erp_customer_number)) as erp_number
+    from crm_keys
     left join contact_domain
-        on accounts.account_id = contact_domain.account_id
+        on crm_keys.account_id = contact_domain.account_id
 
 ),
 
@@ -69,17 +83,29 @@ crm_records as (
 ),
 
 -- the ERP extract carries no website or e-mail: its records have no domain of their own
+erp_keys as (
+
+    select
+        customer_number,
+        trading_name,
+        legal_name,
+        vat_number,
+        {{ identity_country_key('country_code') }} as country_key
+    from customers
+
+),
+
 erp_words as (
 
     select
         customer_number,
         {{ identity_name_words('coalesce(trading_name, legal_name)') }} as name_words,
         {{ identity_name_words('legal_name') }} as legal_name_words,
-        {{ identity_country('country_code') }} as country,
+        {{ identity_country('country_key') }} as country,
         {{ identity_vat('vat_number') }} as vat,
         cast(null as {{ dbt.type_string() }}) as web_domain,
         upper(trim(customer_number)) as erp_number
-    from customers
+    from erp_keys
 
 ),
 
