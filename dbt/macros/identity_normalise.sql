@@ -1,7 +1,7 @@
 {#- Normalised forms of the fields CRM and ERP spell differently: the keys of the deterministic
     identity rules (models/intermediate/identity). The same results as c360/identity/normalise.py,
     which normalises the fields of the probabilistic stage; the word lists are the same lists
-    (tests/c360/identity/test_sql_normalise.py compares both on generated companies and the
+    (tests/c360/identity/test_sql_stage.py compares both on generated companies and the
     lists themselves). Each macro takes and returns a SQL expression. -#}
 
 {#- Company-form words dropped from the end of a name once punctuation is gone ("S.A." is

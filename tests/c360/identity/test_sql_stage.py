@@ -110,4 +110,4 @@ def test_the_sql_word_lists_are_the_python_ones() -> None:
     aliases = _macro_words("identity_country_aliases")
     assert dict(zip(aliases[::2], aliases[1::2], strict=True)) == normalise.COUNTRY_ALIASES
     letters = _macro_words("identity_special_letters")
-    assert dict(zip(letters[::2], letters[1::2], strict=True)) == normalise._SPECIAL_LETTERS
+    assert dict(zip(letters[::2], letters[1::2], strict=True)) == normalise.SPECIAL_LETTERS
