@@ -50,7 +50,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "can": "CA", "canada": "CA",
 }  # fmt: skip
 # Letters that Unicode decomposition does not fold to ASCII.
-_SPECIAL_LETTERS: dict[str, str] = {
+SPECIAL_LETTERS: dict[str, str] = {
     "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ħ": "h",
 }  # fmt: skip
@@ -61,7 +61,7 @@ _DESCRIPTOR_TAIL = r"(?: (?:" + "|".join(DESCRIPTOR_WORDS) + r"))+$"
 def fold(text: pl.Expr) -> pl.Expr:
     """Lower case with accents folded to ASCII ("Société Weiß" -> "societe weiss")."""
     lower = text.str.to_lowercase().str.replace_many(
-        list(_SPECIAL_LETTERS), list(_SPECIAL_LETTERS.values())
+        list(SPECIAL_LETTERS), list(SPECIAL_LETTERS.values())
     )
     return lower.str.normalize("NFKD").str.replace_all(r"\p{M}", "")
 

@@ -117,18 +117,6 @@ def contact_domains(contacts: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
-def record_domains(
-    crm: pl.DataFrame, erp: pl.DataFrame, contacts: pl.DataFrame | None
-) -> pl.DataFrame:
-    """Every (record_id, domain) a record is known by: its own and its contacts' domains."""
-    from_contacts = contact_domains(contacts).select(
-        record_id=record_id(CRM, pl.col("account_id")), domain="domain"
-    )
-    own = pl.concat([crm, erp]).select("record_id", "domain").drop_nulls()
-    known = pl.concat([crm, erp]).select("record_id")
-    return pl.concat([own, from_contacts.join(known, on="record_id")]).unique().sort(pl.all())
-
-
 def all_records(crm: pl.DataFrame, erp: pl.DataFrame) -> pl.DataFrame:
     """CRM and ERP records in one frame, one row per record id, sorted by it."""
     both = pl.concat([crm.select(RECORD_COLUMNS), erp.select(RECORD_COLUMNS)])

@@ -25,12 +25,16 @@ def resolve_staged_records(
     crm_accounts: pl.DataFrame,
     crm_contacts: pl.DataFrame,
     erp_customers: pl.DataFrame,
+    rule_pairs: pl.DataFrame,
+    erp_number_pairs: pl.DataFrame,
     previous: pl.DataFrame | None = None,
 ):
     """Resolve the staging models' current records as the refresh does (the dbt Python models).
 
-    The date of the resolution is the newest extract date among the inputs, so a rebuild of the
-    same extracts gives the same history dates; decisions come from the overrides file.
+    `rule_pairs` and `erp_number_pairs` are the SQL stage's tables (`int_identity_rule_pairs`,
+    `int_identity_erp_number_pairs`: its stale rows go to the review queue). The date of the
+    resolution is the newest extract date among the inputs, so a rebuild of the same extracts
+    gives the same history dates; decisions come from the overrides file.
     """
     from c360.identity.resolve import resolve_identities
 
@@ -39,6 +43,8 @@ def resolve_staged_records(
         crm_accounts,
         crm_contacts,
         erp_customers,
+        rule_pairs=rule_pairs,
+        stale_erp_numbers=erp_number_pairs.filter(pl.col("is_stale")),
         overrides=read_overrides(),
         previous=previous,
         as_of=max(dates),

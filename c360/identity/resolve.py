@@ -1,8 +1,9 @@
 """`resolve_identities`: CRM accounts and ERP customers in, one `customer_key` per organisation out.
 
-Stages: normalise the records; link them by deterministic rules (CRM-ERP, and duplicates inside
-each system); score the records still without a counterpart in the other system with Splink;
-cluster every accepted pair, the stewards' overrides winning; keep each cluster's previous key.
+Stages: the deterministic rules have run in dbt SQL (their pairs come in as `rule_pairs`);
+normalise the records for the probabilistic stage; score the records the rules left without a
+counterpart in the other system with Splink; cluster every accepted pair, the stewards'
+overrides winning; keep each cluster's previous key.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from c360.identity.clustering import (
     connected_components,
     validate_overrides,
 )
-from c360.identity.records import CRM, ERP, all_records, crm_records, erp_records, record_domains
+from c360.identity.records import CRM, ERP, all_records, crm_records, erp_records
 from c360.identity.stable_keys import assign_keys
 
 PROBABLE_MATCH = "probable_match"
@@ -157,6 +158,8 @@ def resolve_identities(
     crm_contacts: pl.DataFrame | None,
     erp_customers: pl.DataFrame,
     *,
+    rule_pairs: pl.DataFrame,
+    stale_erp_numbers: pl.DataFrame | None = None,
     overrides: pl.DataFrame | None = None,
     previous: pl.DataFrame | None = None,
     as_of: date,
@@ -166,8 +169,13 @@ def resolve_identities(
 
     Args:
         crm_accounts: `stg_crm__accounts` rows (deleted accounts already left out).
-        crm_contacts: `stg_crm__contacts` rows (their e-mail domains link accounts), or None.
+        crm_contacts: `stg_crm__contacts` rows (an account without a website takes its
+            contacts' e-mail domain), or None.
         erp_customers: `stg_erp__customers` rows.
+        rule_pairs: what the deterministic rules matched (`int_identity_rule_pairs`: record_a,
+            record_b, rule `erp_number` | `vat` | `name_country` | `domain`).
+        stale_erp_numbers: ERP numbers the rules set aside (record_a, record_b), for the
+            review queue, or None.
         overrides: stewards' decisions (record_a, record_b, decision `same` | `never_same`,
             records as `crm:<account_id>` / `erp:<customer_number>`), or None.
         previous: the previous run's bridge or (record_id, customer_key), to keep keys stable.
@@ -179,7 +187,8 @@ def resolve_identities(
         The bridge, the history of key events, the review queue and statistics.
 
     Raises:
-        ValueError: if the threshold is not in (0.5, 1] or an override is malformed.
+        ValueError: if the threshold is not in (0.5, 1], an override is malformed, or a rule
+            pair names an unknown rule or record.
     """
     if not probabilistic.REVIEW_FLOOR < threshold <= 1.0:
         raise ValueError(f"threshold must be in ({probabilistic.REVIEW_FLOOR}, 1], got {threshold}")
@@ -187,9 +196,8 @@ def resolve_identities(
     crm = crm_records(crm_accounts, crm_contacts)
     erp = erp_records(erp_customers)
     records = all_records(crm, erp)
-    domains = record_domains(crm, erp, crm_contacts)
-    cross = rules.crm_erp_pairs(crm, erp, domains)
-    rule_edges = _edges(pl.concat([cross.accepted, rules.duplicate_pairs(crm, erp, domains)]))
+    matched = rules.rule_pairs(rule_pairs, stale_erp_numbers, records["record_id"])
+    rule_edges = _edges(matched.accepted)
 
     candidates = _candidates(records, rule_edges)
     scored = probabilistic.score_candidates(
@@ -217,7 +225,7 @@ def resolve_identities(
         .cast(BRIDGE_SCHEMA)
         .sort("source_system", "source_record_id")
     )
-    queue = _review_queue(scored, cross.stale, threshold, decided)
+    queue = _review_queue(scored, matched.stale, threshold, decided)
     return IdentityResult(
         bridge=bridge, history=history, review_queue=queue, stats=_stats(bridge, scored, queue)
     )

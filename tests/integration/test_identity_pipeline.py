@@ -3,6 +3,7 @@ generator's ground truth, stable keys from one refresh to the next, stewards' ov
 
 import shutil
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -33,6 +34,37 @@ def test_customers_match_the_true_organisations(messy, monkeypatch):
     scores = pairwise_scores(bridge(settings), truth)
     assert scores.true_pairs > 0
     assert scores.f1 >= 0.98, scores
+
+
+def test_every_pair_the_sql_rules_matched_is_one_customer_and_stale_numbers_await_review(
+    messy, monkeypatch
+):
+    settings = settings_for(messy, monkeypatch)
+    con = duckdb.connect(str(settings.build_db), read_only=True)
+    try:
+        split = con.sql(
+            "with keys as (select source_system || ':' || source_record_id as record_id,"
+            " customer_key from intermediate.int_customer_bridge)"
+            " select pairs.match_rule, count(*) as pairs,"
+            " count(*) filter (where a.customer_key != b.customer_key) as split"
+            " from intermediate.int_identity_rule_pairs as pairs"
+            " join keys as a on pairs.record_a = a.record_id"
+            " join keys as b on pairs.record_b = b.record_id group by 1 order by 1"
+        ).pl()
+        stale = con.sql(
+            "select record_a, record_b from intermediate.int_identity_erp_number_pairs"
+            " where is_stale order by all"
+        ).pl()
+        queued = con.sql(
+            "select record_a, record_b from intermediate.int_identity_review_queue"
+            " where reason = 'stale_erp_number' order by all"
+        ).pl()
+    finally:
+        con.close()
+    assert set(split["match_rule"]) >= {"erp_number", "vat", "name_country"}
+    assert split["split"].sum() == 0, split
+    assert stale.height > 0, "seed 5 puts a wrong ERP number in the CRM"
+    assert queued.equals(stale)
 
 
 def test_keys_stay_the_same_on_the_next_refresh(messy, tmp_path, monkeypatch):

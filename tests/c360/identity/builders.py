@@ -43,6 +43,12 @@ def customers(*rows: dict) -> pl.DataFrame:
     return _frame(list(rows), CUSTOMER_COLUMNS)
 
 
+def rule_pairs(*pairs: tuple[str, str, str]) -> pl.DataFrame:
+    """`int_identity_rule_pairs`-shaped rows: (record_a, record_b, match_rule)."""
+    columns = ["record_a", "record_b", "match_rule"]
+    return pl.DataFrame(list(pairs), schema=columns, orient="row").cast(pl.String)
+
+
 def generated_company(root: Path, customers: int, defects: str, seed: int = 3) -> Path:
     """Generate a company and ingest the three identity entities; returns the raw area."""
     import dataclasses

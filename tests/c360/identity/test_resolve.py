@@ -1,3 +1,8 @@
+"""The Python step: the rule pairs (computed in SQL, given here) in, then Splink, clustering,
+overrides and stable keys. The rules themselves are tested as dbt unit tests
+(dbt/models/intermediate/identity/_identity__unit_tests.yml) and on generated companies
+(test_sql_stage.py)."""
+
 import os
 from datetime import date
 from pathlib import Path
@@ -5,10 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from c360.identity.evaluate import pairwise_scores
-from c360.identity.raw_inputs import read_staging_inputs
 from c360.identity.resolve import IdentityResult, resolve_identities
-from tests.c360.identity.builders import accounts, contacts, customers, generated_company
+from tests.c360.identity.builders import accounts, contacts, customers, rule_pairs
 
 AS_OF = date(2026, 10, 1)
 
@@ -35,8 +38,16 @@ def _keys(result: IdentityResult) -> dict[str, str]:
     return dict(frame.iter_rows())
 
 
-def _resolve(crm: pl.DataFrame, erp: pl.DataFrame, people=None, **kwargs) -> IdentityResult:
-    return resolve_identities(crm, people, erp, as_of=AS_OF, **kwargs)
+def _resolve(
+    crm: pl.DataFrame,
+    erp: pl.DataFrame,
+    people=None,
+    pairs: tuple[tuple[str, str, str], ...] = (),
+    **kwargs,
+) -> IdentityResult:
+    return resolve_identities(
+        crm, people, erp, rule_pairs=rule_pairs(*pairs), as_of=AS_OF, **kwargs
+    )
 
 
 def test_the_bridge_has_one_row_per_record_with_its_key_and_rule() -> None:
@@ -44,6 +55,7 @@ def test_the_bridge_has_one_row_per_record_with_its_key_and_rule() -> None:
     result = _resolve(
         accounts(firm | {"erp_customer_number": "C001"}, {"account_id": "A999", "name": "Zenith"}),
         customers(cust),
+        pairs=(("crm:A001", "erp:C001", "erp_number"), ("crm:A001", "erp:C001", "name_country")),
     )
     bridge = result.bridge.sort("source_system", "source_record_id")
     assert bridge.columns == [
@@ -68,6 +80,7 @@ def test_a_duplicate_account_inside_the_crm_lands_in_its_customer() -> None:
         accounts(firm | {"website": "https://www.acme-industrie.fr"}, duplicate),
         customers(cust),
         contacts({"contact_id": "K1", "account_id": "A777", "email": "marie@acme-industrie.fr"}),
+        pairs=(("crm:A001", "crm:A777", "domain"), ("crm:A001", "erp:C001", "name_country")),
     )
     keys = _keys(result)
     assert keys["crm:A001"] == keys["crm:A777"] == keys["erp:C001"]
@@ -77,8 +90,15 @@ def test_a_duplicate_account_inside_the_crm_lands_in_its_customer() -> None:
 def test_a_customer_opened_twice_in_the_erp_lands_in_one_customer() -> None:
     firm, cust = _firm(1, "Acme Industrie")
     second = cust | {"customer_number": "C900", "postal_code": "69001", "city": "Lyon"}
+    pairs = (
+        ("crm:A001", "erp:C001", "erp_number"),
+        ("crm:A001", "erp:C900", "name_country"),
+        ("erp:C001", "erp:C900", "name_country"),
+    )
     keys = _keys(
-        _resolve(accounts(firm | {"erp_customer_number": "C001"}), customers(cust, second))
+        _resolve(
+            accounts(firm | {"erp_customer_number": "C001"}), customers(cust, second), pairs=pairs
+        )
     )
     assert keys["crm:A001"] == keys["erp:C001"] == keys["erp:C900"]
 
@@ -97,11 +117,21 @@ def _population() -> tuple[list[dict], list[dict]]:
     return crm, erp
 
 
+def _linked(crm: list[dict], erp: list[dict]) -> tuple[tuple[str, str, str], ...]:
+    """The name_country pairs the SQL rules give `_population`'s firms (same name, country)."""
+    numbers = {c["customer_number"] for c in erp}
+    return tuple(
+        (f"crm:{a['account_id']}", f"erp:C{a['account_id'][1:]}", "name_country")
+        for a in crm
+        if f"C{a['account_id'][1:]}" in numbers
+    )
+
+
 def test_a_typo_in_a_name_with_no_erp_number_is_matched_probabilistically() -> None:
     crm, erp = _population()
     typo, customer = _firm(50, "Lefèvre Mécanique Provence")
     typo["name"] = "Lfeèvre Mécanique Provence"
-    result = _resolve(accounts(*crm, typo), customers(*erp, customer))
+    result = _resolve(accounts(*crm, typo), customers(*erp, customer), pairs=_linked(crm, erp))
     keys = _keys(result)
     assert keys["crm:A050"] == keys["erp:C050"]
     row = result.bridge.filter(pl.col("source_record_id") == "A050").row(0, named=True)
@@ -113,7 +143,9 @@ def test_a_similar_name_at_another_address_is_not_matched() -> None:
     crm, erp = _population()
     prospect = _firm(60, "Lefèvre Mécanique Nord")[0]
     _, customer = _firm(61, "Lefèvre Mécanique Sud")
-    keys = _keys(_resolve(accounts(*crm, prospect), customers(*erp, customer)))
+    keys = _keys(
+        _resolve(accounts(*crm, prospect), customers(*erp, customer), pairs=_linked(crm, erp))
+    )
     assert keys["crm:A060"] != keys["erp:C061"]
 
 
@@ -121,8 +153,11 @@ def test_resolution_is_deterministic() -> None:
     crm, erp = _population()
     typo, customer = _firm(50, "Lefèvre Mécanique Provence")
     typo["name"] = "Lefèvre Mécaniqeu Provence"
-    first = _resolve(accounts(*crm, typo), customers(*erp, customer))
-    second = _resolve(accounts(*reversed(crm), typo), customers(customer, *erp))
+    pairs = _linked(crm, erp)
+    first = _resolve(accounts(*crm, typo), customers(*erp, customer), pairs=pairs)
+    second = _resolve(
+        accounts(*reversed(crm), typo), customers(customer, *erp), pairs=tuple(reversed(pairs))
+    )
     assert first.bridge.equals(second.bridge)
     assert first.review_queue.equals(second.review_queue)
 
@@ -135,6 +170,12 @@ def test_a_stale_erp_number_goes_to_the_review_queue_and_not_into_the_customer()
             firm | {"erp_customer_number": "C002"}, other_firm | {"erp_customer_number": "C002"}
         ),
         customers(cust, other),
+        pairs=(
+            ("crm:A001", "erp:C001", "name_country"),
+            ("crm:A002", "erp:C002", "erp_number"),
+            ("crm:A002", "erp:C002", "name_country"),
+        ),
+        stale_erp_numbers=pl.DataFrame({"record_a": ["crm:A001"], "record_b": ["erp:C002"]}),
     )
     keys = _keys(result)
     assert keys["crm:A001"] == keys["erp:C001"] != keys["erp:C002"]
@@ -153,7 +194,12 @@ def test_stewards_same_and_never_same_overrides_win_over_the_rules() -> None:
             "decision": ["same", "never_same"],
         }
     )
-    result = _resolve(accounts(firm, lone), customers(cust), overrides=overrides)
+    result = _resolve(
+        accounts(firm, lone),
+        customers(cust),
+        pairs=(("crm:A001", "erp:C001", "name_country"),),
+        overrides=overrides,
+    )
     keys = _keys(result)
     assert keys["crm:A500"] == keys["erp:C001"] != keys["crm:A001"]
     rules = dict(result.bridge.select("source_record_id", "match_rule").iter_rows())
@@ -162,15 +208,19 @@ def test_stewards_same_and_never_same_overrides_win_over_the_rules() -> None:
 
 def test_keys_stay_stable_across_runs_with_records_added_and_removed() -> None:
     crm, erp = _population()
-    first = _resolve(accounts(*crm), customers(*erp))
+    first = _resolve(accounts(*crm), customers(*erp), pairs=_linked(crm, erp))
     # one customer's account is deleted, a new firm arrives, another gets a duplicate account
     dropped = crm[0]["account_id"]
     new_firm, new_customer = _firm(70, "Nouvelle Société")
     duplicate = crm[3] | {"account_id": "A800"}
+    crm_now, erp_now = [*crm[1:], new_firm], [*erp, new_customer]
+    pairs = (
+        *_linked(crm_now, erp_now),
+        ("crm:A800", "erp:C004", "name_country"),
+        ("crm:A004", "crm:A800", "name_country"),
+    )
     second = _resolve(
-        accounts(*crm[1:], new_firm, duplicate),
-        customers(*erp, new_customer),
-        previous=first.bridge,
+        accounts(*crm_now, duplicate), customers(*erp_now), pairs=pairs, previous=first.bridge
     )
     before, after = _keys(first), _keys(second)
     untouched = [r for r in before if r != f"crm:{dropped}"]
@@ -191,36 +241,17 @@ def test_nothing_is_written_to_the_working_folder(tmp_path: Path, monkeypatch) -
     crm, erp = _population()
     typo, customer = _firm(50, "Lefèvre Mécanique Provence")
     typo["name"] = "Lfeèvre Mécanique Provence"
-    _resolve(accounts(*crm, typo), customers(*erp, customer))
+    _resolve(accounts(*crm, typo), customers(*erp, customer), pairs=_linked(crm, erp))
     assert os.listdir(tmp_path) == []
 
 
-@pytest.fixture(scope="module")
-def typical_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generated_company(tmp_path_factory.mktemp("typical"), 300, "typical")
+def test_a_rule_pair_naming_a_record_not_in_the_inputs_is_an_error() -> None:
+    firm, cust = _firm(1, "Acme Industrie")
+    with pytest.raises(ValueError, match=r"records not in the inputs: \['erp:C404'\]"):
+        _resolve(accounts(firm), customers(cust), pairs=(("crm:A001", "erp:C404", "vat"),))
 
 
-@pytest.fixture(scope="module")
-def heavy_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generated_company(tmp_path_factory.mktemp("heavy"), 300, "heavy")
-
-
-def _score(raw: Path) -> float:
-    inputs = read_staging_inputs(raw)
-    result = resolve_identities(
-        inputs.crm_accounts, inputs.crm_contacts, inputs.erp_customers, as_of=AS_OF
-    )
-    truth = pl.read_parquet(raw.parent / "truth" / "organisations.parquet")
-    return pairwise_scores(result.bridge, truth).f1
-
-
-def test_a_generated_company_with_typical_defects_resolves_with_f1_of_at_least_0_98(
-    typical_company: Path,
-) -> None:
-    assert _score(typical_company) >= 0.98
-
-
-def test_a_generated_company_with_heavy_defects_resolves_with_f1_of_at_least_0_95(
-    heavy_company: Path,
-) -> None:
-    assert _score(heavy_company) >= 0.95
+def test_a_rule_pair_with_an_unknown_rule_is_an_error() -> None:
+    firm, cust = _firm(1, "Acme Industrie")
+    with pytest.raises(ValueError, match="rules that do not exist"):
+        _resolve(accounts(firm), customers(cust), pairs=(("crm:A001", "erp:C001", "hunch"),))

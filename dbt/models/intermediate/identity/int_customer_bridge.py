@@ -1,5 +1,7 @@
 """Identity resolution as a dbt Python model: every CRM account and ERP customer record mapped
-to one customer_key (c360.identity: deterministic rules, then Splink, then clustering).
+to one customer_key. The deterministic rules have run in SQL before it (int_identity_rule_pairs,
+int_identity_erp_number_pairs); here c360.identity scores the rest with Splink, clusters,
+applies stewards' overrides and keeps stable keys.
 
 It runs inside the dbt process, so the warehouse keeps a single writer. The previous run's
 bridge (this table, before it is replaced) keeps keys stable; stewards' decisions come from the
@@ -25,6 +27,8 @@ def model(dbt, session):
         dbt.ref("stg_crm__accounts").pl(),
         dbt.ref("stg_crm__contacts").pl(),
         dbt.ref("stg_erp__customers").pl(),
+        dbt.ref("int_identity_rule_pairs").pl(),
+        dbt.ref("int_identity_erp_number_pairs").pl(),
         _previous(dbt, session),
     )
     return result.bridge

@@ -14,5 +14,7 @@ def model(dbt, session):
         dbt.ref("stg_crm__accounts").pl(),
         dbt.ref("stg_crm__contacts").pl(),
         dbt.ref("stg_erp__customers").pl(),
+        dbt.ref("int_identity_rule_pairs").pl(),
+        dbt.ref("int_identity_erp_number_pairs").pl(),
     )
     return result.review_queue
