@@ -28,6 +28,7 @@ class Settings:
     keep_versions: int = 5
     schedule_cron: str = "0 6 * * *"
     schedule_timezone: str = "UTC"
+    freshness_hours: float = 48.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +43,7 @@ class Settings:
             keep_versions=int(env.get("C360_KEEP_VERSIONS", "5")),
             schedule_cron=env.get("C360_SCHEDULE_CRON", "0 6 * * *"),
             schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
+            freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
         )
 
     @property
@@ -88,6 +90,11 @@ class Settings:
     def identity_overrides(self) -> Path:
         """Stewards' identity decisions (record_a, record_b, decision: same | never_same)."""
         return self.home / "stewardship" / "identity_overrides.csv"
+
+    @property
+    def last_refresh(self) -> Path:
+        """What the last refresh did (outcome, checks, published version), for `c360 status`."""
+        return self.warehouse_dir / "last_refresh.json"
 
     @property
     def dagster_home(self) -> Path:
