@@ -181,8 +181,7 @@ def test_every_switch_of_current_is_recorded_in_the_history(settings):
         publish(settings)
     rollback(settings)
     history = [
-        json.loads(line)
-        for line in (settings.serving_dir / HISTORY_FILE).read_text().splitlines()
+        json.loads(line) for line in (settings.serving_dir / HISTORY_FILE).read_text().splitlines()
     ]
     versions = [v.name for v in list_versions(settings)]
     assert [(h["action"], h["version"]) for h in history] == [

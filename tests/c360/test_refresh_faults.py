@@ -85,7 +85,8 @@ def unfinished_step(settings) -> str | None:
     with dg.DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
         started = [
-            e.step_key for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
+            e.step_key
+            for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
         ]
         finished = {
             e.step_key
