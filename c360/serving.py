@@ -43,7 +43,8 @@ def connect_readonly(settings: Settings, path: Path | None = None) -> duckdb.Duc
     target = path or resolve_current(settings)
     with _sandboxing:
         con = duckdb.connect(str(target), read_only=True, config={"enable_external_access": False})
-        if not con.execute("select current_setting('lock_configuration')").fetchone()[0]:
+        [(locked,)] = con.execute("select current_setting('lock_configuration')").fetchall()
+        if not locked:  # fetchall: a result left unfetched blocks the connection's next query
             con.execute("set disabled_filesystems = 'LocalFileSystem'")
             con.execute("set lock_configuration = true")
     return con

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from c360.publish import (
 )
 from c360.refresh_lock import RefreshInProgressError, holds_refresh_lock, refresh_lock
 from c360.serving import connect_readonly, published_version, resolve_current
+from c360.settings import REPO_ROOT
 from tests.conftest import settings_for
 
 
@@ -199,3 +201,44 @@ def test_versions_published_before_the_history_existed_count_as_served(settings)
     assert served_versions(settings) == {v.name for v in list_versions(settings)}
     rollback(settings)
     assert read_revenue(settings) == 1
+
+
+def c360(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "c360.cli", *args],
+        cwd=REPO_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_status_and_rollback_work_end_to_end_on_a_built_company(built, tmp_path, monkeypatch):
+    home = tmp_path / "c360"
+    shutil.copytree(built, home, symlinks=True)
+    settings = settings_for(home, monkeypatch)
+    first = resolve_current(settings)
+    first_version = first.name.removeprefix("c360-").removesuffix(".duckdb")
+    with refresh_lock(settings.refresh_lock):
+        second = publish(settings)
+
+    status = c360("status")
+    assert status.returncode == 0, status.stderr
+    assert f"published version  {second.version}" in status.stdout
+    assert "last refresh       SUCCEEDED" in status.stdout
+    assert "failed 0" in status.stdout
+    dim_customers = second.row_counts["marts.dim_customers"]
+    assert re.search(rf"\nmarts\.dim_customers +{dim_customers}\n", status.stdout)
+
+    back = c360("rollback")
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.strip() == f"current version is now {first.name}"
+    assert f"published version  {first_version}" in c360("status").stdout
+    version = c360("sql", "select version from meta.publication", "--format", "csv")
+    assert version.stdout.splitlines() == ["version", first_version]
+
+    again = c360("rollback")
+    assert again.returncode == 1
+    assert "no earlier published version to roll back to" in again.stderr
+    assert resolve_current(settings) == first
