@@ -130,13 +130,18 @@ def run_refresh(settings: Settings) -> RefreshSummary:
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with refresh_lock(settings.refresh_lock):
         write_last_refresh(settings, {"state": "running", "started_at": started_at})
-        definitions = build_definitions(settings)
-        job = definitions.resolve_job_def(REFRESH_JOB)
-        with dg.DagsterInstance.get() as instance:
-            fail_dead_runs(instance)
-            result = job.execute_in_process(
-                run_config=QUIET_LOGS, instance=instance, raise_on_error=False, tags=CLI_TAGS
-            )
+        try:
+            definitions = build_definitions(settings)
+            job = definitions.resolve_job_def(REFRESH_JOB)
+            with dg.DagsterInstance.get() as instance:
+                fail_dead_runs(instance)
+                result = job.execute_in_process(
+                    run_config=QUIET_LOGS, instance=instance, raise_on_error=False, tags=CLI_TAGS
+                )
+        except Exception as exc:  # e.g. the dbt project does not parse: say so in status
+            failure = {"success": False, "failures": [f"{type(exc).__name__}: {exc}"]}
+            write_last_refresh(settings, {"state": "failed", "started_at": started_at, **failure})
+            raise
         summary = _summarise(result, started)
         write_last_refresh(
             settings,

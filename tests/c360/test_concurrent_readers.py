@@ -31,7 +31,7 @@ READ = (
     "from meta.publication as p"
 )
 Observation = tuple[str, str, int]  # reader, version, lines
-PAUSE = {"dashboard": 0.05, "query": 0.05, "c360-sql": 0}  # seconds between reads, by kind
+PAUSE = {"dashboard": 0.2, "query": 0.2, "c360-sql": 0}  # seconds between reads, by kind
 
 
 def add_one_invoice_line(landing: Path) -> None:
@@ -74,7 +74,7 @@ while not stop.exists():
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["sql", query, "--format", "json"])
     print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue()}), flush=True)
-    time.sleep(0.2)
+    time.sleep(0.5)
 """
 
 

@@ -33,6 +33,7 @@ from c360.refresh_lock import refresh_lock
 from c360.serving import connect_readonly, resolve_current
 from c360.settings import REPO_ROOT
 from c360.status import read_last_refresh, render_status
+from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.run_refresh import run_refresh
 from ingestion.landing import MARKER_FILES
 from ingestion.raw_store import EMPTY_FILE, read_load_log
@@ -80,14 +81,13 @@ def unlogged_raw_files(settings) -> set[str]:
     } - logged
 
 
-def unfinished_step(settings) -> str | None:
-    """The step the newest Dagster run started and never finished."""
+def killed_run_state(settings) -> tuple[str | None, list[str]]:
+    """The step the newest Dagster run started and never finished, and the warehouse pool slots
+    that run still holds (nobody freed them: its process died)."""
     with dg.DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
-        started = [
-            e.step_key
-            for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
-        ]
+        starts = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_START)
+        started = [e.step_key for e in starts]
         finished = {
             e.step_key
             for e in instance.all_logs(
@@ -95,8 +95,9 @@ def unfinished_step(settings) -> str | None:
                 of_type={dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE},
             )
         }
+        slots = instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots
     pending = [s for s in started if s not in finished]
-    return pending[-1] if pending else None
+    return (pending[-1] if pending else None), [s.step_key for s in slots if s.run_id == run.run_id]
 
 
 def killed_at(point: str, *command: str) -> subprocess.CompletedProcess:
@@ -146,7 +147,8 @@ def test_a_refresh_killed_at_any_stage_leaves_readers_on_the_last_good_version(
     refresh = killed_at(point, "-m", "c360.cli", "refresh")
 
     assert refresh.returncode == -signal.SIGKILL, refresh.stderr[-2000:]
-    assert unfinished_step(settings) == step  # it died inside the stage it was meant to
+    # It died inside the stage it was meant to, holding the pool slot the next refresh frees.
+    assert killed_run_state(settings) == (step, [step])
     assert what_readers_see(settings) == before
     assert read_last_refresh(settings)["state"] == "killed"
     assert "last refresh       KILLED" in render_status(settings)
@@ -203,4 +205,6 @@ def test_the_next_refresh_completes_with_nothing_duplicated_or_lost(
         unfinished = instance.get_runs(
             filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])
         )
+        slots = instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL)
     assert unfinished == []
+    assert slots.claimed_slots == []
