@@ -62,9 +62,9 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
         f"failed {len(summary.checks_failed)}"
     )
     for check in summary.checks_warned:
-        _out(f"  warning: {check} (see quality.sync_errors)")
+        _out(f"  warning: {check}: {summary.check_reasons.get(check, '')}")
     for check in summary.checks_failed:
-        _err(f"  failed: {check}")
+        _err(f"  failed: {check}: {summary.check_reasons.get(check, '')}")
     if not summary.success:
         for failure in summary.failures:
             _err(f"  {failure}")
@@ -116,7 +116,7 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the published version, its time, extract freshness and mart row counts."""
+    """Print the published version and time, the last refresh and its checks, freshness, rows."""
     from c360.status import render_status
 
     _out(render_status(settings))
@@ -126,8 +126,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
     """Point readers back at the previously published version."""
     from c360.publish import rollback
+    from c360.refresh_lock import refresh_lock
 
-    _out(f"current version is now {rollback(settings).name}")
+    with refresh_lock(settings.refresh_lock):  # never in the middle of a publication
+        _out(f"current version is now {rollback(settings).name}")
     return 0
 
 

@@ -5,11 +5,17 @@ holds it for minutes). A new serving file is written under a temporary name, ren
 complete, and only then does the `current` symlink switch, by an atomic `os.replace`. Old versions
 are kept (default five): deleting the previous file right after the swap made about 10 % of
 reader opens fail in a test with two reader processes, and they serve rollback.
+
+A refresh killed while publishing leaves at most a temporary file or a complete version that
+`current` never pointed at. Every switch of `current` is appended to `history.jsonl`, so the
+next publication deletes both kinds of leftover (under the refresh lock nobody else is
+publishing), and rollback only ever returns to a version readers were once given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -17,11 +23,13 @@ from pathlib import Path
 
 import duckdb
 
+from c360.fault_points import PUBLISH_BEFORE_RENAME, PUBLISH_BEFORE_SWITCH, fault_point
 from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS
 from c360.settings import Settings
 
 VERSION_PREFIX = "c360-"
 VERSION_SUFFIX = ".duckdb"
+HISTORY_FILE = "history.jsonl"
 
 
 class NothingToPublishError(RuntimeError):
@@ -82,11 +90,48 @@ def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime)
     return counts
 
 
-def switch_current(settings: Settings, target: Path) -> None:
+def switch_current(settings: Settings, target: Path, action: str = "publish") -> None:
     """Point `current` at `target` atomically (a new symlink renamed over the old one)."""
     tmp_link = settings.serving_dir / f".current.{uuid.uuid4().hex}"
     os.symlink(target.name, tmp_link)
     os.replace(tmp_link, settings.current_pointer)
+    entry = {"version": target.name, "action": action, "at": dt.datetime.now(dt.UTC).isoformat()}
+    with (settings.serving_dir / HISTORY_FILE).open("a") as history:
+        history.write(json.dumps(entry) + "\n")
+
+
+def served_versions(settings: Settings) -> set[str]:
+    """File names `current` has ever pointed at (the current one included)."""
+    if not settings.current_pointer.exists():
+        return set()
+    current = settings.current_pointer.resolve().name
+    history = settings.serving_dir / HISTORY_FILE
+    if not history.exists():  # published before the history existed: all up to current served
+        return {v.name for v in list_versions(settings) if v.name <= current}
+    names = {current}
+    for line in history.read_text().splitlines():
+        try:
+            names.add(json.loads(line)["version"])
+        except (ValueError, KeyError):  # a line cut short by a kill mid-write
+            continue
+    return names
+
+
+def remove_leftovers(settings: Settings) -> list[Path]:
+    """Delete what a killed publication left: temporary files and versions never served.
+
+    Call only while holding the refresh lock: another publication's temporary file would
+    otherwise look like a leftover.
+    """
+    served = served_versions(settings)
+    leftovers = [
+        *settings.serving_dir.glob(f".{VERSION_PREFIX}*.tmp*"),  # and DuckDB's .tmp.wal
+        *settings.serving_dir.glob(".current.*"),
+        *(v for v in list_versions(settings) if v.name not in served),
+    ]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
 
 
 def list_versions(settings: Settings) -> list[Path]:
@@ -117,22 +162,25 @@ def publish(settings: Settings) -> Publication:
     version = f"{now:%Y%m%dT%H%M%S%fZ}"
     target = settings.serving_dir / f"{VERSION_PREFIX}{version}{VERSION_SUFFIX}"
     tmp = settings.serving_dir / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    remove_leftovers(settings)
     try:
         counts = _write_version(settings.build_db, tmp, version, now)
+        fault_point(PUBLISH_BEFORE_RENAME)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    fault_point(PUBLISH_BEFORE_SWITCH)
     switch_current(settings, target)
     prune_versions(settings)
     return Publication(version=version, path=target, published_at=now, row_counts=counts)
 
 
 def rollback(settings: Settings) -> Path:
-    """Point `current` back at the version published before it."""
-    versions = list_versions(settings)
+    """Point `current` back at the served version published before it."""
+    served = served_versions(settings)
     current = settings.current_pointer.resolve()
-    older = [v for v in versions if v.name < current.name]
+    older = [v for v in list_versions(settings) if v.name < current.name and v.name in served]
     if not older:
         raise RuntimeError("no earlier published version to roll back to")
-    switch_current(settings, older[-1])
+    switch_current(settings, older[-1], action="rollback")
     return older[-1]

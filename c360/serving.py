@@ -3,11 +3,16 @@
 Readers resolve the `current` symlink and open the file it names (not the link): inside one process
 DuckDB may hand back an already-open database for the same path with old contents. The sandbox
 (read-only file, no external access, local filesystem disabled, configuration locked, in that
-order) is what held against DETACH + read-write ATTACH escapes when it was tried.
+order) is what held against DETACH + read-write ATTACH escapes when it was tried. Those settings
+belong to the database instance, which DuckDB shares between connections of one process to the
+same file: a second connection finds the configuration already locked (setting it again raises),
+so the sandbox is applied once per instance, under a lock (eight reader threads during a
+publication raised "the configuration has been locked" on most reads before this).
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
@@ -16,6 +21,7 @@ from c360.settings import Settings
 
 PUBLIC_SCHEMAS: tuple[str, ...] = ("marts", "quality")
 META_SCHEMA = "meta"
+_sandboxing = threading.Lock()
 
 
 class NoPublishedVersionError(RuntimeError):
@@ -35,9 +41,12 @@ def resolve_current(settings: Settings) -> Path:
 def connect_readonly(settings: Settings, path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A sandboxed read-only connection to the published version (or to `path`)."""
     target = path or resolve_current(settings)
-    con = duckdb.connect(str(target), read_only=True, config={"enable_external_access": False})
-    con.execute("set disabled_filesystems = 'LocalFileSystem'")
-    con.execute("set lock_configuration = true")
+    with _sandboxing:
+        con = duckdb.connect(str(target), read_only=True, config={"enable_external_access": False})
+        [(locked,)] = con.execute("select current_setting('lock_configuration')").fetchall()
+        if not locked:  # fetchall: a result left unfetched blocks the connection's next query
+            con.execute("set disabled_filesystems = 'LocalFileSystem'")
+            con.execute("set lock_configuration = true")
     return con
 
 

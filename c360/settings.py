@@ -33,6 +33,7 @@ class Settings:
     clv_annual_discount_rate: float = 0.10
     # Cost of one hour of support handle time in the reporting currency (cost to serve).
     support_cost_per_hour: Decimal = Decimal("45")
+    freshness_hours: float = 48.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +51,7 @@ class Settings:
             clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
             support_cost_per_hour=Decimal(env.get("C360_SUPPORT_COST_PER_HOUR", "45")),
+            freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
         )
 
     @property
@@ -96,6 +98,11 @@ class Settings:
     def identity_overrides(self) -> Path:
         """Stewards' identity decisions (record_a, record_b, decision: same | never_same)."""
         return self.home / "stewardship" / "identity_overrides.csv"
+
+    @property
+    def last_refresh(self) -> Path:
+        """What the last refresh did (outcome, checks, published version), for `c360 status`."""
+        return self.warehouse_dir / "last_refresh.json"
 
     @property
     def dagster_home(self) -> Path:

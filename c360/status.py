@@ -1,8 +1,17 @@
-"""`c360 status`: what readers see now and how fresh it is."""
+"""`c360 status`: what readers see now, how fresh it is, and what the last refresh did.
+
+The last refresh is read from `last_refresh.json`, which the refresh runner writes twice: `running`
+with its pid when it starts, the outcome when it ends. A record still `running` whose pid is gone
+is a refresh that was killed: readers stayed on the published version shown above it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import uuid
+from typing import Any
 
 from c360.query import format_result
 from c360.serving import NoPublishedVersionError, connect_readonly, published_version
@@ -11,13 +20,75 @@ from c360.settings import Settings
 MAIN_MARTS = ("marts.dim_customers", "marts.fct_invoice_lines", "marts.rpt_kpi_monthly")
 
 
+def write_last_refresh(settings: Settings, record: dict[str, Any]) -> None:
+    """Replace the last-refresh record atomically (with this process's pid)."""
+    target = settings.last_refresh
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    tmp.write_text(json.dumps({**record, "pid": os.getpid()}, indent=2, default=str))
+    os.replace(tmp, target)
+
+
+def read_last_refresh(settings: Settings) -> dict[str, Any] | None:
+    """The last-refresh record, `state` "killed" when it says running but its process is gone."""
+    try:
+        record = json.loads(settings.last_refresh.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if record.get("state") == "running" and not _alive(int(record.get("pid", 0))):
+        record["state"] = "killed"
+    return record
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
+    """Lines on the last refresh: outcome, time, checks, and why it failed."""
+    if record is None:
+        return ["last refresh       none recorded"]
+    state = record["state"]
+    when = record.get("finished_at") or record.get("started_at")
+    lines = [f"last refresh       {state.upper()} at {when}"]
+    if state == "running":
+        lines.append(f"                   pid {record.get('pid')}, started {record['started_at']}")
+    elif state == "killed":
+        lines.append("                   its process died before the end; readers kept the version")
+    else:
+        failed = record.get("checks_failed", [])
+        warned = record.get("checks_warned", [])
+        lines.append(
+            f"checks             passed {record.get('checks_passed', 0)}, "
+            f"warned {len(warned)}, failed {len(failed)}"
+        )
+        reasons = record.get("check_reasons", {})
+        lines += [f"  failed check     {c}: {reasons.get(c, '')}" for c in failed]
+        lines += [f"  warning          {c}: {reasons.get(c, '')}" for c in warned]
+        lines += [f"  failed step      {f}" for f in record.get("failures", [])]
+        if state == "failed":
+            lines.append("                   nothing was published; readers kept the version")
+        elif record.get("version"):
+            lines.append(f"                   published version {record['version']}")
+    return lines
+
+
 def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
-    """Published version and time, newest extract per source, and row counts of the main marts."""
+    """Published version and time, last refresh and checks, freshness and mart row counts."""
     now = now or dt.datetime.now(dt.UTC)
+    last = render_last_refresh(read_last_refresh(settings))
     try:
         con = connect_readonly(settings)
     except NoPublishedVersionError as exc:
-        return f"no published version yet ({exc})"
+        return "\n".join([f"no published version yet ({exc})", "", *last])
     try:
         publication = published_version(con)
         freshness = con.execute(
@@ -54,6 +125,8 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
         f"published version  {publication['version']}",
         f"published at       {published_at:%Y-%m-%d %H:%M:%S %Z} ({age_hours:.1f} h ago)",
         f"serving file       {settings.current_pointer.resolve()}",
+        "",
+        *last,
         "",
         format_result(fresh_cols, fresh_rows),
         "",

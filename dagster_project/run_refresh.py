@@ -2,23 +2,39 @@
 
 The same `Definitions` and job as the UI, executed in this process against the persistent
 Dagster instance under the data root, so these runs also show in the UI's run history.
+
+The whole run holds the refresh lock (the steps that write take it again, re-entrantly), so a
+run of this kind still marked as started in the instance while we hold the lock belongs to a
+process that died (killed, machine lost): it is marked failed and its concurrency pool slots are
+freed, otherwise the next run would wait for them forever. What the run did is written to
+`<C360_HOME>/warehouse/last_refresh.json` for `c360 status`: first `running` with the pid, then
+the outcome, the checks that failed and why, and the version published.
 """
 
+import datetime as dt
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
+from c360.refresh_lock import refresh_lock
 from c360.settings import Settings
+from c360.status import write_last_refresh
 from dagster_project.defs.automation import REFRESH_JOB
 from dagster_project.defs.publish_asset import SERVING_KEY
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 # The command line prints its own summary; Dagster's step-by-step log stays in the run history.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+CLI_TAGS = {"c360/trigger": "cli"}
+UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 @dataclass
@@ -34,6 +50,7 @@ class RefreshSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     checks_warned: list[str] = field(default_factory=list)
+    check_reasons: dict[str, str] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     version: str | None = None
     run_id: str = ""
@@ -68,15 +85,39 @@ def _summarise(result: dg.ExecuteInProcessResult, started: float) -> RefreshSumm
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
             summary.checks_passed += 1
-        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+            continue
+        if evaluation.severity == dg.AssetCheckSeverity.WARN:
             summary.checks_warned.append(name)
         else:
             summary.checks_failed.append(name)
+        summary.check_reasons[name] = _reason(evaluation)
     for event in result.get_step_failure_events():
         error = event.event_specific_data.error if event.event_specific_data else None
         message = error.message.strip().splitlines()[0] if error else "failed"
         summary.failures.append(f"step {event.step_key}: {message}")
     return summary
+
+
+def _reason(evaluation: dg.AssetCheckEvaluation) -> str:
+    """The check's own description of the failure, else its metadata."""
+    if evaluation.description:
+        return evaluation.description
+    meta = {k: v.value for k, v in evaluation.metadata.items()}
+    return ", ".join(f"{k}={v}" for k, v in meta.items()) or "failed"
+
+
+def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark `c360 refresh` runs left unfinished by a dead process failed; free their slots.
+
+    Call only while holding the refresh lock: then no such run can be alive.
+    """
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(job_name=REFRESH_JOB, statuses=UNFINISHED, tags=CLI_TAGS)
+    )
+    for run in runs:
+        instance.report_run_failed(run, "the process running this refresh died (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [run.run_id for run in runs]
 
 
 def run_refresh(settings: Settings) -> RefreshSummary:
@@ -86,13 +127,29 @@ def run_refresh(settings: Settings) -> RefreshSummary:
     from dagster_project.definitions import build_definitions
 
     started = time.monotonic()
-    definitions = build_definitions(settings)
-    job = definitions.resolve_job_def(REFRESH_JOB)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            run_config=QUIET_LOGS,
-            instance=instance,
-            raise_on_error=False,
-            tags={"c360/trigger": "cli"},
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with refresh_lock(settings.refresh_lock):
+        write_last_refresh(settings, {"state": "running", "started_at": started_at})
+        try:
+            definitions = build_definitions(settings)
+            job = definitions.resolve_job_def(REFRESH_JOB)
+            with dg.DagsterInstance.get() as instance:
+                fail_dead_runs(instance)
+                result = job.execute_in_process(
+                    run_config=QUIET_LOGS, instance=instance, raise_on_error=False, tags=CLI_TAGS
+                )
+        except Exception as exc:  # e.g. the dbt project does not parse: say so in status
+            failure = {"success": False, "failures": [f"{type(exc).__name__}: {exc}"]}
+            write_last_refresh(settings, {"state": "failed", "started_at": started_at, **failure})
+            raise
+        summary = _summarise(result, started)
+        write_last_refresh(
+            settings,
+            {
+                "state": "succeeded" if summary.success else "failed",
+                "started_at": started_at,
+                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                **asdict(summary),
+            },
         )
-    return _summarise(result, started)
+    return summary

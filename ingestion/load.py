@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from ingestion.contracts import SourceContract
 from ingestion.landing import LandedFile, landed_files
 from ingestion.raw_store import (
@@ -215,6 +216,7 @@ def ingest_source(contract: SourceContract, landing_dir: Path, raw_dir: Path) ->
             )
         else:
             result = load_file(landed, raw_dir, content_hash)
+            fault_point(INGESTION_AFTER_RAW_WRITE)  # the raw file exists, its log entry not yet
         _write_log(raw_dir, landed, result, content_hash, started_at)
         if result.status == LOADED:
             seen_hashes.add(content_hash)

@@ -20,11 +20,15 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from c360.fault_points import DBT_BUILD_RUNNING, fault_point
 from c360.refresh_lock import refresh_lock
+from dagster_project.defs.ingestion_assets import RETRY, WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
 
 PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "snapshots")
 PUBLIC_GROUPS = frozenset({"marts", "quality"})
+# DuckDB's message when another process has the build file open read-write: worth a retry.
+LOCK_CONFLICT = "Could not set lock on file"
 
 
 class C360DbtTranslator(DagsterDbtTranslator):
@@ -80,6 +84,8 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
         project=project,
         dagster_dbt_translator=C360DbtTranslator(),
         name="dbt_build",
+        pool=WAREHOUSE_POOL,
+        retry_policy=RETRY,
     )
     def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Resource):
         """Build and test the selected models; holds the refresh lock (one writer at a time)."""
@@ -88,11 +94,15 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
         with refresh_lock(settings.refresh_lock):
             invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-            yield from invocation.stream()
+            for event in invocation.stream():
+                yield event
+                fault_point(DBT_BUILD_RUNNING)
         if not invocation.is_successful():
+            failed = failed_nodes(invocation)
+            # A failing test or model fails again on retry; only a lock held by a client does not.
             raise dg.Failure(
-                description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
-                allow_retries=False,
+                description="dbt build failed: " + "; ".join(failed),
+                allow_retries=any(LOCK_CONFLICT in f for f in failed),
             )
 
     return dbt_build, dbt_resource(project)

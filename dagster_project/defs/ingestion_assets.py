@@ -2,6 +2,10 @@
 
 Keys equal dbt source keys (`["crm", "accounts"]` is `source('crm', 'accounts')`), so the lineage
 from extract to mart joins up with no extra code.
+
+Ingestion is retried on failure (`RETRY`): a rerun is safe because a file is skipped once its load
+log entry exists, and a file written but not yet logged is rewritten under the same
+deterministic name (`<load_id>.parquet`), so a retry can neither lose nor duplicate rows.
 """
 
 from collections import defaultdict
@@ -9,6 +13,7 @@ from collections import defaultdict
 import dagster as dg
 import polars as pl
 
+from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from ingestion.contracts import SourceContract
 from ingestion.load import LOADED, FileLoad, ingest_source
@@ -17,6 +22,10 @@ from ingestion.raw_store import read_load_log
 RAW_GROUP = "raw"
 LOAD_LOG_KEY = dg.AssetKey(["ingestion", "load_log"])
 QUARANTINE_KEY = dg.AssetKey(["ingestion", "quarantine"])
+WAREHOUSE_POOL = "c360_warehouse"
+"""Every step that writes the raw area, the build or the serving folder: one at a time, all runs."""
+RETRY = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL)
+"""For transient failures (a full disk freed, a file still being copied, a lock held briefly)."""
 
 
 def _entity_metadata(loads: list[FileLoad]) -> dict[str, int]:
@@ -44,7 +53,9 @@ def _source_assets(contract: SourceContract) -> dg.AssetsDefinition:
         for entity in contract.entities.values()
     ]
 
-    @dg.multi_asset(name=f"ingest_{contract.source}", specs=specs)
+    @dg.multi_asset(
+        name=f"ingest_{contract.source}", specs=specs, pool=WAREHOUSE_POOL, retry_policy=RETRY
+    )
     def _ingest(context: dg.AssetExecutionContext, c360: C360Resource):
         """Load every new extract file of the source; rows that fail go to quarantine."""
         settings = c360.settings()
@@ -62,7 +73,7 @@ def _source_assets(contract: SourceContract) -> dg.AssetsDefinition:
     return _ingest
 
 
-def _quality_assets(raw_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
+def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name="ingestion_quality",
         specs=[
@@ -86,13 +97,20 @@ def _quality_assets(raw_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 name="rows_reconcile",
                 asset=LOAD_LOG_KEY,
                 blocking=True,
-                description="For every file: rows read = rows loaded + rows quarantined.",
-            )
+                description=(
+                    "For every file: rows read = rows loaded + rows quarantined. Blocking: "
+                    "when it fails, nothing downstream is built and readers keep their version."
+                ),
+            ),
+            *freshness_specs(sources, LOAD_LOG_KEY),
         ],
+        pool=WAREHOUSE_POOL,
+        retry_policy=RETRY,
     )
     def ingestion_quality(c360: C360Resource):
-        """Summarise the load log and check that no row read was lost."""
-        log = read_load_log(c360.settings().raw_dir)
+        """Summarise the load log, check that no row read was lost and that sources are fresh."""
+        settings = c360.settings()
+        log = read_load_log(settings.raw_dir)
         unreconciled = log.filter(
             pl.col("rows_read") != pl.col("rows_loaded") + pl.col("rows_quarantined")
         )
@@ -114,7 +132,14 @@ def _quality_assets(raw_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             check_name="rows_reconcile",
             passed=unreconciled.height == 0,
             metadata={"files_not_reconciled": unreconciled["source_file"].to_list()},
+            description=(
+                f"{unreconciled.height} file(s) whose rows read differ from rows loaded + "
+                f"quarantined: {', '.join(unreconciled['source_file'].to_list()[:5])}"
+                if unreconciled.height
+                else "every row read was loaded or quarantined"
+            ),
         )
+        yield from freshness_results(log, sources, LOAD_LOG_KEY, settings.freshness_hours)
 
     return ingestion_quality
 
@@ -123,4 +148,4 @@ def build_ingestion_assets(contracts: dict[str, SourceContract]) -> list[dg.Asse
     """One multi-asset per contract source, plus the load-log summary that depends on them all."""
     source_assets = [_source_assets(c) for c in contracts.values()]
     raw_keys = [key for assets in source_assets for key in assets.keys]
-    return [*source_assets, _quality_assets(raw_keys)]
+    return [*source_assets, _quality_assets(raw_keys, sorted(contracts))]

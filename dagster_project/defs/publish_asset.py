@@ -4,6 +4,7 @@ import dagster as dg
 
 from c360.publish import publish
 from c360.refresh_lock import refresh_lock
+from dagster_project.defs.ingestion_assets import RETRY, WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
 
 SERVING_KEY = dg.AssetKey(["serving", "current"])
@@ -17,6 +18,8 @@ def build_publish_asset(public_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         deps=public_keys,
         group_name="serving",
         kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        retry_policy=RETRY,
         description=(
             "The published warehouse readers open (dashboards, `c360 sql`, analysts): the marts "
             "and quality schemas copied into a new DuckDB file, `current` switched atomically."

@@ -1,11 +1,27 @@
 """Publishing versions, the `current` pointer, pruning, rollback and the readers' sandbox."""
 
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+
 import duckdb
 import pytest
 
-from c360.publish import NothingToPublishError, list_versions, publish, rollback
-from c360.refresh_lock import RefreshInProgressError, refresh_lock
+from c360.publish import (
+    HISTORY_FILE,
+    NothingToPublishError,
+    list_versions,
+    publish,
+    rollback,
+    served_versions,
+)
+from c360.refresh_lock import RefreshInProgressError, holds_refresh_lock, refresh_lock
 from c360.serving import connect_readonly, published_version, resolve_current
+from c360.settings import REPO_ROOT
 from tests.conftest import settings_for
 
 
@@ -97,12 +113,132 @@ def test_readers_cannot_write_attach_or_read_files(settings):
     con.close()
 
 
-def test_a_second_refresh_fails_fast_while_one_holds_the_lock(settings):
-    with (
-        refresh_lock(settings.refresh_lock),
-        pytest.raises(RefreshInProgressError, match="another refresh is running"),
-        refresh_lock(settings.refresh_lock),
-    ):
-        pass
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from c360.refresh_lock import refresh_lock
+with refresh_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_second_refresh_fails_fast_and_a_killed_holder_leaves_no_stale_lock(settings):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(settings.refresh_lock)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with (
+            pytest.raises(RefreshInProgressError, match=f"held by pid {holder.pid}"),
+            refresh_lock(settings.refresh_lock),
+        ):
+            pass
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert settings.refresh_lock.read_text() == str(holder.pid)  # no cleanup ran: it was killed
+    with refresh_lock(settings.refresh_lock):  # the kernel released the flock with the process
+        assert settings.refresh_lock.read_text() == str(os.getpid())
+
+
+def test_the_refresh_lock_is_reentrant_within_one_process(settings):
     with refresh_lock(settings.refresh_lock):
-        pass
+        with refresh_lock(settings.refresh_lock):
+            assert holds_refresh_lock(settings.refresh_lock)
+        assert holds_refresh_lock(settings.refresh_lock)
+    assert not holds_refresh_lock(settings.refresh_lock)
+
+
+def test_leftovers_of_a_killed_publication_are_removed_and_never_rolled_back_to(settings):
+    build_with(settings, 1)
+    first = publish(settings)
+    # What a publication killed before its switch leaves: a complete version never served, and
+    # one killed earlier: a half-written temporary file.
+    never_served = settings.serving_dir / "c360-20990101T000000000000Z.duckdb"
+    shutil.copyfile(first.path, never_served)
+    half_written = settings.serving_dir / f".{never_served.name}.abc.tmp"
+    half_written.write_bytes(b"partial")
+    assert rollback_target_names(settings) == []
+    build_with(settings, 2)
+    second = publish(settings)
+    assert not never_served.exists()
+    assert not half_written.exists()
+    assert [v.name for v in list_versions(settings)] == [first.path.name, second.path.name]
+    assert rollback(settings) == first.path
+    assert read_revenue(settings) == 1
+
+
+def rollback_target_names(settings) -> list[str]:
+    current = resolve_current(settings).name
+    served = served_versions(settings)
+    return [v.name for v in list_versions(settings) if v.name < current and v.name in served]
+
+
+def test_every_switch_of_current_is_recorded_in_the_history(settings):
+    for revenue in (1, 2):
+        build_with(settings, revenue)
+        publish(settings)
+    rollback(settings)
+    history = [
+        json.loads(line) for line in (settings.serving_dir / HISTORY_FILE).read_text().splitlines()
+    ]
+    versions = [v.name for v in list_versions(settings)]
+    assert [(h["action"], h["version"]) for h in history] == [
+        ("publish", versions[0]),
+        ("publish", versions[1]),
+        ("rollback", versions[0]),
+    ]
+
+
+def test_versions_published_before_the_history_existed_count_as_served(settings):
+    for revenue in (1, 2):
+        build_with(settings, revenue)
+        publish(settings)
+    (settings.serving_dir / HISTORY_FILE).unlink()
+    assert served_versions(settings) == {v.name for v in list_versions(settings)}
+    rollback(settings)
+    assert read_revenue(settings) == 1
+
+
+def c360(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "c360.cli", *args],
+        cwd=REPO_ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_status_and_rollback_work_end_to_end_on_a_built_company(built, tmp_path, monkeypatch):
+    home = tmp_path / "c360"
+    shutil.copytree(built, home, symlinks=True)
+    settings = settings_for(home, monkeypatch)
+    first = resolve_current(settings)
+    first_version = first.name.removeprefix("c360-").removesuffix(".duckdb")
+    with refresh_lock(settings.refresh_lock):
+        second = publish(settings)
+
+    status = c360("status")
+    assert status.returncode == 0, status.stderr
+    assert f"published version  {second.version}" in status.stdout
+    assert "last refresh       SUCCEEDED" in status.stdout
+    assert "failed 0" in status.stdout
+    dim_customers = second.row_counts["marts.dim_customers"]
+    assert re.search(rf"\nmarts\.dim_customers +{dim_customers}\n", status.stdout)
+
+    back = c360("rollback")
+    assert back.returncode == 0, back.stderr
+    assert back.stdout.strip() == f"current version is now {first.name}"
+    assert f"published version  {first_version}" in c360("status").stdout
+    version = c360("sql", "select version from meta.publication", "--format", "csv")
+    assert version.stdout.splitlines() == ["version", first_version]
+
+    again = c360("rollback")
+    assert again.returncode == 1
+    assert "no earlier published version to roll back to" in again.stderr
+    assert resolve_current(settings) == first

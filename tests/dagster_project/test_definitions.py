@@ -1,10 +1,19 @@
 """The Dagster definitions: assets and lineage, checks, schedule and the landing sensor."""
 
-import dagster as dg
-import pytest
+import datetime as dt
 
+import dagster as dg
+import polars as pl
+import pytest
+import yaml
+
+from c360.settings import Settings
 from dagster_project.definitions import build_definitions
+from dagster_project.defs.automation import build_schedule
+from dagster_project.defs.freshness import source_freshness
+from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
+from dagster_project.run_refresh import DAGSTER_YAML
 from tests.conftest import settings_for
 
 
@@ -69,3 +78,92 @@ def test_the_sensor_starts_a_refresh_only_for_complete_new_extract_folders(
 
     result, cursor = evaluate(cursor)
     assert result.run_requests == []  # nothing new since
+
+
+def test_each_source_has_a_freshness_check_and_only_the_reconciliation_blocks(defs):
+    specs = {
+        spec.name: spec
+        for spec in defs.resolve_asset_graph()
+        .assets_def_for_key(dg.AssetKey(["ingestion", "load_log"]))
+        .check_specs
+    }
+    assert {name: spec.blocking for name, spec in specs.items()} == {
+        "rows_reconcile": True,
+        "crm_freshness": False,
+        "erp_freshness": False,
+    }
+
+
+def test_every_step_that_writes_is_in_one_pool_and_retried(defs):
+    graph = defs.resolve_asset_graph()
+    writers = [
+        dg.AssetKey(["crm", "accounts"]),
+        dg.AssetKey(["erp", "invoices"]),
+        dg.AssetKey(["ingestion", "load_log"]),
+        dg.AssetKey(["marts", "dim_customers"]),
+        dg.AssetKey(["serving", "current"]),
+    ]
+    ops = {graph.assets_def_for_key(key).op for key in writers}
+    assert {op.pool for op in ops} == {WAREHOUSE_POOL}
+    assert all(op.retry_policy and op.retry_policy.max_retries == 2 for op in ops)
+    instance_config = yaml.safe_load(DAGSTER_YAML.read_text())["concurrency"]
+    assert instance_config["pools"]["default_limit"] == 1
+    assert instance_config["runs"]["tag_concurrency_limits"] == [
+        {"key": "c360/writes-warehouse", "limit": 1}
+    ]
+    assert defs.resolve_job_def("refresh").tags["c360/writes-warehouse"] == "true"
+
+
+def test_the_schedule_takes_its_time_and_timezone_from_the_settings(tmp_path, monkeypatch):
+    settings_for(tmp_path, monkeypatch)
+    monkeypatch.setenv("C360_SCHEDULE_CRON", "30 5 * * 1-5")
+    monkeypatch.setenv("C360_SCHEDULE_TIMEZONE", "Europe/Paris")
+    schedule = build_schedule(Settings.from_env())
+    assert (schedule.cron_schedule, schedule.execution_timezone) == (
+        "30 5 * * 1-5",
+        "Europe/Paris",
+    )
+
+
+def test_a_source_is_fresh_while_its_newest_loaded_extract_is_within_the_threshold():
+    log = pl.DataFrame(
+        {
+            "source": ["crm", "crm", "crm", "erp"],
+            "status": ["loaded", "loaded", "rejected", "rejected"],
+            "extract_date": [
+                dt.date(2026, 9, 1),
+                dt.date(2026, 9, 3),
+                dt.date(2026, 9, 4),
+                dt.date(2026, 9, 4),
+            ],
+        }
+    )
+    now = dt.datetime(2026, 9, 4, 12, tzinfo=dt.UTC)
+    assert source_freshness(log, "crm", now, 36) == (True, dt.date(2026, 9, 3), 36.0)
+    assert source_freshness(log, "crm", now, 35.9) == (False, dt.date(2026, 9, 3), 36.0)
+    assert source_freshness(log, "erp", now, 36) == (False, None, None)  # nothing loaded
+
+
+def test_the_sensor_follows_each_source_and_ignores_older_folders(defs, tmp_path, monkeypatch):
+    settings = settings_for(tmp_path, monkeypatch)
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    resources = {"c360": C360Resource(home=str(tmp_path))}
+
+    def land(source: str, day: str) -> None:
+        folder = settings.landing_dir / source / day
+        folder.mkdir(parents=True)
+        (folder / "_SUCCESS").touch()
+
+    def evaluate(cursor):
+        context = dg.build_sensor_context(cursor=cursor, resources=resources)
+        return sensor.evaluate_tick(context).run_requests, context.cursor
+
+    land("erp", "2026-09-02")
+    requests, cursor = evaluate(None)
+    assert [r.run_key for r in requests] == ["landing:erp=2026-09-02"]
+    land("crm", "2026-09-02")
+    requests, cursor = evaluate(cursor)
+    assert [r.run_key for r in requests] == ["landing:crm=2026-09-02,erp=2026-09-02"]
+    land("erp", "2026-09-01")  # late, older: the next refresh ingests it anyway
+    requests, cursor = evaluate(cursor)
+    assert requests == []

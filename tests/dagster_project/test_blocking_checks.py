@@ -1,0 +1,52 @@
+"""A failed blocking check stops the refresh before anything is built or published, and says why:
+in the Dagster run (the check's metadata) and in `c360 status`."""
+
+import shutil
+
+import dagster as dg
+import polars as pl
+
+from c360.serving import resolve_current
+from c360.status import read_last_refresh, render_status
+from dagster_project.defs.ingestion_assets import LOAD_LOG_KEY
+from dagster_project.run_refresh import run_refresh
+from ingestion.raw_store import load_log_dir
+from tests.conftest import settings_for
+
+
+def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
+    built, tmp_path, monkeypatch
+):
+    home = tmp_path / "c360"
+    shutil.copytree(built, home, symlinks=True)
+    settings = settings_for(home, monkeypatch)
+    published = resolve_current(settings)
+    build_written = settings.build_db.stat().st_mtime_ns
+    # A load log entry claiming one row more was read than was loaded or quarantined: a row lost.
+    entry = sorted(load_log_dir(settings.raw_dir).glob("erp-invoices-*.parquet"))[0]
+    log = pl.read_parquet(entry)
+    log.with_columns(pl.col("rows_read") + 1).write_parquet(entry)
+    lost = log["source_file"][0]
+
+    summary = run_refresh(settings)
+
+    assert not summary.success
+    assert summary.checks_failed == ["ingestion/load_log:rows_reconcile"]
+    assert lost in summary.check_reasons["ingestion/load_log:rows_reconcile"]
+    assert resolve_current(settings) == published
+    assert settings.build_db.stat().st_mtime_ns == build_written  # dbt never ran
+    with dg.DagsterInstance.get() as instance:
+        check = dg.AssetCheckKey(LOAD_LOG_KEY, "rows_reconcile")
+        [latest] = instance.event_log_storage.get_asset_check_execution_history(check, limit=1)
+        evaluation = latest.event.dagster_event.event_specific_data
+        skipped = instance.all_logs(summary.run_id, of_type=dg.DagsterEventType.STEP_START)
+    assert latest.run_id == summary.run_id
+    assert evaluation.passed is False
+    assert evaluation.metadata["files_not_reconciled"].value == [lost]
+    assert {e.step_key for e in skipped} == {"ingest_crm", "ingest_erp", "ingestion_quality"}
+    assert read_last_refresh(settings)["state"] == "failed"
+    status = render_status(settings)
+    assert "last refresh       FAILED" in status
+    assert "failed check     ingestion/load_log:rows_reconcile: 1 file(s)" in status
+    assert lost in status
+    assert "nothing was published; readers kept the version" in status
