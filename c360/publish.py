@@ -58,6 +58,31 @@ def _public_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _copy_descriptions(con: duckdb.DuckDBPyConnection) -> None:
+    """Carry dbt's model and column descriptions (persisted as comments) into the new version.
+
+    `create table ... as select` keeps no comments, and analysts read the descriptions in the
+    SQL page's catalogue (`duckdb_tables()` / `duckdb_columns()`).
+    """
+    schemas = ", ".join(f"'{s}'" for s in PUBLIC_SCHEMAS)
+    where = f"database_name = 'build' and schema_name in ({schemas}) and comment is not null"
+    for schema, table, comment in con.execute(
+        f"select schema_name, table_name, comment from duckdb_tables() where {where}"
+    ).fetchall():
+        con.execute(f'comment on table {schema}."{table}" is {_sql_literal(comment)}')
+    for schema, table, column, comment in con.execute(
+        "select schema_name, table_name, column_name, comment "
+        f"from duckdb_columns() where {where}"
+    ).fetchall():
+        con.execute(
+            f'comment on column {schema}."{table}"."{column}" is {_sql_literal(comment)}'
+        )
+
+
 def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
     con = duckdb.connect(str(target))
@@ -75,6 +100,7 @@ def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime)
             counts[f"{schema}.{table}"] = con.execute(
                 f'select count(*) from {schema}."{table}"'
             ).fetchone()[0]
+        _copy_descriptions(con)
         con.execute("detach build")
         con.execute(f"create schema {META_SCHEMA}")
         con.execute(

@@ -60,6 +60,26 @@ def test_publish_copies_only_the_public_schemas_and_records_the_version(settings
     assert publication.row_counts == {"marts.kpi": 1}
 
 
+def test_descriptions_of_tables_and_columns_are_published_with_them(settings):
+    build_with(settings, 10)
+    con = duckdb.connect(str(settings.build_db))
+    con.execute("comment on table marts.kpi is 'Headline KPIs, the analyst''s view'")
+    con.execute("comment on column marts.kpi.revenue is 'Net revenue in EUR'")
+    con.close()
+    publish(settings)
+    con = connect_readonly(settings)
+    try:
+        table = con.execute(
+            "select comment from duckdb_tables() where table_name = 'kpi'"
+        ).fetchone()[0]
+        column = con.execute(
+            "select comment from duckdb_columns() where table_name = 'kpi'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert (table, column) == ("Headline KPIs, the analyst's view", "Net revenue in EUR")
+
+
 def test_readers_switch_to_a_new_version_only_when_it_is_published(settings):
     build_with(settings, 10)
     publish(settings)
