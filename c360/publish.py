@@ -75,12 +75,9 @@ def _copy_descriptions(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall():
         con.execute(f'comment on table {schema}."{table}" is {_sql_literal(comment)}')
     for schema, table, column, comment in con.execute(
-        "select schema_name, table_name, column_name, comment "
-        f"from duckdb_columns() where {where}"
+        f"select schema_name, table_name, column_name, comment from duckdb_columns() where {where}"
     ).fetchall():
-        con.execute(
-            f'comment on column {schema}."{table}"."{column}" is {_sql_literal(comment)}'
-        )
+        con.execute(f'comment on column {schema}."{table}"."{column}" is {_sql_literal(comment)}')
 
 
 def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime) -> dict[str, int]:
