@@ -98,11 +98,17 @@ def _summarise(result: dg.ExecuteInProcessResult, started: float) -> RefreshSumm
     return summary
 
 
+# Bookkeeping dagster-dbt attaches to every test result: noise in a one-line reason.
+_RUN_METADATA = frozenset({"Execution Duration", "unique_id", "invocation_id", "status"})
+
+
 def _reason(evaluation: dg.AssetCheckEvaluation) -> str:
-    """The check's own description of the failure, else its metadata."""
+    """The check's own description of the failure, else its failing row count or metadata."""
     if evaluation.description:
         return evaluation.description
-    meta = {k: v.value for k, v in evaluation.metadata.items()}
+    meta = {k: v.value for k, v in evaluation.metadata.items() if k not in _RUN_METADATA}
+    if "dagster_dbt/failed_row_count" in meta:
+        return f"{meta['dagster_dbt/failed_row_count']} failing rows"
     return ", ".join(f"{k}={v}" for k, v in meta.items()) or "failed"
 
 
