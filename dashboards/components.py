@@ -40,3 +40,36 @@ def table(
         key=f"download-{name}",
         icon=":material/download:",
     )
+
+
+CUSTOMER_360 = "customer-360"
+
+
+def with_customer_links(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, object]]:
+    """`frame` with a "Customer 360" link per row, and the column_config that shows it.
+
+    The link searches Customer 360 by the customer key, which finds exactly that customer.
+    """
+    linked = frame.with_columns(
+        (f"/{CUSTOMER_360}?q=" + pl.col("customer_key")).alias("customer_360")
+    )
+    config = {
+        "customer_360": st.column_config.LinkColumn("Customer 360", display_text="open"),
+    }
+    return linked, config
+
+
+def line_chart(frame: pl.DataFrame, x: str, series: dict[str, str], y_title: str) -> None:
+    """Lines of `series` (column -> legend name) over `x`, or an empty state."""
+    import plotly.graph_objects as go
+
+    if frame.is_empty():
+        empty_state()
+        return
+    figure = go.Figure()
+    for column, name in series.items():
+        figure.add_scatter(
+            x=frame[x], y=frame[column].cast(pl.Float64), name=name, mode="lines+markers"
+        )
+    figure.update_layout(yaxis_title=y_title, margin={"t": 10}, height=320)
+    st.plotly_chart(figure, width="stretch")

@@ -101,6 +101,30 @@ def timeline(version: str, customer_key: str) -> pl.DataFrame:
     )
 
 
+def clv(version: str, customer_key: str) -> dict[str, object]:
+    """The customer's row of fct_customer_clv (empty when the model did not score it)."""
+    rows = query(
+        "select * from marts.fct_customer_clv where customer_key = ?", version, (customer_key,)
+    )
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def receivables(version: str, customer_key: str) -> pl.DataFrame:
+    """The customer's invoices and credit notes with what is paid and still open, newest first."""
+    return query(
+        """
+        select invoice_number, invoice_kind, invoice_status, invoice_date, due_date,
+            gross_amount, paid_amount, open_amount, reporting_currency, is_overdue,
+            days_past_due, paid_in_full_date, payments
+        from marts.fct_receivables
+        where customer_key = ?
+        order by invoice_date desc, invoice_number
+        """,
+        version,
+        (customer_key,),
+    )
+
+
 def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -> None:
     """Every query the page runs for one search and one customer (the benchmark's unit)."""
     search(version, text, filters)
@@ -108,3 +132,5 @@ def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -
     source_records(version, customer_key)
     monthly(version, customer_key)
     timeline(version, customer_key)
+    clv(version, customer_key)
+    receivables(version, customer_key)

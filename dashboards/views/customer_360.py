@@ -7,11 +7,13 @@ import streamlit as st
 from dashboards.components import empty_state, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import count, money
+from dashboards.formatting import count, money, percent
 from dashboards.queries.customer import (
     SEARCH_LIMIT,
+    clv,
     golden_record,
     monthly,
+    receivables,
     search,
     source_records,
     timeline,
@@ -64,6 +66,18 @@ with st.container(horizontal=True):
     st.metric("Open pipeline", money(customer["open_pipeline"], currency), border=True)
     st.metric("Open cases", count(customer["open_cases"]), border=True)
     st.metric("Active", "yes" if customer["is_active"] else "no", border=True)
+    st.metric(
+        "Predicted CLV",
+        money(customer.get("predicted_clv"), currency),
+        help="Gross margin expected over the next 36 months, discounted (fct_customer_clv).",
+        border=True,
+    )
+    st.metric(
+        "P(alive)",
+        percent(customer.get("p_alive")),
+        help="Probability the customer is still buying (BG/NBD, fct_customer_clv).",
+        border=True,
+    )
 
 events = timeline(version, key)
 tabs = st.tabs(
@@ -75,6 +89,8 @@ tabs = st.tabs(
         "Cases",
         "Activities",
         "Orders",
+        "Receivables",
+        "Value",
         "Timeline",
     ]
 )
@@ -121,4 +137,30 @@ for tab, kinds, name in (
             empty=f"No {name.replace('_', ' ')} for this customer.",
         )
 with tabs[7]:
+    table(
+        receivables(version, key),
+        f"customer-{key}-receivables",
+        empty="No invoices for this customer.",
+    )
+with tabs[8]:
+    value = clv(version, key)
+    if not value:
+        empty_state(
+            "The CLV model has not scored this customer (no purchase before its as-of date)."
+        )
+    else:
+        table(
+            pl.DataFrame(
+                {
+                    "measure": list(value),
+                    "value": [str(v) if v is not None else "" for v in value.values()],
+                }
+            ),
+            f"customer-{key}-clv",
+        )
+    st.caption(
+        "Satisfaction: each case's CSAT is in the Cases tab (detail), as the timeline mart "
+        "publishes it."
+    )
+with tabs[9]:
     table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")
