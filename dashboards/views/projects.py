@@ -32,36 +32,36 @@ before = receivables.row(-2, named=True) if receivables.height > 1 else {}
 currency = snapshot.get("reporting_currency") or "EUR"
 work = utilisation(version).filter(pl.col("month") <= filters.month)
 
+st.caption(
+    f"Open receivables (tax included) at {snapshot.get('snapshot_date') or '—'}, the end of "
+    f"{filters.month:%B %Y} · company-wide · {currency}"
+)
+with st.container(horizontal=True):
+    st.metric(
+        "Open receivables",
+        money(snapshot.get("open_amount"), currency),
+        delta("money", snapshot.get("open_amount"), before.get("open_amount")),
+        delta_color="inverse",
+        border=True,
+    )
+    st.metric(
+        "Overdue",
+        money(snapshot.get("overdue_amount"), currency),
+        delta("money", snapshot.get("overdue_amount"), before.get("overdue_amount")),
+        delta_color="inverse",
+        border=True,
+    )
+    st.metric(
+        "DSO",
+        days(snapshot.get("dso_days")),
+        delta("days", snapshot.get("dso_days"), before.get("dso_days")),
+        delta_color="inverse",
+        help="Open receivables / net revenue of the 90 days to the snapshot x 90 "
+        "(rpt_kpi_monthly).",
+        border=True,
+    )
 projects_tab, receivables_tab = st.tabs(["Projects and utilisation", "Receivables"])
 with receivables_tab:
-    st.caption(
-        f"Open receivables (tax included) at {snapshot.get('snapshot_date') or '—'}, the end of "
-        f"{filters.month:%B %Y} · company-wide · {currency}"
-    )
-    with st.container(horizontal=True):
-        st.metric(
-            "Open receivables",
-            money(snapshot.get("open_amount"), currency),
-            delta("money", snapshot.get("open_amount"), before.get("open_amount")),
-            delta_color="inverse",
-            border=True,
-        )
-        st.metric(
-            "Overdue",
-            money(snapshot.get("overdue_amount"), currency),
-            delta("money", snapshot.get("overdue_amount"), before.get("overdue_amount")),
-            delta_color="inverse",
-            border=True,
-        )
-        st.metric(
-            "DSO",
-            days(snapshot.get("dso_days")),
-            delta("days", snapshot.get("dso_days"), before.get("dso_days")),
-            delta_color="inverse",
-            help="Open receivables / net revenue of the 90 days to the snapshot x 90 "
-            "(rpt_kpi_monthly).",
-            border=True,
-        )
     st.subheader("Aging")
     recent = receivables.tail(TREND_MONTHS)
     if recent.height:

@@ -4,9 +4,9 @@ timeline, checked against the marts and against the landing extracts."""
 import polars as pl
 import pytest
 
-from dashboards.formatting import money
+from dashboards.formatting import money, percent
 from dashboards.queries.customer import monthly
-from tests.dashboards.app import mart, run_page, tiles
+from tests.dashboards.app import mart, run_page, shown_table, tiles
 from tests.dashboards.oracle import customer_documents, customer_monthly_revenue
 
 
@@ -105,3 +105,20 @@ def test_every_customer_table_can_be_downloaded_as_csv(published, customer):
     shown = [f for f in app.dataframe if isinstance(f.value, pl.DataFrame) or f.value is not None]
     downloads = app.get("download_button")
     assert len(downloads) == len(shown) > 3
+
+
+def test_predicted_clv_p_alive_and_receivables_are_the_customers(published, customer):
+    receivables = mart(
+        published,
+        "select invoice_number, open_amount from marts.fct_receivables "
+        f"where customer_key = '{customer['customer_key']}'",
+    )
+    app = run_page("customer_360", q=customer["erp_customer_number"])
+    shown = tiles(app)
+    assert shown["Predicted CLV"] == money(customer["predicted_clv"], "EUR")
+    assert shown["P(alive)"] == percent(customer["p_alive"])
+    listed = shown_table(app, "paid_in_full_date")
+    assert dict(listed.select("invoice_number", "open_amount").iter_rows()) == dict(
+        receivables.iter_rows()
+    )
+    assert receivables.height > 0
