@@ -13,6 +13,24 @@ def empty_state(message: str = NO_DATA) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
+# Column name endings of ratios the marts store as fractions (0.25), shown as 25 %.
+PERCENT_SUFFIXES = ("_rate", "_pct", "_share", "_retention", "_by_count", "_by_amount", "p_alive")
+
+
+def default_formats(frame: pl.DataFrame) -> dict[str, object]:
+    """How a table shows dates (2026-08-01, not a midnight timestamp) and ratios (25.0 %).
+
+    Only the display changes: the CSV download keeps the marts' raw values.
+    """
+    formats: dict[str, object] = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            formats[name] = st.column_config.DateColumn(format="YYYY-MM-DD")
+        elif dtype.is_float() and name.endswith(PERCENT_SUFFIXES):
+            formats[name] = st.column_config.NumberColumn(format="percent")
+    return formats
+
+
 def table(
     frame: pl.DataFrame,
     name: str,
@@ -30,7 +48,11 @@ def table(
         empty_state(empty)
         return
     st.dataframe(
-        frame, hide_index=True, width="stretch", column_config=column_config, height=height
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={**default_formats(frame), **(column_config or {})},
+        height=height,
     )
     st.download_button(
         "Download CSV",
@@ -59,7 +81,9 @@ def with_customer_links(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, ob
     return linked, config
 
 
-def line_chart(frame: pl.DataFrame, x: str, series: dict[str, str], y_title: str) -> None:
+def line_chart(
+    frame: pl.DataFrame, x: str, series: dict[str, str], y_title: str, tickformat: str = ""
+) -> None:
     """Lines of `series` (column -> legend name) over `x`, or an empty state."""
     import plotly.graph_objects as go
 
@@ -71,5 +95,7 @@ def line_chart(frame: pl.DataFrame, x: str, series: dict[str, str], y_title: str
         figure.add_scatter(
             x=frame[x], y=frame[column].cast(pl.Float64), name=name, mode="lines+markers"
         )
-    figure.update_layout(yaxis_title=y_title, margin={"t": 10}, height=320)
+    figure.update_layout(
+        yaxis_title=y_title, yaxis_tickformat=tickformat, margin={"t": 10}, height=320
+    )
     st.plotly_chart(figure, width="stretch")

@@ -42,7 +42,7 @@ with st.container(horizontal=True):
     st.metric("Open deals", count(stages["open_opportunities"].sum()), border=True)
     st.metric("Win rate", percent(closed.get("win_rate_by_count")), border=True)
     st.metric("Sales cycle", days(closed.get("avg_sales_cycle_days")), border=True)
-    st.metric("Won", money(closed.get("won_amount"), currency), border=True)
+    st.metric("Won (12 months)", money(closed.get("won_amount"), currency), border=True)
 
 st.subheader("Open pipeline by stage")
 if stages.is_empty():

@@ -61,6 +61,7 @@ line_chart(
     "month",
     {"nrr_12m": "NRR", "grr_12m": "GRR"},
     "share of the revenue of 12 months earlier",
+    ".0%",
 )
 
 st.subheader("Logo retention by acquisition cohort")
