@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards.data import query
+from dashboards.data import has_table, query
 from dashboards.filters import Filters
 
 SEARCH_LIMIT = 200
@@ -109,6 +109,21 @@ def clv(version: str, customer_key: str) -> dict[str, object]:
     return rows.row(0, named=True) if rows.height else {}
 
 
+def satisfaction(version: str, customer_key: str) -> dict[str, object]:
+    """The customer's CSAT figures (rpt_customer_satisfaction).
+
+    Empty when the customer has no case, or on a warehouse published before the mart existed.
+    """
+    if not has_table(version, "marts", "rpt_customer_satisfaction"):
+        return {}
+    rows = query(
+        "select * from marts.rpt_customer_satisfaction where customer_key = ?",
+        version,
+        (customer_key,),
+    )
+    return rows.row(0, named=True) if rows.height else {}
+
+
 def receivables(version: str, customer_key: str) -> pl.DataFrame:
     """The customer's invoices and credit notes with what is paid and still open, newest first."""
     return query(
@@ -134,3 +149,4 @@ def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -
     timeline(version, customer_key)
     clv(version, customer_key)
     receivables(version, customer_key)
+    satisfaction(version, customer_key)

@@ -14,6 +14,7 @@ from dashboards.queries.customer import (
     golden_record,
     monthly,
     receivables,
+    satisfaction,
     search,
     source_records,
     timeline,
@@ -46,6 +47,7 @@ st.caption(
 )
 key = st.selectbox("Customer", list(labels), format_func=labels.get, key="customer")
 customer = golden_record(version, key)
+csat = satisfaction(version, key)
 currency = monthly(version, key)["reporting_currency"].first() or "EUR"
 
 st.header(customer["customer_name"] or customer["legal_name"] or key)
@@ -70,6 +72,14 @@ with st.container(horizontal=True):
         "Predicted CLV",
         money(customer.get("predicted_clv"), currency),
         help="Gross margin expected over the next 36 months, discounted (fct_customer_clv).",
+        border=True,
+    )
+    st.metric(
+        "CSAT",
+        "—" if csat.get("avg_csat") is None else f"{csat['avg_csat']:.1f} / 5",
+        help=f"Mean satisfaction score of {csat.get('rated_cases', 0)} rated support cases "
+        f"out of {csat.get('cases', 0)} (rpt_customer_satisfaction); "
+        f"{csat.get('dissatisfied_cases', 0)} rated 1 or 2.",
         border=True,
     )
     st.metric(
@@ -158,9 +168,5 @@ with tabs[8]:
             ),
             f"customer-{key}-clv",
         )
-    st.caption(
-        "Satisfaction: each case's CSAT is in the Cases tab (detail), as the timeline mart "
-        "publishes it."
-    )
 with tabs[9]:
     table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")
