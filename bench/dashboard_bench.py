@@ -72,7 +72,18 @@ def _pages(version: str) -> dict[str, Callable[[int], None]]:
     """Page name -> one cold run of everything the page queries (argument: repetition)."""
     from dashboards.data import query
     from dashboards.filters import Filters, complete_months, options
-    from dashboards.queries import customer, overview, quality, sql
+    from dashboards.queries import (
+        acquisition,
+        customer,
+        overview,
+        pipeline,
+        profitability,
+        projects,
+        quality,
+        retention,
+        sql,
+    )
+    from dashboards.queries.retention import months_back
 
     keys = query(
         "select customer_key, erp_customer_number from marts.dim_customers "
@@ -80,6 +91,7 @@ def _pages(version: str) -> dict[str, Callable[[int], None]]:
         version,
     ).rows()
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    month = complete_months(version)[0]  # the pages open on the last complete month
 
     def filter_choices() -> None:
         complete_months(version)
@@ -96,6 +108,26 @@ def _pages(version: str) -> dict[str, Callable[[int], None]]:
         customer.search(version, "", Filters())  # the page as it opens
         customer.run_all(version, Filters(), key, number)  # then a search by ERP number
 
+    def profitability_page(_: int) -> None:
+        filter_choices()
+        profitability.run_all(version, Filters(), month)
+
+    def acquisition_page(_: int) -> None:
+        filter_choices()
+        acquisition.run_all(version, Filters())
+
+    def retention_page(_: int) -> None:
+        filter_choices()
+        retention.run_all(version, Filters(), month)
+
+    def pipeline_page(_: int) -> None:
+        complete_months(version)
+        pipeline.run_all(version, months_back(month, 11), month)
+
+    def projects_page(_: int) -> None:
+        filter_choices()
+        projects.run_all(version, Filters(), month)
+
     def quality_page(_: int) -> None:
         quality.run_all(version, now)
 
@@ -111,6 +143,11 @@ def _pages(version: str) -> dict[str, Callable[[int], None]]:
 
     return {
         "overview": overview_page,
+        "profitability": profitability_page,
+        "acquisition": acquisition_page,
+        "retention": retention_page,
+        "pipeline": pipeline_page,
+        "projects": projects_page,
         "customer_360": customer_page,
         "data_quality": quality_page,
         "sql": sql_page,

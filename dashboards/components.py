@@ -13,6 +13,24 @@ def empty_state(message: str = NO_DATA) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
+# Column name endings of ratios the marts store as fractions (0.25), shown as 25 %.
+PERCENT_SUFFIXES = ("_rate", "_pct", "_share", "_retention", "_by_count", "_by_amount", "p_alive")
+
+
+def default_formats(frame: pl.DataFrame) -> dict[str, object]:
+    """How a table shows dates (2026-08-01, not a midnight timestamp) and ratios (25.0 %).
+
+    Only the display changes: the CSV download keeps the marts' raw values.
+    """
+    formats: dict[str, object] = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            formats[name] = st.column_config.DateColumn(format="YYYY-MM-DD")
+        elif dtype.is_float() and name.endswith(PERCENT_SUFFIXES):
+            formats[name] = st.column_config.NumberColumn(format="percent")
+    return formats
+
+
 def table(
     frame: pl.DataFrame,
     name: str,
@@ -30,7 +48,11 @@ def table(
         empty_state(empty)
         return
     st.dataframe(
-        frame, hide_index=True, width="stretch", column_config=column_config, height=height
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={**default_formats(frame), **(column_config or {})},
+        height=height,
     )
     st.download_button(
         "Download CSV",
@@ -40,3 +62,40 @@ def table(
         key=f"download-{name}",
         icon=":material/download:",
     )
+
+
+CUSTOMER_360 = "customer-360"
+
+
+def with_customer_links(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, object]]:
+    """`frame` with a "Customer 360" link per row, and the column_config that shows it.
+
+    The link searches Customer 360 by the customer key, which finds exactly that customer.
+    """
+    linked = frame.with_columns(
+        (f"/{CUSTOMER_360}?q=" + pl.col("customer_key")).alias("customer_360")
+    )
+    config = {
+        "customer_360": st.column_config.LinkColumn("Customer 360", display_text="open"),
+    }
+    return linked, config
+
+
+def line_chart(
+    frame: pl.DataFrame, x: str, series: dict[str, str], y_title: str, tickformat: str = ""
+) -> None:
+    """Lines of `series` (column -> legend name) over `x`, or an empty state."""
+    import plotly.graph_objects as go
+
+    if frame.is_empty():
+        empty_state()
+        return
+    figure = go.Figure()
+    for column, name in series.items():
+        figure.add_scatter(
+            x=frame[x], y=frame[column].cast(pl.Float64), name=name, mode="lines+markers"
+        )
+    figure.update_layout(
+        yaxis_title=y_title, yaxis_tickformat=tickformat, margin={"t": 10}, height=320
+    )
+    st.plotly_chart(figure, width="stretch")

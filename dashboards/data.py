@@ -80,3 +80,17 @@ def publication(version: str) -> dict[str, object]:
     """The publication record of the version (its name and time)."""
     rows = query("select version, published_at from meta.publication", version)
     return rows.row(0, named=True) if rows.height else {}
+
+
+def has_table(version: str, schema: str, table: str) -> bool:
+    """The published version has `schema.table`.
+
+    A page shows a section only once its mart is published, instead of failing on a warehouse
+    built before it.
+    """
+    rows = query(
+        "select count(*) as n from duckdb_tables() where schema_name = ? and table_name = ?",
+        version,
+        (schema, table),
+    )
+    return bool(rows["n"][0])

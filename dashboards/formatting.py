@@ -40,12 +40,26 @@ def points(current: float | None, previous: float | None) -> str | None:
     return f"{(current - previous) * 100:+.1f} pts"
 
 
+def days(value: float | None) -> str:
+    """`42 days` (DSO, sales cycle); a dash when undefined."""
+    return "—" if value is None else f"{float(value):,.0f} days"
+
+
+def ratio(value: float | None) -> str:
+    """`3.2x` (LTV:CAC); a dash when undefined (no CAC)."""
+    return "—" if value is None else f"{float(value):.1f}x"
+
+
 def value(kind: str, amount: Decimal | float | None, currency: str) -> str:
-    """Format `amount` as a tile of `kind` (money, percent or count) shows it."""
+    """Format `amount` as a tile of `kind` (money, percent, count, days or ratio) shows it."""
     if kind == "money":
         return money(amount, currency)
     if kind == "percent":
         return percent(amount)
+    if kind == "days":
+        return days(amount)
+    if kind == "ratio":
+        return ratio(amount)
     return count(amount)
 
 

@@ -11,6 +11,11 @@ st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:
 # (module under views/, title, icon, url path); the first one is the home page, served at `/`.
 PAGES = [
     ("overview", "Overview", ":material/monitoring:", ""),
+    ("profitability", "Profitability", ":material/paid:", "profitability"),
+    ("acquisition", "Acquisition and value", ":material/campaign:", "acquisition"),
+    ("retention", "Retention", ":material/autorenew:", "retention"),
+    ("pipeline", "Pipeline", ":material/filter_alt:", "pipeline"),
+    ("projects", "Projects and receivables", ":material/work:", "projects"),
     ("customer_360", "Customer 360", ":material/person_search:", "customer-360"),
     ("data_quality", "Data quality", ":material/fact_check:", "data-quality"),
     ("sql", "SQL", ":material/terminal:", "sql"),

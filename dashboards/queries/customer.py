@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards.data import query
+from dashboards.data import has_table, query
 from dashboards.filters import Filters
 
 SEARCH_LIMIT = 200
@@ -101,6 +101,45 @@ def timeline(version: str, customer_key: str) -> pl.DataFrame:
     )
 
 
+def clv(version: str, customer_key: str) -> dict[str, object]:
+    """The customer's row of fct_customer_clv (empty when the model did not score it)."""
+    rows = query(
+        "select * from marts.fct_customer_clv where customer_key = ?", version, (customer_key,)
+    )
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def satisfaction(version: str, customer_key: str) -> dict[str, object]:
+    """The customer's CSAT figures (rpt_customer_satisfaction).
+
+    Empty when the customer has no case, or on a warehouse published before the mart existed.
+    """
+    if not has_table(version, "marts", "rpt_customer_satisfaction"):
+        return {}
+    rows = query(
+        "select * from marts.rpt_customer_satisfaction where customer_key = ?",
+        version,
+        (customer_key,),
+    )
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def receivables(version: str, customer_key: str) -> pl.DataFrame:
+    """The customer's invoices and credit notes with what is paid and still open, newest first."""
+    return query(
+        """
+        select invoice_number, invoice_kind, invoice_status, invoice_date, due_date,
+            gross_amount, paid_amount, open_amount, reporting_currency, is_overdue,
+            days_past_due, paid_in_full_date, payments
+        from marts.fct_receivables
+        where customer_key = ?
+        order by invoice_date desc, invoice_number
+        """,
+        version,
+        (customer_key,),
+    )
+
+
 def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -> None:
     """Every query the page runs for one search and one customer (the benchmark's unit)."""
     search(version, text, filters)
@@ -108,3 +147,6 @@ def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -
     source_records(version, customer_key)
     monthly(version, customer_key)
     timeline(version, customer_key)
+    clv(version, customer_key)
+    receivables(version, customer_key)
+    satisfaction(version, customer_key)

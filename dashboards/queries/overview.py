@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboards.data import query
+from dashboards.data import has_table, query
 from dashboards.filters import Filters
 
 
@@ -23,7 +23,7 @@ class Tile:
     label: str
     column: str
     kind: str  # money, percent or count (dashboards.formatting)
-    ytd: str = "sum"  # sum, last, or "ratio:<numerator>/<denominator>"
+    ytd: str = "sum"  # sum, last, none, or "ratio:<numerator>/<denominator>"
     lower_is_better: bool = False
 
 
@@ -31,9 +31,21 @@ TILES = [
     Tile("Net revenue", "net_revenue", "money"),
     Tile("Gross margin", "gross_margin", "money"),
     Tile("Gross margin %", "gross_margin_pct", "percent", "ratio:gross_margin/net_revenue"),
+    Tile("Contribution margin", "contribution_margin", "money"),
     Tile("New customers", "new_customers", "count"),
     Tile("Active customers", "active_customers", "count", "last"),
+    Tile("Churned customers", "churned_customers", "count", lower_is_better=True),
+    # Spend is not in the KPI mart, so a year-to-date CAC (spend / new customers of the year)
+    # cannot be taken from it: the year-to-date row shows none rather than a mean of months.
+    Tile("Blended CAC", "blended_cac", "money", "none", lower_is_better=True),
+    # NRR and DSO already look back (12 months, 90 days): their year to date is the month's.
+    Tile("NRR", "nrr_12m", "percent", "last"),
+    Tile("DSO", "dso_days", "days", "last", lower_is_better=True),
 ]
+
+# LTV:CAC is a cohort figure (rpt_unit_economics): the Blended row of the last quarter cohort
+# complete by the chosen month; a month cohort is a handful of customers and swings.
+LTV_TO_CAC_LABEL = "LTV:CAC"
 
 
 def _ytd_expression(tile: Tile) -> str:
@@ -41,6 +53,8 @@ def _ytd_expression(tile: Tile) -> str:
         return f"sum({tile.column}) over year_so_far"
     if tile.ytd == "last":
         return tile.column
+    if tile.ytd == "none":
+        return "null"
     numerator, denominator = tile.ytd.removeprefix("ratio:").split("/")
     return (
         f"cast(sum({numerator}) over year_so_far as double)"
@@ -121,7 +135,32 @@ def revenue_trend(version: str, filters: Filters) -> pl.DataFrame:
     )
 
 
+def ltv_to_cac(version: str) -> pl.DataFrame:
+    """Blended LTV:CAC per quarter cohort (rpt_unit_economics), oldest first.
+
+    `last_month` is the cohort's last month, so the page picks the last quarter complete by the
+    chosen month. Empty on a warehouse published before rpt_unit_economics existed.
+    """
+    if not has_table(version, "marts", "rpt_unit_economics"):
+        return pl.DataFrame()
+    return query(
+        """
+        select
+            cohort_start,
+            cast(cohort_start + interval 2 month as date) as last_month,
+            cac,
+            predicted_clv_per_customer,
+            ltv_to_cac
+        from marts.rpt_unit_economics
+        where cohort_grain = 'quarter' and is_blended
+        order by cohort_start
+        """,
+        version,
+    )
+
+
 def run_all(version: str, filters: Filters) -> None:
     """Every query the page runs (the benchmark's unit of work)."""
     kpis(version)
     revenue_trend(version, filters)
+    ltv_to_cac(version)

@@ -7,11 +7,14 @@ import streamlit as st
 from dashboards.components import empty_state, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import count, money
+from dashboards.formatting import count, money, percent
 from dashboards.queries.customer import (
     SEARCH_LIMIT,
+    clv,
     golden_record,
     monthly,
+    receivables,
+    satisfaction,
     search,
     source_records,
     timeline,
@@ -44,6 +47,7 @@ st.caption(
 )
 key = st.selectbox("Customer", list(labels), format_func=labels.get, key="customer")
 customer = golden_record(version, key)
+csat = satisfaction(version, key)
 currency = monthly(version, key)["reporting_currency"].first() or "EUR"
 
 st.header(customer["customer_name"] or customer["legal_name"] or key)
@@ -64,6 +68,26 @@ with st.container(horizontal=True):
     st.metric("Open pipeline", money(customer["open_pipeline"], currency), border=True)
     st.metric("Open cases", count(customer["open_cases"]), border=True)
     st.metric("Active", "yes" if customer["is_active"] else "no", border=True)
+    st.metric(
+        "Predicted CLV",
+        money(customer.get("predicted_clv"), currency),
+        help="Gross margin expected over the next 36 months, discounted (fct_customer_clv).",
+        border=True,
+    )
+    st.metric(
+        "CSAT",
+        "—" if csat.get("avg_csat") is None else f"{csat['avg_csat']:.1f} / 5",
+        help=f"Mean satisfaction score of {csat.get('rated_cases', 0)} rated support cases "
+        f"out of {csat.get('cases', 0)} (rpt_customer_satisfaction); "
+        f"{csat.get('dissatisfied_cases', 0)} rated 1 or 2.",
+        border=True,
+    )
+    st.metric(
+        "P(alive)",
+        percent(customer.get("p_alive")),
+        help="Probability the customer is still buying (BG/NBD, fct_customer_clv).",
+        border=True,
+    )
 
 events = timeline(version, key)
 tabs = st.tabs(
@@ -75,6 +99,8 @@ tabs = st.tabs(
         "Cases",
         "Activities",
         "Orders",
+        "Receivables",
+        "Value",
         "Timeline",
     ]
 )
@@ -121,4 +147,26 @@ for tab, kinds, name in (
             empty=f"No {name.replace('_', ' ')} for this customer.",
         )
 with tabs[7]:
+    table(
+        receivables(version, key),
+        f"customer-{key}-receivables",
+        empty="No invoices for this customer.",
+    )
+with tabs[8]:
+    value = clv(version, key)
+    if not value:
+        empty_state(
+            "The CLV model has not scored this customer (no purchase before its as-of date)."
+        )
+    else:
+        table(
+            pl.DataFrame(
+                {
+                    "measure": list(value),
+                    "value": [str(v) if v is not None else "" for v in value.values()],
+                }
+            ),
+            f"customer-{key}-clv",
+        )
+with tabs[9]:
     table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")

@@ -7,8 +7,14 @@ import streamlit as st
 from dashboards.components import empty_state, table
 from dashboards.data import publication, require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import delta, value
-from dashboards.queries.overview import available_tiles, kpis, revenue_trend
+from dashboards.formatting import delta, ratio, value
+from dashboards.queries.overview import (
+    LTV_TO_CAC_LABEL,
+    available_tiles,
+    kpis,
+    ltv_to_cac,
+    revenue_trend,
+)
 
 SPARKLINE_MONTHS = 12
 TREND_MONTHS = 24
@@ -31,6 +37,16 @@ def month_before(months: int) -> dict:
     return rows.row(0, named=True) if rows.height else {}
 
 
+def sparkline(values: pl.Series) -> list[float] | None:
+    """The defined values of a tile's history, None when there are none.
+
+    st.metric refuses gaps in chart data; a year-to-date value a tile does not define (Blended
+    CAC) has no sparkline.
+    """
+    points = [float(v) for v in values.to_list() if v is not None]
+    return points or None
+
+
 previous, year_before = month_before(1), month_before(12)
 currency = latest["reporting_currency"]
 published = publication(version)
@@ -41,6 +57,12 @@ st.caption(
 )
 
 tiles = available_tiles(version)
+cohorts = ltv_to_cac(version)
+if cohorts.height:
+    cohorts = cohorts.filter(pl.col("last_month") <= filters.month).tail(SPARKLINE_MONTHS // 3 * 2)
+if cohorts.height:
+    cohort = cohorts.row(-1, named=True)
+    cohort_before = cohorts.row(-2, named=True) if cohorts.height > 1 else {}
 spark = history.tail(SPARKLINE_MONTHS)
 for heading, suffix, compare in (
     (f"{latest['month']:%B %Y}", "", previous),
@@ -55,8 +77,20 @@ for heading, suffix, compare in (
                 value(tile.kind, latest[column], currency),
                 delta(tile.kind, latest[column], compare.get(column)),
                 delta_color="inverse" if tile.lower_is_better else "normal",
-                chart_data=[None if v is None else float(v) for v in spark[column].to_list()],
+                chart_data=sparkline(spark[column]),
                 chart_type="bar" if tile.kind == "count" else "line",
+                border=True,
+            )
+        if not suffix and cohorts.height:
+            st.metric(
+                LTV_TO_CAC_LABEL,
+                ratio(cohort["ltv_to_cac"]),
+                delta("ratio", cohort["ltv_to_cac"], cohort_before.get("ltv_to_cac")),
+                chart_data=sparkline(cohorts["ltv_to_cac"]),
+                help=f"Blended, customers acquired in Q{(cohort['cohort_start'].month + 2) // 3} "
+                f"{cohort['cohort_start']:%Y} (the last quarter complete by this month): mean "
+                "predicted CLV over 36 months / CAC (rpt_unit_economics), against the quarter "
+                "before.",
                 border=True,
             )
 

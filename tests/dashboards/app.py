@@ -38,3 +38,23 @@ def tiles(app: AppTest) -> dict[str, str]:
     for metric in app.metric:
         shown.setdefault(metric.label, metric.value)
     return shown
+
+
+def shown_table(app: AppTest, column: str, index: int = 0) -> pl.DataFrame:
+    """The `index`-th table on the page that has `column`, as a Polars frame.
+
+    AppTest hands tables back through pandas, which turns dates into midnight datetimes: they
+    are turned back into dates, as the marts have them.
+    """
+    frames = [f.value for f in app.dataframe if f.value is not None and column in f.value.columns]
+    frame = frames[index]
+    frame = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
+    return frame.with_columns(pl.col(pl.Datetime).dt.date())
+
+
+def latest_complete_month(settings: Settings) -> dict:
+    """The last complete month's row of rpt_kpi_monthly (what the pages show by default)."""
+    return mart(
+        settings,
+        "select * from marts.rpt_kpi_monthly where is_complete_month order by month desc limit 1",
+    ).row(0, named=True)

@@ -5,6 +5,8 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import polars as pl
+
 from tests.integration.oracle import CENT, _date, _dec, _latest, _month, _read_erp
 
 
@@ -42,3 +44,20 @@ def customer_monthly_revenue(landing: Path, customer_number: str) -> dict[dt.dat
         rate = rates[(month, invoice["currency"])]
         totals[month] += (sign * _dec(line["net_amount"]) * rate).quantize(CENT, ROUND_HALF_UP)
     return dict(sorted(totals.items()))
+
+
+def csat_scores(landing: Path, account_ids: set[str]) -> list[int]:
+    """CSAT scores of the latest version of every case of the given CRM accounts, unrated left out
+    (the CRM extract is UTF-8 with commas)."""
+    frames = [
+        pl.read_csv(path, infer_schema=False).with_columns(
+            pl.lit(path.parent.name).alias("extract_date"), pl.int_range(pl.len()).alias("position")
+        )
+        for path in sorted((landing / "crm").glob("*/cases.csv"))
+    ]
+    cases = _latest(pl.concat(frames, how="diagonal"), ["case_id"])
+    return [
+        int(score)
+        for account, score in cases.select("account_id", "csat_score").iter_rows()
+        if account in account_ids and score
+    ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from c360.serving import connect_readonly
-from dashboards.formatting import money
+from dashboards.formatting import count, days, money
 from tests.conftest import settings_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -150,8 +150,22 @@ def test_every_page_renders_its_headline_numbers_without_errors(
     )
     version = mart_value(settings, "select version from meta.publication")
     files = mart_value(settings, "select count(*) from quality.load_log where status = 'loaded'")
+    contribution = mart_value(
+        settings, "select sum(contribution_margin) from marts.rpt_customer_profitability_lifetime"
+    )
+    month = "(select max(month) from marts.rpt_kpi_monthly where is_complete_month)"
+    cac, churned, dso = (
+        mart_value(settings, f"select {column} from marts.rpt_kpi_monthly where month = {month}")
+        for column in ("blended_cac", "churned_customers", "dso_days")
+    )
+    pipeline = mart_value(settings, "select sum(open_amount) from marts.rpt_pipeline")
     pages = [
         ("", "", "Net revenue", money(revenue, "EUR")),
+        ("profitability", "", "Lifetime contribution margin", money(contribution, "EUR")),
+        ("acquisition", "", "Blended CAC", money(cac, "EUR")),
+        ("retention", "", "Churned customers", count(churned)),
+        ("pipeline", "", "Open pipeline", money(pipeline, "EUR")),
+        ("projects", "", "DSO", days(dso)),
         ("customer-360", f"?q={biggest}", "Lifetime net revenue", money(lifetime, "EUR")),
         ("data-quality", "", "Files loaded", f"{files:,}"),
         ("sql", "", None, f"c360-{version}.duckdb"),
@@ -175,8 +189,19 @@ def test_the_overview_shows_both_tile_rows_and_the_trend_chart(served, browser_p
     open_page(browser_page, served)
     browser_page.wait_for_selector(".js-plotly-plot", timeout=45_000)
     labels = browser_page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    row = ["Net revenue", "Gross margin", "Gross margin %", "New customers", "Active customers"]
-    assert labels == row + row  # the month, then the year to date
+    row = [
+        "Net revenue",
+        "Gross margin",
+        "Gross margin %",
+        "Contribution margin",
+        "New customers",
+        "Active customers",
+        "Churned customers",
+        "Blended CAC",
+        "NRR",
+        "DSO",
+    ]
+    assert labels == [*row, "LTV:CAC", *row]  # the month (and LTV:CAC), then the year to date
     assert_no_error(browser_page)
 
 

@@ -4,10 +4,10 @@ timeline, checked against the marts and against the landing extracts."""
 import polars as pl
 import pytest
 
-from dashboards.formatting import money
+from dashboards.formatting import money, percent
 from dashboards.queries.customer import monthly
-from tests.dashboards.app import mart, run_page, tiles
-from tests.dashboards.oracle import customer_documents, customer_monthly_revenue
+from tests.dashboards.app import mart, run_page, shown_table, tiles
+from tests.dashboards.oracle import csat_scores, customer_documents, customer_monthly_revenue
 
 
 @pytest.fixture
@@ -105,3 +105,43 @@ def test_every_customer_table_can_be_downloaded_as_csv(published, customer):
     shown = [f for f in app.dataframe if isinstance(f.value, pl.DataFrame) or f.value is not None]
     downloads = app.get("download_button")
     assert len(downloads) == len(shown) > 3
+
+
+def test_predicted_clv_p_alive_and_receivables_are_the_customers(published, customer):
+    receivables = mart(
+        published,
+        "select invoice_number, open_amount from marts.fct_receivables "
+        f"where customer_key = '{customer['customer_key']}'",
+    )
+    app = run_page("customer_360", q=customer["erp_customer_number"])
+    shown = tiles(app)
+    assert shown["Predicted CLV"] == money(customer["predicted_clv"], "EUR")
+    assert shown["P(alive)"] == percent(customer["p_alive"])
+    listed = shown_table(app, "paid_in_full_date")
+    assert dict(listed.select("invoice_number", "open_amount").iter_rows()) == dict(
+        receivables.iter_rows()
+    )
+    assert receivables.height > 0
+
+
+def test_the_csat_tile_is_the_mean_score_of_the_customers_rated_cases_in_the_crm_extract(
+    published,
+):
+    accounts = mart(
+        published,
+        "select customer_key, source_record_id from marts.bridge_customer_sources "
+        "where source_system = 'crm'",
+    )
+    rated = {
+        key: scores
+        for key in accounts["customer_key"].unique().sort()
+        if (
+            scores := csat_scores(
+                published.landing_dir,
+                set(accounts.filter(pl.col("customer_key") == key)["source_record_id"]),
+            )
+        )
+    }
+    key = max(rated, key=lambda k: len(rated[k]))  # the customer with the most rated cases
+    shown = tiles(run_page("customer_360", q=key))
+    assert shown["CSAT"] == f"{sum(rated[key]) / len(rated[key]):.1f} / 5"

@@ -9,7 +9,7 @@ import polars as pl
 
 from c360.publish import publish
 from dashboards.filters import Filters
-from dashboards.formatting import money
+from dashboards.formatting import days, money, percent, ratio
 from dashboards.queries.overview import revenue_trend
 from tests.conftest import settings_for
 from tests.dashboards.app import mart, run_page, tiles
@@ -161,3 +161,36 @@ def test_a_refresh_holding_the_build_database_does_not_disturb_the_pages(tmp_pat
         assert tiles(run_page())["Net revenue"] == "125.00 k EUR"
     finally:
         writer.close()
+
+
+def test_the_newer_kpi_tiles_equal_the_kpi_mart_and_ltv_to_cac_the_last_complete_quarter(
+    published,
+):
+    kpis = mart(
+        published,
+        "select * from marts.rpt_kpi_monthly where is_complete_month order by month desc limit 1",
+    ).row(0, named=True)
+    quarter = mart(
+        published,
+        "select ltv_to_cac from marts.rpt_unit_economics where cohort_grain = 'quarter' and "
+        f"is_blended and cohort_start + interval 2 month <= date '{kpis['month']}' "
+        "order by cohort_start desc limit 1",
+    )["ltv_to_cac"][0]
+    month, ytd = both_tile_rows_with_ltv(run_page())
+    assert month["Contribution margin"][0] == money(kpis["contribution_margin"], "EUR")
+    assert month["Churned customers"][0] == f"{kpis['churned_customers']:,}"
+    assert month["Blended CAC"][0] == money(kpis["blended_cac"], "EUR")
+    assert month["NRR"][0] == percent(kpis["nrr_12m"])
+    assert month["DSO"][0] == days(kpis["dso_days"])
+    assert month["LTV:CAC"][0] == ratio(quarter)
+    # Year to date: NRR and DSO are the month's, CAC has no year-to-date value in the KPI mart.
+    assert ytd["NRR"][0] == month["NRR"][0]
+    assert ytd["Blended CAC"][0] == "—"
+    assert "LTV:CAC" not in ytd
+
+
+def both_tile_rows_with_ltv(app) -> tuple[dict, dict]:
+    """(month tiles, year-to-date tiles) when the month row also has the LTV:CAC tile."""
+    metrics = [(m.label, (m.value, m.delta)) for m in app.metric]
+    half = (len(metrics) - 1) // 2 + 1
+    return dict(metrics[:half]), dict(metrics[half:])

@@ -1,0 +1,162 @@
+"""Acquisition and value: what a customer costs to win, by channel, and what it is worth."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboards.components import empty_state, table
+from dashboards.data import require_version
+from dashboards.filters import shared_filters
+from dashboards.formatting import count, money, ratio
+from dashboards.queries.acquisition import (
+    cac_monthly,
+    cohort_cac,
+    cohorts,
+    ltv_curve,
+    predicted_clv,
+    quarters,
+    unit_economics,
+)
+
+TREND_MONTHS = 24
+
+st.title("Acquisition and value")
+version = require_version()
+filters = shared_filters(version, period=True, customers=True)
+if filters.month is None:
+    st.info("The warehouse holds no complete month yet.")
+    st.stop()
+
+cac = cac_monthly(version, filters).filter(pl.col("month") <= filters.month)
+currency = cac["reporting_currency"].first() if cac.height else "EUR"
+blended = cac.filter(pl.col("is_blended") & (pl.col("month") == filters.month))
+chosen = blended.row(0, named=True) if blended.height else {}
+
+st.subheader(f"CAC by channel, {filters.month:%B %Y}")
+with st.container(horizontal=True):
+    st.metric("Blended CAC", money(chosen.get("cac"), currency), border=True)
+    st.metric("Sales and marketing spend", money(chosen.get("spend"), currency), border=True)
+    st.metric("New customers", count(chosen.get("new_customers")), border=True)
+recent = cac.filter(pl.col("month") > pl.lit(filters.month).dt.offset_by(f"-{TREND_MONTHS}mo"))
+if recent.is_empty():
+    empty_state()
+else:
+    figure = go.Figure()
+    for channel in recent["channel"].unique(maintain_order=True).to_list():
+        rows = recent.filter(pl.col("channel") == channel)
+        figure.add_scatter(
+            x=rows["month"],
+            y=rows["cac"].cast(pl.Float64),
+            name=channel,
+            mode="lines+markers",
+            line={"width": 4 if channel == "Blended" else 2},
+        )
+    figure.update_layout(yaxis_title=f"CAC ({currency})", margin={"t": 10}, height=360)
+    st.plotly_chart(figure, width="stretch")
+    st.caption(
+        "CAC = spend / new customers of the month (rpt_cac_monthly); no point where a channel "
+        "won nobody. Channel rows carry marketing spend only, the Blended row adds sales spend."
+    )
+    with st.expander("CAC per channel and month"):
+        table(
+            recent.pivot(on="month", index="channel", values="cac", sort_columns=True),
+            "cac_by_channel_and_month",
+        )
+
+st.subheader("Cohort LTV against CAC")
+months = [m for m in cohorts(version) if m <= filters.month]
+if not months:
+    empty_state()
+else:
+    cohort = st.selectbox(
+        "Acquisition cohort",
+        months,
+        index=min(12, len(months) - 1),
+        format_func=lambda m: f"{m:%B %Y}",
+        key="cohort",
+    )
+    curve = ltv_curve(version, cohort)
+    costs = cohort_cac(version, cohort)
+    if curve.is_empty():
+        empty_state("No complete month for this cohort yet.")
+    else:
+        figure = go.Figure()
+        figure.add_scatter(
+            x=curve["months_since_acquisition"],
+            y=curve["ltv_per_customer"].cast(pl.Float64),
+            name="LTV per customer (cumulative gross margin)",
+            mode="lines+markers",
+        )
+        if costs.get("cac") is not None:
+            figure.add_hline(
+                y=float(costs["cac"]),
+                line_dash="dash",
+                annotation_text=f"Blended CAC {money(costs['cac'], currency)}",
+            )
+        figure.update_layout(
+            xaxis_title="Months since acquisition",
+            yaxis_title=currency,
+            margin={"t": 10},
+            height=340,
+        )
+        st.plotly_chart(figure, width="stretch")
+        st.caption(
+            f"{curve['cohort_customers'][0]:,} customers acquired in {cohort:%B %Y} "
+            "(rpt_ltv_cohort); the cohort has paid back its CAC where the curve crosses the line "
+            "(rpt_cac_cohort)."
+        )
+        table(curve, f"ltv_cohort_{cohort:%Y_%m}")
+
+st.subheader("LTV:CAC and payback by channel")
+starts = [q for q in quarters(version) if q <= filters.month]
+if not starts:
+    empty_state()
+else:
+    quarter = st.selectbox(
+        "Quarter cohort",
+        starts,
+        index=min(1, len(starts) - 1),
+        format_func=lambda q: f"Q{(q.month + 2) // 3} {q:%Y}",
+        key="quarter",
+        help="Customers acquired in the quarter. LTV is the mean predicted CLV (36 months of "
+        "gross margin, discounted) of the cohort's customers.",
+    )
+    economics = unit_economics(version, quarter)
+    if economics.height:
+        figure = go.Figure()
+        figure.add_bar(x=economics["channel"], y=economics["ltv_to_cac"].cast(pl.Float64))
+        figure.update_layout(yaxis_title="LTV:CAC", margin={"t": 10}, height=300)
+        st.plotly_chart(figure, width="stretch")
+        total = economics.filter(pl.col("channel") == "Blended")
+        if total.height:
+            st.caption(
+                f"Blended LTV:CAC {ratio(total['ltv_to_cac'][0])}, payback "
+                f"{total['payback_months'][0] or '—'} months (rpt_unit_economics)."
+            )
+    table(economics, f"unit_economics_{quarter:%Y_%m}")
+
+st.subheader("Predicted customer lifetime value")
+clv = predicted_clv(version, filters)
+if clv.is_empty():
+    empty_state()
+else:
+    with st.container(horizontal=True):
+        st.metric("Customers scored", count(clv.height), border=True)
+        st.metric(
+            "Total predicted CLV",
+            money(clv["predicted_clv"].sum(), currency),
+            help=f"Gross margin expected over the next {clv['horizon_months'][0]} months, "
+            "discounted (fct_customer_clv), for the filtered customers.",
+            border=True,
+        )
+    figure = go.Figure()
+    figure.add_histogram(x=clv["predicted_clv"].cast(pl.Float64), nbinsx=40)
+    figure.update_layout(
+        xaxis_title=f"Predicted CLV ({currency})",
+        yaxis_title="Customers",
+        margin={"t": 10},
+        height=300,
+    )
+    st.plotly_chart(figure, width="stretch")
+    with st.expander("Every scored customer"):
+        table(clv, "predicted_clv")

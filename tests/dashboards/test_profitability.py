@@ -1,0 +1,58 @@
+"""The Profitability page on the integration company, checked against the finance marts."""
+
+import polars as pl
+
+from dashboards.formatting import money
+from tests.dashboards.app import latest_complete_month, mart, run_page, shown_table, tiles
+
+
+def test_the_whale_curve_tiles_add_up_every_customers_lifetime_contribution(published):
+    lifetime = mart(published, "select * from marts.rpt_customer_profitability_lifetime")
+    shown = tiles(run_page("profitability"))
+    assert shown["Lifetime contribution margin"] == money(
+        lifetime["contribution_margin"].sum(), "EUR"
+    )
+    peak = lifetime.sort("cumulative_contribution_share", descending=True).row(0, named=True)
+    assert shown["Customers at the peak"] == f"{peak['contribution_rank']:,} of {lifetime.height:,}"
+
+
+def test_most_and_least_profitable_customers_are_ranked_by_lifetime_contribution(published):
+    ranked = mart(
+        published,
+        "select d.customer_name, p.contribution_margin from "
+        "marts.rpt_customer_profitability_lifetime p join marts.dim_customers d "
+        "using (customer_key) order by p.contribution_margin desc",
+    )
+    app = run_page("profitability")
+    most, least = shown_table(app, "contribution_rank", 0), shown_table(app, "contribution_rank", 1)
+    assert most["customer_name"].to_list() == ranked.head(10)["customer_name"].to_list()
+    assert least["customer_name"].to_list() == ranked.tail(10).reverse()["customer_name"].to_list()
+    assert most["customer_360"][0] == f"/customer-360?q={most['customer_key'][0]}"
+
+
+def test_margin_by_product_adds_up_to_the_months_gross_margin(published):
+    month = latest_complete_month(published)
+    products = shown_table(run_page("profitability"), "dimension_label")
+    assert products["gross_margin"].sum() == month["gross_margin"]
+    assert products["net_revenue"].sum() == month["net_revenue"]
+
+
+def test_cost_to_serve_is_the_kpi_marts_by_month(published):
+    month = latest_complete_month(published)
+    costs = shown_table(run_page("profitability"), "unattributed_cost_to_serve")
+    first = costs.row(0, named=True)
+    assert (first["month"], first["cost_to_serve"], first["contribution_margin"]) == (
+        month["month"],
+        month["cost_to_serve"],
+        month["contribution_margin"],
+    )
+
+
+def test_a_segment_filter_ranks_only_that_segments_customers(published):
+    segment = mart(published, "select segment from marts.dim_customers group by 1 order by 1")[
+        "segment"
+    ][0]
+    ranked = shown_table(run_page("profitability", segment=segment), "contribution_rank")
+    assert ranked.height and ranked["segment"].unique().to_list() == [segment]
+    assert (ranked["contribution_rank"].diff().drop_nulls() > 0).all()
+    assert ranked.filter(pl.col("segment") != segment).is_empty()
