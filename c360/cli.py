@@ -154,6 +154,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         repeat=args.repeat,
         name=args.name,
         dlt=not args.no_dlt,
+        dlt_max_customers=args.dlt_max_customers,
     )
     _out(f"results in {run(options, _err)}")
     return 0
@@ -207,6 +208,12 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeat", type=int, default=20, help="runs of each dashboard page")
     bench.add_argument("--name", default="refresh", help="results file bench/results/<name>.json")
     bench.add_argument("--no-dlt", action="store_true", help="skip the dlt baseline")
+    bench.add_argument(
+        "--dlt-max-customers",
+        type=int,
+        default=10_000,
+        help="run the (slow) dlt baseline only up to this size (default 10000)",
+    )
     bench.set_defaults(func=cmd_bench)
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
