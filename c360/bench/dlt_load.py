@@ -17,6 +17,9 @@ import dlt
 from dlt.sources.filesystem import FileItemDict, filesystem, read_jsonl, read_parquet
 
 FAILED: list[str] = []
+# Address-space cap: past it dlt fails with MemoryError instead of the kernel's OOM killer
+# choosing a victim on a machine shared with other work.
+MEMORY_LIMIT = 6 * 2**30
 
 
 @dlt.transformer(standalone=True)
@@ -61,6 +64,7 @@ def resources(landing: Path) -> tuple[list, int]:
 
 def main() -> None:
     """Load everything; report rows from dlt's normalize step."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     landing, work = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
     pipeline = dlt.pipeline(
         pipeline_name="c360_bench",
