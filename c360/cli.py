@@ -145,7 +145,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Measure every refresh stage with baselines; results JSON and docs/benchmarks.md tables."""
-    from c360.bench.harness import BenchOptions, run
+    from c360.bench.harness import BenchOptions, render_only, run
 
     options = BenchOptions(
         customers=args.customers,
@@ -156,7 +156,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         dlt=not args.no_dlt,
         dlt_max_customers=args.dlt_max_customers,
     )
-    _out(f"results in {run(options, _err)}")
+    _out(f"results in {render_only(options) if args.render_only else run(options, _err)}")
     return 0
 
 
@@ -208,6 +208,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeat", type=int, default=20, help="runs of each dashboard page")
     bench.add_argument("--name", default="refresh", help="results file bench/results/<name>.json")
     bench.add_argument("--no-dlt", action="store_true", help="skip the dlt baseline")
+    bench.add_argument(
+        "--render-only",
+        action="store_true",
+        help="only regenerate docs/benchmarks.md from bench/results/<name>.json",
+    )
     bench.add_argument(
         "--dlt-max-customers",
         type=int,

@@ -237,3 +237,14 @@ def run(options: BenchOptions, say: Callable[[str], None]) -> Path:
             report.replace_block(options.docs.read_text(), report.render(results))
         )
     return results_path
+
+
+def render_only(options: BenchOptions) -> Path:
+    """Recompute the ratios of the stored runs and regenerate the docs' block (no measuring)."""
+    results_path = options.results_dir / f"{options.name}.json"
+    results = json.loads(results_path.read_text())
+    for entry in results["runs"]:
+        entry["ratios"] = report.ratios(entry)
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    options.docs.write_text(report.replace_block(options.docs.read_text(), report.render(results)))
+    return results_path

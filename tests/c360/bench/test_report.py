@@ -36,7 +36,7 @@ def _run(customers=100_000, **stage_overrides):
         "baselines": {
             "duckdb_read": {
                 "wall_s": 15.0,
-                "cpu_s": 18.0,
+                "cpu_s": 16.0,
                 "peak_mb": 500,
                 "rows": 8_000_000,
                 "files": 630,
@@ -59,6 +59,8 @@ def test_ratios_compare_rates_overhead_and_the_incremental_share():
     ratios = _run()["ratios"]
     # 300,000 rows/s against 533,333 rows/s
     assert ratios["ingestion_vs_duckdb_read"] == 0.56
+    # per CPU second: 250,000 rows/s against 500,000
+    assert ratios["ingestion_vs_duckdb_read_cpu"] == 0.5
     assert ratios["ingestion_vs_dlt"] is None  # skipped, not zero
     # dbt's 200 s minus 40 s of Python models and seeds, against 120 s of the same SQL
     assert ratios["dbt_overhead"] == 0.25
