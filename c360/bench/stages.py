@@ -98,6 +98,9 @@ def dbt(args: dict) -> dict:
     ]
     if args.get("select"):
         argv += ["--select", *args["select"].split()]
+    if args.get("exclude"):
+        argv += ["--exclude", *args["exclude"].split()]
+    argv += args.get("flags", [])
     result = dbtRunner().invoke(argv)
     if not result.success:
         raise SystemExit(f"dbt {' '.join(argv)} failed: {result.exception}")
