@@ -83,7 +83,7 @@ def dbt(args: dict) -> dict:
     settings = Settings.from_env()
     settings.export_to_environ()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    target = Path(args["target_path"])
+    target = Path(args["target_path"]).resolve()  # dbt would read a relative one from dbt/
     argv = [
         args["command"],
         "--project-dir",

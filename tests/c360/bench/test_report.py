@@ -65,6 +65,8 @@ def test_ratios_compare_rates_overhead_and_the_incremental_share():
     assert ratios["ingestion_vs_dlt"] is None  # skipped, not zero
     # dbt's 160 s on the SQL nodes against 120 s of the same SQL in one connection
     assert ratios["dbt_overhead"] == 0.25
+    # CPU: 150 s for dbt, 1 s for the direct run (see _run)
+    assert ratios["dbt_overhead_cpu"] == round(1 - 1 / 150, 3)
     assert ratios["incremental_fraction"] == 0.18
 
 
