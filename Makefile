@@ -60,9 +60,8 @@ dagster: install  ## Start the Dagster UI on http://localhost:3000
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.run_refresh import prepare_dagster_home; prepare_dagster_home(Settings.from_env())"
 	DAGSTER_HOME=$(C360_HOME)/dagster $(RUN) dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
-bench: install  ## Benchmarks (generation, ingestion vs DuckDB read_csv); results in bench/results
-	$(RUN) python bench/generate_bench.py --customers 10000 100000
-	$(RUN) python bench/ingest_bench.py --customers 10000 100000
+bench: install  ## Every refresh stage with baselines at 10k and 100k customers (docs/benchmarks.md)
+	$(RUN) c360 bench --customers 10000 100000
 
 clean:  ## Remove the environment, the data root and dbt's build products
 	rm -rf $(VENV) $(TOOLS) dbt/target dbt/logs data

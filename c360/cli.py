@@ -1,4 +1,4 @@
-"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback.
+"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, bench.
 
 It is the composition root: the one place of the core that reaches into the generator, the
 Dagster job and the Streamlit app, each imported only by the command that needs it.
@@ -145,6 +145,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return cmd_serve(args, settings)
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    """Measure every refresh stage with baselines; results JSON and docs/benchmarks.md tables."""
+    from c360.bench.harness import BenchOptions, render_only, run
+
+    options = BenchOptions(
+        customers=args.customers,
+        days=args.days,
+        seed=args.seed,
+        repeat=args.repeat,
+        name=args.name,
+        dlt=not args.no_dlt,
+        dlt_max_customers=args.dlt_max_customers,
+    )
+    _out(f"results in {render_only(options) if args.render_only else run(options, _err)}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="c360", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +202,26 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", help=cmd_status.__doc__).set_defaults(func=cmd_status)
     sub.add_parser("rollback", help=cmd_rollback.__doc__).set_defaults(func=cmd_rollback)
+
+    bench = sub.add_parser("bench", help=cmd_bench.__doc__)
+    bench.add_argument("--customers", type=int, nargs="+", default=[10_000])
+    bench.add_argument("--days", type=int, default=30, help="daily extracts of the full refresh")
+    bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument("--repeat", type=int, default=20, help="runs of each dashboard page")
+    bench.add_argument("--name", default="refresh", help="results file bench/results/<name>.json")
+    bench.add_argument("--no-dlt", action="store_true", help="skip the dlt baseline")
+    bench.add_argument(
+        "--render-only",
+        action="store_true",
+        help="only regenerate docs/benchmarks.md from bench/results/<name>.json",
+    )
+    bench.add_argument(
+        "--dlt-max-customers",
+        type=int,
+        default=1_000,
+        help="run the dlt baseline only up to this size (default 1000: it needs ~2 MB a customer)",
+    )
+    bench.set_defaults(func=cmd_bench)
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     generation_options(demo)

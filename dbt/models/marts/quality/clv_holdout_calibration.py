@@ -2,14 +2,13 @@
 
 The customers known six months before the as-of date, ranked by the purchases the calibration
 fit predicts for the last six months, in ten groups of equal size: predicted against actual.
+The calibration fit is not redone here: it comes from int_clv_holdout.
 """
 
 
 def model(dbt, session):
     """One row per decile (10 = highest predicted): customers, predicted and actual purchases."""
     dbt.config(materialized="table")
-    from c360.clv.holdout import decile_calibration
-    from c360.clv.refresh_step import read_inputs
+    from c360.clv.holdout import deciles_from
 
-    lines, as_of = read_inputs(dbt.ref("fct_invoice_lines"), dbt.ref("stg_erp__invoices"))
-    return decile_calibration(lines, as_of)
+    return deciles_from(dbt.ref("int_clv_holdout").pl())

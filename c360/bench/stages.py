@@ -1,0 +1,169 @@
+"""What each benchmark child process runs: `python -m c360.bench.stages <step> <json>`.
+
+Every step prints one JSON line last (its figures, and its own peak memory, the child's and
+its children's max RSS). Paths come from the JSON argument and `C360_HOME`, set by the harness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from c360.bench.child import own_peak_mb
+from c360.settings import Settings
+
+IDENTITY_SELECTOR = "path:models/intermediate/identity"
+CLV_SELECTOR = "int_customer_clv int_clv_holdout clv_fit_quality clv_holdout_calibration"
+
+
+def generate(args: dict) -> dict:
+    """The sample company, `days` daily extracts, typical defects."""
+    from ingestion.generator import generate_company
+
+    summary = generate_company(
+        Path(args["landing"]),
+        Path(args["truth"]),
+        customers=args["customers"],
+        seed=args["seed"],
+        start=dt.date.fromisoformat(args["start"]),
+        days=args["days"],
+        defects="typical",
+    )
+    return {"files": summary.files_written}
+
+
+def ingest(args: dict) -> dict:
+    """c360 ingestion of every source (read, type, validate, quarantine, Parquet, load log)."""
+    from ingestion.contracts import load_contracts
+    from ingestion.load import ingest_source
+
+    settings = Settings.from_env()
+    rows = files = 0
+    for contract in load_contracts(settings.contracts_dir).values():
+        for result in ingest_source(contract, settings.landing_dir, settings.raw_dir):
+            rows += result.rows_read
+            files += 1
+    return {"rows": rows, "files": files}
+
+
+def duckdb_read(args: dict) -> dict:
+    """DuckDB's own readers: every extract file into a table (no validation), into `db`."""
+    import duckdb
+
+    con = duckdb.connect(args["db"])
+    rows = files = failed = 0
+    for index, path in enumerate(sorted(Path(args["landing"]).rglob("*.*"))):
+        if path.name.startswith("_") or path.stat().st_size == 0:
+            continue
+        if path.suffix == ".csv":
+            erp = path.parts[-3] == "erp"
+            options = ", delim = ';', decimal_separator = ',', encoding = 'latin-1'" if erp else ""
+            reader = f"read_csv('{path}'{options})"
+        elif path.suffix == ".jsonl":
+            reader = f"read_json('{path}', format = 'newline_delimited')"
+        else:
+            reader = f"read_parquet('{path}')"
+        try:
+            con.execute(f"create table t{index} as select * from {reader}")
+            rows += con.execute(f"select count(*) from t{index}").fetchone()[0]
+            files += 1
+        except duckdb.Error:  # a Windows-1252 byte DuckDB's latin-1 rejects: counted, not retried
+            failed += 1
+    con.close()
+    return {"rows": rows, "files": files, "failed_files": failed}
+
+
+def dbt(args: dict) -> dict:
+    """`dbt <command> [--select ...]` in this process; node timings from run_results.json."""
+    from dbt.cli.main import dbtRunner
+
+    settings = Settings.from_env()
+    settings.export_to_environ()
+    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(args["target_path"]).resolve()  # dbt would read a relative one from dbt/
+    argv = [
+        args["command"],
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(target / "logs"),
+        "--quiet",
+    ]
+    if args.get("select"):
+        argv += ["--select", *args["select"].split()]
+    if args.get("exclude"):
+        argv += ["--exclude", *args["exclude"].split()]
+    argv += args.get("flags", [])
+    result = dbtRunner().invoke(argv)
+    if not result.success:
+        raise SystemExit(f"dbt {' '.join(argv)} failed: {result.exception}")
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {"nodes": len(results), "node_s": round(sum(r["execution_time"] for r in results), 2)}
+
+
+def publish(args: dict) -> dict:
+    """Copy the public schemas into a new serving version and switch `current`."""
+    from c360.publish import publish as publish_version
+
+    publication = publish_version(Settings.from_env())
+    return {"tables": len(publication.row_counts)}
+
+
+def refresh(args: dict) -> dict:
+    """`c360 refresh`, end to end (Dagster job: ingestion, dbt build and tests, publishing)."""
+    from dagster_project.run_refresh import run_refresh
+
+    summary = run_refresh(Settings.from_env())
+    if not summary.success:
+        raise SystemExit(f"refresh failed: {summary.failures + summary.checks_failed}")
+    return {
+        "files_loaded": summary.files_loaded,
+        "rows_loaded": summary.rows_loaded,
+        "checks_passed": summary.checks_passed,
+    }
+
+
+def dbt_direct(args: dict) -> dict:
+    """The dbt build's compiled SQL run in DAG order in one DuckDB connection on a copy."""
+    from c360.bench.direct import run_direct
+
+    return run_direct(Path(args["manifest"]), Path(args["db"]))
+
+
+def dashboards(args: dict) -> dict:
+    """p50/p95 of each dashboard page's queries on the published warehouse (cold loader cache)."""
+    import logging
+
+    sys.path.insert(0, str(Path(args["bench_dir"])))
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from dashboard_bench import time_pages  # bench/dashboard_bench.py
+
+    from dashboards.data import current_version
+
+    return {"pages": time_pages(current_version(), args["repeat"])}
+
+
+STEPS = {
+    f.__name__: f
+    for f in (generate, ingest, duckdb_read, dbt, publish, refresh, dbt_direct, dashboards)
+}
+
+
+def main(argv: list[str]) -> None:
+    """Run one step and print its JSON line, with the step's own peak memory."""
+    step, payload = argv[0], json.loads(argv[1])
+    result = STEPS[step](payload)
+    sys.stdout.write("\n" + json.dumps(result | {"peak_mb": own_peak_mb()}) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown (Dagster and dbt threads): the figures are out
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
