@@ -70,7 +70,7 @@ def _duckdb_tables(built: Path) -> dict[str, pl.DataFrame]:
             f" where table_schema in {PUBLIC_SCHEMAS}"
         ).fetchall()
         return {
-            f"{schema}.{name}": con.execute(f"select * from {schema}.{name}").pl()
+            f"{schema}.{name}": con.sql(f"select * from {schema}.{name}").pl()
             for schema, name in names
             if name not in DUCKDB_ONLY
         }
@@ -81,7 +81,7 @@ def _spark_table(home: Path, name: str) -> pl.DataFrame:
     folder = home / "spark" / "warehouse" / f"{schema}.db" / table
     assert folder.is_dir(), f"{name} was not built on Spark"
     with duckdb.connect() as con:
-        return con.execute(f"select * from read_parquet('{folder}/*.parquet')").pl()
+        return con.sql(f"select * from read_parquet('{folder}/*.parquet')").pl()
 
 
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
