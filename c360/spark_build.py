@@ -15,6 +15,7 @@ Needs the `spark` extra and Java 17 (docs/scaling_out.md). Run: `python -m c360.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -283,6 +284,10 @@ def build() -> SparkBuild:
                 break
             summary.seconds[step.__name__] = time.monotonic() - began
     summary.seconds["total"] = time.monotonic() - started
+    # Kept beside the Spark warehouse: docs/scaling_out.md quotes these figures.
+    record = Path(os.environ.get("C360_HOME", "data")) / "spark" / "last_build.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps({**summary.seconds, "failures": summary.failures}, indent=1))
     return summary
 
 
