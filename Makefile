@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install demo test lint format browser dagster refresh status bench clean
+.PHONY: help install spark-install spark-parity demo test lint format browser dagster refresh status bench clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -20,9 +20,14 @@ $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv>=0.9,<1"
 
+# Once the spark extra is installed, later syncs keep it (a plain sync would remove it).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen $(if $(wildcard $(VENV)/.synced-spark),--extra spark)
 	@touch $@
+
+$(VENV)/.synced-spark: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra spark
+	@touch $@ $(VENV)/.synced
 
 install: $(VENV)/.synced  ## Create the environment from the lock file
 
@@ -45,7 +50,13 @@ format: install  ## Fix what ruff and SQLFluff can fix
 	$(RUN) ruff format .
 	cd dbt && C360_BUILD_DB=$$(mktemp -d)/lint.duckdb ../$(VENV)/bin/sqlfluff fix models
 
-test: install lint browser  ## Linters and the whole test suite
+spark-install: $(VENV)/.synced-spark  ## Add the spark extra (dbt-spark, pyspark ~560 MB; needs Java 17)
+
+spark-parity: spark-install  ## Build the small company on DuckDB and Spark, compare every mart
+	SPARK_LOCAL_IP=127.0.0.1 $(RUN) pytest tests/spark -q
+
+# The whole suite includes the Spark parity test (~3 minutes), so CI proves it on every run.
+test: install spark-install lint browser  ## Linters and the whole test suite
 	$(RUN) pytest
 
 browser:  ## Debian's chromium for the browser tests (installed with apt-get when run as root)

@@ -94,9 +94,16 @@ def read_inputs(
 ) -> tuple[pl.DataFrame, date | None]:
     """The purchase columns of fct_invoice_lines and the as-of date, from dbt's relations.
 
-    Only four columns cross into Python (a DuckDB projection), whatever the mart's width.
+    Only four columns cross into Python (a DuckDB projection), whatever the mart's width. The
+    rows are sorted: float sums (and so the fits, and a cent's rounding) depend on their order,
+    which is the table's storage order otherwise (it changes with incremental builds, and
+    differs on Spark: tests/spark/test_parity.py).
     """
-    lines = invoice_lines.project("customer_key, invoice_kind, invoice_date, gross_margin").pl()
+    lines = (
+        invoice_lines.project("customer_key, invoice_kind, invoice_date, gross_margin")
+        .order("customer_key, invoice_date, invoice_kind, gross_margin")
+        .pl()
+    )
     newest = erp_invoices.aggregate("max(_extract_date) as as_of_date").pl()
     return lines, newest["as_of_date"][0]
 

@@ -59,3 +59,65 @@
 {% macro default__name_similarity(left, right) -%}
     coalesce(jaro_winkler_similarity({{ left }}, {{ right }}), 0.0)
 {%- endmacro %}
+
+{#- Spark's versions. Spark string literals treat a backslash as an escape and read '' as two
+    adjacent literals (concatenated), so patterns have their backslashes doubled and a quote
+    written \'. Spark's regexp_replace replaces every match. -#}
+{% macro spark_pattern(pattern) -%}
+    {{- pattern | replace("\\", "\\\\") | replace("''", "\\'") -}}
+{%- endmacro %}
+
+{#- Spark has no strip_accents: the precomposed Latin letters (Latin-1 Supplement, Extended-A
+    and -B, Latin Extended Additional) that decompose to an ASCII letter plus marks are
+    translated to that letter, which is what strip_accents gives for them. -#}
+{% macro spark_accented_letters() -%}
+    {{ return(""
+        ~ "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜ"
+        ~ "ĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽ"
+        ~ "žƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯ"
+        ~ "ȰȱȲȳḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋ"
+        ~ "ṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẠạ"
+        ~ "ẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰự"
+        ~ "ỲỳỴỵỶỷỸỹ"
+    ) }}
+{%- endmacro %}
+
+{% macro spark_unaccented_letters() -%}
+    {{ return(""
+        ~ "AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeG"
+        ~ "gGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZ"
+        ~ "zOoUuAaIiOoUuUuUuUuUuAaAaGgKkOoOojGgNnAaAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAaEeOoOoOo"
+        ~ "OoYyAaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNn"
+        ~ "OoOoOoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwyAa"
+        ~ "AaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUuUu"
+        ~ "YyYyYyYy"
+    ) }}
+{%- endmacro %}
+
+{% macro spark__fold_accents(text) -%}
+    translate({{ text }}, '{{ spark_accented_letters() }}', '{{ spark_unaccented_letters() }}')
+{%- endmacro %}
+
+{% macro spark__regex_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ spark_pattern(pattern) }}', '{{ spark_pattern(replacement) }}')
+{%- endmacro %}
+
+{#- Spark has no first-match replace: the callers' patterns are anchored (`^...`, `...$`), so
+    they match at most once and replacing every match is the same. -#}
+{% macro spark__regex_replace_first(text, pattern, replacement) -%}
+    {{ spark__regex_replace_all(text, pattern, replacement) }}
+{%- endmacro %}
+
+{% macro spark__regex_extract(text, pattern, group) -%}
+    nullif(regexp_extract({{ text }}, '{{ spark_pattern(pattern) }}', {{ group }}), '')
+{%- endmacro %}
+
+{% macro spark__regex_matches(text, pattern) -%}
+    regexp_like({{ text }}, '{{ spark_pattern(pattern) }}')
+{%- endmacro %}
+
+{#- Spark SQL has no Jaro-Winkler: c360.spark_build registers `c360_jaro_winkler` (the same
+    similarity as DuckDB's jaro_winkler_similarity) as a session function before dbt runs. -#}
+{% macro spark__name_similarity(left, right) -%}
+    coalesce(c360_jaro_winkler({{ left }}, {{ right }}), 0.0)
+{%- endmacro %}

@@ -140,7 +140,7 @@ invoice_inputs as (
 
     select
         invoice_number,
-        {{ dbt.listagg('line_input', "';'", 'order by line_input') }} as lines_input
+        {{ sorted_listagg('line_input', "';'") }} as lines_input
     from line_inputs
     group by invoice_number
 

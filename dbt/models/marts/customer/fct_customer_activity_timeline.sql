@@ -62,12 +62,12 @@ invoice_events as (
 
     select
         customer_key,
-        cast(invoice_date as timestamp with time zone) as event_at,
+        cast(invoice_date as {{ type_timestamp_tz() }}) as event_at,
         invoice_kind as event_type,
         'erp' as source_system,
         invoice_number as source_record_id,
         max(invoice_status) as status,
-        cast(null as varchar) as detail,
+        cast(null as {{ dbt.type_string() }}) as detail,
         sum(net_revenue) as amount,
         max(reporting_currency) as currency
     from invoice_lines
@@ -83,7 +83,7 @@ order_events as (
 
     select
         keys_by_number.customer_key,
-        cast(sales_orders.order_date as timestamp with time zone) as event_at,
+        cast(sales_orders.order_date as {{ type_timestamp_tz() }}) as event_at,
         'sales_order' as event_type,
         'erp' as source_system,
         sales_orders.order_number as source_record_id,
@@ -133,7 +133,7 @@ case_events as (
             ~ dbt.cast('cases.csat_score', dbt.type_string()) ~ ", '')",
         ]) }} as detail,
         cast(null as decimal(18, 2)) as amount,
-        cast(null as varchar) as currency
+        cast(null as {{ dbt.type_string() }}) as currency
     from cases
     inner join crm_keys
         on cases.account_id = crm_keys.account_id
@@ -151,7 +151,7 @@ activity_events as (
         activities.type as status,
         activities.subject as detail,
         cast(null as decimal(18, 2)) as amount,
-        cast(null as varchar) as currency
+        cast(null as {{ dbt.type_string() }}) as currency
     from activities
     inner join crm_keys
         on activities.account_id = crm_keys.account_id

@@ -13,9 +13,11 @@
     cost and sharing) differs from the one stored with their lines, or that are new. The
     pre-hook first deletes the stored lines of every changed or vanished document, so a
     cancellation removes them; the model then inserts the documents that have no lines stored
-    (delete+insert on invoice_number). `--full-refresh` rebuilds everything the same way. -#}
+    (delete+insert on invoice_number). `--full-refresh` rebuilds everything the same way.
+    On Spark the table is Parquet, which cannot delete rows: it is rebuilt whole each run
+    (a Delta table on Databricks would take a merge instead). -#}
 {{ config(
-    materialized='incremental',
+    materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='delete+insert',
     unique_key='invoice_number',
     on_schema_change='fail',

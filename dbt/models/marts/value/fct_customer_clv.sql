@@ -17,12 +17,11 @@ final as (
         cast(recency_days as integer) as recency_days,
         cast(t_days as integer) as t_days,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        cast(round(monetary_value, 2) as decimal(18, 2)) as monetary_value,
+        {{ money_round('monetary_value') }} as monetary_value,
         cast(p_alive as double) as p_alive,
         cast(expected_purchases as double) as expected_purchases,
-        cast(round(expected_margin_per_purchase, 2) as decimal(18, 2))
-            as expected_margin_per_purchase,
-        cast(round(predicted_clv, 2) as decimal(18, 2)) as predicted_clv,
+        {{ money_round('expected_margin_per_purchase') }} as expected_margin_per_purchase,
+        {{ money_round('predicted_clv') }} as predicted_clv,
         cast(horizon_months as integer) as horizon_months,
         cast(annual_discount_rate as double) as annual_discount_rate,
         cast(as_of_date as date) as as_of_date
