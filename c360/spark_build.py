@@ -34,7 +34,7 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 # A target path of its own: switching targets in dbt/target would defeat DuckDB's partial parse.
 TARGET_PATH = "target/spark"
 IDENTITY_STEPS = ("int_customer_bridge", "int_identity_review_queue")
-CLV_STEPS = ("int_customer_clv", "clv_fit_quality", "clv_holdout_calibration")
+CLV_STEPS = ("int_customer_clv", "int_clv_holdout", "clv_fit_quality", "clv_holdout_calibration")
 
 
 @dataclass
@@ -186,10 +186,10 @@ def run_identity_steps(spark: Any) -> None:
 
 
 def run_clv_steps(spark: Any) -> None:
-    """int_customer_clv, clv_fit_quality and clv_holdout_calibration (c360.clv)."""
+    """int_customer_clv, int_clv_holdout and the two CLV quality models (c360.clv)."""
     import duckdb
 
-    from c360.clv.holdout import decile_calibration, fit_quality
+    from c360.clv.holdout import deciles_from, fit_quality_from, holdout_table
     from c360.clv.refresh_step import read_inputs, score_with_settings
 
     # read_inputs takes relations; an in-memory DuckDB over the Spark tables' Arrow is one.
@@ -198,8 +198,10 @@ def run_clv_steps(spark: Any) -> None:
     invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
     lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
     _write(spark, score_with_settings(lines, as_of), "intermediate.int_customer_clv")
-    _write(spark, fit_quality(lines, as_of), "quality.clv_fit_quality")
-    _write(spark, decile_calibration(lines, as_of), "quality.clv_holdout_calibration")
+    holdout = holdout_table(lines, as_of)
+    _write(spark, holdout, "intermediate.int_clv_holdout")
+    _write(spark, fit_quality_from(lines, as_of, holdout), "quality.clv_fit_quality")
+    _write(spark, deciles_from(holdout), "quality.clv_holdout_calibration")
     con.close()
 
 

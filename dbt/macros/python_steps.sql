@@ -8,6 +8,7 @@
         "int_customer_bridge": "intermediate",
         "int_identity_review_queue": "intermediate",
         "int_customer_clv": "intermediate",
+        "int_clv_holdout": "intermediate",
         "clv_fit_quality": "quality",
         "clv_holdout_calibration": "quality",
     }) }}
