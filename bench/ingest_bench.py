@@ -50,30 +50,10 @@ def run_c360(landing: str, raw: str) -> dict:
 
 
 def run_duckdb(landing: str, raw: str) -> dict:
-    """DuckDB readers into tables of one database file."""
-    import duckdb
+    """DuckDB readers into tables of one database file (the harness's baseline, c360.bench)."""
+    from c360.bench.stages import duckdb_read
 
-    con = duckdb.connect(str(Path(raw) / "baseline.duckdb"))
-    rows = files = failed = 0
-    for index, path in enumerate(sorted(Path(landing).rglob("*.*"))):
-        if path.name.startswith("_") or path.stat().st_size == 0:
-            continue
-        if path.suffix == ".csv":
-            erp = path.parts[-3] == "erp"
-            options = "delim = ';', decimal_separator = ',', encoding = 'latin-1'" if erp else ""
-            reader = f"read_csv('{path}'{', ' + options if options else ''})"
-        elif path.suffix == ".jsonl":
-            reader = f"read_json('{path}', format = 'newline_delimited')"
-        else:
-            reader = f"read_parquet('{path}')"
-        try:
-            con.execute(f"create table t{index} as select * from {reader}")
-            rows += con.execute(f"select count(*) from t{index}").fetchone()[0]
-            files += 1
-        except duckdb.Error:
-            failed += 1
-    con.close()
-    return {"rows": rows, "files": files, "failed_files": failed}
+    return duckdb_read({"landing": landing, "db": str(Path(raw) / "baseline.duckdb")})
 
 
 def _measure(step: str, landing: Path) -> dict:
