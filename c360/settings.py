@@ -80,6 +80,16 @@ class Settings:
         return self.warehouse_dir / "build.duckdb"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """The dbt artifacts of the refreshes of this data root (run results, partial parse).
+
+        One folder per data root, reused by every refresh: dbt then parses only what changed
+        since the last refresh (its partial parse is tied to the profile, whose database path
+        is this root's), and run artifacts do not pile up in the project folder.
+        """
+        return self.warehouse_dir / "dbt-target"
+
+    @property
     def serving_dir(self) -> Path:
         """Published read-only versions and the `current` pointer."""
         return self.warehouse_dir / "serving"

@@ -197,10 +197,11 @@ def run_clv_steps(spark: Any) -> None:
     invoice_lines = spark.table("marts.fct_invoice_lines").toArrow()
     invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
     lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
-    _write(spark, score_with_settings(lines, as_of), "intermediate.int_customer_clv")
+    scores = score_with_settings(lines, as_of)
+    _write(spark, scores, "intermediate.int_customer_clv")
     holdout = holdout_table(lines, as_of)
     _write(spark, holdout, "intermediate.int_clv_holdout")
-    _write(spark, fit_quality_from(lines, as_of, holdout), "quality.clv_fit_quality")
+    _write(spark, fit_quality_from(scores, holdout), "quality.clv_fit_quality")
     _write(spark, deciles_from(holdout), "quality.clv_holdout_calibration")
     con.close()
 

@@ -12,23 +12,35 @@ from scipy.optimize import minimize
 LOG_BOUND = 15.0
 
 
-def maximise(
-    negative_log_likelihood: Callable[[np.ndarray], float], start: np.ndarray
-) -> tuple[np.ndarray, bool]:
-    """Minimise `negative_log_likelihood(log_params)`: the parameters and whether it converged.
+Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
+"""log_params -> (negative log-likelihood, its gradient with respect to the log_params)."""
 
-    The search runs on the logarithms so every parameter stays positive. L-BFGS-B at its
-    default tolerances, then a restart from there at tight ones: on CDNOW both stop at the
-    published optimum in about 100 evaluations. When the optimum lies at infinity (BG/NBD's
-    a and b grow together when every customer drops out at the same rate), the likelihood is
-    flat along a ridge; a derivative-free polish (Powell, Nelder-Mead) crawled along it for
-    4,000 evaluations to gain 0.01 of log-likelihood, so the search stops where L-BFGS-B does.
+
+def maximise(objective: Objective, start: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Minimise a negative log-likelihood over log-parameters: the parameters, and convergence.
+
+    The search runs on the logarithms so every parameter stays positive, with the analytic
+    gradient: finite differences cost one likelihood evaluation per parameter and step (330
+    evaluations for BG/NBD at 100,000 customers, against about 60 with the gradient).
+    L-BFGS-B at its default tolerances, then a restart from there at tight ones: on CDNOW both
+    stop at the published optimum. When the optimum lies at infinity (BG/NBD's a and b grow
+    together when every customer drops out at the same rate), the likelihood is flat along a
+    ridge; a derivative-free polish (Powell, Nelder-Mead) crawled along it for 4,000
+    evaluations to gain 0.01 of log-likelihood, so the search stops where L-BFGS-B does.
     """
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
-    first = minimize(negative_log_likelihood, start, method="L-BFGS-B", bounds=bounds)
+
+    def guarded(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = objective(log_params)
+        if not (np.isfinite(value) and np.isfinite(gradient).all()):
+            return 1e300, np.zeros_like(log_params)  # outside the model: the search backs off
+        return value, gradient
+
+    first = minimize(guarded, start, jac=True, method="L-BFGS-B", bounds=bounds)
     polish = minimize(
-        negative_log_likelihood,
+        guarded,
         first.x,
+        jac=True,
         method="L-BFGS-B",
         bounds=bounds,
         options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 1000},

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, gammaln
+from scipy.special import betaln, digamma, gammaln
 
-from c360.clv._optimise import as_array, maximise
+from c360.clv._optimise import Objective, as_array, maximise
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,18 @@ def bg_nbd_log_likelihood(
     x = frequency
     a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
     a2 = betaln(a, b + x) - betaln(a, b)
+    alive, dropped = _terms(params, x, recency, T)
+    return a1 + a2 + np.logaddexp(alive, dropped)
+
+
+def _terms(
+    params: tuple[float, float, float, float],
+    x: np.ndarray,
+    recency: np.ndarray,
+    T: np.ndarray,  # noqa: N803
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two terms of equation (6) in logs: alive throughout, dropped out after the last buy."""
+    r, alpha, a, b = params
     alive = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
         dropped = np.where(
@@ -52,7 +64,55 @@ def bg_nbd_log_likelihood(
             np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + recency),
             -np.inf,
         )
-    return a1 + a2 + np.logaddexp(alive, dropped)
+    return alive, dropped
+
+
+def negative_log_likelihood(
+    x: np.ndarray,
+    recency: np.ndarray,
+    T: np.ndarray,  # noqa: N803
+    weights: np.ndarray,
+) -> Objective:
+    """The fit's objective: -sum(weights x log-likelihood) and its gradient in log-parameters.
+
+    Derivatives of equation (6), with w the share of the alive term in each customer's
+    likelihood (1 - w for the dropout term, 0 when x = 0), psi the digamma function:
+    d/dr = psi(r+x) - psi(r) + ln(alpha) - w ln(alpha+T) - (1-w) ln(alpha+t_x);
+    d/dalpha = r/alpha - (r+x) (w/(alpha+T) + (1-w)/(alpha+t_x));
+    d/da = psi(a+b) - psi(a+b+x) + (1-w)/a;
+    d/db = psi(b+x) - psi(b) + psi(a+b) - psi(a+b+x) - (1-w)/(b+x-1).
+    Each is multiplied by its parameter, the chain rule for the log scale.
+    """
+
+    def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        params = np.exp(log_params)
+        r, alpha, a, b = params
+        alive, dropped = _terms((r, alpha, a, b), x, recency, T)
+        both = np.logaddexp(alive, dropped)
+        value = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+        value += betaln(a, b + x) - betaln(a, b) + both
+        w = np.exp(alive - both)
+        d = 1.0 - w  # the dropout term's share, 0 where x = 0 (dropped is -inf)
+        apbx = digamma(a + b + x)
+        gradient = np.array(
+            [
+                digamma(r + x)
+                - digamma(r)
+                + np.log(alpha)
+                - w * np.log(alpha + T)
+                - d * np.log(alpha + recency),
+                r / alpha - (r + x) * (w / (alpha + T) + d / (alpha + recency)),
+                digamma(a + b) - apbx + d / a,
+                digamma(b + x)
+                - digamma(b)
+                + digamma(a + b)
+                - apbx
+                - d / np.maximum(b + x - 1, 1e-300),
+            ]
+        )
+        return -float(weights @ value), -(gradient @ weights) * params
+
+    return objective
 
 
 def _validate(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> None:  # noqa: N803
@@ -81,12 +141,13 @@ def fit_bg_nbd(
     x, t_x, t_cal = as_array(frequency), as_array(recency), as_array(T)
     _validate(x, t_x, t_cal)
     scale = float(t_cal.mean()) or 1.0
-
-    def negative(log_params: np.ndarray) -> float:
-        value = bg_nbd_log_likelihood(np.exp(log_params), x, t_x / scale, t_cal / scale).sum()
-        return -value if np.isfinite(value) else 1e300
-
-    (r, alpha, a, b), converged = maximise(negative, np.zeros(4))
+    # Customers with the same (x, t_x, T) have the same likelihood: each distinct triple is
+    # evaluated once, weighted by its count (about a quarter fewer rows at 100,000 customers).
+    triples, counts = np.unique(np.column_stack([x, t_x, t_cal]), axis=0, return_counts=True)
+    objective = negative_log_likelihood(
+        triples[:, 0], triples[:, 1] / scale, triples[:, 2] / scale, counts.astype(np.float64)
+    )
+    (r, alpha, a, b), converged = maximise(objective, np.zeros(4))
     alpha *= scale
     log_likelihood = float(bg_nbd_log_likelihood((r, alpha, a, b), x, t_x, t_cal).sum())
     return BgNbdFit(

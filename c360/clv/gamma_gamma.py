@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
-from c360.clv._optimise import as_array, maximise
+from c360.clv._optimise import Objective, as_array, maximise
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,33 @@ def gamma_gamma_log_likelihood(
     )
 
 
+def negative_log_likelihood(x: np.ndarray, z: np.ndarray) -> Objective:
+    """The fit's objective: -sum of the log densities and its gradient in log-parameters.
+
+    With psi the digamma function: d/dp = x (psi(px+q) - psi(px) + ln z + ln x - ln(gamma+xz));
+    d/dq = psi(px+q) - psi(q) + ln(gamma) - ln(gamma+xz); d/dgamma = q/gamma - (px+q)/(gamma+xz);
+    each multiplied by its parameter (the chain rule for the log scale).
+    """
+    log_x, log_z = np.log(x), np.log(z)
+
+    def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        params = np.exp(log_params)
+        p, q, gamma = params
+        value = gamma_gamma_log_likelihood((p, q, gamma), x, z).sum()
+        log_total = np.log(gamma + x * z)
+        shared = digamma(p * x + q)
+        gradient = np.array(
+            [
+                (x * (shared - digamma(p * x) + log_z + log_x - log_total)).sum(),
+                (shared - digamma(q) + np.log(gamma) - log_total).sum(),
+                (q / gamma - (p * x + q) / (gamma + x * z)).sum(),
+            ]
+        )
+        return -float(value), -gradient * params
+
+    return objective
+
+
 def fit_gamma_gamma(frequency: object, monetary_value: object) -> GammaGammaFit:
     """Maximum-likelihood Gamma-Gamma parameters on the customers with x > 0 and zbar > 0.
 
@@ -64,11 +91,8 @@ def fit_gamma_gamma(frequency: object, monetary_value: object) -> GammaGammaFit:
     x, z = x[usable], z[usable]
     scale = float(z.mean())
 
-    def negative(log_params: np.ndarray) -> float:
-        value = gamma_gamma_log_likelihood(np.exp(log_params), x, z / scale).sum()
-        return -value if np.isfinite(value) else 1e300
-
-    (p, q, gamma), converged = maximise(negative, np.zeros(3))
+    objective = negative_log_likelihood(x, z / scale)
+    (p, q, gamma), converged = maximise(objective, np.zeros(3))
     gamma *= scale
     log_likelihood = float(gamma_gamma_log_likelihood((p, q, gamma), x, z).sum())
     return GammaGammaFit(

@@ -4,7 +4,8 @@ The holdout refits BG/NBD on the history up to six months before the as-of date 
 each of those customers' purchases in the last six months, against what they bought: the total
 and per decile of predicted purchases (decile 10 = the customers expected to buy most). The
 refresh fits it once (`holdout_table`, dbt model int_clv_holdout) and derives both quality
-tables from that (`fit_quality_from`, `deciles_from`).
+tables from that and from the scores, which carry the full fit's figures (`fit_quality_from`,
+`deciles_from`): each fit runs once a refresh.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from c360.clv.refresh_step import Fits, fit
+from c360.clv.refresh_step import FIT_FIGURES_SCHEMA, fit, fit_figures
 from c360.clv.summary import purchases_between, summarise
 from c360.clv.value import expected_purchases
 
@@ -22,21 +23,7 @@ DECILES = 10
 
 FIT_SCHEMA: dict[str, pl.DataType] = {
     "fit": pl.String(),
-    "fitted_through": pl.Date(),
-    "customers": pl.Int64(),
-    "repeat_customers": pl.Int64(),
-    "bg_nbd_r": pl.Float64(),
-    "bg_nbd_alpha_days": pl.Float64(),
-    "bg_nbd_a": pl.Float64(),
-    "bg_nbd_b": pl.Float64(),
-    "bg_nbd_log_likelihood": pl.Float64(),
-    "bg_nbd_converged": pl.Boolean(),
-    "gamma_gamma_customers": pl.Int64(),
-    "gamma_gamma_p": pl.Float64(),
-    "gamma_gamma_q": pl.Float64(),
-    "gamma_gamma_gamma": pl.Float64(),
-    "gamma_gamma_log_likelihood": pl.Float64(),
-    "gamma_gamma_converged": pl.Boolean(),
+    **FIT_FIGURES_SCHEMA,
     "holdout_start_date": pl.Date(),
     "holdout_end_date": pl.Date(),
     "predicted_holdout_purchases": pl.Float64(),
@@ -56,9 +43,7 @@ DECILE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 # The calibration fit's figures, the same on every row of the holdout table.
-FIT_ROW_COLUMNS = [
-    c for c in FIT_SCHEMA if c != "fit" and not c.startswith(("holdout", "pred", "act"))
-]
+FIT_ROW_COLUMNS = list(FIT_FIGURES_SCHEMA)
 HOLDOUT_SCHEMA: dict[str, pl.DataType] = {
     "customer_key": pl.String(),
     "predicted_purchases": pl.Float64(),
@@ -102,7 +87,7 @@ def holdout_table(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
         summary["t_days"],
         float((as_of - end).days),
     )
-    figures = _fit_row("holdout_calibration", fits, end, summary)
+    figures = fit_figures(fits, end, summary)
     return (
         summary.select("customer_key")
         .with_columns(pl.Series("predicted_purchases", predicted))
@@ -118,43 +103,25 @@ def holdout_table(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
     )
 
 
-def _fit_row(name: str, fits: Fits, through: date, summary: pl.DataFrame) -> dict:
-    bg, gg = fits.bg_nbd, fits.gamma_gamma
-    return {
-        "fit": name,
-        "fitted_through": through,
-        "customers": bg.customers,
-        "repeat_customers": int((summary["frequency"] > 0).sum()),
-        "bg_nbd_r": bg.r,
-        "bg_nbd_alpha_days": bg.alpha,
-        "bg_nbd_a": bg.a,
-        "bg_nbd_b": bg.b,
-        "bg_nbd_log_likelihood": bg.log_likelihood,
-        "bg_nbd_converged": bg.converged,
-        "gamma_gamma_customers": gg.customers if gg else 0,
-        "gamma_gamma_p": gg.p if gg else None,
-        "gamma_gamma_q": gg.q if gg else None,
-        "gamma_gamma_gamma": gg.gamma if gg else None,
-        "gamma_gamma_log_likelihood": gg.log_likelihood if gg else None,
-        "gamma_gamma_converged": gg.converged if gg else None,
-    }
-
-
 def fit_quality(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
     """One row for the fit the CLV uses ('full') and one for the holdout's calibration fit."""
-    return fit_quality_from(lines, as_of, holdout_table(lines, as_of))
+    from c360.clv.refresh_step import score
+
+    # The figures do not depend on the horizon or the discount rate.
+    scores = score(lines, as_of, horizon_months=12, annual_discount_rate=0.0)
+    return fit_quality_from(scores, holdout_table(lines, as_of))
 
 
-def fit_quality_from(
-    lines: pl.DataFrame, as_of: date | None, holdout: pl.DataFrame
-) -> pl.DataFrame:
-    """`fit_quality` with the holdout already computed (`holdout_table`: not fitted again)."""
-    if as_of is None:
-        return pl.DataFrame(schema=FIT_SCHEMA)
+def fit_quality_from(scores: pl.DataFrame, holdout: pl.DataFrame) -> pl.DataFrame:
+    """`fit_quality` from the tables the fits produced; nothing is fitted again.
+
+    The scores (int_customer_clv) and the holdout (int_clv_holdout) carry their fit's figures
+    on every row.
+    """
     rows = []
-    summary = summarise(lines, as_of)
-    if not summary.is_empty():
-        rows.append(_fit_row("full", fit(summary), as_of, summary))
+    if not scores.is_empty():
+        first = scores.row(0, named=True)
+        rows.append({"fit": "full", **{column: first[column] for column in FIT_ROW_COLUMNS}})
     if not holdout.is_empty():
         first = holdout.row(0, named=True)
         predicted = float(holdout["predicted_purchases"].sum())

@@ -25,6 +25,25 @@ from c360.clv.value import (
     p_alive,
 )
 
+# The figures of a fit, the same on every row of the table it produced (the scores, the holdout):
+# the quality model reads them there instead of fitting again.
+FIT_FIGURES_SCHEMA: dict[str, pl.DataType] = {
+    "fitted_through": pl.Date(),
+    "customers": pl.Int64(),
+    "repeat_customers": pl.Int64(),
+    "bg_nbd_r": pl.Float64(),
+    "bg_nbd_alpha_days": pl.Float64(),
+    "bg_nbd_a": pl.Float64(),
+    "bg_nbd_b": pl.Float64(),
+    "bg_nbd_log_likelihood": pl.Float64(),
+    "bg_nbd_converged": pl.Boolean(),
+    "gamma_gamma_customers": pl.Int64(),
+    "gamma_gamma_p": pl.Float64(),
+    "gamma_gamma_q": pl.Float64(),
+    "gamma_gamma_gamma": pl.Float64(),
+    "gamma_gamma_log_likelihood": pl.Float64(),
+    "gamma_gamma_converged": pl.Boolean(),
+}
 CLV_SCHEMA: dict[str, pl.DataType] = {
     **SUMMARY_SCHEMA,
     "p_alive": pl.Float64(),
@@ -34,6 +53,7 @@ CLV_SCHEMA: dict[str, pl.DataType] = {
     "horizon_months": pl.Int64(),
     "annual_discount_rate": pl.Float64(),
     "as_of_date": pl.Date(),
+    **FIT_FIGURES_SCHEMA,
 }
 
 
@@ -55,10 +75,36 @@ def fit(summary: pl.DataFrame) -> Fits:
     return Fits(bg, gg)
 
 
+def fit_figures(fits: Fits, through: date, summary: pl.DataFrame) -> dict[str, object]:
+    """The columns of FIT_FIGURES_SCHEMA for `fits`, fitted on `summary` up to `through`."""
+    bg, gg = fits.bg_nbd, fits.gamma_gamma
+    return {
+        "fitted_through": through,
+        "customers": bg.customers,
+        "repeat_customers": int((summary["frequency"] > 0).sum()),
+        "bg_nbd_r": bg.r,
+        "bg_nbd_alpha_days": bg.alpha,
+        "bg_nbd_a": bg.a,
+        "bg_nbd_b": bg.b,
+        "bg_nbd_log_likelihood": bg.log_likelihood,
+        "bg_nbd_converged": bg.converged,
+        "gamma_gamma_customers": gg.customers if gg else 0,
+        "gamma_gamma_p": gg.p if gg else None,
+        "gamma_gamma_q": gg.q if gg else None,
+        "gamma_gamma_gamma": gg.gamma if gg else None,
+        "gamma_gamma_log_likelihood": gg.log_likelihood if gg else None,
+        "gamma_gamma_converged": gg.converged if gg else None,
+    }
+
+
 def score(
     lines: pl.DataFrame, as_of: date | None, horizon_months: int, annual_discount_rate: float
 ) -> pl.DataFrame:
-    """fct_customer_clv's rows: every customer with a purchase up to `as_of`, scored."""
+    """fct_customer_clv's rows: every customer with a purchase up to `as_of`, scored.
+
+    Each row also carries the fit's figures (FIT_FIGURES_SCHEMA), which quality.clv_fit_quality
+    reports: the fit runs once a refresh.
+    """
     summary = summarise(lines, as_of) if as_of else pl.DataFrame(schema=SUMMARY_SCHEMA)
     if summary.is_empty():
         return pl.DataFrame(schema=CLV_SCHEMA)
@@ -86,6 +132,10 @@ def score(
         pl.lit(horizon_months).alias("horizon_months"),
         pl.lit(annual_discount_rate).alias("annual_discount_rate"),
         pl.lit(as_of).alias("as_of_date"),
+        *(
+            pl.lit(value).alias(column)
+            for column, value in fit_figures(fits, as_of, summary).items()
+        ),
     ).cast(CLV_SCHEMA)
 
 

@@ -27,6 +27,9 @@ from dagster_project.defs.resources import C360Resource
 
 PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "snapshots")
 PUBLIC_GROUPS = frozenset({"marts", "quality"})
+# dbt unit tests check the models' logic on fixed fixtures, not the day's data: they run in CI
+# (tests/dbt/test_unit_tests.py), not in every refresh, as dbt's documentation recommends.
+REFRESH_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
 # DuckDB's message when another process has the build file open read-write: worth a retry.
 LOCK_CONFLICT = "Could not set lock on file"
 
@@ -93,7 +96,12 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
         settings.export_to_environ()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
         with refresh_lock(settings.refresh_lock):
-            invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+            invocation = dbt.cli(
+                list(REFRESH_BUILD_ARGS),
+                context=context,
+                target_path=settings.dbt_target_dir,
+                raise_on_error=False,
+            )
             for event in invocation.stream():
                 yield event
                 fault_point(DBT_BUILD_RUNNING)

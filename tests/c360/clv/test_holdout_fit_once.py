@@ -8,7 +8,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from c360.clv.holdout import deciles_from, fit_quality_from, holdout_table
-from c360.clv.refresh_step import fit
+from c360.clv.refresh_step import fit, score
 from c360.clv.summary import summarise
 
 AS_OF = date(2026, 9, 4)
@@ -56,7 +56,8 @@ def test_the_calibration_fit_figures_are_the_fit_on_the_calibration_history(line
 def test_both_quality_tables_come_from_the_one_holdout_table(lines):
     holdout = holdout_table(lines, AS_OF)
     deciles = deciles_from(holdout)
-    quality = fit_quality_from(lines, AS_OF, holdout)
+    scores = score(lines, AS_OF, horizon_months=12, annual_discount_rate=0.1)
+    quality = fit_quality_from(scores, holdout)
     [row] = quality.filter(pl.col("fit") == "holdout_calibration").rows(named=True)
     assert row["customers"] == deciles["customers"].sum() == holdout.height
     assert row["actual_holdout_purchases"] == deciles["actual_purchases"].sum()
@@ -69,4 +70,20 @@ def test_no_history_gives_an_empty_holdout_and_no_holdout_row(lines):
     empty = holdout_table(lines, None)
     assert empty.is_empty()
     assert deciles_from(empty).is_empty()
-    assert fit_quality_from(lines, AS_OF, empty)["fit"].to_list() == ["full"]
+    scores = score(lines, AS_OF, horizon_months=12, annual_discount_rate=0.1)
+    assert fit_quality_from(scores, empty)["fit"].to_list() == ["full"]
+
+
+def test_the_full_fit_row_is_the_fit_behind_the_scores(lines):
+    scores = score(lines, AS_OF, horizon_months=12, annual_discount_rate=0.1)
+    [row] = (
+        fit_quality_from(scores, holdout_table(lines, AS_OF))
+        .filter(pl.col("fit") == "full")
+        .rows(named=True)
+    )
+    expected = fit(summarise(lines, AS_OF))
+    assert row["bg_nbd_r"] == pytest.approx(expected.bg_nbd.r)
+    assert row["gamma_gamma_q"] == pytest.approx(expected.gamma_gamma.q)
+    assert row["customers"] == scores.height
+    assert row["repeat_customers"] == (scores["frequency"] > 0).sum()
+    assert row["fitted_through"] == AS_OF
