@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt"
 # A target path of its own: switching targets in dbt/target would defeat DuckDB's partial parse.
 TARGET_PATH = "target/spark"
-IDENTITY_STEPS = ("int_customer_bridge", "int_identity_review_queue")
+IDENTITY_STEPS = ("int_identity_resolution",)
 CLV_STEPS = ("int_customer_clv", "int_clv_holdout", "clv_fit_quality", "clv_holdout_calibration")
 
 
@@ -160,8 +160,8 @@ def _write(spark: Any, frame: pl.DataFrame, name: str) -> None:
 
 
 def run_identity_steps(spark: Any) -> None:
-    """int_customer_bridge and int_identity_review_queue, as their dbt Python models compute."""
-    from c360.identity.refresh_step import resolve_staged_records
+    """int_identity_resolution, as its dbt Python model computes it."""
+    from c360.identity.refresh_step import resolution_table, resolve_staged_records
 
     inputs = [
         _read(spark, name)
@@ -181,8 +181,7 @@ def run_identity_steps(spark: Any) -> None:
         else None
     )
     result = resolve_staged_records(*inputs, previous)
-    _write(spark, result.bridge, "intermediate.int_customer_bridge")
-    _write(spark, result.review_queue, "intermediate.int_identity_review_queue")
+    _write(spark, resolution_table(result), "intermediate.int_identity_resolution")
 
 
 def run_clv_steps(spark: Any) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import polars as pl
 
 OVERRIDES_ENV = "C360_IDENTITY_OVERRIDES"
+BRIDGE_OUTPUT = "bridge"
+REVIEW_OUTPUT = "review_queue"
 
 
 def read_overrides(path: Path | str | None = None) -> pl.DataFrame | None:
@@ -48,4 +50,20 @@ def resolve_staged_records(
         overrides=read_overrides(),
         previous=previous,
         as_of=max(dates),
+    )
+
+
+def resolution_table(result) -> pl.DataFrame:
+    """The bridge and the review queue of one resolution in one table, told apart by `output`.
+
+    What the dbt Python model int_identity_resolution returns (a Python model has one output);
+    int_customer_bridge and int_identity_review_queue select their rows. Each output's columns
+    are null on the other's rows, and present even when both are empty.
+    """
+    return pl.concat(
+        [
+            result.bridge.select(pl.lit(BRIDGE_OUTPUT).alias("output"), pl.all()),
+            result.review_queue.select(pl.lit(REVIEW_OUTPUT).alias("output"), pl.all()),
+        ],
+        how="diagonal",
     )

@@ -5,8 +5,7 @@
     table; every other ref, and every ref on DuckDB, is dbt's own. -#}
 {% macro python_step_schemas() -%}
     {{ return({
-        "int_customer_bridge": "intermediate",
-        "int_identity_review_queue": "intermediate",
+        "int_identity_resolution": "intermediate",
         "int_customer_clv": "intermediate",
         "int_clv_holdout": "intermediate",
         "clv_fit_quality": "quality",
