@@ -67,6 +67,15 @@ def _terms(
     return alive, dropped
 
 
+def _dot(left: np.ndarray, right: np.ndarray) -> float:
+    """Sum of products, without BLAS.
+
+    A multithreaded BLAS dot of two 1-D arrays took 2 ms instead of 0.05 on a loaded 2-core
+    machine (thread hand-offs), and the fit takes a dozen per step.
+    """
+    return float(np.einsum("i,i->", left, right))
+
+
 def negative_log_likelihood(
     x: np.ndarray,
     recency: np.ndarray,
@@ -83,34 +92,50 @@ def negative_log_likelihood(
     d/db = psi(b+x) - psi(b) + psi(a+b) - psi(a+b+x) - (1-w)/(b+x-1).
     Each is multiplied by its parameter, the chain rule for the log scale.
     """
+    # The special functions depend on x alone, which takes few distinct values (purchase
+    # counts): they are evaluated once per distinct x and gathered, not once per customer.
+    distinct_x, index = np.unique(x, return_inverse=True)
+    weights_by_x = np.bincount(index, weights=weights)
 
     def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
         params = np.exp(log_params)
         r, alpha, a, b = params
         alive, dropped = _terms((r, alpha, a, b), x, recency, T)
         both = np.logaddexp(alive, dropped)
-        value = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        value += betaln(a, b + x) - betaln(a, b) + both
         w = np.exp(alive - both)
         d = 1.0 - w  # the dropout term's share, 0 where x = 0 (dropped is -inf)
-        apbx = digamma(a + b + x)
-        gradient = np.array(
-            [
-                digamma(r + x)
-                - digamma(r)
-                + np.log(alpha)
-                - w * np.log(alpha + T)
-                - d * np.log(alpha + recency),
-                r / alpha - (r + x) * (w / (alpha + T) + d / (alpha + recency)),
-                digamma(a + b) - apbx + d / a,
-                digamma(b + x)
-                - digamma(b)
-                + digamma(a + b)
-                - apbx
-                - d / np.maximum(b + x - 1, 1e-300),
-            ]
+        wd = weights * d
+        ww = weights * w
+        by_x = weights_by_x  # customers (weights) per distinct x
+        counts_term = gammaln(r + distinct_x) + betaln(a, b + distinct_x)
+        value = _dot(by_x, counts_term) + weights.sum() * (
+            r * np.log(alpha) - gammaln(r) - betaln(a, b)
         )
-        return -float(weights @ value), -(gradient @ weights) * params
+        value += _dot(weights, both)
+        psi_r = digamma(r + distinct_x)
+        psi_abx = digamma(a + b + distinct_x)
+        psi_bx = digamma(b + distinct_x)
+        total = weights.sum()
+        rx = r + x
+        d_r = (
+            _dot(by_x, psi_r)
+            + total * (np.log(alpha) - digamma(r))
+            - _dot(ww, np.log(alpha + T))
+            - _dot(wd, np.log(alpha + recency))
+        )
+        d_alpha = (
+            total * r / alpha
+            - _dot(ww * rx, 1.0 / (alpha + T))
+            - _dot(wd * rx, 1.0 / (alpha + recency))
+        )
+        d_a = total * digamma(a + b) - _dot(by_x, psi_abx) + wd.sum() / a
+        d_b = (
+            _dot(by_x, psi_bx - psi_abx)
+            + total * (digamma(a + b) - digamma(b))
+            - _dot(wd, 1.0 / np.maximum(b + x - 1, 1e-300))
+        )
+        gradient = np.array([d_r, d_alpha, d_a, d_b])
+        return -float(value), -gradient * params
 
     return objective
 
