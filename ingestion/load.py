@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
-from ingestion.contracts import SourceContract
+from ingestion.contracts import Entity, SourceContract
 from ingestion.landing import LandedFile, landed_files
 from ingestion.raw_store import (
     LOAD_LOG_SCHEMA,
@@ -31,7 +31,7 @@ from ingestion.raw_store import (
     read_load_log,
     write_atomically,
 )
-from ingestion.readers import ROW_NUMBER, UnreadableFileError, read_extract
+from ingestion.readers import ROW_NUMBER, RawRecords, UnreadableFileError, read_extract_chunks
 from ingestion.validate import REASON, validate_records
 
 log = logging.getLogger(__name__)
@@ -112,8 +112,67 @@ def _quarantine_frame(landed: LandedFile, load_id: str, rows: pl.DataFrame) -> p
     ).cast(QUARANTINE_SCHEMA)
 
 
+def _part_name(load_id: str, part: int) -> str:
+    """`<load_id>.parquet`, then `<load_id>.part<n>.parquet` for the pieces of a large file."""
+    return f"{load_id}.parquet" if part == 0 else f"{load_id}.part{part}.parquet"
+
+
+def _remove_parts(raw_dir: Path, entity: Entity, load_id: str) -> None:
+    """Delete what an earlier, unlogged attempt at this load wrote (data and quarantine)."""
+    for folder in (entity_dir(raw_dir, entity), quarantine_dir(raw_dir)):
+        for path in folder.glob(f"{load_id}.*parquet"):
+            path.unlink()
+
+
+@dataclass
+class _Totals:
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    first_quarantined: dict | None = None
+
+
+@dataclass(frozen=True)
+class _Load:
+    """One file's load: where its parts go and the audit values every row of it carries."""
+
+    landed: LandedFile
+    entity: Entity
+    raw_dir: Path
+    load_id: str
+    loaded_at: dt.datetime
+
+
+def _write_piece(load: _Load, part: int, records: RawRecords) -> tuple[int, pl.DataFrame]:
+    """Validate one piece of a file and write it: the rows loaded, and the rows quarantined."""
+    landed, entity, raw_dir, load_id = load.landed, load.entity, load.raw_dir, load.load_id
+    rows = validate_records(records.frame, entity, records.expected_fields, records.extra_columns)
+    data = rows.loaded.with_columns(
+        pl.lit(load_id).alias("_load_id"),
+        pl.lit(landed.relative_path).alias("_source_file"),
+        pl.lit(landed.extract_date).alias("_extract_date"),
+        pl.col(ROW_NUMBER).cast(pl.Int64),
+        pl.lit(landed.is_snapshot).alias("_is_snapshot"),
+        pl.lit(load.loaded_at).alias("_loaded_at"),
+    )
+    schema = entity_schema(entity) | dict.fromkeys(records.extra_columns, pl.String())
+    data = data.select(list(schema)).cast(schema)
+    if part == 0 or data.height:
+        write_atomically(data, entity_dir(raw_dir, entity) / _part_name(load_id, part))
+    if rows.quarantined.height:
+        write_atomically(
+            _quarantine_frame(landed, load_id, rows.quarantined),
+            quarantine_dir(raw_dir) / _part_name(load_id, part),
+        )
+    return data.height, rows.quarantined
+
+
 def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
-    """Read, validate and write one file; the caller logs the result."""
+    """Read, validate and write one file, piece by piece for a large one; the caller logs it.
+
+    A large file is written as several Parquet parts of one load (`_part_name`); a file found
+    unreadable part-way has its parts removed, so it is loaded whole or not at all.
+    """
     load_id = _load_id(landed, content_hash)
     entity = landed.entity
     if entity is None:
@@ -127,9 +186,21 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
             0,
             f"{landed.relative_path}: no contract entity matches this file name",
         )
+    _remove_parts(raw_dir, entity, load_id)
+    load = _Load(landed, entity, raw_dir, load_id, _now())
+    totals = _Totals()
+    notes: list[str] = []
     try:
-        records = read_extract(landed.path, entity)
+        for part, records in enumerate(read_extract_chunks(landed.path, entity)):
+            loaded, quarantined = _write_piece(load, part, records)
+            totals.rows_read += records.frame.height
+            totals.rows_loaded += loaded
+            totals.rows_quarantined += quarantined.height
+            if quarantined.height and totals.first_quarantined is None:
+                totals.first_quarantined = quarantined.row(0, named=True)
+            notes += [note for note in records.notes if note not in notes]
     except UnreadableFileError as exc:
+        _remove_parts(raw_dir, entity, load_id)
         return FileLoad(
             load_id,
             landed.relative_path,
@@ -140,29 +211,10 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
             0,
             f"{landed.relative_path}: file rejected: {exc}",
         )
-    rows = validate_records(records.frame, entity, records.expected_fields, records.extra_columns)
-    loaded_at = _now()
-    data = rows.loaded.with_columns(
-        pl.lit(load_id).alias("_load_id"),
-        pl.lit(landed.relative_path).alias("_source_file"),
-        pl.lit(landed.extract_date).alias("_extract_date"),
-        pl.col(ROW_NUMBER).cast(pl.Int64),
-        pl.lit(landed.is_snapshot).alias("_is_snapshot"),
-        pl.lit(loaded_at).alias("_loaded_at"),
-    )
-    schema = entity_schema(entity) | dict.fromkeys(records.extra_columns, pl.String())
-    data = data.select(list(schema)).cast(schema)
-    write_atomically(data, entity_dir(raw_dir, entity) / f"{load_id}.parquet")
-    if rows.quarantined.height:
-        write_atomically(
-            _quarantine_frame(landed, load_id, rows.quarantined),
-            quarantine_dir(raw_dir) / f"{load_id}.parquet",
-        )
-    notes = list(records.notes)
-    if rows.quarantined.height:
-        first = rows.quarantined.row(0, named=True)
+    if totals.first_quarantined is not None:
+        first = totals.first_quarantined
         notes.append(
-            f"{rows.quarantined.height} row(s) quarantined, first at row "
+            f"{totals.rows_quarantined} row(s) quarantined, first at row "
             f"{first[ROW_NUMBER]}: {first[REASON]}"
         )
     return FileLoad(
@@ -170,9 +222,9 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
         landed.relative_path,
         entity.name,
         LOADED,
-        records.frame.height,
-        data.height,
-        rows.quarantined.height,
+        totals.rows_read,
+        totals.rows_loaded,
+        totals.rows_quarantined,
         "; ".join(notes),
     )
 
@@ -186,7 +238,8 @@ def _has_records(landed: LandedFile) -> bool:
     if landed.entity is None:
         return True
     try:
-        return read_extract(landed.path, landed.entity).frame.height > 0
+        # Lazily, piece by piece: a large file is known to have records from its first piece.
+        return any(r.frame.height > 0 for r in read_extract_chunks(landed.path, landed.entity))
     except UnreadableFileError:
         return True
 
