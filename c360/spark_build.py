@@ -1,14 +1,17 @@
 """The dbt project built on Apache Spark (dbt-spark, `method: session`), Python steps included.
 
 dbt-spark runs Python models only through Databricks submission methods, so on the `spark`
-target the project's Python models are disabled and this module runs their library code
-(c360.identity, c360.clv) itself, in the same process and Spark session as dbt: it reads their
-input tables from Spark into Polars, calls the same functions the dbt Python models call, and
-writes the outputs back as Spark tables of the models' names, which `ref` reads on Spark
-(dbt/macros/python_steps.sql). The order is dbt's: the models upstream of a step, the step, and
-so on. Spark also cannot read a folder whose only file is the ingestion's schema-only
-`_empty.parquet` (names starting with `_` are hidden from it), so the raw sources are registered
-here as external tables with the union of their files' schemas (`union_by_name`).
+target this module runs the project's Python models' library code (c360.identity, c360.clv)
+itself, in the same process and Spark session as dbt: it reads their input tables from Spark
+into Polars, calls the same functions the dbt Python models call, and writes the outputs back as
+Spark tables of the models' relations. The Python models stay dbt nodes on Spark (so `ref`,
+their data tests and the unit tests that mock them resolve as on DuckDB) but every dbt command
+here leaves them out. The order is dbt's: the models upstream of a step, the step, and so on;
+the data tests of the earlier phases and every unit test run at the end, in this session, where
+the Jaro-Winkler function the identity models call is registered. Spark also cannot read a
+folder whose only file is the ingestion's schema-only `_empty.parquet` (names starting with `_`
+are hidden from it), so the raw sources are registered here as external tables with the union of
+their files' schemas (`union_by_name`).
 
 Needs the `spark` extra and Java 17 (docs/scaling_out.md). Run: `python -m c360.spark_build`.
 """
@@ -39,10 +42,11 @@ CLV_STEPS = ("int_customer_clv", "int_clv_holdout", "clv_fit_quality", "clv_hold
 
 @dataclass
 class SparkBuild:
-    """What a build did: seconds per phase, and the dbt nodes that failed or errored."""
+    """What a build did: seconds per phase, the dbt nodes that failed, unit tests that passed."""
 
     seconds: dict[str, float] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    unit_tests_passed: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -205,32 +209,17 @@ def run_clv_steps(spark: Any) -> None:
     con.close()
 
 
-def _python_step_parents() -> dict[str, list[str]]:
-    """The models each Python step reads, from the DuckDB target's manifest (where they run)."""
-    from dbt.cli.main import dbtRunner
+def _python_step_parents(manifest: Any) -> dict[str, list[str]]:
+    """The models each Python model reads, by name: the steps this module runs, in dbt's DAG."""
+    return {
+        node.name: [manifest.nodes[p].name for p in node.depends_on.nodes if p.startswith("model.")]
+        for node in manifest.nodes.values()
+        if node.resource_type == "model" and node.language == "python"
+    }
 
-    result = dbtRunner().invoke(
-        [
-            "parse",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target",
-            "duckdb",
-            "--target-path",
-            "target/spark_steps",
-            "--quiet",
-        ]
-    )
-    manifest = result.result
-    parents: dict[str, list[str]] = {}
-    for node in manifest.nodes.values():
-        if node.resource_type == "model" and node.name in (*IDENTITY_STEPS, *CLV_STEPS):
-            parents[node.name] = [
-                manifest.nodes[p].name for p in node.depends_on.nodes if p.startswith("model.")
-            ]
-    return parents
+
+def _unit_tests(result: Any) -> list[Any]:
+    return [r for r in (result.result or []) if r.node.resource_type == "unit_test"]
 
 
 def build() -> SparkBuild:
@@ -240,12 +229,14 @@ def build() -> SparkBuild:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     summary = SparkBuild()
     started = time.monotonic()
-    parents = _python_step_parents()
-    identity_inputs = sorted({p for s in IDENTITY_STEPS for p in parents.get(s, [])})
-    clv_inputs = sorted(
-        {p for s in CLV_STEPS for p in parents.get(s, [])} - {*IDENTITY_STEPS, *CLV_STEPS}
-    )
     manifest = _dbt(["parse"]).result
+    parents = _python_step_parents(manifest)
+    steps = [*IDENTITY_STEPS, *CLV_STEPS]
+    if sorted(parents) != sorted(steps):
+        summary.failures.append(f"Python models {sorted(parents)} != the steps run here {steps}")
+        return summary
+    identity_inputs = sorted({p for s in IDENTITY_STEPS for p in parents[s]})
+    clv_inputs = sorted({p for s in CLV_STEPS for p in parents[s]} - set(steps))
     # The first dbt command opens dbt-spark's session; every later one, and this module, share it.
     _dbt(["show", "--inline", "select 1 as ready"])
     from pyspark.sql import SparkSession
@@ -263,7 +254,8 @@ def build() -> SparkBuild:
     ]
     for phase, models, step in phases:
         began = time.monotonic()
-        exclude = ["--exclude", *done] if done else []
+        # dbt-spark cannot run the Python models: the steps below write their tables.
+        exclude = ["--exclude", *done, *steps]
         if models:
             # Seeds and models only: a test may also read models of a later phase.
             select = ["--select", *[f"+{m}" for m in models]]
@@ -271,10 +263,6 @@ def build() -> SparkBuild:
         else:
             result = _dbt(["build", *exclude, "--exclude", "resource_type:unit_test"])
         summary.failures += _failures(result)
-        if not models and done:
-            # The tests of the earlier phases' models, now that every model exists.
-            result = _dbt(["test", "--select", *done, "--exclude", "resource_type:unit_test"])
-            summary.failures += _failures(result)
         done += [f"+{m}" for m in models]
         summary.seconds[phase] = time.monotonic() - began
         if step is not None:
@@ -285,11 +273,35 @@ def build() -> SparkBuild:
                 summary.failures.append(f"{step.__name__}: {error}")
                 break
             summary.seconds[step.__name__] = time.monotonic() - began
+    else:
+        # Now that every table exists: the data tests of the earlier phases and of the Python
+        # steps, and every unit test (their fixtures take column types from the input tables,
+        # and the identity models call the Jaro-Winkler function registered above).
+        began = time.monotonic()
+        result = _dbt(["test", "--select", *done, *steps, "resource_type:unit_test"])
+        summary.failures += _failures(result)
+        unit_tests = _unit_tests(result)
+        summary.unit_tests_passed = sorted(
+            r.node.unique_id for r in unit_tests if str(r.status) == "pass"
+        )
+        summary.seconds["tests_and_unit_tests"] = time.monotonic() - began
+        # Their share of that phase: the unit tests' own seconds, summed over dbt's threads.
+        summary.seconds["unit_tests_node_seconds"] = sum(r.execution_time for r in unit_tests)
     summary.seconds["total"] = time.monotonic() - started
-    # Kept beside the Spark warehouse: docs/scaling_out.md quotes these figures.
+    # Kept beside the Spark warehouse: docs/scaling_out.md quotes these figures, and the parity
+    # test checks the unit tests that passed against the manifest.
     record = Path(os.environ.get("C360_HOME", "data")) / "spark" / "last_build.json"
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps({**summary.seconds, "failures": summary.failures}, indent=1))
+    record.write_text(
+        json.dumps(
+            {
+                **summary.seconds,
+                "failures": summary.failures,
+                "unit_tests_passed": summary.unit_tests_passed,
+            },
+            indent=1,
+        )
+    )
     return summary
 
 
@@ -299,6 +311,7 @@ def main() -> int:
     summary = build()
     for phase, seconds in summary.seconds.items():
         logger.info("%-28s %7.1f s", phase, seconds)
+    logger.info("unit tests passed: %d", len(summary.unit_tests_passed))
     for failure in summary.failures:
         logger.error("FAILED %s", failure)
     return 0 if summary.success else 1

@@ -5,10 +5,13 @@ again on the local Spark target from the same raw Parquet by c360.spark_build, i
 (a JVM of its own, ~2-4 minutes on 2 cores). Every table of the `marts` and `quality` schemas
 then compares: the same columns, the same rows; money and other decimals exactly (to the
 cent), floating-point ratios to 1e-9. The snapshot histories are DuckDB's only (dbt-spark
-snapshots need Delta). Skipped, saying why, without Java or without the `spark` extra.
+snapshots need Delta). The same build runs every dbt unit test on Spark: each one DuckDB's
+manifest holds must have passed there. Skipped, saying why, without Java or without the `spark`
+extra.
 """
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -20,7 +23,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from c360.settings import Settings
+from c360.settings import REPO_ROOT, Settings
 
 pytestmark = [
     pytest.mark.skipif(
@@ -33,6 +36,7 @@ pytestmark = [
     ),
 ]
 
+DBT_DIR = REPO_ROOT / "dbt"
 PUBLIC_SCHEMAS = ("marts", "quality")
 # dbt-spark snapshots MERGE into Delta/Iceberg/Hudi tables; the local target writes Parquet.
 DUCKDB_ONLY = {"customer_bridge_history", "dim_customers_history"}
@@ -145,3 +149,19 @@ def test_every_public_mart_is_the_same_on_spark_and_duckdb(built: Path, spark_ho
         for name, expected in sorted(duckdb_tables.items())
     ]
     assert [d for d in differences if d] == []
+
+
+def _unit_tests(manifest: Path) -> set[str]:
+    assert manifest.is_file(), f"{manifest} was not written"
+    return set(json.loads(manifest.read_text())["unit_tests"])
+
+
+def test_every_unit_test_passes_on_spark_too(built: Path, spark_home: Path):
+    # DuckDB's manifest (the session's refresh) and Spark's (the build above): the same tests,
+    # so none is disabled on one engine, and the Spark build passed each of them.
+    on_duckdb = _unit_tests(DBT_DIR / "target" / "manifest.json")
+    on_spark = _unit_tests(DBT_DIR / "target" / "spark" / "manifest.json")
+    passed = json.loads((spark_home / "spark" / "last_build.json").read_text())["unit_tests_passed"]
+    assert on_duckdb, "no unit test in the manifest"
+    assert on_spark == on_duckdb
+    assert sorted(passed) == sorted(on_duckdb)
