@@ -8,13 +8,14 @@ refreshed and published once under bench/.data (reused on later runs). Then ever
 run `--repeat` times, exactly as the page runs them (the loaders of dashboards.queries), with the
 loader cache cleared before each repetition: what a reader waits for on the first view after a
 publication. Customer 360 rotates over the 50 biggest customers. Target (issue 8): p95 under
-300 ms per page's queries. Results go to bench/results/dashboards.json.
+300 ms per page's queries. Results go to bench/results/<--results, default dashboards>.json;
+`--home` uses an already published C360_HOME (read only) instead of generating one.
 
 `--browser` times whole pages instead: `c360 serve` over an already published C360_HOME (read
 only), then Debian's chromium opens every page in turn, `--opens` rounds, each timed by the
 browser test's `open_page` (until Streamlit's status widget has been gone for a second). The
 first round's first page includes the server's first script run. Target (issue 8): under 2 s a
-page. Results go to bench/results/dashboards-browser.json, with the load average at each open
+page. Results go to bench/results/<--results>-browser.json, with the load average at each open
 (other work shares the machine's two cores).
 """
 
@@ -34,8 +35,6 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).parent
 REPO = BENCH_DIR.parent
-RESULTS = BENCH_DIR / "results" / "dashboards.json"
-BROWSER_RESULTS = BENCH_DIR / "results" / "dashboards-browser.json"
 SEED = 42
 TARGET_P95_MS = 300
 TARGET_PAGE_S = 2.0
@@ -204,9 +203,15 @@ def time_pages(version: str, repeat: int, label: str = "") -> dict:
     return pages
 
 
-def bench(customers: int, repeat: int) -> dict:
-    """p50/p95/max in ms of each page's queries at `customers`, loader cache cleared each time."""
-    home = _published(customers)
+def bench(customers: int, repeat: int, home: Path | None = None) -> dict:
+    """p50/p95/max in ms of each page's queries at `customers`, loader cache cleared each time.
+
+    `home` is an already published C360_HOME to use instead of bench/.data's (read only).
+    """
+    if home is None:
+        home = _published(customers)
+    else:
+        os.environ["C360_HOME"] = str(home)
     from dashboards.data import current_version, query
 
     version = current_version()
@@ -302,7 +307,12 @@ def main() -> None:
     parser.add_argument("--customers", type=int, nargs="+", default=[10_000])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--browser", action="store_true", help="time whole pages in chromium")
-    parser.add_argument("--home", type=Path, help="published C360_HOME for --browser")
+    parser.add_argument(
+        "--home", type=Path, help="an already published C360_HOME (one --customers size)"
+    )
+    parser.add_argument(
+        "--results", default="dashboards", help="results file bench/results/<name>.json"
+    )
     parser.add_argument("--opens", type=int, default=2, help="rounds over the pages (--browser)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
@@ -311,7 +321,7 @@ def main() -> None:
         if args.home is None:
             parser.error("--browser needs --home, a C360_HOME with a published warehouse")
         result = browser(args.home.resolve(), args.opens)
-        BROWSER_RESULTS.write_text(
+        (BENCH_DIR / "results" / f"{args.results}-browser.json").write_text(
             json.dumps(
                 {
                     "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -325,9 +335,11 @@ def main() -> None:
             + "\n"
         )
         return
-    runs = [bench(n, args.repeat) for n in args.customers]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    home = args.home.resolve() if args.home else None
+    runs = [bench(n, args.repeat, home) for n in args.customers]
+    results = BENCH_DIR / "results" / f"{args.results}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(
         json.dumps(
             {
                 "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -174,8 +174,9 @@ else:
     figure.update_layout(
         xaxis={
             "title": f"Predicted CLV ({currency}, log scale: {BINS_PER_DECADE} bins per tenfold)",
-            "tickvals": [-0.5, *decades["bin"]],
-            "ticktext": ["< 1", *map(short_amount, decades["lower_bound"])],
+            "tickvals": decades["bin"].to_list(),
+            "ticktext": [short_amount(bound) for bound in decades["lower_bound"]],
+            "tickangle": 0,
         },
         yaxis_title="Customers",
         bargap=0.05,

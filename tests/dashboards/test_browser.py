@@ -219,3 +219,26 @@ def test_the_sql_page_runs_a_query_and_refuses_a_write(served, browser_page):
         "Cannot execute statement of type"
         in browser_page.locator('[data-testid="stAlertContentError"]').inner_text()
     )
+
+
+def test_the_acquisition_page_builds_its_csv_downloads_on_click(
+    served, built, browser_page, monkeypatch
+):
+    settings = settings_for(built, monkeypatch)
+    scored = mart_value(
+        settings, "select count(*) from marts.fct_customer_clv where predicted_clv is not null"
+    )
+    top = mart_value(
+        settings,
+        "select customer_key from marts.fct_customer_clv "
+        "order by predicted_clv desc, customer_key limit 1",
+    )
+    open_page(browser_page, f"{served}/acquisition")
+    button = browser_page.get_by_role("button", name=f"Download all {scored:,} scored customers")
+    with browser_page.expect_download(timeout=30_000) as download:
+        button.click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0].startswith("customer_key,customer_name,")
+    assert len(lines) == scored + 1
+    assert lines[1].startswith(f"{top},")
+    assert_no_error(browser_page)
