@@ -242,3 +242,14 @@ def test_the_acquisition_page_builds_its_csv_downloads_on_click(
     assert len(lines) == scored + 1
     assert lines[1].startswith(f"{top},")
     assert_no_error(browser_page)
+
+
+def test_the_receivables_tab_is_drawn_when_it_is_opened(served, browser_page):
+    open_page(browser_page, f"{served}/projects")
+    assert browser_page.get_by_text("Overdue invoices (as of the newest extract)").count() == 0
+    browser_page.get_by_role("tab", name="Receivables").click()
+    browser_page.wait_for_selector(
+        "text=Overdue invoices (as of the newest extract)", timeout=45_000
+    )
+    assert "tab=Receivables" in browser_page.url
+    assert_no_error(browser_page)
