@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import subprocess
 import sys
 from pathlib import Path
 
@@ -79,27 +78,13 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Streamlit dashboards on the given port."""
-    import dashboards
+    from dashboards.server import serve
 
-    app = Path(dashboards.__file__).with_name("streamlit_app.py")
     settings.export_to_environ()
     _out(f"dashboards on http://localhost:{args.port} (Ctrl+C to stop)")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",
-    ]
-    return subprocess.call(command)
+    # In this process, not a `streamlit run` child: the server imports what the pages need
+    # before it listens, so the first page after a start is not the slow one (dashboards.server).
+    return serve(args.port)
 
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:

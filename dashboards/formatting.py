@@ -66,3 +66,14 @@ def value(kind: str, amount: Decimal | float | None, currency: str) -> str:
 def delta(kind: str, current: float | None, previous: float | None) -> str | None:
     """The change a tile of `kind` shows: points for a percentage, relative otherwise."""
     return points(current, previous) if kind == "percent" else change(current, previous)
+
+
+def short_amount(value: float | None) -> str:
+    """`1.26 k`, `12.6 k`, `126 k`, `1.26 M`: three significant digits, for axis ticks and bands."""
+    if value is None:
+        return "—"
+    amount = float(f"{float(value):.3g}")  # 999.99 is 1 k, not 1e+03
+    for threshold, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k"), (1, "")):
+        if abs(amount) >= threshold:
+            return f"{amount / threshold:.3g}{suffix}"
+    return f"{amount:.3g}"

@@ -9,6 +9,16 @@ import polars as pl
 from dashboards.data import query
 from dashboards.filters import Filters
 
+# The predicted-CLV table shows this many customers, the highest first; the CSV holds them all.
+TOP_CUSTOMERS = 100
+# Histogram bins per tenfold of predicted CLV. Predicted CLV is long-tailed money (100,000
+# customers: 1 % under 256 EUR, median 28.5 k, 1 % over 100 k, a few below 1 or negative), so
+# equal-width bins would put nearly everyone in a few bars: bins of equal width on a log scale
+# (10 per decade, edges 1, 1.26, 1.58, 2, 2.51 ... x 10^k, each 26 % wider than the one before)
+# show the shape of the bulk and the tail alike, in ~55 bars from 1 EUR to 200 k EUR. Values
+# under 1 (zero and negative included: a customer whose margin is negative) share one bin.
+BINS_PER_DECADE = 10
+
 
 def cac_monthly(version: str, filters: Filters) -> pl.DataFrame:
     """CAC, spend and new customers per complete month and channel, Blended rows included.
@@ -98,19 +108,99 @@ def unit_economics(version: str, quarter: dt.date) -> pl.DataFrame:
     )
 
 
-def predicted_clv(version: str, filters: Filters) -> pl.DataFrame:
-    """Predicted CLV and P(alive) of every scored customer the filters select."""
+def _scored(filters: Filters) -> tuple[str, tuple[object, ...]]:
+    """FROM and WHERE of the scored customers the filters select, with their parameters."""
     clause, params = filters.customer_clause("d")
+    return (
+        f"""
+        from marts.fct_customer_clv as v
+        inner join marts.dim_customers as d
+            on v.customer_key = d.customer_key
+        where v.predicted_clv is not null {clause}
+        """,
+        params,
+    )
+
+
+def clv_summary(version: str, filters: Filters) -> dict[str, object]:
+    """Customers scored, their total predicted CLV, the horizon and currency (one row)."""
+    scored, params = _scored(filters)
+    return query(
+        f"""
+        select count(*) as customers, sum(v.predicted_clv) as predicted_clv,
+            max(v.horizon_months) as horizon_months,
+            max(v.reporting_currency) as reporting_currency
+        {scored}
+        """,
+        version,
+        params,
+    ).row(0, named=True)
+
+
+def clv_histogram(version: str, filters: Filters) -> pl.DataFrame:
+    """Customers per predicted-CLV bin (BINS_PER_DECADE log bins), the browser's ~55 rows.
+
+    Bin k holds 10^(k/10) <= CLV < 10^((k+1)/10); bin -1 holds everything under 1 (its lower
+    bound is null). Every bin between the lowest and the highest filled one is listed, empty ones
+    with 0 customers, so the bars sit on a continuous axis. The counts add up to the customers
+    scored (clv_summary).
+    """
+    scored, params = _scored(filters)
+    return query(
+        f"""
+        with binned as (
+            select
+                case
+                    when v.predicted_clv < 1 then -1
+                    else cast(floor(log10(cast(v.predicted_clv as double)) * {BINS_PER_DECADE})
+                        as integer)
+                end as bin,
+                count(*) as customers
+            {scored}
+            group by 1
+        ),
+
+        bins as (
+            select cast(range as integer) as bin
+            from range((select min(bin) from binned), (select max(bin) + 1 from binned))
+        )
+
+        select
+            b.bin,
+            case when b.bin >= 0 then round(pow(10, b.bin / {BINS_PER_DECADE}), 2) end
+                as lower_bound,
+            round(pow(10, (b.bin + 1) / {BINS_PER_DECADE}), 2) as upper_bound,
+            coalesce(n.customers, 0) as customers
+        from bins as b
+        left join binned as n
+            on b.bin = n.bin
+        order by b.bin
+        """,
+        version,
+        params,
+    )
+
+
+def top_clv(version: str, filters: Filters, limit: int = TOP_CUSTOMERS) -> pl.DataFrame:
+    """The `limit` scored customers with the highest predicted CLV the filters select."""
+    return predicted_clv(version, filters, limit=limit)
+
+
+def predicted_clv(version: str, filters: Filters, limit: int | None = None) -> pl.DataFrame:
+    """Predicted CLV and P(alive) of the scored customers the filters select, highest first.
+
+    Without `limit` it is every one of them (100,000 rows at 100,000 customers): the page
+    only builds that for the CSV download, when asked.
+    """
+    scored, params = _scored(filters)
     return query(
         f"""
         select v.customer_key, d.customer_name, d.segment, d.country_code,
             d.acquisition_channel, v.predicted_clv, v.p_alive, v.expected_purchases,
             v.reporting_currency, v.horizon_months
-        from marts.fct_customer_clv as v
-        inner join marts.dim_customers as d
-            on v.customer_key = d.customer_key
-        where true {clause}
-        order by v.predicted_clv desc nulls last
+        {scored}
+        order by v.predicted_clv desc, v.customer_key
+        {"" if limit is None else f"limit {int(limit)}"}
         """,
         version,
         params,
@@ -128,4 +218,6 @@ def run_all(version: str, filters: Filters) -> None:
     starts = quarters(version)
     if starts:
         unit_economics(version, starts[min(1, len(starts) - 1)])
-    predicted_clv(version, filters)
+    clv_summary(version, filters)
+    clv_histogram(version, filters)
+    top_clv(version, filters)

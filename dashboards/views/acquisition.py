@@ -4,17 +4,22 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import empty_state, table
+from dashboards.components import download_csv, empty_state, table, with_customer_links
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import count, money, ratio
+from dashboards.formatting import count, money, ratio, short_amount
 from dashboards.queries.acquisition import (
+    BINS_PER_DECADE,
+    TOP_CUSTOMERS,
     cac_monthly,
+    clv_histogram,
+    clv_summary,
     cohort_cac,
     cohorts,
     ltv_curve,
     predicted_clv,
     quarters,
+    top_clv,
     unit_economics,
 )
 
@@ -136,27 +141,65 @@ else:
     table(economics, f"unit_economics_{quarter:%Y_%m}")
 
 st.subheader("Predicted customer lifetime value")
-clv = predicted_clv(version, filters)
-if clv.is_empty():
+summary = clv_summary(version, filters)
+if not summary["customers"]:
     empty_state()
 else:
     with st.container(horizontal=True):
-        st.metric("Customers scored", count(clv.height), border=True)
+        st.metric("Customers scored", count(summary["customers"]), border=True)
         st.metric(
             "Total predicted CLV",
-            money(clv["predicted_clv"].sum(), currency),
-            help=f"Gross margin expected over the next {clv['horizon_months'][0]} months, "
+            money(summary["predicted_clv"], currency),
+            help=f"Gross margin expected over the next {summary['horizon_months']} months, "
             "discounted (fct_customer_clv), for the filtered customers.",
             border=True,
         )
+    bins = clv_histogram(version, filters)
+    bands = [
+        f"under {short_amount(upper)}"
+        if lower is None
+        else f"{short_amount(lower)} to {short_amount(upper)}"
+        for lower, upper in bins.select("lower_bound", "upper_bound").iter_rows()
+    ]
+    bins = bins.with_columns(pl.Series("band", bands))
+    decades = bins.filter(pl.col("bin") % BINS_PER_DECADE == 0)
     figure = go.Figure()
-    figure.add_histogram(x=clv["predicted_clv"].cast(pl.Float64), nbinsx=40)
+    figure.add_bar(
+        x=bins["bin"] + 0.5,
+        y=bins["customers"],
+        width=1,
+        customdata=bins["band"],
+        hovertemplate=f"%{{customdata}} {currency}: %{{y:,}} customers<extra></extra>",
+    )
     figure.update_layout(
-        xaxis_title=f"Predicted CLV ({currency})",
+        xaxis={
+            "title": f"Predicted CLV ({currency}, log scale: {BINS_PER_DECADE} bins per tenfold)",
+            "tickvals": decades["bin"].to_list(),
+            "ticktext": [short_amount(bound) for bound in decades["lower_bound"]],
+            "tickangle": 0,
+        },
         yaxis_title="Customers",
+        bargap=0.05,
         margin={"t": 10},
         height=300,
     )
     st.plotly_chart(figure, width="stretch")
-    with st.expander("Every scored customer"):
-        table(clv, "predicted_clv")
+    st.caption(
+        "Customers per band of predicted CLV (fct_customer_clv), bands of equal width on a log "
+        "scale: the values run from under 1 to hundreds of thousands, with the bulk in one "
+        "decade. Values under 1 (zero or negative margin) share the first band."
+    )
+    with st.expander("Customers per band"):
+        table(bins.drop("bin"), "predicted_clv_bands")
+    scored = summary["customers"]
+    st.markdown(
+        f"**The {min(TOP_CUSTOMERS, scored):,} customers with the highest predicted CLV** "
+        f"(of {scored:,} scored; the download below has every one of them)"
+    )
+    top, config = with_customer_links(top_clv(version, filters, TOP_CUSTOMERS))
+    table(top, "predicted_clv_top", column_config=config)
+    download_csv(
+        f"Download all {scored:,} scored customers (CSV)",
+        lambda: predicted_clv(version, filters),
+        "predicted_clv",
+    )

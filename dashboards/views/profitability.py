@@ -15,6 +15,7 @@ from dashboards.queries.profitability import (
     margin_by,
     ranked_customers,
     whale_curve,
+    whale_summary,
 )
 
 TREND_MONTHS = 24
@@ -26,26 +27,29 @@ if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()
 
-curve = whale_curve(version)
-currency = curve["reporting_currency"].first() if curve.height else "EUR"
+whale = whale_summary(version)
+currency = whale.get("reporting_currency") or "EUR"
 st.subheader("Whale curve: lifetime contribution margin by customer")
-if curve.is_empty():
+if not whale:
     empty_state("No customer has revenue or cost yet.")
 else:
-    peak = curve.row(int(curve["cumulative_contribution_share"].arg_max()), named=True)
-    total = curve["cumulative_contribution"][-1]
+    curve = whale_curve(version, whale["peak_rank"])
     with st.container(horizontal=True):
-        st.metric("Lifetime contribution margin", money(total, currency), border=True)
+        st.metric(
+            "Lifetime contribution margin",
+            money(whale["contribution_margin"], currency),
+            border=True,
+        )
         st.metric(
             "Peak of the curve",
-            percent(peak["cumulative_contribution_share"]),
+            percent(whale["peak_share"]),
             help="The most profitable customers together earn this share of the total "
             "contribution; the customers after them give part of it back.",
             border=True,
         )
         st.metric(
             "Customers at the peak",
-            f"{peak['contribution_rank']:,} of {curve.height:,}",
+            f"{whale['peak_rank']:,} of {whale['customers']:,}",
             border=True,
         )
     figure = go.Figure()

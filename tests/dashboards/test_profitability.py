@@ -1,5 +1,9 @@
 """The Profitability page on the integration company, checked against the finance marts."""
 
+import base64
+import json
+
+import numpy as np
 import polars as pl
 
 from dashboards.formatting import money
@@ -56,3 +60,33 @@ def test_a_segment_filter_ranks_only_that_segments_customers(published):
     assert ranked.height and ranked["segment"].unique().to_list() == [segment]
     assert (ranked["contribution_rank"].diff().drop_nulls() > 0).all()
     assert ranked.filter(pl.col("segment") != segment).is_empty()
+
+
+def plotted(values) -> list[float]:
+    """A plotly trace's array as the browser receives it (a list, or typed-array base64)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def test_the_whale_curve_sends_a_sample_through_the_first_last_and_peak_customers(
+    published, monkeypatch
+):
+    monkeypatch.setattr("dashboards.queries.profitability.WHALE_POINTS", 10)
+    lifetime = mart(
+        published,
+        "select contribution_rank, customer_share, cumulative_contribution_share "
+        "from marts.rpt_customer_profitability_lifetime order by contribution_rank",
+    )
+    peak = lifetime.sort("cumulative_contribution_share", descending=True)["contribution_rank"][0]
+    app = run_page("profitability")
+    trace = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]
+    x, y = plotted(trace["x"]), plotted(trace["y"])
+    step = lifetime.height // 10
+    ranks = [r for r in lifetime["contribution_rank"] if r % step == 0 or r in (1, peak)]
+    ranks = sorted({*ranks, lifetime.height})
+    expected = lifetime.filter(pl.col("contribution_rank").is_in(ranks))
+    assert len(x) == len(ranks) < lifetime.height
+    assert x == expected["customer_share"].to_list()
+    assert y == expected["cumulative_contribution_share"].to_list()
+    assert max(y) == lifetime["cumulative_contribution_share"].max()
