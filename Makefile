@@ -55,7 +55,8 @@ spark-install: $(VENV)/.synced-spark  ## Add the spark extra (dbt-spark, pyspark
 spark-parity: spark-install  ## Build the small company on DuckDB and Spark, compare every mart
 	SPARK_LOCAL_IP=127.0.0.1 $(RUN) pytest tests/spark -q
 
-# The whole suite includes the Spark parity test (~3 minutes), so CI proves it on every run.
+# The whole suite includes the Spark build, parity and unit tests (~4-5 minutes), so CI proves
+# them on every run.
 test: install spark-install lint browser  ## Linters and the whole test suite
 	$(RUN) pytest
 
