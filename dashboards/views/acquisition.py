@@ -105,8 +105,9 @@ else:
             height=340,
         )
         st.plotly_chart(figure, width="stretch")
+        acquired = curve["cohort_customers"][0]
         st.caption(
-            f"{curve['cohort_customers'][0]:,} customers acquired in {cohort:%B %Y} "
+            f"{acquired:,} customer{'' if acquired == 1 else 's'} acquired in {cohort:%B %Y} "
             "(rpt_ltv_cohort); the cohort has paid back its CAC where the curve crosses the line "
             "(rpt_cac_cohort)."
         )
