@@ -202,8 +202,8 @@ def render(results: Mapping) -> str:
         [
             BEGIN,
             f"Machine: {machine['cpu_model']}, {machine['cpus']} cores, {machine['memory_gb']} GB, "
-            f"Python {machine['python']}. Other work (other engineers' test suites) shared the "
-            "cores while these ran:",
+            f"Python {machine['python']}. The load averages around each run (the run itself keeps "
+            f"about {machine['cpus']} busy; more means other work shared the cores):",
             "",
             *loads,
             "",
