@@ -233,9 +233,6 @@ def bench(customers: int, repeat: int, home: Path | None = None) -> dict:
 
 def browser(home: Path, opens: int) -> dict:
     """Seconds to open each whole page in chromium, `opens` rounds, over `home`'s warehouse."""
-    import signal
-    import subprocess
-
     from playwright.sync_api import sync_playwright
 
     from c360.serving import connect_readonly
@@ -246,6 +243,8 @@ def browser(home: Path, opens: int) -> dict:
         assert_no_error,
         free_port,
         open_page,
+        start_server,
+        stop_server,
         wait_until_serving,
     )
 
@@ -259,12 +258,7 @@ def browser(home: Path, opens: int) -> dict:
         con.close()
     port = free_port()
     started = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_server(port)
     url = f"http://127.0.0.1:{port}"
     rounds: list[dict] = []
     try:
@@ -288,8 +282,7 @@ def browser(home: Path, opens: int) -> dict:
                 rounds.append(timings)
             chromium.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        stop_server(server)
     worst = max(t["seconds"] for r in rounds for t in r.values())
     return {
         "home": str(home),

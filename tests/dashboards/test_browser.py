@@ -41,6 +41,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_server(port: int) -> subprocess.Popen:
+    """`c360 serve` on `port` in its own process group, over the environment's C360_HOME."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """Stop `start_server`'s server and everything it started."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
 def wait_until_serving(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -60,19 +76,13 @@ def served(built):
     port = free_port()
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings_for(built, monkeypatch)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        process = start_server(port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url)
         yield url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        stop_server(process)
 
 
 @pytest.fixture
