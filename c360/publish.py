@@ -1,4 +1,4 @@
-"""Publish the built warehouse: copy the public schemas into a new file, then switch a pointer.
+"""Publish the built warehouse: copy the public schemas' file to a new version, switch a pointer.
 
 Readers never open the build file (DuckDB allows one read-write process per file, and a refresh
 holds it for minutes). A new serving file is written under a temporary name, renamed when
@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from c360.settings import Settings
 VERSION_PREFIX = "c360-"
 VERSION_SUFFIX = ".duckdb"
 HISTORY_FILE = "history.jsonl"
+# The name the dbt profile attaches the public schemas' file under (dbt/profiles.yml).
+PUBLIC_ALIAS = "public_marts"
 
 
 class NothingToPublishError(RuntimeError):
@@ -52,53 +55,45 @@ def _public_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         f"""
         select schema_name, table_name
         from duckdb_tables()
-        where database_name = 'build' and schema_name in ({schemas})
+        where database_name = current_database() and schema_name in ({schemas})
         order by schema_name, table_name
         """
     ).fetchall()
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _checkpoint(public_db: Path) -> None:
+    """Fold a write-ahead log left beside the file into it, so that the file alone is complete.
 
-
-def _copy_descriptions(con: duckdb.DuckDBPyConnection) -> None:
-    """Carry dbt's model and column descriptions (persisted as comments) into the new version.
-
-    `create table ... as select` keeps no comments, and analysts read the descriptions in the
-    SQL page's catalogue (`duckdb_tables()` / `duckdb_columns()`).
+    dbt closes its connection (which checkpoints) before publishing starts; this is for a build
+    that ended otherwise. Nobody else opens the file: readers only open published copies.
     """
-    schemas = ", ".join(f"'{s}'" for s in PUBLIC_SCHEMAS)
-    where = f"database_name = 'build' and schema_name in ({schemas}) and comment is not null"
-    for schema, table, comment in con.execute(
-        f"select schema_name, table_name, comment from duckdb_tables() where {where}"
-    ).fetchall():
-        con.execute(f'comment on table {schema}."{table}" is {_sql_literal(comment)}')
-    for schema, table, column, comment in con.execute(
-        f"select schema_name, table_name, column_name, comment from duckdb_columns() where {where}"
-    ).fetchall():
-        con.execute(f'comment on column {schema}."{table}"."{column}" is {_sql_literal(comment)}')
+    con = duckdb.connect(str(public_db))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
-def _write_version(build_db: Path, target: Path, version: str, now: dt.datetime) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def _write_version(public_db: Path, target: Path, version: str, now: dt.datetime) -> dict[str, int]:
+    """Copy the build's public file to `target` and record the publication in it.
+
+    The build writes the public schemas into a file of their own (dbt/profiles.yml), so a
+    version is a file copy, with dbt's descriptions (DuckDB comments) and table layouts as
+    built: at 100,000 customers 0.1 s instead of 5-9 s to copy every table through SQL.
+    """
+    _checkpoint(public_db)
+    shutil.copyfile(public_db, target)
     con = duckdb.connect(str(target))
     try:
-        con.execute(f"attach '{build_db}' as build (read_only)")
         tables = _public_tables(con)
         if not any(schema == "marts" for schema, _ in tables):
-            raise NothingToPublishError(f"{build_db} has no tables in schema marts")
-        for schema in PUBLIC_SCHEMAS:
-            con.execute(f"create schema if not exists {schema}")
-        for schema, table in tables:
-            con.execute(
-                f'create table {schema}."{table}" as select * from build.{schema}."{table}"'
-            )
-            counts[f"{schema}.{table}"] = con.execute(
-                f'select count(*) from {schema}."{table}"'
-            ).fetchone()[0]
-        _copy_descriptions(con)
-        con.execute("detach build")
+            raise NothingToPublishError(f"{public_db} has no tables in schema marts")
+        counts = {
+            f"{schema}.{table}": con.execute(f'select count(*) from {schema}."{table}"').fetchone()[
+                0
+            ]
+            for schema, table in tables
+        }
         con.execute(f"create schema {META_SCHEMA}")
         con.execute(
             f"create table {META_SCHEMA}.publication as "
@@ -178,8 +173,8 @@ def prune_versions(settings: Settings) -> list[Path]:
 
 def publish(settings: Settings) -> Publication:
     """Copy the public schemas of the build database into a new version and make it current."""
-    if not settings.build_db.exists():
-        raise NothingToPublishError(f"no build database at {settings.build_db}")
+    if not settings.public_db.exists():
+        raise NothingToPublishError(f"no built public database at {settings.public_db}")
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
     version = f"{now:%Y%m%dT%H%M%S%fZ}"
@@ -187,7 +182,7 @@ def publish(settings: Settings) -> Publication:
     tmp = settings.serving_dir / f".{target.name}.{uuid.uuid4().hex}.tmp"
     remove_leftovers(settings)
     try:
-        counts = _write_version(settings.build_db, tmp, version, now)
+        counts = _write_version(settings.public_db, tmp, version, now)
         fault_point(PUBLISH_BEFORE_RENAME)
         os.replace(tmp, target)
     finally:

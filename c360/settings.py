@@ -80,6 +80,11 @@ class Settings:
         return self.warehouse_dir / "build.duckdb"
 
     @property
+    def public_db(self) -> Path:
+        """The DuckDB file the build writes the public schemas into; publishing copies it."""
+        return self.warehouse_dir / "public.duckdb"
+
+    @property
     def dbt_target_dir(self) -> Path:
         """The dbt artifacts of the refreshes of this data root (run results, partial parse).
 
@@ -123,6 +128,7 @@ class Settings:
         """Variables the dbt profile and sources read (see dbt/profiles.yml)."""
         return {
             "C360_BUILD_DB": str(self.build_db),
+            "C360_PUBLIC_DB": str(self.public_db),
             "C360_RAW_DIR": str(self.raw_dir),
             "C360_REPORTING_CURRENCY": self.reporting_currency,
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),

@@ -2,8 +2,8 @@
 
 From the manifest the build wrote (it carries every executed node's compiled SQL), each SQL
 model is created again (`create or replace table|view ... as <compiled select>`) and each data
-test's query counted, in dependency order, on a copy of the built database (same file name, so
-the catalog `build` in the compiled SQL resolves). Python models and seeds are not rerun: their
+test's query counted, in dependency order, on a copy of the built databases (same file names and
+alias, so the catalogs in the compiled SQL resolve). Python models and seeds are not rerun: their
 tables are used as the build left them, and the harness takes their time out of dbt's side too.
 Contracts' typed DDL and dbt's rename-swap are not reproduced: that is part of what dbt adds.
 """
@@ -18,7 +18,11 @@ from pathlib import Path
 
 import duckdb
 
+from c360.publish import PUBLIC_ALIAS
+
 RUN_TYPES = frozenset({"model", "test"})
+# The public schemas' file beside the build file (dbt/profiles.yml).
+PUBLIC_FILE = "public.duckdb"
 
 
 def direct_statements(manifest: dict) -> list[tuple[str, str]]:
@@ -56,22 +60,41 @@ def excluded_seconds(run_results: dict, manifest: dict) -> float:
     return round(total, 2)
 
 
-def run_direct(manifest_path: Path, built_db: Path) -> dict:
-    """Copy `built_db` beside the manifest, run the statements; counts and wall seconds."""
-    manifest = json.loads(manifest_path.read_text())
-    copy = manifest_path.parent / "direct" / built_db.name
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built_db, copy)
-    wal = built_db.with_name(built_db.name + ".wal")  # a build not yet checkpointed
+def _copy_database(database: Path, folder: Path) -> Path:
+    """Copy a DuckDB file (and its write-ahead log, for a build not yet checkpointed)."""
+    copy = folder / database.name
+    shutil.copyfile(database, copy)
+    wal = database.with_name(database.name + ".wal")
     if wal.exists():
         shutil.copyfile(wal, copy.with_name(wal.name))
+    return copy
+
+
+def _remove_database(copy: Path) -> None:
+    copy.unlink()
+    copy.with_name(copy.name + ".wal").unlink(missing_ok=True)
+
+
+def run_direct(manifest_path: Path, built_db: Path) -> dict:
+    """Copy `built_db` (and the public file beside it) beside the manifest, run the statements.
+
+    The public schemas are built into their own file, attached as `public_marts` as the dbt
+    profile does, so the compiled SQL's three-part names resolve in the copy.
+    """
+    manifest = json.loads(manifest_path.read_text())
+    folder = manifest_path.parent / "direct"
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = [
+        _copy_database(database, folder) for database in (built_db, built_db.with_name(PUBLIC_FILE))
+    ]
     statements = direct_statements(manifest)
     started = time.perf_counter()
-    con = duckdb.connect(str(copy))
+    con = duckdb.connect(str(copies[0]))
+    con.execute(f"attach '{copies[1]}' as {PUBLIC_ALIAS}")
     for _, sql in statements:
         con.execute(sql).fetchall()
     con.close()
     seconds = time.perf_counter() - started
-    copy.unlink()
-    copy.with_name(wal.name).unlink(missing_ok=True)
+    for copy in copies:
+        _remove_database(copy)
     return {"statements": len(statements), "sql_s": round(seconds, 2)}

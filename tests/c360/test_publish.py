@@ -1,5 +1,6 @@
 """Publishing versions, the `current` pointer, pruning, rollback and the readers' sandbox."""
 
+import dataclasses
 import json
 import os
 import re
@@ -15,6 +16,7 @@ from c360.publish import (
     HISTORY_FILE,
     NothingToPublishError,
     list_versions,
+    prune_versions,
     publish,
     rollback,
     served_versions,
@@ -26,11 +28,13 @@ from tests.conftest import settings_for
 
 
 def build_with(settings, revenue: int) -> None:
+    """Write what a build writes: internal schemas in the build file, public ones in theirs."""
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.build_db))
-    con.execute("create schema if not exists marts")
+    con.execute(f"attach '{settings.public_db}' as public_marts")
+    con.execute("create schema if not exists public_marts.marts")
     con.execute("create schema if not exists staging")
-    con.execute("create or replace table marts.kpi as select ? as revenue", [revenue])
+    con.execute("create or replace table public_marts.marts.kpi as select ? as revenue", [revenue])
     con.execute("create or replace table staging.internal as select 1 as x")
     con.close()
 
@@ -62,7 +66,7 @@ def test_publish_copies_only_the_public_schemas_and_records_the_version(settings
 
 def test_descriptions_of_tables_and_columns_are_published_with_them(settings):
     build_with(settings, 10)
-    con = duckdb.connect(str(settings.build_db))
+    con = duckdb.connect(str(settings.public_db))
     con.execute("comment on table marts.kpi is 'Headline KPIs, the analyst''s view'")
     con.execute("comment on column marts.kpi.revenue is 'Net revenue in EUR'")
     con.close()
@@ -112,10 +116,28 @@ def test_rollback_points_readers_at_the_previous_version(settings):
 
 def test_nothing_is_published_from_a_build_without_marts(settings):
     settings.build_db.parent.mkdir(parents=True)
-    duckdb.connect(str(settings.build_db)).close()
-    with pytest.raises(NothingToPublishError):
+    with pytest.raises(NothingToPublishError, match="no built public database"):
+        publish(settings)
+    duckdb.connect(str(settings.public_db)).close()
+    with pytest.raises(NothingToPublishError, match="no tables in schema marts"):
         publish(settings)
     assert list_versions(settings) == []
+    assert not list(settings.serving_dir.iterdir())  # nor a temporary file left behind
+
+
+def test_a_write_ahead_log_left_beside_the_public_file_is_published_too(settings):
+    build_with(settings, 10)
+    con = duckdb.connect(str(settings.public_db))
+    con.execute("set checkpoint_threshold = '1TB'")  # keep the change in the log only
+    con.execute("update marts.kpi set revenue = 11")
+    shutil.copyfile(settings.public_db, settings.public_db.with_suffix(".snapshot"))
+    shutil.copyfile(f"{settings.public_db}.wal", f"{settings.public_db}.snapshot.wal")
+    con.close()
+    # As a build killed before closing would leave them: the file and its log.
+    shutil.move(settings.public_db.with_suffix(".snapshot"), settings.public_db)
+    shutil.move(f"{settings.public_db}.snapshot.wal", f"{settings.public_db}.wal")
+    publish(settings)
+    assert read_revenue(settings) == 11
 
 
 def test_readers_cannot_write_attach_or_read_files(settings):
@@ -238,6 +260,9 @@ def test_status_and_rollback_work_end_to_end_on_a_built_company(built, tmp_path,
     home = tmp_path / "c360"
     shutil.copytree(built, home, symlinks=True)
     settings = settings_for(home, monkeypatch)
+    # The shared company holds one version, or more once another test refreshed it: keep the
+    # current one only, so that it is the one to roll back to.
+    prune_versions(dataclasses.replace(settings, keep_versions=1))
     first = resolve_current(settings)
     first_version = first.name.removeprefix("c360-").removesuffix(".duckdb")
     with refresh_lock(settings.refresh_lock):

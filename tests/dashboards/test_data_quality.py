@@ -21,8 +21,8 @@ LOAD_LOG = [
 
 def publish_quality(settings) -> None:
     """A build database with the quality marts holding known defects, published."""
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.build_db))
+    settings.public_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.public_db))
     con.execute("create schema marts; create schema quality")
     con.execute("create table marts.dim_customers as select 'K1' as customer_key")
     con.execute(

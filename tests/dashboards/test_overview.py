@@ -26,8 +26,8 @@ KPI_ROWS = [
 
 def publish_kpis(settings) -> None:
     """A build database with only the marts the overview reads, published."""
-    settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.build_db))
+    settings.public_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.public_db))
     con.execute("create schema marts")
     con.execute(
         "create table marts.rpt_kpi_monthly (month date, reporting_currency varchar, "
@@ -144,7 +144,7 @@ def test_a_new_publication_shows_on_the_next_rerun_without_a_restart(tmp_path, m
     publish_kpis(settings)
     app = run_page()
     assert tiles(app)["Net revenue"] == "125.00 k EUR"
-    con = duckdb.connect(str(settings.build_db))
+    con = duckdb.connect(str(settings.public_db))
     con.execute("update marts.rpt_kpi_monthly set net_revenue = 130000 where month = '2026-08-01'")
     con.close()
     publish(settings)
@@ -155,7 +155,7 @@ def test_a_new_publication_shows_on_the_next_rerun_without_a_restart(tmp_path, m
 def test_a_refresh_holding_the_build_database_does_not_disturb_the_pages(tmp_path, monkeypatch):
     settings = settings_for(tmp_path, monkeypatch)
     publish_kpis(settings)
-    writer = duckdb.connect(str(settings.build_db))  # as a running refresh holds it
+    writer = duckdb.connect(str(settings.public_db))  # as a running refresh holds it
     try:
         writer.execute("delete from marts.rpt_kpi_monthly")
         assert tiles(run_page())["Net revenue"] == "125.00 k EUR"

@@ -13,9 +13,9 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from c360.build_files import connect_build
 from c360.settings import Settings
 from dagster_project.defs.dbt_assets import dbt_executable
 from dagster_project.run_refresh import run_refresh
@@ -35,7 +35,7 @@ NEW_DAY = "2026-09-05"
 
 
 def fetch(settings: Settings, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(settings.build_db), read_only=True)
+    con = connect_build(settings)
     try:
         return con.execute(sql).fetchall()
     finally:

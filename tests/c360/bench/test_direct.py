@@ -56,26 +56,37 @@ def test_excluded_seconds_are_dbts_time_on_python_models_and_seeds():
     assert excluded_seconds(run_results, MANIFEST) == 13.0
 
 
-def test_run_direct_executes_on_a_copy_and_leaves_the_built_database_untouched(tmp_path):
+def test_run_direct_executes_on_copies_and_leaves_the_built_databases_untouched(tmp_path):
     built = tmp_path / "warehouse" / "build.duckdb"
     built.parent.mkdir()
     with duckdb.connect(str(built)) as con:
         con.execute("create table main.b as select 0 as x")
+        con.execute(f"attach '{built.with_name('public.duckdb')}' as public_marts")
+        con.execute("create table public_marts.main.c as select 0 as x")
+    # A public model, built into the public file as the dbt profile attaches it.
+    public = _node("model", "select x from main.b", ["model.p.b"], relation="public_marts.main.c")
     manifest = tmp_path / "target" / "manifest.json"
     manifest.parent.mkdir()
-    manifest.write_text(json.dumps(MANIFEST))
+    manifest.write_text(json.dumps({"nodes": MANIFEST["nodes"] | {"model.p.c": public}}))
 
     result = run_direct(manifest, built)
 
-    assert result["statements"] == 3
+    assert result["statements"] == 4
     with duckdb.connect(str(built), read_only=True) as con:
-        assert con.execute("select x from main.b").fetchall() == [(0,)]
-    assert not (tmp_path / "target" / "direct" / "build.duckdb").exists()
+        con.execute(f"attach '{built.with_name('public.duckdb')}' as public_marts (read_only)")
+        assert con.execute(
+            "select x from main.b union all select x from public_marts.main.c"
+        ).fetchall() == [
+            (0,),
+            (0,),
+        ]
+    assert not list((tmp_path / "target" / "direct").iterdir())
 
 
 def test_run_direct_really_runs_the_sql_a_broken_model_fails(tmp_path):
     built = tmp_path / "build.duckdb"
     duckdb.connect(str(built)).close()
+    duckdb.connect(str(tmp_path / "public.duckdb")).close()
     manifest = tmp_path / "target" / "manifest.json"
     manifest.parent.mkdir()
     broken = {"model.p.x": _node("model", "select * from main.missing", relation="main.x")}
