@@ -160,9 +160,23 @@ def detail(key: str, m: Mapping) -> str:
         parts.append(f"{m['nodes']} nodes")
     if "rows_loaded" in m:
         parts.append(f"{m['files_loaded']} files, {m['rows_loaded']:,} rows loaded")
+    if "steps" in m:
+        parts.append(refresh_steps(m))
     if m.get("reused"):
         parts.append("reused: measured when generated")
     return "; ".join(parts)
+
+
+def refresh_steps(m: Mapping) -> str:
+    """Where a refresh's wall time went: Dagster's steps, and dbt's own run within its step."""
+    steps = m["steps"]
+    ingestion = sum(steps.get(key, 0.0) for key in ("ingest_crm", "ingest_erp"))
+    return (
+        f"Dagster: run set-up {m['before_steps_s']:.1f} s, ingestion {ingestion:.1f} s, load "
+        f"checks {steps.get('ingestion_quality', 0.0):.1f} s, dbt step "
+        f"{steps.get('dbt_build', 0.0):.1f} s (dbt's own run {m['dbt_elapsed_s']:.1f} s), "
+        f"publishing {steps.get('serving__current', 0.0):.1f} s"
+    )
 
 
 def targets_table(runs: list[Mapping]) -> str:

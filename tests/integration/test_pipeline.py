@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from c360.bench.stages import run_step_seconds
 from c360.serving import connect_readonly, resolve_current
 from c360.settings import Settings
 from dagster_project.run_refresh import run_refresh
@@ -78,6 +79,17 @@ def test_a_second_refresh_with_nothing_new_loads_nothing_and_keeps_the_figures(s
     assert summary.success
     assert summary.files_loaded == 0
     assert query(settings, "select * from marts.rpt_kpi_monthly order by month") == before
+    # What `c360 bench` reports of a refresh: its Dagster steps, which fit inside the run.
+    steps = run_step_seconds(summary.run_id)
+    run = steps.pop("_run_s")
+    assert set(steps) == {
+        "ingest_crm",
+        "ingest_erp",
+        "ingestion_quality",
+        "dbt_build",
+        "serving__current",
+    }
+    assert 0 < sum(steps.values()) <= run <= summary.seconds
 
 
 def test_a_refresh_whose_tests_fail_leaves_readers_on_the_previous_version(

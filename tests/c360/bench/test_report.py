@@ -110,3 +110,16 @@ def test_no_incremental_share_without_both_refreshes(missing):
     run = _run()
     del run["stages"][missing]
     assert report.ratios(run)["incremental_fraction"] is None
+
+
+def test_a_refresh_row_says_where_its_time_went():
+    steps = {"ingest_crm": 1.25, "ingest_erp": 2.0, "ingestion_quality": 0.5, "dbt_build": 50.0}
+    refresh = _run()["stages"]["incremental_refresh"] | {
+        "steps": steps | {"serving__current": 0.25},
+        "dbt_elapsed_s": 41.0,
+        "before_steps_s": 3.5,
+    }
+    assert report.detail("incremental_refresh", refresh) == (
+        "1 files, 5 rows loaded; Dagster: run set-up 3.5 s, ingestion 3.2 s, load checks 0.5 s, "
+        "dbt step 50.0 s (dbt's own run 41.0 s), publishing 0.2 s"
+    )
