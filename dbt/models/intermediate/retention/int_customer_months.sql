@@ -117,9 +117,10 @@ grid as (
 windows as (
 
     -- The grid has every month, so 12 rows back is 12 months back: the 12 months to m-1 are
-    -- rows 12 to 1 back and those to m-12 rows 23 to 12 back. Three frames of one window, one
-    -- sort, where the lag of a running sum needed a sort per level (2.4 s of CPU at 100,000
-    -- customers, 1.5 s of it in three window sorts).
+    -- rows 12 to 1 back and those to m-12 rows 23 to 12 back (an empty frame is null, as the
+    -- lag was). Three frames of one window share one sort; the lag of a running sum needed a
+    -- window per level (at 100,000 customers three window operators, 1.5 s of a 2.4 s profile;
+    -- now one, 1.1 s).
     select
         *,
         sum(net_revenue) over (
@@ -146,7 +147,7 @@ retained as (
     select
         *,
         net_revenue_12m > 0 as is_active,
-        -- Retained in m-1: active and not (yet) marked Former Customer (null in the first month).
+        -- Retained in m-1: active and not (yet) marked Former Customer; never in the first month.
         net_revenue_12m_month_before > 0 and not was_former_customer as was_retained
     from windows
 
