@@ -98,7 +98,10 @@ grid as (
         months.month_number,
         months.is_complete_month,
         cast(coalesce(revenue.net_revenue, 0) as decimal(18, 2)) as net_revenue,
-        cast(coalesce(revenue.gross_margin, 0) as decimal(18, 2)) as gross_margin
+        cast(coalesce(revenue.gross_margin, 0) as decimal(18, 2)) as gross_margin,
+        coalesce(former_customers.former_month <= months.month, false) as is_former_customer,
+        -- Marked former in m-1: months are first days, so before m is on or before m-1.
+        coalesce(former_customers.former_month < months.month, false) as was_former_customer
     from first_months
     inner join months
         on first_months.first_month <= months.month
@@ -106,49 +109,47 @@ grid as (
         on
             first_months.customer_key = revenue.customer_key
             and months.month = revenue.month
+    left join former_customers
+        on first_months.customer_key = former_customers.customer_key
 
 ),
 
 windows as (
 
-    -- The grid has every month, so 12 rows back is 12 months back.
+    -- The grid has every month, so 12 rows back is 12 months back: the 12 months to m-1 are
+    -- rows 12 to 1 back and those to m-12 rows 23 to 12 back (an empty frame is null, as the
+    -- lag was). Three frames of one window share one sort; the lag of a running sum needed a
+    -- window per level (at 100,000 customers three window operators, 1.5 s of a 2.4 s profile;
+    -- now one, 1.1 s).
     select
         *,
         sum(net_revenue) over (
             partition by customer_key order by month_number
             rows between 11 preceding and current row
-        ) as net_revenue_12m
-    from grid
-
-),
-
-flagged as (
-
-    select
-        windows.*,
+        ) as net_revenue_12m,
         coalesce(
-            lag(windows.net_revenue_12m, 12) over (
-                partition by windows.customer_key order by windows.month_number
+            sum(net_revenue) over (
+                partition by customer_key order by month_number
+                rows between 23 preceding and 12 preceding
             ),
             0
         ) as net_revenue_12m_year_before,
-        windows.net_revenue_12m > 0 as is_active,
-        coalesce(former_customers.former_month <= windows.month, false) as is_former_customer
-    from windows
-    left join former_customers
-        on windows.customer_key = former_customers.customer_key
+        sum(net_revenue) over (
+            partition by customer_key order by month_number
+            rows between 12 preceding and 1 preceding
+        ) as net_revenue_12m_month_before
+    from grid
 
 ),
 
 retained as (
 
-    -- Retained in m-1: active and not (yet) marked Former Customer.
     select
         *,
-        lag(is_active and not is_former_customer) over (
-            partition by customer_key order by month_number
-        ) as was_retained
-    from flagged
+        net_revenue_12m > 0 as is_active,
+        -- Retained in m-1: active and not (yet) marked Former Customer; never in the first month.
+        net_revenue_12m_month_before > 0 and not was_former_customer as was_retained
+    from windows
 
 ),
 
