@@ -79,7 +79,8 @@ def _write_version(public_db: Path, target: Path, version: str, now: dt.datetime
 
     The build writes the public schemas into a file of their own (dbt/profiles.yml), so a
     version is a file copy, with dbt's descriptions (DuckDB comments) and table layouts as
-    built: at 100,000 customers 0.1 s instead of 5-9 s to copy every table through SQL.
+    built: at 100,000 customers 0.1 s for the 320 MB file instead of 5-9 s to copy every table
+    through SQL.
     """
     _checkpoint(public_db)
     shutil.copyfile(public_db, target)
