@@ -76,16 +76,22 @@ employee_worked as (
         worked.month,
         sum(worked.billable_hours) as billable_hours,
         sum(worked.non_billable_hours) as non_billable_hours,
-        sum(
-            case
-                when project_billable.billable_hours > 0
-                    then
-                        {{ wide_decimal('project_billed.billed_hours') }}
-                        * worked.billable_hours
-                        / project_billable.billable_hours
-                else 0
-            end
-        ) as billed_hours
+        -- Each share is a double (a division); summed as doubles in parallel their total
+        -- varied in the last bits from one build to the next. Fixed to 10 decimals, the sum is
+        -- exact and every build gives the same figure.
+        cast(sum(
+            cast(
+                case
+                    when project_billable.billable_hours > 0
+                        then
+                            {{ wide_decimal('project_billed.billed_hours') }}
+                            * worked.billable_hours
+                            / project_billable.billable_hours
+                    else 0
+                end
+                as decimal(38, 10)
+            )
+        ) as double) as billed_hours
     from worked
     left join project_billable
         on
