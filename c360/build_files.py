@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import duckdb
 
-from c360.publish import PUBLIC_ALIAS
 from c360.serving import PUBLIC_SCHEMAS
-from c360.settings import Settings
+from c360.settings import PUBLIC_DB_ALIAS, Settings
 
 
 def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -23,13 +22,13 @@ def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPy
     """
     mode = " (read_only)" if read_only else ""
     con = duckdb.connect(str(settings.build_db), read_only=read_only)
-    con.execute(f"attach '{settings.public_db}' as {PUBLIC_ALIAS}{mode}")
+    con.execute(f"attach '{settings.public_db}' as {PUBLIC_DB_ALIAS}{mode}")
     build = con.execute("select current_database()").fetchone()[0]
     public = con.execute(
         "select schema_name from duckdb_schemas() where database_name = ? and schema_name in "
         f"({', '.join('?' for _ in PUBLIC_SCHEMAS)}) order by schema_name",
-        [PUBLIC_ALIAS, *PUBLIC_SCHEMAS],
+        [PUBLIC_DB_ALIAS, *PUBLIC_SCHEMAS],
     ).fetchall()
-    path = ",".join([f"{build}.main", *(f"{PUBLIC_ALIAS}.{schema}" for (schema,) in public)])
+    path = ",".join([f"{build}.main", *(f"{PUBLIC_DB_ALIAS}.{schema}" for (schema,) in public)])
     con.execute(f"set search_path = '{path}'")
     return con

@@ -31,8 +31,6 @@ from c360.settings import Settings
 VERSION_PREFIX = "c360-"
 VERSION_SUFFIX = ".duckdb"
 HISTORY_FILE = "history.jsonl"
-# The name the dbt profile attaches the public schemas' file under (dbt/profiles.yml).
-PUBLIC_ALIAS = "public_marts"
 
 
 class NothingToPublishError(RuntimeError):
@@ -89,12 +87,10 @@ def _write_version(public_db: Path, target: Path, version: str, now: dt.datetime
         tables = _public_tables(con)
         if not any(schema == "marts" for schema, _ in tables):
             raise NothingToPublishError(f"{public_db} has no tables in schema marts")
-        counts = {
-            f"{schema}.{table}": con.execute(f'select count(*) from {schema}."{table}"').fetchone()[
-                0
-            ]
-            for schema, table in tables
-        }
+        counts = {}
+        for schema, table in tables:
+            [(rows,)] = con.execute(f'select count(*) from {schema}."{table}"').fetchall()
+            counts[f"{schema}.{table}"] = rows
         con.execute(f"create schema {META_SCHEMA}")
         con.execute(
             f"create table {META_SCHEMA}.publication as "
@@ -173,7 +169,7 @@ def prune_versions(settings: Settings) -> list[Path]:
 
 
 def publish(settings: Settings) -> Publication:
-    """Copy the public schemas of the build database into a new version and make it current."""
+    """Copy the build's public file into a new version and make it current."""
     if not settings.public_db.exists():
         raise NothingToPublishError(f"no built public database at {settings.public_db}")
     settings.serving_dir.mkdir(parents=True, exist_ok=True)

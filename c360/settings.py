@@ -14,6 +14,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# The public schemas' file beside the build file, and the catalog name the dbt profile attaches
+# it under (dbt/profiles.yml, dbt/macros/generate_database_name.sql).
+PUBLIC_DB_FILE = "public.duckdb"
+PUBLIC_DB_ALIAS = "public_marts"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -82,7 +87,7 @@ class Settings:
     @property
     def public_db(self) -> Path:
         """The DuckDB file the build writes the public schemas into; publishing copies it."""
-        return self.warehouse_dir / "public.duckdb"
+        return self.warehouse_dir / PUBLIC_DB_FILE
 
     @property
     def dbt_target_dir(self) -> Path:

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from c360.publish import PUBLIC_ALIAS
+from c360.settings import PUBLIC_DB_ALIAS, PUBLIC_DB_FILE
 
 RUN_TYPES = frozenset({"model", "test"})
-# The public schemas' file beside the build file (dbt/profiles.yml).
-PUBLIC_FILE = "public.duckdb"
 
 
 def direct_statements(manifest: dict) -> list[tuple[str, str]]:
@@ -85,12 +83,13 @@ def run_direct(manifest_path: Path, built_db: Path) -> dict:
     folder = manifest_path.parent / "direct"
     folder.mkdir(parents=True, exist_ok=True)
     copies = [
-        _copy_database(database, folder) for database in (built_db, built_db.with_name(PUBLIC_FILE))
+        _copy_database(database, folder)
+        for database in (built_db, built_db.with_name(PUBLIC_DB_FILE))
     ]
     statements = direct_statements(manifest)
     started = time.perf_counter()
     con = duckdb.connect(str(copies[0]))
-    con.execute(f"attach '{copies[1]}' as {PUBLIC_ALIAS}")
+    con.execute(f"attach '{copies[1]}' as {PUBLIC_DB_ALIAS}")
     for _, sql in statements:
         con.execute(sql).fetchall()
     con.close()
