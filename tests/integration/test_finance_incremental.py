@@ -1,10 +1,11 @@
-"""The incremental invoice-line fact after one more day of extracts equals a full rebuild.
+"""The incremental build after one more day of extracts equals a full rebuild.
 
 A copy of the shared clean company (already refreshed with four days) receives a fifth ERP
 extract written by hand, so that it holds the late corrections the incremental build must
 handle: a new invoice, a partial payment, an invoice paid long ago re-sent cancelled, and a
-timesheet booked late on a month already billed. After the normal refresh, the marts must equal
-those of `dbt build --full-refresh`.
+timesheet booked late on a month already billed; and a fifth CRM extract that deletes an
+opportunity. After the normal refresh, the incremental staging tables and the marts must equal
+those of `dbt run --full-refresh`.
 """
 
 import os
@@ -21,7 +22,32 @@ from dagster_project.defs.dbt_assets import dbt_executable
 from dagster_project.run_refresh import run_refresh
 from tests.conftest import settings_for
 
+STAGING = tuple(
+    f"staging.stg_{entity}"
+    for entity in (
+        "crm__accounts",
+        "crm__activities",
+        "crm__campaigns",
+        "crm__cases",
+        "crm__contacts",
+        "crm__leads",
+        "crm__opportunities",
+        "crm__users",
+        "erp__fx_rates",
+        "erp__gl_entries",
+        "erp__invoice_lines",
+        "erp__invoices",
+        "erp__payments",
+        "erp__product_costs",
+        "erp__projects",
+        "erp__sales_order_lines",
+        "erp__sales_orders",
+        "erp__timesheets",
+    )
+)
+"""Every staging model built incrementally (the snapshot entities stay views)."""
 COMPARED = (
+    *STAGING,
     "marts.fct_invoice_lines",
     "marts.fct_receivables",
     "marts.rpt_receivables_monthly",
@@ -30,6 +56,9 @@ COMPARED = (
     "marts.rpt_margin_monthly",
     "marts.rpt_project_economics",
     "marts.rpt_utilisation_monthly",
+    "marts.rpt_pipeline",
+    "marts.rpt_pipeline_outcomes",
+    "marts.fct_customer_activity_timeline",
 )
 NEW_DAY = "2026-09-05"
 
@@ -50,6 +79,19 @@ def write_extract(folder: Path, entity: str, header: str, rows: list[str]) -> No
     """An ERP delta file in the ERP's format (semicolons, Windows-1252, decimal comma)."""
     text = "\n".join([header, *rows]) + "\n"
     (folder / f"{entity}.csv").write_bytes(text.encode("cp1252"))
+
+
+def delete_an_opportunity(settings: Settings) -> str:
+    """A fifth CRM extract that re-sends the first opportunity flagged deleted; returns its id."""
+    first_day = sorted((settings.landing_dir / "crm").iterdir())[0]
+    header, first, *_ = (first_day / "opportunities.csv").read_text().splitlines()
+    fields = first.split(",")
+    fields[-2:] = ["2026-09-05T09:00:00Z", "true"]  # last_modified_at, is_deleted
+    folder = settings.landing_dir / "crm" / NEW_DAY
+    folder.mkdir(parents=True)
+    (folder / "opportunities.csv").write_text("\n".join([header, ",".join(fields)]) + "\n")
+    (folder / "_SUCCESS").touch()
+    return fields[0]
 
 
 def write_fifth_day(settings: Settings) -> dict[str, str]:
@@ -122,7 +164,12 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(built, home, symlinks=True)
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = settings_for(home, monkeypatch)
-        touched = write_fifth_day(settings)
+        touched = write_fifth_day(settings) | {"deleted": delete_an_opportunity(settings)}
+        assert fetch(
+            settings,
+            "select count(*) from staging.stg_crm__opportunities "
+            f"where opportunity_id = '{touched['deleted']}'",
+        ) == [(1,)]
         before = fetch(
             settings,
             "select sum(cogs), (select open_amount_document from marts.fct_receivables "
@@ -131,7 +178,7 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
         )[0]
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
-        assert summary.files_loaded == 4
+        assert summary.files_loaded == 5
         yield settings, snapshot(settings), touched, before
 
 
@@ -158,10 +205,19 @@ def test_the_fifth_days_corrections_reach_the_incremental_fact(incremental):
     ]
 
 
+def test_a_deleted_opportunity_leaves_the_incremental_staging_table(incremental):
+    settings, _, touched, _ = incremental
+    assert fetch(
+        settings,
+        "select count(*) from staging.stg_crm__opportunities "
+        f"where opportunity_id = '{touched['deleted']}'",
+    ) == [(0,)]
+
+
 def test_an_incremental_build_after_one_more_day_equals_a_full_refresh(incremental):
     settings, incremental_marts, _, _ = incremental
     result = subprocess.run(
-        [dbt_executable(), "run", "--full-refresh", "--quiet", "--select", "fct_invoice_lines+"],
+        [dbt_executable(), "run", "--full-refresh", "--quiet"],
         cwd=settings.dbt_project_dir,
         env={**os.environ, **settings.dbt_env(), "C360_HOME": str(settings.home)},
         capture_output=True,

@@ -78,8 +78,9 @@ employee_worked as (
         sum(worked.non_billable_hours) as non_billable_hours,
         -- Each share is a double (a division); summed as doubles in parallel their total
         -- varied in the last bits from one build to the next. Fixed to 10 decimals, the sum is
-        -- exact and every build gives the same figure.
-        cast(sum(
+        -- exact and every build gives the same figure (kept as a decimal, so the utilisation
+        -- report's department totals are exact too).
+        sum(
             cast(
                 case
                     when project_billable.billable_hours > 0
@@ -91,7 +92,7 @@ employee_worked as (
                 end
                 as decimal(38, 10)
             )
-        ) as double) as billed_hours
+        ) as billed_hours
     from worked
     left join project_billable
         on
@@ -151,8 +152,11 @@ final as (
         employees.department,
         weekdays.month,
         weekdays.weekdays,
-        {{ wide_decimal('employees.weekly_capacity_hours') }} / 5 * weekdays.weekdays
-            as capacity_hours,
+        -- A decimal (the division alone gives a double), so that sums over employees are
+        -- exact whatever order the rows come in.
+        {{ wide_decimal(
+            wide_decimal('employees.weekly_capacity_hours') ~ ' * weekdays.weekdays / 5'
+        ) }} as capacity_hours,
         coalesce(employee_worked.billable_hours, 0) as billable_hours,
         coalesce(employee_worked.non_billable_hours, 0) as non_billable_hours,
         coalesce(employee_worked.billed_hours, 0) as billed_hours

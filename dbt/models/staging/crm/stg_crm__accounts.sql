@@ -1,8 +1,10 @@
+{{ incremental_staging_config('crm', 'accounts', ['account_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('crm', 'accounts') }}
+    {{ staging_versions(source('crm', 'accounts'), ['account_id']) }}
 
 ),
 
@@ -36,7 +38,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('crm', 'campaigns', ['campaign_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('crm', 'campaigns') }}
+    {{ staging_versions(source('crm', 'campaigns'), ['campaign_id']) }}
 
 ),
 
@@ -26,7 +28,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

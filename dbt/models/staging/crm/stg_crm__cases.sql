@@ -1,8 +1,10 @@
+{{ incremental_staging_config('crm', 'cases', ['case_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('crm', 'cases') }}
+    {{ staging_versions(source('crm', 'cases'), ['case_id']) }}
 
 ),
 
@@ -28,7 +30,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

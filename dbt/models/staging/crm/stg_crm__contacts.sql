@@ -1,8 +1,10 @@
+{{ incremental_staging_config('crm', 'contacts', ['contact_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('crm', 'contacts') }}
+    {{ staging_versions(source('crm', 'contacts'), ['contact_id']) }}
 
 ),
 
@@ -30,7 +32,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

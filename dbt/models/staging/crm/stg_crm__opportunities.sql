@@ -1,8 +1,10 @@
+{{ incremental_staging_config('crm', 'opportunities', ['opportunity_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('crm', 'opportunities') }}
+    {{ staging_versions(source('crm', 'opportunities'), ['opportunity_id']) }}
 
 ),
 
@@ -35,7 +37,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'fx_rates', ['month', 'currency']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'fx_rates') }}
+    {{ staging_versions(source('erp', 'fx_rates'), ['month', 'currency']) }}
 
 ),
 
@@ -21,7 +23,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'invoice_lines', ['invoice_number', 'line_number']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'invoice_lines') }}
+    {{ staging_versions(source('erp', 'invoice_lines'), ['invoice_number', 'line_number']) }}
 
 ),
 
@@ -26,7 +28,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'invoices', ['invoice_number']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'invoices') }}
+    {{ staging_versions(source('erp', 'invoices'), ['invoice_number']) }}
 
 ),
 
@@ -26,7 +28,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'payments', ['payment_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'payments') }}
+    {{ staging_versions(source('erp', 'payments'), ['payment_id']) }}
 
 ),
 
@@ -25,7 +27,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

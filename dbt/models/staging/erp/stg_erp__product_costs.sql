@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'product_costs', ['sku', 'valid_from']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'product_costs') }}
+    {{ staging_versions(source('erp', 'product_costs'), ['sku', 'valid_from']) }}
 
 ),
 
@@ -22,7 +24,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'sales_order_lines', ['order_number', 'line_number']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'sales_order_lines') }}
+    {{ staging_versions(source('erp', 'sales_order_lines'), ['order_number', 'line_number']) }}
 
 ),
 
@@ -24,7 +26,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'sales_orders', ['order_number']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'sales_orders') }}
+    {{ staging_versions(source('erp', 'sales_orders'), ['order_number']) }}
 
 ),
 
@@ -25,7 +27,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )

@@ -1,8 +1,10 @@
+{{ incremental_staging_config('erp', 'timesheets', ['timesheet_id']) }}
+
 with
 
 source as (
 
-    select * from {{ source('erp', 'timesheets') }}
+    {{ staging_versions(source('erp', 'timesheets'), ['timesheet_id']) }}
 
 ),
 
@@ -24,7 +26,8 @@ final as (
         _load_id,
         _source_file,
         _extract_date,
-        _row_number
+        _row_number,
+        _loaded_at
     from latest
 
 )
