@@ -1,15 +1,19 @@
 """The Dagster definitions: assets and lineage, checks, schedule and the landing sensor."""
 
 import datetime as dt
+import importlib.metadata
 
 import dagster as dg
 import polars as pl
 import pytest
 import yaml
+from dagster_dbt import DbtProject
+from packaging.version import Version
 
 from c360.settings import Settings
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.automation import build_schedule
+from dagster_project.defs.dbt_assets import dbt_resource
 from dagster_project.defs.freshness import source_freshness
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
@@ -167,3 +171,20 @@ def test_the_sensor_follows_each_source_and_ignores_older_folders(defs, tmp_path
     land("erp", "2026-09-01")  # late, older: the next refresh ingests it anyway
     requests, cursor = evaluate(cursor)
     assert requests == []
+
+
+def test_a_dbt_command_starts_without_a_version_probe_or_an_adapter(monkeypatch, tmp_path):
+    """dagster-dbt's `dbt --version` subprocess and in-process adapter cost ~6 s a command."""
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"a subprocess was started: {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    project_dir = Settings.from_env().dbt_project_dir
+    resource = dbt_resource(DbtProject(project_dir=project_dir, profiles_dir=project_dir))
+    assert resource._cli_version == Version(importlib.metadata.version("dbt-core"))
+    invocation = resource.cli(["parse", "--quiet"], target_path=tmp_path).wait()
+    assert invocation.is_successful()
+    assert invocation.adapter is None
+    assert (tmp_path / "manifest.json").exists()
