@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'accounts', ['account_id']) }}
+{%- set business_key = ['account_id'] -%}
+{{ incremental_staging_config('crm', 'accounts', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'accounts'), ['account_id']) }}
+    {{ staging_versions(source('crm', 'accounts'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['account_id'], 'last_modified_at', deleted_column='is_deleted') }}
+    {{ latest_version('source', business_key, 'last_modified_at', deleted_column='is_deleted') }}
 
 ),
 

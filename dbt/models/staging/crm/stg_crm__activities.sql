@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'activities', ['activity_id']) }}
+{%- set business_key = ['activity_id'] -%}
+{{ incremental_staging_config('crm', 'activities', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'activities'), ['activity_id']) }}
+    {{ staging_versions(source('crm', 'activities'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['activity_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'campaigns', ['campaign_id']) }}
+{%- set business_key = ['campaign_id'] -%}
+{{ incremental_staging_config('crm', 'campaigns', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'campaigns'), ['campaign_id']) }}
+    {{ staging_versions(source('crm', 'campaigns'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['campaign_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'cases', ['case_id']) }}
+{%- set business_key = ['case_id'] -%}
+{{ incremental_staging_config('crm', 'cases', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'cases'), ['case_id']) }}
+    {{ staging_versions(source('crm', 'cases'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['case_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

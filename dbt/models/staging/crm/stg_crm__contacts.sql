@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'contacts', ['contact_id']) }}
+{%- set business_key = ['contact_id'] -%}
+{{ incremental_staging_config('crm', 'contacts', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'contacts'), ['contact_id']) }}
+    {{ staging_versions(source('crm', 'contacts'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['contact_id'], 'last_modified_at', deleted_column='is_deleted') }}
+    {{ latest_version('source', business_key, 'last_modified_at', deleted_column='is_deleted') }}
 
 ),
 

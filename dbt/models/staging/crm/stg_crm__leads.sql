@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'leads', ['lead_id']) }}
+{%- set business_key = ['lead_id'] -%}
+{{ incremental_staging_config('crm', 'leads', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'leads'), ['lead_id']) }}
+    {{ staging_versions(source('crm', 'leads'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['lead_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

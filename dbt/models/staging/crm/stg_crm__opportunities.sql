@@ -1,17 +1,18 @@
-{{ incremental_staging_config('crm', 'opportunities', ['opportunity_id']) }}
+{%- set business_key = ['opportunity_id'] -%}
+{{ incremental_staging_config('crm', 'opportunities', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'opportunities'), ['opportunity_id']) }}
+    {{ staging_versions(source('crm', 'opportunities'), business_key) }}
 
 ),
 
 latest as (
 
     {{ latest_version(
-        'source', ['opportunity_id'], 'last_modified_at', deleted_column='is_deleted'
+        'source', business_key, 'last_modified_at', deleted_column='is_deleted'
     ) }}
 
 ),

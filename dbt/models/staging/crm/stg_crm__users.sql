@@ -1,16 +1,17 @@
-{{ incremental_staging_config('crm', 'users', ['user_id']) }}
+{%- set business_key = ['user_id'] -%}
+{{ incremental_staging_config('crm', 'users', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('crm', 'users'), ['user_id']) }}
+    {{ staging_versions(source('crm', 'users'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['user_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

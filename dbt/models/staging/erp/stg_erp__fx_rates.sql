@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'fx_rates', ['month', 'currency']) }}
+{%- set business_key = ['month', 'currency'] -%}
+{{ incremental_staging_config('erp', 'fx_rates', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'fx_rates'), ['month', 'currency']) }}
+    {{ staging_versions(source('erp', 'fx_rates'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['month', 'currency'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'gl_entries', ['entry_id']) }}
+{%- set business_key = ['entry_id'] -%}
+{{ incremental_staging_config('erp', 'gl_entries', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'gl_entries'), ['entry_id']) }}
+    {{ staging_versions(source('erp', 'gl_entries'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['entry_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'invoice_lines', ['invoice_number', 'line_number']) }}
+{%- set business_key = ['invoice_number', 'line_number'] -%}
+{{ incremental_staging_config('erp', 'invoice_lines', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'invoice_lines'), ['invoice_number', 'line_number']) }}
+    {{ staging_versions(source('erp', 'invoice_lines'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['invoice_number', 'line_number'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

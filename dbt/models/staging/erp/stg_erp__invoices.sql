@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'invoices', ['invoice_number']) }}
+{%- set business_key = ['invoice_number'] -%}
+{{ incremental_staging_config('erp', 'invoices', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'invoices'), ['invoice_number']) }}
+    {{ staging_versions(source('erp', 'invoices'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['invoice_number'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

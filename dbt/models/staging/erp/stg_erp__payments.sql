@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'payments', ['payment_id']) }}
+{%- set business_key = ['payment_id'] -%}
+{{ incremental_staging_config('erp', 'payments', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'payments'), ['payment_id']) }}
+    {{ staging_versions(source('erp', 'payments'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['payment_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

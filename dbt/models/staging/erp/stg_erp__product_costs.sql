@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'product_costs', ['sku', 'valid_from']) }}
+{%- set business_key = ['sku', 'valid_from'] -%}
+{{ incremental_staging_config('erp', 'product_costs', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'product_costs'), ['sku', 'valid_from']) }}
+    {{ staging_versions(source('erp', 'product_costs'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['sku', 'valid_from'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'projects', ['project_id']) }}
+{%- set business_key = ['project_id'] -%}
+{{ incremental_staging_config('erp', 'projects', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'projects'), ['project_id']) }}
+    {{ staging_versions(source('erp', 'projects'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['project_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'sales_order_lines', ['order_number', 'line_number']) }}
+{%- set business_key = ['order_number', 'line_number'] -%}
+{{ incremental_staging_config('erp', 'sales_order_lines', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'sales_order_lines'), ['order_number', 'line_number']) }}
+    {{ staging_versions(source('erp', 'sales_order_lines'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['order_number', 'line_number'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'sales_orders', ['order_number']) }}
+{%- set business_key = ['order_number'] -%}
+{{ incremental_staging_config('erp', 'sales_orders', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'sales_orders'), ['order_number']) }}
+    {{ staging_versions(source('erp', 'sales_orders'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['order_number'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 

@@ -1,16 +1,17 @@
-{{ incremental_staging_config('erp', 'timesheets', ['timesheet_id']) }}
+{%- set business_key = ['timesheet_id'] -%}
+{{ incremental_staging_config('erp', 'timesheets', business_key) }}
 
 with
 
 source as (
 
-    {{ staging_versions(source('erp', 'timesheets'), ['timesheet_id']) }}
+    {{ staging_versions(source('erp', 'timesheets'), business_key) }}
 
 ),
 
 latest as (
 
-    {{ latest_version('source', ['timesheet_id'], none) }}
+    {{ latest_version('source', business_key, none) }}
 
 ),
 
