@@ -20,15 +20,12 @@
 {% macro incremental_staging_config(source_name, table_name, key_columns) %}
     {#- The hook is rendered when the model runs: an external source's location is known only
         then (at parse time `source()` names a placeholder relation). -#}
-    {%- set keys = key_columns | join(', ') -%}
-    {%- set source_relation = "{{ source('" ~ source_name ~ "', '" ~ table_name ~ "') }}" -%}
+    {%- set source_relation = "source('" ~ source_name ~ "', '" ~ table_name ~ "')" -%}
     {%- set delete_changed_keys -%}
         {{ '{% if is_incremental() %}' }}
         delete from {{ '{{ this }}' }}
-        where ({{ keys }}) in (
-            select {{ keys }}
-            from {{ source_relation }}
-            where _loaded_at >= {{ '{{ staging_watermark(this) }}' }}
+        where ({{ key_columns | join(', ') }}) in (
+            {{ '{{ keys_loaded_since_staged(' ~ source_relation ~ ', ' ~ key_columns ~ ') }}' }}
         )
         {{ '{% endif %}' }}
     {%- endset -%}
@@ -49,9 +46,7 @@
     from {{ source_relation }}
     {%- if is_incremental() %}
     semi join (
-        select {{ keys }}
-        from {{ source_relation }}
-        where _loaded_at >= {{ staging_watermark(this) }}
+        {{ keys_loaded_since_staged(source_relation, key_columns) }}
         except
         select {{ keys }}
         from {{ this }}
@@ -60,7 +55,12 @@
 {% endmacro %}
 
 
-{#- The newest load already staged in `relation`; minus infinity when it holds no row. -#}
-{% macro staging_watermark(relation) %}
-    (select coalesce(max(_loaded_at), cast('-infinity' as timestamptz)) from {{ relation }})
+{#- The business keys of the raw rows loaded since the newest load already staged in this
+    model (all keys when it holds no row): the keys an incremental build re-ranks. -#}
+{% macro keys_loaded_since_staged(source_relation, key_columns) %}
+    select {{ key_columns | join(', ') }}
+    from {{ source_relation }}
+    where _loaded_at >= (
+        select coalesce(max(_loaded_at), cast('-infinity' as timestamptz)) from {{ this }}
+    )
 {%- endmacro %}
