@@ -65,6 +65,11 @@ class Settings:
         return self.home / "landing"
 
     @property
+    def sources_file(self) -> Path:
+        """Which system feeds each source (a preset per source; absent: the built-in extracts)."""
+        return self.home / "sources.yml"
+
+    @property
     def truth_dir(self) -> Path:
         """The sample generator's ground truth; tests read it, the pipeline never does."""
         return self.home / "ground_truth"

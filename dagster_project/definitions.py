@@ -8,23 +8,23 @@ from dagster_project.defs.dbt_assets import build_dbt_assets, public_asset_keys
 from dagster_project.defs.ingestion_assets import build_ingestion_assets
 from dagster_project.defs.publish_asset import build_publish_asset
 from dagster_project.defs.resources import C360Resource
-from ingestion.contracts import load_contracts
+from ingestion.sources import load_sources
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Definitions for the given settings (default: from the environment)."""
     settings = settings or Settings.from_env()
-    contracts = load_contracts(settings.contracts_dir)
+    sources = load_sources(settings.sources_file, settings.contracts_dir)
     dbt_build, dbt_resource = build_dbt_assets(settings.dbt_project_dir)
     return dg.Definitions(
         assets=[
-            *build_ingestion_assets(contracts),
+            *build_ingestion_assets(sources),
             dbt_build,
             build_publish_asset(public_asset_keys(dbt_build)),
         ],
         jobs=[refresh_job],
         schedules=[build_schedule(settings)],
-        sensors=[build_landing_sensor(sorted(contracts))],
+        sensors=[build_landing_sensor(sorted(sources))],
         resources={"c360": C360Resource(home=str(settings.home)), "dbt": dbt_resource},
     )
 

@@ -312,9 +312,29 @@ def _read_parquet(path: Path) -> RawRecords:
     return RawRecords(pl.concat([text, meta], how="horizontal"), None)
 
 
+def header_key(header: str) -> str:
+    """A header as `loose` matching compares it: letters and digits only, lower case."""
+    return re.sub(r"[^0-9a-z]", "", header.lower())
+
+
+def _match_headers_loosely(frame: pl.DataFrame, entity: Entity) -> pl.DataFrame:
+    """Rename file headers to the contract's spelling where they differ only in case and `_`."""
+    wanted = {header_key(c.source_name): c.source_name for c in entity.columns}
+    renames = {
+        header: wanted[header_key(header)]
+        for header in frame.columns
+        if header_key(header) in wanted and header != wanted[header_key(header)]
+    }
+    taken = set(frame.columns) - set(renames)
+    renames = {old: new for old, new in renames.items() if new not in taken}
+    return frame.rename(renames) if renames else frame
+
+
 def _to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
     """Rename file headers to canonical names; fail if a required column is absent."""
     frame = records.frame
+    if entity.format.header_match == "loose" and frame.width:
+        frame = _match_headers_loosely(frame, entity)
     notes = list(records.notes)
     if frame.width == 0:
         empty = pl.DataFrame(

@@ -37,13 +37,12 @@ def generate(args: dict) -> dict:
 
 def ingest(args: dict) -> dict:
     """c360 ingestion of every source (read, type, validate, quarantine, Parquet, load log)."""
-    from ingestion.contracts import load_contracts
-    from ingestion.load import ingest_source
+    from ingestion.sources import ingest, load_sources
 
     settings = Settings.from_env()
     rows = files = 0
-    for contract in load_contracts(settings.contracts_dir).values():
-        for result in ingest_source(contract, settings.landing_dir, settings.raw_dir):
+    for source in load_sources(settings.sources_file, settings.contracts_dir).values():
+        for result in ingest(source, settings.landing_dir, settings.raw_dir):
             rows += result.rows_read
             files += 1
     return {"rows": rows, "files": files}

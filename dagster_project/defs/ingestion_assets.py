@@ -15,9 +15,9 @@ import polars as pl
 
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
-from ingestion.contracts import SourceContract
-from ingestion.load import LOADED, FileLoad, ingest_source
+from ingestion.load import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
+from ingestion.sources import Source, ingest
 
 RAW_GROUP = "raw"
 LOAD_LOG_KEY = dg.AssetKey(["ingestion", "load_log"])
@@ -39,7 +39,20 @@ def _entity_metadata(loads: list[FileLoad]) -> dict[str, int]:
     }
 
 
-def _source_assets(contract: SourceContract) -> dg.AssetsDefinition:
+def _asset_entity(source: Source, load: FileLoad) -> str | None:
+    """The entity whose asset reports a file.
+
+    A native file counts once, under the first canonical entity its table feeds (its rows may
+    feed several).
+    """
+    if source.preset is None or load.entity is None:
+        return load.entity
+    feeds = [m.entity for m in source.preset.mappings_from(load.entity)]
+    return feeds[0] if feeds else next(iter(source.contract.entities))
+
+
+def _source_assets(source: Source) -> dg.AssetsDefinition:
+    contract = source.contract
     specs = [
         dg.AssetSpec(
             key=[contract.source, entity.name],
@@ -47,6 +60,10 @@ def _source_assets(contract: SourceContract) -> dg.AssetsDefinition:
             description=(
                 f"{contract.source.upper()} `{entity.file_pattern}` extracts validated against "
                 f"their contract and written as typed Parquet (one file per load)."
+                if source.preset is None
+                else f"{contract.source.upper()} {entity.name} mapped from the native export "
+                f"by preset `{source.preset.name}`, validated against the contract and written "
+                f"as typed Parquet (one file per delivery)."
             ),
             kinds={"polars", "parquet"},
         )
@@ -59,10 +76,10 @@ def _source_assets(contract: SourceContract) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext, c360: C360Resource):
         """Load every new extract file of the source; rows that fail go to quarantine."""
         settings = c360.settings()
-        loads = ingest_source(contract, settings.landing_dir, settings.raw_dir)
+        loads = ingest(source, settings.landing_dir, settings.raw_dir)
         by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
         for load in loads:
-            by_entity[load.entity].append(load)
+            by_entity[_asset_entity(source, load)].append(load)
         for load in by_entity.get(None, []):
             context.log.warning(load.message)
         for entity in contract.entities:
@@ -144,8 +161,8 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
     return ingestion_quality
 
 
-def build_ingestion_assets(contracts: dict[str, SourceContract]) -> list[dg.AssetsDefinition]:
-    """One multi-asset per contract source, plus the load-log summary that depends on them all."""
-    source_assets = [_source_assets(c) for c in contracts.values()]
+def build_ingestion_assets(sources: dict[str, Source]) -> list[dg.AssetsDefinition]:
+    """One multi-asset per source, plus the load-log summary that depends on them all."""
+    source_assets = [_source_assets(s) for s in sources.values()]
     raw_keys = [key for assets in source_assets for key in assets.keys]
-    return [*source_assets, _quality_assets(raw_keys, sorted(contracts))]
+    return [*source_assets, _quality_assets(raw_keys, sorted(sources))]

@@ -34,6 +34,10 @@ class FileFormat:
     true_values: tuple[str, ...] = ("true",)
     false_values: tuple[str, ...] = ("false",)
     thousands_separators: tuple[str, ...] = ()
+    # `exact`: a column's header must be spelled as its `source`; `loose`: case, spaces and
+    # underscores are ignored, so Salesforce's Data Export (`StageName`) and a connector's
+    # snake_case (`stage_name`) both match.
+    header_match: Literal["exact", "loose"] = "exact"
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContra
             _column(col, col_spec or {}, f"{where}: {source}.{name}")
             for col, col_spec in spec["columns"].items()
         )
-        key = tuple(spec["key"])
+        key = tuple(spec.get("key", ()))
         missing = [k for k in key if k not in {c.name for c in columns}]
         if missing:
             raise ValueError(f"{where}: {source}.{name} key columns {missing} are not declared")
