@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -269,6 +269,22 @@ def _finish_file(
     return quarantined
 
 
+def _stacked(entities: list[MappedEntity]) -> list[MappedEntity]:
+    """One frame per canonical entity: the rows of its several mappings stacked."""
+    by_name: dict[str, list[MappedEntity]] = defaultdict(list)
+    for mapped in entities:
+        by_name[mapped.entity.name].append(mapped)
+    stacked = []
+    for parts in by_name.values():
+        unknown: dict[str, Counter[str]] = defaultdict(Counter)
+        for part in parts:
+            for column, values in part.unmapped_values.items():
+                unknown[column] += values
+        frame = pl.concat([p.frame for p in parts], how="vertical_relaxed")
+        stacked.append(MappedEntity(parts[0].entity, frame, dict(unknown)))
+    return stacked
+
+
 def _new_native_file(landed: LandedFile, index: int, source: str) -> _NativeFile:
     content_hash = file_hash(landed.path)
     table = landed.entity.name if landed.entity else landed.path.stem
@@ -331,7 +347,7 @@ def load_delivery(
             for native in ids[NATIVE_ID].to_list():
                 outcome[native].append(reason)
         written: set[int] = set()
-        for mapped in result.entities:
+        for mapped in _stacked(result.entities):
             written |= _write_entity(delivery, mapped, outcome)
         for native in readable.values():
             quarantined = _finish_file(native, preset, result.entities, outcome, written)

@@ -157,11 +157,15 @@ def parse_preset(raw: dict[str, Any], canonical: SourceContract, where: str) -> 
         target = canonical.entities.get(entity)
         if target is None:
             raise ValueError(f"{where}: {source} has no entity {entity!r}")
-        mapping = _mapping(entity, spec, native, where)
-        unknown = sorted(set(mapping.columns) - set(target.column_names))
-        if unknown:
-            raise ValueError(f"{where}: {source}.{entity} has no column(s) {', '.join(unknown)}")
-        mappings.append(mapping)
+        # Several native tables into one entity (Salesforce's Task and Event are activities):
+        # a list of mappings, whose rows are stacked.
+        for part in spec if isinstance(spec, list) else [spec]:
+            mapping = _mapping(entity, part, native, where)
+            unknown = sorted(set(mapping.columns) - set(target.column_names))
+            if unknown:
+                columns = ", ".join(unknown)
+                raise ValueError(f"{where}: {source}.{entity} has no column(s) {columns}")
+            mappings.append(mapping)
     skips = tuple(
         SkipRule(table=s["table"], where=s["where"], reason=s["reason"])
         for s in raw.get("skip", [])
