@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
@@ -118,6 +119,31 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Dry-run one delivery folder: what each file maps to, would load, quarantine and why."""
+    from c360.check_report import affected_marts, render_json, render_text
+    from dagster_project.defs.dbt_assets import project_manifest
+    from ingestion.check import check_delivery
+    from ingestion.sources import choose_source
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        _err(f"c360 check: {folder} is not a folder")
+        return 2
+    try:
+        source = choose_source(settings.sources_file, settings.contracts_dir, folder, args)
+    except ValueError as exc:
+        _err(f"c360 check: {exc}")
+        return 2
+    # The dry run's own warnings would repeat what the report says.
+    logging.getLogger("ingestion").setLevel(logging.ERROR)
+    report = check_delivery(folder, source)
+    affected = affected_marts(report, source.name, project_manifest(settings.dbt_project_dir))
+    render = render_json if args.format == "json" else render_text
+    _out(render(report, affected))
+    return 1 if report.rejected else 0
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Generate the sample company if the landing folder is empty, refresh, serve."""
     has_extracts = settings.landing_dir.is_dir() and any(settings.landing_dir.iterdir())
@@ -184,6 +210,15 @@ def _parser() -> argparse.ArgumentParser:
     sql.add_argument("query")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.set_defaults(func=cmd_sql)
+
+    check = sub.add_parser("check", help=cmd_check.__doc__)
+    check.add_argument("folder", help="a delivery folder (the files of one extract date)")
+    check.add_argument("--source", help="crm or erp (default: from the folder's path)")
+    check.add_argument(
+        "--preset", help="a shipped preset's name or a preset file (default: sources.yml's)"
+    )
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(func=cmd_check)
 
     sub.add_parser("status", help=cmd_status.__doc__).set_defaults(func=cmd_status)
     sub.add_parser("rollback", help=cmd_rollback.__doc__).set_defaults(func=cmd_rollback)

@@ -92,6 +92,31 @@ def load_sources(sources_file: Path, contracts_dir: Path | None = None) -> dict[
     return sources
 
 
+def choose_source(
+    sources_file: Path, contracts_dir: Path | None, folder: Path, args: Any
+) -> Source:
+    """The source a delivery folder belongs to, with the preset to read it.
+
+    `args.source` names the source, else the folder's path does (`landing/<source>/<date>`);
+    `args.preset` tries a preset without writing it in `sources.yml`.
+    """
+    sources = load_sources(sources_file, contracts_dir)
+    name = args.source
+    if name is None:
+        parts = folder.resolve().parts
+        name = next((p for p in reversed(parts[-3:]) if p in sources), None)
+    if name not in sources:
+        raise ValueError(
+            f"say which source the folder is: --source {' or --source '.join(sorted(sources))}"
+        )
+    source = sources[name]
+    if args.preset:
+        if args.preset == BUILTIN_PRESET:
+            return Source(load_contracts(contracts_dir)[name])
+        return Source(source.contract, load_preset(args.preset, source.contract, None, Path.cwd()))
+    return source
+
+
 def ingest(source: Source, landing_dir: Path, raw_dir: Path) -> list[FileLoad]:
     """Load every new file of a source, through its preset if it has one."""
     if source.preset is None:

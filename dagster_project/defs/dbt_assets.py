@@ -100,6 +100,11 @@ def ensure_manifest(project: DbtProject) -> Path:
     return manifest
 
 
+def project_manifest(project_dir: Path) -> Path:
+    """The dbt manifest of the project, parsed first if it is missing or stale."""
+    return ensure_manifest(DbtProject(project_dir=project_dir, profiles_dir=project_dir))
+
+
 def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliResource]:
     """The dbt assets of the project and the CLI resource that runs them."""
     project = DbtProject(project_dir=project_dir, profiles_dir=project_dir)
