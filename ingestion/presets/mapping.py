@@ -77,6 +77,14 @@ def _as_canonical_text(expression: str, column: Column) -> str:
     return f"cast({value} as varchar)"
 
 
+def _rows_taken(mapping: EntityMapping, skip_conditions: list[str]) -> str:
+    """The FROM and WHERE clauses: the driving table's rows this mapping takes."""
+    conditions = [f"({mapping.where})"] if mapping.where else []
+    conditions += [f"not coalesce(({c}), false)" for c in skip_conditions]
+    clause = f"from {quote(mapping.driving_table)} {mapping.joins}"
+    return clause + (" where " + " and ".join(conditions) if conditions else "")
+
+
 def mapping_sql(mapping: EntityMapping, entity: Entity, skip_conditions: list[str]) -> str:
     """The SELECT that computes one canonical entity from the native tables."""
     driving = quote(mapping.driving_table)
@@ -90,11 +98,7 @@ def mapping_sql(mapping: EntityMapping, entity: Entity, skip_conditions: list[st
         selects.append(f"{_as_canonical_text(expression, column)} as {quote(column.name)}")
     ids = f"{driving}.{NATIVE_ID}"
     selects.append(f"list({ids} order by {ids})" if mapping.group_by else f"[{ids}]")
-    conditions = [f"({mapping.where})"] if mapping.where else []
-    conditions += [f"not coalesce(({c}), false)" for c in skip_conditions]
-    sql = f"select {', '.join(selects)} as {NATIVE_IDS} from {driving} {mapping.joins}"
-    if conditions:
-        sql += " where " + " and ".join(conditions)
+    sql = f"select {', '.join(selects)} as {NATIVE_IDS} {_rows_taken(mapping, skip_conditions)}"
     if mapping.group_by:
         sql += " group by " + ", ".join(mapping.group_by)
     return sql
@@ -123,22 +127,22 @@ class MappingError(Exception):
 
 
 def _unmapped_values(
-    connection: duckdb.DuckDBPyConnection, mapping: EntityMapping
+    connection: duckdb.DuckDBPyConnection, mapping: EntityMapping, skip_conditions: list[str]
 ) -> dict[str, Counter[str]]:
-    """Per canonical column with a value map, the native values the map does not know."""
+    """Per value-mapped column, the values the map does not know, in the rows it takes."""
     found: dict[str, Counter[str]] = {}
     for name, spec in mapping.columns.items():
         if not isinstance(spec, ValueMap) or not spec.reports_unknown_values:
             continue
         known = ", ".join(_literal(v) for v in spec.values) or "null"
-        value = f"cast(({spec.expression}) as varchar)"
-        source = f"{quote(mapping.driving_table)} {mapping.joins}"
-        if mapping.group_by:
-            source = f"(select {value} as v from {source} group by {', '.join(mapping.group_by)})"
-            value = "v"
+        group_by = f" group by {', '.join(mapping.group_by)}" if mapping.group_by else ""
+        values = (
+            f"select cast(({spec.expression}) as varchar) as v "
+            f"{_rows_taken(mapping, skip_conditions)}{group_by}"
+        )
         rows = connection.execute(
-            f"select {value} as value, count(*) from {source} "
-            f"where {value} is not null and {value} not in ({known}) group by 1 order by 2 desc"
+            f"select v, count(*) from ({values}) "
+            f"where v is not null and v not in ({known}) group by 1 order by 2 desc, 1"
         ).fetchall()
         if rows:
             found[name] = Counter({str(value): int(n) for value, n in rows})
@@ -180,7 +184,7 @@ def run_mapping(
         sql = mapping_sql(mapping, entity, skips)
         try:
             frame = connection.sql(sql).pl()
-            unknown = _unmapped_values(connection, mapping)
+            unknown = _unmapped_values(connection, mapping, skips)
         except duckdb.Error as exc:
             raise MappingError(
                 f"preset {preset.name}: entity {mapping.entity}: the mapping's SQL failed: {exc}"
