@@ -16,7 +16,11 @@ PUBLIC_SCHEMAS = ("marts", "quality")
 
 
 def marts_reading(manifest_path: Path, source: str, entity: str) -> list[str]:
-    """The public models that read `source('<source>', '<entity>')`, directly or not."""
+    """The first public models on each path from `source('<source>', '<entity>')`.
+
+    What is built from those marts lacks the data too; naming the first ones keeps the list to
+    where the gap enters the public schemas.
+    """
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     start = next(
         (
@@ -34,13 +38,15 @@ def marts_reading(manifest_path: Path, source: str, entity: str) -> list[str]:
             if child in seen:
                 continue
             seen.add(child)
-            queue.append(child)
             node = manifest["nodes"].get(child, {})
-            if (
+            is_public = (
                 node.get("resource_type") in ("model", "snapshot")
                 and node.get("schema") in PUBLIC_SCHEMAS
-            ):
+            )
+            if is_public:
                 found.add(f"{node['schema']}.{node['name']}")
+            else:
+                queue.append(child)
     return sorted(found)
 
 
@@ -80,7 +86,11 @@ def render_text(report: CheckReport, affected: dict[str, list[str]]) -> str:
     lines.append(f"rows per entity: {loaded or 'none'}")
     for entity in report.empty_entities:
         marts = affected.get(entity)
-        reads = f": {', '.join(marts)} will lack its data" if marts else ""
+        reads = (
+            f": {', '.join(marts)} (and what is built from them) will lack its data"
+            if marts
+            else ""
+        )
         lines.append(f"no rows for {entity}{reads}")
     verdict = (
         f"{len(report.rejected)} file(s) would be rejected"

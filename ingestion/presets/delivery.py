@@ -105,17 +105,22 @@ def _file_load(native: _NativeFile, status: str, message: str) -> FileLoad:
     return FileLoad(native.load_id, native.landed.relative_path, entity, status, 0, 0, 0, message)
 
 
-def _read_native(native: _NativeFile) -> None:
-    """Read and check one native file; rows that fail keep their reasons."""
+def _read_native(native: _NativeFile, fill_down: tuple[str, ...]) -> None:
+    """Read and check one native file; rows that fail keep their reasons.
+
+    `fill_down` columns, written by the exporter on a record's first line only, are carried
+    down to the lines below before the checks.
+    """
     landed = native.landed
     assert landed.entity is not None
     entity = native_entity_for(landed.entity, landed.path)
     frames, raws, quarantined, notes = [], [], [], []
     try:
         for records in read_chunks(landed.path, entity):
-            rows = validate_records(
-                records.frame, entity, records.expected_fields, records.extra_columns
+            frame = records.frame.sort(ROW_NUMBER).with_columns(
+                pl.col(c).replace("", None).forward_fill() for c in fill_down
             )
+            rows = validate_records(frame, entity, records.expected_fields, records.extra_columns)
             frames.append(rows.loaded.select([*entity.column_names, ROW_NUMBER]))
             raws.append(records.frame.select(ROW_NUMBER, RAW_LINE))
             quarantined.append(rows.quarantined)
@@ -322,7 +327,7 @@ def load_delivery(
                 native, DUPLICATE, f"{landed.relative_path}: same content already loaded; skipped"
             )
         else:
-            _read_native(native)
+            _read_native(native, preset.fill_down.get(landed.entity.name, ()))
             if native.result is None:
                 readable[native.index] = native
     quarantines: list[tuple[_NativeFile, pl.DataFrame]] = []

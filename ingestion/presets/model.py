@@ -81,6 +81,8 @@ class Preset:
     mappings: tuple[EntityMapping, ...]
     skips: tuple[SkipRule, ...] = ()
     lookup_tables: frozenset[str] = frozenset()
+    fill_down: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per table, columns an exporter writes on a record's first line only (Odoo's exports)."""
     origin: str = ""
 
     def mappings_from(self, table: str) -> list[EntityMapping]:
@@ -173,7 +175,13 @@ def parse_preset(raw: dict[str, Any], canonical: SourceContract, where: str) -> 
     lookups = frozenset(
         name for name, spec in raw["tables"].items() if (spec or {}).get("lookup", False)
     )
+    fill_down = {
+        name: tuple(spec["fill_down"])
+        for name, spec in raw["tables"].items()
+        if (spec or {}).get("fill_down")
+    }
     return Preset(
+        fill_down=fill_down,
         name=str(raw.get("preset", Path(where).stem)),
         source=source,
         description=str(raw.get("description", "")).strip(),
