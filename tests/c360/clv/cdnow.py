@@ -1,11 +1,11 @@
-"""The CDNOW data set (Fader and Hardie) as shipped in /work/shared/data/cdnow (see its README)."""
+"""The CDNOW data set (Fader and Hardie), copied into tests/data/cdnow (see its README)."""
 
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-CDNOW = Path("/work/shared/data/cdnow")
+CDNOW = Path(__file__).parents[2] / "data" / "cdnow"
 CALIBRATION_END = date(1997, 9, 30)  # 39 weeks after 1 January 1997, the paper's T
 
 
