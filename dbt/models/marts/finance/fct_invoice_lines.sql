@@ -93,6 +93,12 @@ fingerprints as (
 
 ),
 
+cost_data as (
+
+    select * from {{ ref('int_cost_data_coverage') }}
+
+),
+
 to_build as (
 
     -- Documents with no lines stored: all of them on a full build; after the pre-hook, the new
@@ -172,7 +178,12 @@ costed as (
             else 'none'
         end as cogs_method,
         case
-            when lines.invoice_kind != 'invoice' then 0
+            -- A credit note costs nothing, when the company has costs at all (else: unknown).
+            when lines.invoice_kind != 'invoice' and cost_data.has_cost_data then 0
+            when lines.invoice_kind != 'invoice' then null
+            -- A project-month with no timesheets costs 0 if the company delivers timesheets.
+            when lines.project_id is not null and project_costs.project_id is null
+                then case when cost_data.has_timesheets then 0 end
             when lines.project_id is not null and project_shares.lines_billing_period = 1
                 then project_costs.timesheet_cost
             when lines.project_id is not null
@@ -188,6 +199,7 @@ costed as (
                 * cost_fx.rate
         end as cogs_unrounded
     from lines
+    cross join cost_data
     left join fx_rates
         on
             lines.invoice_month = fx_rates.month

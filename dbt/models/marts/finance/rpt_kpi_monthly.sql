@@ -35,7 +35,7 @@ monthly_totals as (
         sum(gross_margin) as gross_margin,
         sum(case when has_known_cost then net_revenue end) as costed_net_revenue,
         count(*) as invoice_lines,
-        count(case when has_known_cost then 1 end) as costed_lines,
+        count(case when has_known_cost and invoice_kind = 'invoice' then 1 end) as costed_lines,
         sum(case when is_unidentified_customer then net_revenue end) as unidentified_net_revenue
     from invoice_lines
     group by invoice_month
@@ -54,8 +54,9 @@ margins as (
     select
         monthly_totals.month,
         monthly_totals.costed_net_revenue,
-        -- Known when some line of the month is costed, or the month has no line at all (and
-        -- the company has cost data): then 0 is a real zero.
+        -- Known when some invoice line of the month is costed (a credit note alone costs 0 by
+        -- convention and proves nothing), or the month has no line at all (and the company
+        -- has cost data): then 0 is a real zero.
         cost_data.has_cost_data
         and (monthly_totals.costed_lines > 0 or monthly_totals.invoice_lines = 0)
             as is_margin_known,

@@ -70,8 +70,11 @@ rates as (
             when max(crm_delivered.has_crm_records)
                 then
                     cast(
-                        sum(case when erp_revenue.has_crm = 1 then erp_revenue.net_revenue else 0 end)
-                        as double
+                        sum(
+                            case
+                                when erp_revenue.has_crm = 1 then erp_revenue.net_revenue else 0
+                            end
+                        ) as double
                     )
                     / nullif(cast(sum(erp_revenue.net_revenue) as double), 0)
         end as metric_value

@@ -3,13 +3,14 @@
     Partial sources are normal (an ERP-only company, no product costs): the dashboards read
     this table to say "no product_costs in the ERP extracts: margin unknown" instead of showing
     an empty chart or a 100 % margin. -#}
-{%- set entities = {
-    'crm': ['accounts', 'contacts', 'leads', 'opportunities', 'activities', 'cases',
-            'campaigns', 'users'],
-    'erp': ['customers', 'products', 'product_costs', 'employees', 'sales_orders',
-            'sales_order_lines', 'invoices', 'invoice_lines', 'payments', 'projects',
-            'timesheets', 'gl_entries', 'fx_rates'],
-} -%}
+{%- set entities = [
+    ('crm', 'accounts'), ('crm', 'contacts'), ('crm', 'leads'), ('crm', 'opportunities'),
+    ('crm', 'activities'), ('crm', 'cases'), ('crm', 'campaigns'), ('crm', 'users'),
+    ('erp', 'customers'), ('erp', 'products'), ('erp', 'product_costs'), ('erp', 'employees'),
+    ('erp', 'sales_orders'), ('erp', 'sales_order_lines'), ('erp', 'invoices'),
+    ('erp', 'invoice_lines'), ('erp', 'payments'), ('erp', 'projects'), ('erp', 'timesheets'),
+    ('erp', 'gl_entries'), ('erp', 'fx_rates'),
+] -%}
 with
 
 dependencies as (
@@ -20,20 +21,15 @@ dependencies as (
 
 available as (
 
-    {%- for source, names in entities.items() %}
-    {%- for entity in names %}
-    select
-        '{{ source }}' as source,
-        '{{ entity }}' as entity,
-        count(*) as rows_available
-    from {{ ref('stg_' ~ source ~ '__' ~ entity) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    {%- for source, entity in entities %}
+        select
+            '{{ source }}' as source,
+            '{{ entity }}' as entity,
+            count(*) as rows_available
+        from {{ ref('stg_' ~ source ~ '__' ~ entity) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

@@ -11,7 +11,7 @@ final as (
     select
         cast(month as date) as month,
         currency,
-        cast(units_per_eur as {{ dbt.type_float() }}) as units_per_eur,
+        cast(units_per_eur as double) as units_per_eur,
         quote_days,
         first_quote_date,
         last_quote_date
