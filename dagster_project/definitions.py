@@ -7,6 +7,7 @@ from dagster_project.defs.automation import build_landing_sensor, build_schedule
 from dagster_project.defs.dbt_assets import build_dbt_assets, public_asset_keys
 from dagster_project.defs.ingestion_assets import build_ingestion_assets
 from dagster_project.defs.publish_asset import build_publish_asset
+from dagster_project.defs.reference_rates_asset import ecb_monthly_rates
 from dagster_project.defs.resources import C360Resource
 from ingestion.sources import load_sources
 
@@ -19,6 +20,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[
             *build_ingestion_assets(sources),
+            ecb_monthly_rates,
             dbt_build,
             build_publish_asset(public_asset_keys(dbt_build)),
         ],

@@ -15,6 +15,30 @@ def empty_state(message: str = NO_DATA) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
 
+UNKNOWN = "unknown"
+"""What a tile shows when the data to compute it was never delivered (not a dash, not a zero)."""
+
+
+def coverage_notes(gaps: pl.DataFrame) -> None:
+    """Say which source is missing and what it leaves empty or unknown, one note per entity.
+
+    `gaps` is dashboards.queries.quality.coverage_gaps: the messages come from the mart, so
+    every page words a gap the same way ("no product_costs in the ERP extracts: ... unknown").
+    A substituted entity (ECB rates for a missing FX table) is information, not a warning.
+    """
+    for row in gaps.iter_rows(named=True):
+        if row["consequence"] == "substituted":
+            st.caption(f":material/info: {row['message']}")
+        else:
+            st.warning(row["message"], icon=":material/database_off:")
+
+
+def gap_reason(gaps: pl.DataFrame, topic: str) -> str | None:
+    """The messages of the gaps of `topic`, joined, for a tile's help; None when there is none."""
+    rows = gaps.filter((pl.col("topic") == topic) & (pl.col("consequence") != "substituted"))
+    return "; ".join(rows["message"].to_list()) or None
+
+
 # Column name endings of ratios the marts store as fractions (0.25), shown as 25 %.
 PERCENT_SUFFIXES = ("_rate", "_pct", "_share", "_retention", "_by_count", "_by_amount", "p_alive")
 

@@ -1,6 +1,8 @@
 """Shared fixtures: a c360 data root in a temporary folder, with the environment pointing at it."""
 
 import datetime as dt
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,17 @@ ENV_KEYS = (
 )
 
 
-def settings_for(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Point every c360 path (and dbt, and Dagster) at `home`; restored after the test."""
+def settings_for(
+    home: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str] | None = None
+) -> Settings:
+    """Point every c360 path (and dbt, and Dagster) at `home`; restored after the test.
+
+    `environment` sets other `C360_*` variables first (a reporting currency).
+    """
     for key in ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
+    for key, value in (environment or {}).items():
+        monkeypatch.setenv(key, value)
     monkeypatch.setenv("C360_HOME", str(home))
     settings = Settings.from_env()
     for key, value in settings.dbt_env().items():
@@ -29,13 +38,23 @@ def settings_for(home: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings
 
 
-def generate_and_refresh(home: Path, **generation: object) -> Path:
-    """Generate a company into `home` (2026-09-01, 4 days), refresh and publish it once."""
+def generate_and_refresh(
+    home: Path,
+    *,
+    edit_landing: Callable[[Path], None] | None = None,
+    environment: dict[str, str] | None = None,
+    **generation: object,
+) -> Path:
+    """Generate a company into `home` (2026-09-01, 4 days), refresh and publish it once.
+
+    `edit_landing` changes the generated extracts before the refresh (a partial company, guest
+    sales); `environment` sets `C360_*` variables for the refresh (a reporting currency).
+    """
     from dagster_project.run_refresh import run_refresh
     from ingestion.generator import generate_company
 
     with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = settings_for(home, monkeypatch)
+        settings = settings_for(home, monkeypatch, environment)
         generate_company(
             settings.landing_dir,
             settings.truth_dir,
@@ -43,6 +62,8 @@ def generate_and_refresh(home: Path, **generation: object) -> Path:
             days=4,
             **generation,
         )
+        if edit_landing is not None:
+            edit_landing(settings.landing_dir)
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
     return home
@@ -57,4 +78,32 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     return generate_and_refresh(
         tmp_path_factory.mktemp("c360"), customers=60, seed=7, defects="none"
+    )
+
+
+ERP_ONLY_REMOVED = ("product_costs", "timesheets", "fx_rates")
+"""ERP entities the ERP-only company never delivers, besides the whole CRM."""
+
+
+def remove_crm_and_costs(landing_dir: Path) -> None:
+    """Make the generated company ERP-only: no CRM, no product costs, timesheets or FX table."""
+    shutil.rmtree(landing_dir / "crm")
+    for entity in ERP_ONLY_REMOVED:
+        for path in (landing_dir / "erp").glob(f"*/{entity}*"):
+            path.unlink()
+
+
+@pytest.fixture(scope="session")
+def erp_only_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 40-customer company with an ERP only, refreshed and published once.
+
+    No CRM, no product costs, no timesheets, no FX rates (the ECB's are used). Shared by the
+    partial-source tests (a refresh takes ~20 s).
+    """
+    return generate_and_refresh(
+        tmp_path_factory.mktemp("c360_erp_only"),
+        edit_landing=remove_crm_and_costs,
+        customers=40,
+        seed=11,
+        defects="none",
     )

@@ -148,11 +148,18 @@ def read_inputs(
     rows are sorted: float sums (and so the fits, and a cent's rounding) depend on their order,
     which is the table's storage order otherwise (it changes with incremental builds, and
     differs on Spark: tests/spark/test_parity.py).
+
+    Guest sales (the "unidentified customers" member) are no customer and get no CLV. A
+    customer with any line whose cost is unknown is left out too: its margin per purchase
+    would be a guess, and a CLV over the costed lines only would flatter it (docs/metrics.md).
     """
     lines = (
-        invoice_lines.project("customer_key, invoice_kind, invoice_date, gross_margin")
+        invoice_lines.filter("not is_unidentified_customer")
+        .project("customer_key, invoice_kind, invoice_date, gross_margin, has_known_cost")
         .order("customer_key, invoice_date, invoice_kind, gross_margin")
         .pl()
+        .filter(pl.col("has_known_cost").all().over("customer_key"))
+        .drop("has_known_cost")
     )
     newest = erp_invoices.aggregate("max(_extract_date) as as_of_date").pl()
     return lines, newest["as_of_date"][0]

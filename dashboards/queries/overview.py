@@ -2,13 +2,15 @@
 
 A tile is one line in TILES. Its year-to-date rule says how months add up: `sum` for amounts and
 counts, `last` for a state at month end (active customers), or `ratio` of two year-to-date sums
-(a margin % over the year is not the mean of monthly percentages). Tiles whose column the KPI mart
-does not have yet are skipped, so a tile can be listed as soon as its mart is being built.
+(a margin % over the year is not the mean of monthly percentages); `a|b` in a ratio takes the
+first of the columns the mart has. Tiles whose column the KPI mart does not have yet are skipped,
+so a tile can be listed as soon as its mart is being built. A tile's `topic` names the
+quality.source_coverage subject whose absence makes it unknown (dashboards.queries.quality).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -25,22 +27,31 @@ class Tile:
     kind: str  # money, percent or count (dashboards.formatting)
     ytd: str = "sum"  # sum, last, none, or "ratio:<numerator>/<denominator>"
     lower_is_better: bool = False
+    topic: str = "revenue"  # quality.source_coverage topic whose gaps leave the tile unknown
 
 
 TILES = [
     Tile("Net revenue", "net_revenue", "money"),
-    Tile("Gross margin", "gross_margin", "money"),
-    Tile("Gross margin %", "gross_margin_pct", "percent", "ratio:gross_margin/net_revenue"),
-    Tile("Contribution margin", "contribution_margin", "money"),
+    Tile("Gross margin", "gross_margin", "money", topic="margin"),
+    # Over the revenue whose cost is known (costed_net_revenue), so partial cost data does not
+    # understate the margin; warehouses built before that column divide by net_revenue.
+    Tile(
+        "Gross margin %",
+        "gross_margin_pct",
+        "percent",
+        "ratio:gross_margin/costed_net_revenue|net_revenue",
+        topic="margin",
+    ),
+    Tile("Contribution margin", "contribution_margin", "money", topic="margin"),
     Tile("New customers", "new_customers", "count"),
     Tile("Active customers", "active_customers", "count", "last"),
     Tile("Churned customers", "churned_customers", "count", lower_is_better=True),
     # Spend is not in the KPI mart, so a year-to-date CAC (spend / new customers of the year)
     # cannot be taken from it: the year-to-date row shows none rather than a mean of months.
-    Tile("Blended CAC", "blended_cac", "money", "none", lower_is_better=True),
+    Tile("Blended CAC", "blended_cac", "money", "none", lower_is_better=True, topic="acquisition"),
     # NRR and DSO already look back (12 months, 90 days): their year to date is the month's.
     Tile("NRR", "nrr_12m", "percent", "last"),
-    Tile("DSO", "dso_days", "days", "last", lower_is_better=True),
+    Tile("DSO", "dso_days", "days", "last", lower_is_better=True, topic="receivables"),
 ]
 
 # LTV:CAC is a cohort figure (rpt_unit_economics): the Blended row of the last quarter cohort
@@ -77,9 +88,15 @@ def available_tiles(version: str) -> list[Tile]:
     columns = kpi_columns(version)
     tiles = []
     for tile in TILES:
-        needed = {tile.column}
         if tile.ytd.startswith("ratio:"):
-            needed |= set(tile.ytd.removeprefix("ratio:").split("/"))
+            operands = []
+            for choices in tile.ytd.removeprefix("ratio:").split("/"):
+                present = [c for c in choices.split("|") if c in columns]
+                operands.append(present[0] if present else choices)
+            tile = replace(tile, ytd="ratio:" + "/".join(operands))
+            needed = {tile.column, *operands}
+        else:
+            needed = {tile.column}
         if needed <= columns:
             tiles.append(tile)
     return tiles

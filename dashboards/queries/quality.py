@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboards.data import query
+from dashboards.data import has_table, query
 
 
 def publication(version: str) -> dict[str, object]:
@@ -120,3 +120,55 @@ def run_all(version: str, now: dt.datetime) -> None:
     match_rates(version)
     review_queue(version)
     row_counts(version)
+
+
+COVERAGE_COLUMNS = {
+    "source": pl.String,
+    "entity": pl.String,
+    "topic": pl.String,
+    "consequence": pl.String,
+    "message": pl.String,
+}
+
+
+def coverage_gaps(version: str, topics: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The absent entities of quality.source_coverage that concern `topics` (all when empty).
+
+    Each comes with the message to show: which figures are empty or unknown, and which file
+    would fill them. A warehouse published before the mart existed has no gaps to report.
+    """
+    if not has_table(version, "quality", "source_coverage"):
+        return pl.DataFrame(schema=COVERAGE_COLUMNS)
+    gaps = query(
+        """
+        select source, entity, topic, consequence, message
+        from quality.source_coverage
+        where is_absent
+        order by consequence = 'substituted', source desc, entity
+        """,
+        version,
+    )
+    return gaps.filter(pl.col("topic").is_in(topics)) if topics else gaps
+
+
+def source_coverage(version: str) -> pl.DataFrame:
+    """Every canonical entity: rows available, absent or not, and what its absence affects."""
+    if not has_table(version, "quality", "source_coverage"):
+        return pl.DataFrame()
+    return query(
+        """
+        select source, entity, rows_available, is_absent, consequence, affected, filled_by,
+            affected_models
+        from quality.source_coverage
+        order by not is_absent, source desc, entity
+        """,
+        version,
+    )
+
+
+def unidentified_sales(version: str) -> dict[str, object]:
+    """Guest sales: the "unidentified customers" member's revenue and share ({} before the mart)."""
+    if not has_table(version, "quality", "unidentified_sales"):
+        return {}
+    rows = query("select * from quality.unidentified_sales", version)
+    return rows.row(0, named=True) if rows.height else {}

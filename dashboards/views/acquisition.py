@@ -4,7 +4,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import download_csv, empty_state, table, with_customer_links
+from dashboards.components import (
+    coverage_notes,
+    download_csv,
+    empty_state,
+    table,
+    with_customer_links,
+)
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import count, money, ratio, short_amount
@@ -22,12 +28,14 @@ from dashboards.queries.acquisition import (
     top_clv,
     unit_economics,
 )
+from dashboards.queries.quality import coverage_gaps
 
 TREND_MONTHS = 24
 
 st.title("Acquisition and value")
 version = require_version()
 filters = shared_filters(version, period=True, customers=True)
+coverage_notes(coverage_gaps(version, ("acquisition", "margin")))
 if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()

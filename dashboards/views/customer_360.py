@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import empty_state, table
+from dashboards.components import coverage_notes, empty_state, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import count, money, percent
@@ -19,10 +19,12 @@ from dashboards.queries.customer import (
     source_records,
     timeline,
 )
+from dashboards.queries.quality import coverage_gaps
 
 st.title("Customer 360")
 version = require_version()
 filters = shared_filters(version, customers=True)
+coverage_notes(coverage_gaps(version, ("customer",)))
 
 text = st.text_input(
     "Search",

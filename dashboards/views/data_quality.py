@@ -5,9 +5,9 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboards.components import table
+from dashboards.components import coverage_notes, table
 from dashboards.data import require_version
-from dashboards.formatting import count, percent
+from dashboards.formatting import count, money, percent
 from dashboards.queries import quality
 
 st.title("Data quality")
@@ -21,6 +21,7 @@ quarantined = quality.quarantine(version)
 sync_errors = quality.sync_errors(version)
 rates = dict(quality.match_rates(version).iter_rows())
 queue = quality.review_queue(version)
+guest_sales = quality.unidentified_sales(version)
 unreconciled = log.filter(~pl.col("is_reconciled"))
 
 st.caption(
@@ -45,12 +46,37 @@ with st.container(horizontal=True):
         border=True,
     )
     st.metric("Review queue", count(queue.height), border=True)
+    if guest_sales:
+        st.metric(
+            "Guest sales",
+            percent(guest_sales["unidentified_revenue_share"]),
+            help=(
+                "Share of net revenue on invoices without a customer number (guest checkouts, "
+                "cash sales): "
+                + money(guest_sales["unidentified_net_revenue"], guest_sales["reporting_currency"])
+                + f" on {guest_sales['unidentified_documents']:,} documents, held by the "
+                f"'{guest_sales['unidentified_customer_name']}' member. Counted in revenue and "
+                "margin, in no customer count."
+            ),
+            border=True,
+        )
+
+st.subheader("Sources delivered")
+coverage_notes(quality.coverage_gaps(version))
 
 st.subheader("Freshness per source")
 table(freshness, "freshness")
 
 tabs = st.tabs(
-    ["Load log", "Quarantine", "Reconciliation", "Sync errors", "Identity", "Row counts"]
+    [
+        "Load log",
+        "Quarantine",
+        "Reconciliation",
+        "Sync errors",
+        "Identity",
+        "Source coverage",
+        "Row counts",
+    ]
 )
 with tabs[0]:
     table(log, "load_log", empty="No file has been loaded.")
@@ -80,4 +106,10 @@ with tabs[4]:
         )
         table(queue, "identity_review_queue", empty="Nothing awaits review.")
 with tabs[5]:
+    st.caption(
+        "Every canonical entity: rows available, and what is empty or unknown without it "
+        "(quality.source_coverage)."
+    )
+    table(quality.source_coverage(version), "source_coverage")
+with tabs[6]:
     table(quality.row_counts(version), "row_counts")

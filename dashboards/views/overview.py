@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import empty_state, table
+from dashboards.components import UNKNOWN, coverage_notes, empty_state, gap_reason, table
 from dashboards.data import publication, require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import delta, ratio, value
@@ -15,6 +15,7 @@ from dashboards.queries.overview import (
     ltv_to_cac,
     revenue_trend,
 )
+from dashboards.queries.quality import coverage_gaps
 
 SPARKLINE_MONTHS = 12
 TREND_MONTHS = 24
@@ -57,6 +58,8 @@ st.caption(
 )
 
 tiles = available_tiles(version)
+gaps = coverage_gaps(version, tuple({tile.topic for tile in tiles}))
+coverage_notes(gaps)
 cohorts = ltv_to_cac(version)
 if cohorts.height:
     cohorts = cohorts.filter(pl.col("last_month") <= filters.month).tail(SPARKLINE_MONTHS // 3 * 2)
@@ -72,13 +75,15 @@ for heading, suffix, compare in (
     with st.container(horizontal=True):
         for tile in tiles:
             column = tile.column + suffix
+            reason = gap_reason(gaps, tile.topic) if latest[column] is None else None
             st.metric(
                 tile.label,
-                value(tile.kind, latest[column], currency),
+                UNKNOWN if reason else value(tile.kind, latest[column], currency),
                 delta(tile.kind, latest[column], compare.get(column)),
                 delta_color="inverse" if tile.lower_is_better else "normal",
                 chart_data=sparkline(spark[column]),
                 chart_type="bar" if tile.kind == "count" else "line",
+                help=reason,
                 border=True,
             )
         if not suffix and cohorts.height:

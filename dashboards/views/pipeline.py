@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import empty_state, table
+from dashboards.components import coverage_notes, empty_state, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import count, days, money, percent
@@ -14,11 +14,13 @@ from dashboards.queries.pipeline import (
     outcomes_by_owner,
     outcomes_monthly,
 )
+from dashboards.queries.quality import coverage_gaps
 from dashboards.queries.retention import months_back
 
 st.title("Pipeline")
 version = require_version()
 filters = shared_filters(version, period=True)
+coverage_notes(coverage_gaps(version, ("pipeline",)))
 if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import empty_state, table, with_customer_links
+from dashboards.components import coverage_notes, empty_state, table, with_customer_links
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import money, percent
@@ -17,12 +17,14 @@ from dashboards.queries.profitability import (
     whale_curve,
     whale_summary,
 )
+from dashboards.queries.quality import coverage_gaps
 
 TREND_MONTHS = 24
 
 st.title("Profitability")
 version = require_version()
 filters = shared_filters(version, period=True, customers=True)
+coverage_notes(coverage_gaps(version, ("margin", "support")))
 if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()
@@ -32,6 +34,8 @@ currency = whale.get("reporting_currency") or "EUR"
 st.subheader("Whale curve: lifetime contribution margin by customer")
 if not whale:
     empty_state("No customer has revenue or cost yet.")
+elif whale["contribution_margin"] is None:
+    empty_state("Contribution margin unknown: the warehouse has no cost data (see above).")
 else:
     curve = whale_curve(version, whale["peak_rank"])
     with st.container(horizontal=True):

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import line_chart, table, with_customer_links
+from dashboards.components import coverage_notes, line_chart, table, with_customer_links
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import days, delta, money, percent
@@ -16,12 +16,14 @@ from dashboards.queries.projects import (
     projects,
     utilisation,
 )
+from dashboards.queries.quality import coverage_gaps
 
 TREND_MONTHS = 24
 
 st.title("Projects and receivables")
 version = require_version()
 filters = shared_filters(version, period=True, customers=True)
+coverage_notes(coverage_gaps(version, ("projects", "receivables")))
 if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()

@@ -4,10 +4,17 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import empty_state, line_chart, table, with_customer_links
+from dashboards.components import (
+    coverage_notes,
+    empty_state,
+    line_chart,
+    table,
+    with_customer_links,
+)
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import count, delta, money, percent
+from dashboards.queries.quality import coverage_gaps
 from dashboards.queries.retention import churned, months_back, net_retention, retention_cohorts
 
 TREND_MONTHS = 24
@@ -15,6 +22,7 @@ TREND_MONTHS = 24
 st.title("Retention")
 version = require_version()
 filters = shared_filters(version, period=True, customers=True)
+coverage_notes(coverage_gaps(version, ("revenue",)))
 if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()

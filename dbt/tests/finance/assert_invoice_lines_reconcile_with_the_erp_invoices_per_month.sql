@@ -22,7 +22,7 @@ erp as (
     from {{ ref('stg_erp__invoice_lines') }} as invoice_lines
     inner join {{ ref('stg_erp__invoices') }} as invoices
         on invoice_lines.invoice_number = invoices.invoice_number
-    left join {{ ref('stg_erp__fx_rates') }} as fx_rates
+    left join {{ ref('int_fx_rates_monthly') }} as fx_rates
         on
             {{ month_of('invoices.invoice_date') }} = fx_rates.month
             and invoices.currency = fx_rates.currency

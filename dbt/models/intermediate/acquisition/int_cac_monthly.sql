@@ -104,16 +104,24 @@ blended as (
 
 ),
 
-final as (
+spend_data as (
+
+    -- No GL entry on a sales or marketing account at all: the company delivered no ledger (or
+    -- none of its accounts are mapped), so spend is unknown, not zero, and CAC is null.
+    select count(*) > 0 as has_spend_data
+    from spend
+
+),
+
+by_channel_and_blended as (
 
     select
         month,
         channel,
         is_blended,
-        cast(marketing_spend as decimal(18, 2)) as marketing_spend,
-        cast(sales_spend as decimal(18, 2)) as sales_spend,
-        cast(marketing_spend + sales_spend as decimal(18, 2)) as spend,
-        cast(new_customers as integer) as new_customers
+        marketing_spend,
+        sales_spend,
+        new_customers
     from by_channel
 
     union all
@@ -122,11 +130,32 @@ final as (
         month,
         channel,
         is_blended,
-        cast(marketing_spend as decimal(18, 2)) as marketing_spend,
-        cast(sales_spend as decimal(18, 2)) as sales_spend,
-        cast(marketing_spend + sales_spend as decimal(18, 2)) as spend,
-        cast(new_customers as integer) as new_customers
+        marketing_spend,
+        sales_spend,
+        new_customers
     from blended
+
+),
+
+final as (
+
+    select
+        cac_rows.month,
+        cac_rows.channel,
+        cac_rows.is_blended,
+        case
+            when spend_data.has_spend_data then cast(cac_rows.marketing_spend as decimal(18, 2))
+        end as marketing_spend,
+        case
+            when spend_data.has_spend_data then cast(cac_rows.sales_spend as decimal(18, 2))
+        end as sales_spend,
+        case
+            when spend_data.has_spend_data
+                then cast(cac_rows.marketing_spend + cac_rows.sales_spend as decimal(18, 2))
+        end as spend,
+        cast(cac_rows.new_customers as integer) as new_customers
+    from by_channel_and_blended as cac_rows
+    cross join spend_data
 
 )
 

@@ -60,7 +60,10 @@ first_invoices as (
         customer_key,
         min(invoice_date) as first_invoice_date
     from invoice_lines
-    where invoice_kind = 'invoice'
+    where
+        invoice_kind = 'invoice'
+        -- Guest sales are no customer: never new, never acquired.
+        and not is_unidentified_customer
     group by customer_key
 
 ),

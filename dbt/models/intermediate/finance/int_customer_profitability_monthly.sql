@@ -15,6 +15,12 @@ cost_to_serve as (
 
 ),
 
+cost_data as (
+
+    select * from {{ ref('int_cost_data_coverage') }}
+
+),
+
 combined as (
 
     select
@@ -29,16 +35,19 @@ combined as (
     from margins
     union all
     select
-        customer_key,
-        month,
+        cost_to_serve.customer_key,
+        cost_to_serve.month,
         0 as net_revenue,
-        0 as cogs,
-        0 as gross_margin,
-        support_cost,
-        direct_gl_cost,
-        cases
+        -- A month of cost only has no goods sold: 0, unless the company has no cost data at all
+        -- (then its margins are unknown, and so is this one).
+        case when cost_data.has_cost_data then 0 end as cogs,
+        case when cost_data.has_cost_data then 0 end as gross_margin,
+        cost_to_serve.support_cost,
+        cost_to_serve.direct_gl_cost,
+        cost_to_serve.cases
     from cost_to_serve
-    where customer_key is not null
+    cross join cost_data
+    where cost_to_serve.customer_key is not null
 
 ),
 

@@ -25,9 +25,16 @@ products as (
 
 ),
 
+cost_data as (
+
+    -- A credit note's cost is 0 or unknown depending on it (fct_invoice_lines).
+    select * from {{ ref('int_cost_data_coverage') }}
+
+),
+
 fx_rates as (
 
-    select * from {{ ref('stg_erp__fx_rates') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -158,9 +165,12 @@ final as (
             "coalesce(" ~ dbt.cast('invoices.invoice_date', dbt.type_string()) ~ ", '')", "'|'",
             "coalesce(invoices.currency, '')", "'|'",
             "coalesce(" ~ dbt.cast('fx_rates.rate', dbt.type_string()) ~ ", '')", "'|'",
-            "coalesce(invoice_inputs.lines_input, '')",
+            "coalesce(invoice_inputs.lines_input, '')", "'|'",
+            dbt.cast('cost_data.has_cost_data', dbt.type_string()), "'|'",
+            dbt.cast('cost_data.has_timesheets', dbt.type_string()),
         ])) }} as source_fingerprint
     from invoices
+    cross join cost_data
     left join invoice_inputs
         on invoices.invoice_number = invoice_inputs.invoice_number
     left join customer_keys

@@ -17,7 +17,7 @@ users as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_erp__fx_rates') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 

@@ -41,6 +41,8 @@ revenue as (
         sum(net_revenue) as net_revenue,
         sum(gross_margin) as gross_margin
     from invoice_lines
+    -- Guest sales are no customer: never active, retained or churned.
+    where not is_unidentified_customer
     group by
         customer_key,
         invoice_month

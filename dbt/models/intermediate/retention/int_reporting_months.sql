@@ -11,7 +11,7 @@ invoice_lines as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_erp__fx_rates') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 

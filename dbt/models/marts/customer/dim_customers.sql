@@ -68,7 +68,7 @@ sales_orders as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_erp__fx_rates') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 

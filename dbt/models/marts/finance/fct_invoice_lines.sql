@@ -6,7 +6,13 @@
     - amounts are converted at the rate of the invoice's month and rounded to the cent per line;
     - goods and subscriptions cost quantity x the standard cost valid at the invoice date;
     - a line billing a project costs that project's timesheets of the calendar month before the
-      invoice date (the period it bills), shared by quantity when several lines bill it.
+      invoice date (the period it bills), shared by quantity when several lines bill it;
+    - a line whose cost the data cannot give (no standard cost for its SKU, no timesheets for its
+      project-month: a company without product costs) has a null cogs and gross margin, never
+      a zero cost that would show a 100 % margin (has_known_cost);
+    - an invoice without a customer number (a guest or cash sale) belongs to the one
+      "unidentified customers" member (is_unidentified_customer), so its revenue counts in
+      every total while customer counts leave it out.
 
     Incremental: a build recomputes only the documents whose source fingerprint
     (int_invoice_fingerprints: the document, its lines, customer, rate, costs, project-month
@@ -59,7 +65,7 @@ products as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_erp__fx_rates') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -84,6 +90,12 @@ customer_keys as (
 fingerprints as (
 
     select * from {{ ref('int_invoice_fingerprints') }}
+
+),
+
+cost_data as (
+
+    select * from {{ ref('int_cost_data_coverage') }}
 
 ),
 
@@ -166,7 +178,12 @@ costed as (
             else 'none'
         end as cogs_method,
         case
-            when lines.invoice_kind != 'invoice' then 0
+            -- A credit note costs nothing, when the company has costs at all (else: unknown).
+            when lines.invoice_kind != 'invoice' and cost_data.has_cost_data then 0
+            when lines.invoice_kind != 'invoice' then null
+            -- A project-month with no timesheets costs 0 if the company delivers timesheets.
+            when lines.project_id is not null and project_costs.project_id is null
+                then case when cost_data.has_timesheets then 0 end
             when lines.project_id is not null and project_shares.lines_billing_period = 1
                 then project_costs.timesheet_cost
             when lines.project_id is not null
@@ -182,6 +199,7 @@ costed as (
                 * cost_fx.rate
         end as cogs_unrounded
     from lines
+    cross join cost_data
     left join fx_rates
         on
             lines.invoice_month = fx_rates.month
@@ -220,7 +238,10 @@ final as (
         costed.invoice_status,
         costed.invoice_date,
         costed.invoice_month,
-        customer_keys.customer_key,
+        coalesce(
+            customer_keys.customer_key,
+            case when costed.customer_number is null then {{ unidentified_customer_key() }} end
+        ) as customer_key,
         costed.customer_number as erp_customer_number,
         costed.sku,
         costed.product_kind,
@@ -231,12 +252,13 @@ final as (
         costed.fx_rate,
         '{{ var("reporting_currency") }}' as reporting_currency,
         costed.net_revenue,
-        cast(round(coalesce(costed.cogs_unrounded, 0), 2) as decimal(18, 2)) as cogs,
-        cast(
-            costed.net_revenue - round(coalesce(costed.cogs_unrounded, 0), 2) as decimal(18, 2)
-        ) as gross_margin,
+        cast(round(costed.cogs_unrounded, 2) as decimal(18, 2)) as cogs,
+        cast(costed.net_revenue - round(costed.cogs_unrounded, 2) as decimal(18, 2))
+            as gross_margin,
         costed.cogs_method,
-        costed.source_fingerprint
+        costed.source_fingerprint,
+        costed.cogs_unrounded is not null as has_known_cost,
+        costed.customer_number is null as is_unidentified_customer
     from costed
     left join customer_keys
         on costed.customer_number = customer_keys.customer_number

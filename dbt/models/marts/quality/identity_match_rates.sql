@@ -12,6 +12,8 @@ bridge as (
 invoice_lines as (
 
     select * from {{ ref('fct_invoice_lines') }}
+    -- Guest sales have no customer to match: they are in quality.unidentified_sales instead.
+    where not is_unidentified_customer
 
 ),
 
@@ -40,21 +42,44 @@ erp_revenue as (
 
 ),
 
+crm_delivered as (
+
+    -- Without any CRM record (an ERP-only company) a match rate is unknown, not 0 %: null.
+    select max(has_crm) = 1 as has_crm_records
+    from customers_with_crm
+
+),
+
 rates as (
 
     select
         'erp_customers_matched_to_crm_by_count' as metric,
-        cast(sum(has_crm) as double) / nullif(count(*), 0) as metric_value
+        case
+            when max(crm_delivered.has_crm_records)
+                then cast(sum(customers_with_crm.has_crm) as double) / nullif(count(*), 0)
+        end as metric_value
     from customers_with_crm
-    where has_erp = 1
+    cross join crm_delivered
+    where customers_with_crm.has_erp = 1
 
     union all
 
     select
         'erp_customers_matched_to_crm_by_revenue' as metric,
-        cast(sum(case when has_crm = 1 then net_revenue else 0 end) as double)
-        / nullif(cast(sum(net_revenue) as double), 0) as metric_value
+        case
+            when max(crm_delivered.has_crm_records)
+                then
+                    cast(
+                        sum(
+                            case
+                                when erp_revenue.has_crm = 1 then erp_revenue.net_revenue else 0
+                            end
+                        ) as double
+                    )
+                    / nullif(cast(sum(erp_revenue.net_revenue) as double), 0)
+        end as metric_value
     from erp_revenue
+    cross join crm_delivered
 
     union all
 

@@ -59,7 +59,10 @@ unknown_invoice_customers as (
     from invoices
     left join erp_customers
         on invoices.customer_number = erp_customers.customer_number
-    where erp_customers.customer_number is null
+    where
+        erp_customers.customer_number is null
+        -- No number at all is a guest sale (quality.unidentified_sales), not a sync error.
+        and invoices.customer_number is not null
 
 ),
 

@@ -1,0 +1,124 @@
+"""An ERP-only company (no CRM, no product costs, no timesheets, no FX table) refreshes, and every
+figure it cannot have is empty or unknown with its reason, never a zero that looks real."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from c360.serving import connect_readonly
+from c360.settings import Settings
+from tests.conftest import settings_for
+from tests.integration.ecb_oracle import ecb_monthly_means, ecb_rate, landed_lines, revenue
+
+CRM_ENTITIES = {
+    "accounts",
+    "contacts",
+    "leads",
+    "opportunities",
+    "activities",
+    "cases",
+    "campaigns",
+    "users",
+}
+
+
+@pytest.fixture
+def settings(erp_only_built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    return settings_for(erp_only_built, monkeypatch)
+
+
+def query(settings: Settings, sql: str) -> pl.DataFrame:
+    con = connect_readonly(settings)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
+
+
+def test_a_crm_with_no_landing_folder_still_gets_its_empty_raw_tables(settings):
+    assert not (settings.landing_dir / "crm").exists()
+    for entity in CRM_ENTITIES:
+        assert (settings.raw_dir / "crm" / entity / "_empty.parquet").exists(), entity
+
+
+def test_marts_that_need_the_crm_are_empty(settings):
+    for mart in ("rpt_pipeline", "rpt_pipeline_outcomes", "rpt_customer_satisfaction"):
+        assert query(settings, f"select count(*) as n from marts.{mart}")["n"][0] == 0, mart
+
+
+def test_match_rates_are_unknown_without_a_crm_not_zero(settings):
+    rates = dict(query(settings, "select * from quality.identity_match_rates").iter_rows())
+    assert rates["erp_customers_matched_to_crm_by_count"] is None
+    assert rates["erp_customers_matched_to_crm_by_revenue"] is None
+
+
+def test_margin_is_unknown_without_cost_data_never_a_hundred_percent(settings):
+    kpis = query(
+        settings,
+        "select net_revenue, cogs, gross_margin, gross_margin_pct, contribution_margin, "
+        "cost_coverage_share from marts.rpt_kpi_monthly",
+    )
+    assert kpis["net_revenue"].is_not_null().all() and kpis["net_revenue"].sum() > 0
+    for column in ("cogs", "gross_margin", "gross_margin_pct", "contribution_margin"):
+        assert kpis[column].is_null().all(), column
+    lines = query(
+        settings,
+        "select invoice_kind, has_known_cost, count(*) as n, count(gross_margin) as margins "
+        "from marts.fct_invoice_lines group by all",
+    )
+    invoices = lines.filter(pl.col("invoice_kind") == "invoice")
+    assert invoices["has_known_cost"].to_list() == [False]
+    assert invoices["margins"].to_list() == [0]
+    lifetime = query(
+        settings, "select count(contribution_margin) as n from marts.rpt_customer_profitability"
+    )
+    assert lifetime["n"][0] == 0
+    assert query(settings, "select count(*) as n from marts.fct_customer_clv")["n"][0] == 0
+
+
+def test_source_coverage_names_every_missing_entity_with_its_reason(settings):
+    coverage = query(settings, "select * from quality.source_coverage")
+    absent = coverage.filter("is_absent")
+    assert {(r["source"], r["entity"]) for r in absent.iter_rows(named=True)} == {
+        *(("crm", entity) for entity in CRM_ENTITIES),
+        ("erp", "product_costs"),
+        ("erp", "timesheets"),
+        ("erp", "fx_rates"),
+    }
+    messages = dict(zip(absent["entity"], absent["message"], strict=True))
+    assert messages["product_costs"] == (
+        "no product_costs in the ERP extracts: COGS, gross and contribution margin, CLV and CAC "
+        "payback unknown (delivering product_costs.csv (standard costs) in the ERP extracts "
+        "fills it)"
+    )
+    assert messages["opportunities"].startswith("no opportunities in the CRM extracts: open pipe")
+    assert messages["fx_rates"].endswith("ECB monthly reference rates are used instead")
+    present = coverage.filter(~pl.col("is_absent"))
+    assert present["message"].is_null().all() and (present["rows_available"] > 0).all()
+
+
+def test_without_an_fx_table_documents_convert_at_the_ecb_monthly_mean(settings):
+    means = ecb_monthly_means()
+    expected = {
+        (line["invoice_number"], line["line_number"]): (
+            ecb_rate(means, line["month"], line["currency"], "EUR"),
+            line["amount"],
+        )
+        for line in landed_lines(settings.landing_dir)
+    }
+    facts = query(
+        settings,
+        "select invoice_number, line_number, document_currency, fx_rate, net_revenue "
+        "from marts.fct_invoice_lines",
+    )
+    assert facts.height == len(expected)
+    assert set(facts["document_currency"]) >= {"EUR", "USD"}
+    for row in facts.iter_rows(named=True):
+        rate, amount = expected[(row["invoice_number"], row["line_number"])]
+        # EUR per unit: 1 / (units per EUR), e.g. a USD amount / the month's USD-per-EUR mean.
+        assert row["fx_rate"] == rate, row
+        assert row["net_revenue"] == revenue(amount, rate), row
+    eur = facts.filter(pl.col("document_currency") == "EUR")
+    assert (eur["fx_rate"] == Decimal(1)).all()
