@@ -35,7 +35,10 @@ inferred as (
     from invoices
     left join resolved
         on invoices.customer_number = resolved.customer_number
-    where resolved.customer_number is null
+    where
+        resolved.customer_number is null
+        -- A guest sale has no customer number: it belongs to no customer key.
+        and invoices.customer_number is not null
 
 ),
 
