@@ -172,9 +172,12 @@ def run_mapping(
     skipped: dict[str, pl.DataFrame] = {}
     for rule in preset.skips:
         if rule.table in tables:
-            skipped[rule.reason] = connection.sql(
+            taken = connection.sql(
                 f"select {NATIVE_ID} from {quote(rule.table)} where coalesce(({rule.where}), false)"
             ).pl()
+            # One reason may be given to several rules (a past version, in every table).
+            earlier = skipped.get(rule.reason)
+            skipped[rule.reason] = taken if earlier is None else pl.concat([earlier, taken])
     mapped: list[MappedEntity] = []
     for mapping in preset.mappings:
         if mapping.driving_table not in tables:
