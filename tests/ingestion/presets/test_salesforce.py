@@ -17,8 +17,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from c360.serving import connect_readonly
+from dagster_project.run_refresh import run_refresh
 from ingestion.load import LOADED, UNKNOWN, FileLoad
 from ingestion.sources import ingest, load_sources
+from tests.conftest import settings_for
 
 REAL = Path(__file__).parents[2] / "data" / "real" / "fivetran-salesforce"
 EXTRACT_DATE = "2026-12-01"
@@ -387,3 +390,82 @@ def test_campaigns_and_cases_from_a_data_export_are_mapped(tmp_path):
     deleted = "deleted in Salesforce (IsDeleted): c360 keeps no deleted activities, leads, "
     deleted += "campaigns or cases"
     assert sorted(reasons) == [("Campaign.csv", 5, deleted), ("Case.csv", 4, deleted)]
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `c360 refresh`: the real Salesforce files as the CRM, the generated company's ERP."""
+    from ingestion.generator import generate_company
+
+    home = tmp_path_factory.mktemp("refresh")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        generate_company(
+            settings.landing_dir,
+            settings.truth_dir,
+            customers=30,
+            days=2,
+            start=dt.date(2026, 9, 1),
+            defects="none",
+        )
+        shutil.rmtree(settings.landing_dir / "crm")
+        files: dict[str, Path | bytes] = {name: REAL / name for name in MAPPED}
+        files |= {name: HANDWRITTEN / name for name in ["Campaign.csv", "Case.csv"]}
+        land(home, files)
+        summary = run_refresh(settings)
+        assert summary.success, summary.failures + summary.checks_failed
+    return home
+
+
+def published(home: Path, sql: str) -> list[tuple]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        con = connect_readonly(settings_for(home, monkeypatch))
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+
+def test_a_refresh_publishes_the_load_and_quarantine_of_every_salesforce_file(refreshed):
+    rows = published(
+        refreshed,
+        "select source_file, rows_read, rows_loaded, rows_quarantined, is_reconciled, status "
+        "from quality.load_log where source_system = 'crm'",
+    )
+    logged = {Path(file).name: rest for file, *rest in rows}
+    reasons = published(
+        refreshed,
+        "select source_file, reason, count(*) from quality.quarantine "
+        "where source_system = 'crm' group by all",
+    )
+    quarantined = {(Path(file).name, reason): n for file, reason, n in reasons}
+    for file_name in MAPPED:
+        frame = native(file_name)
+        past = frame.filter(pl.col("_fivetran_active") == "false").height
+        held = logged[file_name][2]
+        assert logged[file_name] == [frame.height, frame.height - held, held, True, LOADED]
+        assert quarantined.get((file_name, PAST), 0) == past
+    accounts = native("sf_account_data.csv")
+    assert logged["sf_account_data.csv"][1] == 0
+    missing = accounts.filter(pl.col("_fivetran_active") != "false").height
+    assert quarantined[("sf_account_data.csv", "accounts: created_at: required value missing")] == (
+        missing
+    )
+
+
+def test_deleted_opportunities_reach_no_pipeline_mart(refreshed):
+    opportunities = native("sf_opportunity_data.csv")
+    assert opportunities.filter(~flag("is_deleted")).height == 0  # every one is deleted
+    [(loaded,)] = published(
+        refreshed,
+        "select rows_loaded from quality.load_log where source_file like '%sf_opportunity_data%'",
+    )
+    assert loaded == 7  # loaded with is_deleted, which takes them out of staging
+    [(outcomes, pipeline)] = published(
+        refreshed,
+        "select (select count(*) from marts.rpt_pipeline_outcomes), "
+        "(select count(*) from marts.rpt_pipeline)",
+    )
+    assert (outcomes, pipeline) == (0, 0)
+    [(erp_customers,)] = published(refreshed, "select count(*) from marts.dim_customers")
+    assert erp_customers > 0  # the generated ERP's customers, built beside the real CRM
