@@ -473,3 +473,26 @@ def test_deleted_opportunities_reach_no_pipeline_mart(refreshed):
     assert (outcomes, pipeline) == (0, 0)
     [(erp_customers,)] = published(refreshed, "select count(*) from marts.dim_customers")
     assert erp_customers > 0  # the generated ERP's customers, built beside the real CRM
+
+
+def test_an_orgs_custom_field_maps_with_an_override(tmp_path):
+    # Hand-written (not real data): one account in Data Export spelling with a custom field.
+    account = (
+        b"Id,Name,AccountNumber,VAT_Number__c,CreatedDate,LastModifiedDate,IsDeleted\n"
+        b"0015500000Xyy06AAB,Eric's Test,C-1001,GB123456789,"
+        b"2019-10-01T08:00:00.000Z,2019-10-17T21:10:19.000Z,false\n"
+    )
+    overrides = (
+        "    overrides:\n"
+        "      tables: {account: {columns: {VAT_Number__c: {}}}}\n"
+        "      entities: {accounts: {columns: {vat_number: VAT_Number__c}}}\n"
+    )
+    home = land(tmp_path, {"Account.csv": account}, overrides)
+    load(home)
+    [row] = raw(home, "accounts").iter_rows(named=True)
+    assert (row["vat_number"], row["erp_customer_number"], row["is_deleted"]) == (
+        "GB123456789",
+        "C-1001",
+        False,
+    )
+    assert row["created_at"] == dt.datetime(2019, 10, 1, 8, tzinfo=dt.UTC)
