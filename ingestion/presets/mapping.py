@@ -111,6 +111,8 @@ class MappedEntity:
     entity: Entity
     frame: pl.DataFrame
     unmapped_values: dict[str, Counter[str]]
+    driving_table: str = ""
+    """The native table the rows come from (a stacked entity has several: none named)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,6 @@ def run_mapping(
             raise MappingError(
                 f"preset {preset.name}: entity {mapping.entity}: the mapping's SQL failed: {exc}"
             ) from exc
-        mapped.append(MappedEntity(entity, frame, unknown))
+        mapped.append(MappedEntity(entity, frame, unknown, mapping.driving_table))
     connection.close()
     return MappingResult(mapped, skipped)
