@@ -302,10 +302,11 @@ def test_tasks_and_events_become_activities(connector):
     named = {row["activity_id"]: row for row in activities.iter_rows(named=True)}
     assert named["00T1G00003UffGjUAJ"]["contact_id"] is None
     assert named["00U1G00000DEaypUAD"]["type"] == "Call"
-    # The seed's obfuscated task type `X` is reported, not guessed.
+    # The seed's obfuscated task type `X` is reported, not guessed, on the Task file only.
     assert "activities.type: 1 value(s) the preset does not map: 'X' (7)" in (
         loads["sf_task_data.csv"].message
     )
+    assert "does not map" not in loads["sf_event_data.csv"].message
 
 
 def test_contacts_and_leads_carry_their_fields(connector):
@@ -496,3 +497,24 @@ def test_an_orgs_custom_field_maps_with_an_override(tmp_path):
         False,
     )
     assert row["created_at"] == dt.datetime(2019, 10, 1, 8, tzinfo=dt.UTC)
+
+
+def test_a_connector_table_delivered_as_parquet_loads_as_its_csv(connector, tmp_path):
+    home, csv_loads = connector
+    typed = pl.read_csv(REAL / "sf_opportunity_data.csv", try_parse_dates=True)
+    assert typed.schema["is_won"] == pl.Boolean and typed.schema["created_date"] == pl.Datetime
+    typed.write_parquet(tmp_path / "opportunity.parquet")
+    parquet_home = land(
+        tmp_path / "parquet", {"opportunity.parquet": tmp_path / "opportunity.parquet"}
+    )
+    loads = load(parquet_home)
+    as_csv, as_parquet = csv_loads["sf_opportunity_data.csv"], loads["opportunity.parquet"]
+    assert (as_parquet.rows_loaded, as_parquet.rows_quarantined) == (
+        as_csv.rows_loaded,
+        as_csv.rows_quarantined,
+    )
+    columns = [c for c in raw(home, "opportunities").columns if c not in [*AUDIT, "_row_number"]]
+    expected = raw(home, "opportunities").select(columns).sort("opportunity_id")
+    assert (
+        raw(parquet_home, "opportunities").select(columns).sort("opportunity_id").equals(expected)
+    )
