@@ -111,6 +111,8 @@ class MappedEntity:
     entity: Entity
     frame: pl.DataFrame
     unmapped_values: dict[str, Counter[str]]
+    driving_table: str = ""
+    """The native table the rows come from (a stacked entity has several: none named)."""
 
 
 @dataclass(frozen=True)
@@ -172,9 +174,12 @@ def run_mapping(
     skipped: dict[str, pl.DataFrame] = {}
     for rule in preset.skips:
         if rule.table in tables:
-            skipped[rule.reason] = connection.sql(
+            taken = connection.sql(
                 f"select {NATIVE_ID} from {quote(rule.table)} where coalesce(({rule.where}), false)"
             ).pl()
+            # One reason may be given to several rules (a past version, in every table).
+            earlier = skipped.get(rule.reason)
+            skipped[rule.reason] = taken if earlier is None else pl.concat([earlier, taken])
     mapped: list[MappedEntity] = []
     for mapping in preset.mappings:
         if mapping.driving_table not in tables:
@@ -189,6 +194,6 @@ def run_mapping(
             raise MappingError(
                 f"preset {preset.name}: entity {mapping.entity}: the mapping's SQL failed: {exc}"
             ) from exc
-        mapped.append(MappedEntity(entity, frame, unknown))
+        mapped.append(MappedEntity(entity, frame, unknown, mapping.driving_table))
     connection.close()
     return MappingResult(mapped, skipped)
