@@ -1,0 +1,321 @@
+"""The `sap` preset on SAP's real sample export, checked against the files read with Polars.
+
+The oracle reads the same files (tests/data/real/sap-datasphere) with Polars and applies the
+preset's documented rules (ingestion/presets/sap.yml) in a few lines each: customers are the
+partners in role 2, an order is its last version in the file, nothing after the extract date,
+items need their order. One delivery is loaded once for the module (about 2 s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ingestion.raw_store import read_load_log
+from ingestion.sources import ingest, load_sources
+
+DATA = Path(__file__).parents[2] / "data" / "real" / "sap-datasphere"
+EXTRACT_DATE = dt.date(2021, 6, 3)
+"""The day SAP's sample master data was created (every partner's CREATEDAT): the export's date."""
+CUSTOMER_ROLE = "2"
+
+
+def read_native(relative: str, separator: str = ",", encoding: str = "utf-8") -> pl.DataFrame:
+    """One real file as text columns, with its line number (the header is line 1)."""
+    text = (DATA / relative).read_bytes().decode(encoding).removeprefix("\ufeff")
+    frame = pl.read_csv(
+        io.StringIO(text), separator=separator, infer_schema=False, truncate_ragged_lines=True
+    )
+    return frame.with_row_index("line", offset=2)
+
+
+def sales(name: str) -> pl.DataFrame:
+    """A file of the Sales folder (`;`-separated)."""
+    return read_native(f"SAP_Sample_Content_Sales/{name}.csv", separator=";")
+
+
+def amount(column: str) -> pl.Expr:
+    """A decimal-comma amount as a decimal."""
+    return pl.col(column).str.replace(",", ".").cast(pl.Decimal(18, 2))
+
+
+def sap_date(column: str) -> pl.Expr:
+    """A `YYYYMMDD` date."""
+    return pl.col(column).str.to_date("%Y%m%d")
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every copied file landed as one SAP delivery and loaded through the `sap` preset."""
+    home = tmp_path_factory.mktemp("sap")
+    delivery = home / "landing" / "erp" / EXTRACT_DATE.isoformat()
+    delivery.mkdir(parents=True)
+    for path in DATA.glob("*/*.csv"):
+        shutil.copy(path, delivery / path.name)
+    (home / "sources.yml").write_text("sources: {erp: {preset: sap}}\n", encoding="utf-8")
+    source = load_sources(home / "sources.yml")["erp"]
+    ingest(source, home / "landing", home / "raw")
+    return home / "raw"
+
+
+def canonical(raw: Path, entity: str) -> pl.DataFrame:
+    """The canonical rows the preset wrote for one ERP entity."""
+    return pl.read_parquet(raw / "erp" / entity / "*.parquet")
+
+
+def quarantine(raw: Path) -> pl.DataFrame:
+    """Every quarantined native row, one row per reason it carries."""
+    rows = pl.read_parquet(raw / "_quality" / "quarantine" / "*.parquet")
+    return rows.with_columns(
+        pl.col("source_file").str.split("/").list.last().alias("file"),
+        pl.col("reason").str.split("; "),
+    ).explode("reason")
+
+
+def lines_with(raw: Path, file: str, reason: str) -> set[int]:
+    """The line numbers of `file` quarantined with a reason containing `reason`."""
+    rows = quarantine(raw).filter(pl.col("file") == file, pl.col("reason").str.contains(reason))
+    return set(rows["row_number"].to_list())
+
+
+def kept_orders() -> pl.DataFrame:
+    """The oracle's orders: last version of each id, customer partners, up to the extract date."""
+    customers = sales("BusinessPartners").filter(pl.col("PARTNERROLE") == CUSTOMER_ROLE)
+    return (
+        sales("SalesOrders")
+        .filter(pl.col("line") == pl.col("line").max().over("SALESORDERID"))
+        .filter(pl.col("PARTNERID").is_in(customers["PARTNERID"].implode()))
+        .filter(pl.max_horizontal(sap_date("CREATEDAT"), sap_date("CHANGEDAT")) <= EXTRACT_DATE)
+    )
+
+
+def test_every_row_of_every_file_is_loaded_or_quarantined_with_a_reason(loaded: Path) -> None:
+    log = read_load_log(loaded).with_columns(
+        pl.col("source_file").str.split("/").list.last().alias("file")
+    )
+    quarantined = pl.read_parquet(loaded / "_quality" / "quarantine" / "*.parquet")
+    files = sorted(DATA.glob("*/*.csv"))
+    assert sorted(log["file"].to_list()) == sorted(p.name for p in files)
+    for path in files:
+        separator = ";" if path.read_text("cp1252").split("\n", 1)[0].count(";") else ","
+        encoding = "cp1252" if path.name == "Employees.csv" else "utf-8"
+        rows = read_native(f"{path.parent.name}/{path.name}", separator, encoding).height
+        entry = log.filter(pl.col("file") == path.name).row(0, named=True)
+        held = quarantined.filter(pl.col("source_file").str.ends_with(f"/{path.name}"))
+        assert entry["status"] == "loaded", path.name
+        assert entry["rows_read"] == rows, path.name
+        assert entry["rows_loaded"] + entry["rows_quarantined"] == rows, path.name
+        assert held.height == entry["rows_quarantined"], path.name
+        assert held.filter(pl.col("reason").str.strip_chars() == "").height == 0
+
+
+def test_customers_are_the_partners_in_a_customer_role_and_suppliers_are_quarantined(
+    loaded: Path,
+) -> None:
+    partners = sales("BusinessPartners")
+    customers = canonical(loaded, "customers")
+    expected = partners.filter(pl.col("PARTNERROLE") == CUSTOMER_ROLE)
+    assert sorted(customers["customer_number"].to_list()) == sorted(expected["PARTNERID"])
+    suppliers = partners.filter(pl.col("PARTNERROLE") != CUSTOMER_ROLE)["line"].to_list()
+    assert lines_with(loaded, "BusinessPartners.csv", "is a supplier") == set(suppliers)
+
+    all_for_bikes = customers.filter(pl.col("customer_number") == "100000000").row(0, named=True)
+    assert all_for_bikes["legal_name"] == "All For Bikes Inc."
+    assert all_for_bikes["trading_name"] == "All For Bikes"
+    assert all_for_bikes["currency"] == "USD"
+    assert all_for_bikes["created_on"] == dt.date(2021, 6, 3)
+    trek = partners.filter(pl.col("COMPANYNAME") == "Trek Cycle AG").row(0, named=True)
+    assert trek["PARTNERROLE"] == "1"
+    assert trek["line"] in lines_with(loaded, "BusinessPartners.csv", "is a supplier")
+
+
+def test_a_repeated_order_id_keeps_its_last_version_and_reports_the_others(
+    loaded: Path,
+) -> None:
+    orders = sales("SalesOrders")
+    superseded = orders.filter(pl.col("line") < pl.col("line").max().over("SALESORDERID"))
+    assert superseded.height == orders.height - orders["SALESORDERID"].n_unique() == 1467
+    reported = lines_with(loaded, "SalesOrders.csv", "repeated in the file")
+    assert reported == set(superseded["line"].to_list())
+
+    # Order 200000044 is in the file twice (lines 36 and 37) with other amounts; the last is kept.
+    versions = orders.filter(pl.col("SALESORDERID") == "200000044")
+    assert versions["line"].to_list() == [36, 37]
+    assert versions["NETAMOUNT"].n_unique() == 2
+    assert 36 in reported and 37 not in reported
+    kept = canonical(loaded, "sales_orders").filter(pl.col("order_number") == "200000044")
+    assert kept.height == 1
+    assert kept["_row_number"].item() == 37
+
+
+def test_orders_after_the_extract_date_and_their_items_are_quarantined(loaded: Path) -> None:
+    orders = sales("SalesOrders")
+    future = orders.filter(
+        pl.max_horizontal(sap_date("CREATEDAT"), sap_date("CHANGEDAT")) > EXTRACT_DATE
+    )
+    assert lines_with(loaded, "SalesOrders.csv", "future-dated") == set(future["line"])
+    assert orders["CREATEDAT"].max() == "20350923"
+    assert canonical(loaded, "sales_orders")["order_date"].max() <= EXTRACT_DATE
+    items = sales("SalesOrderItems")
+    future_items = items.filter(pl.col("SALESORDERID").is_in(future["SALESORDERID"].implode()))
+    reported = lines_with(loaded, "SalesOrderItems.csv", "after the delivery's extract date")
+    assert reported == set(future_items["line"])
+
+
+def test_items_without_their_order_are_quarantined_as_orphans(loaded: Path) -> None:
+    items = sales("SalesOrderItems")
+    orphans = items.filter(
+        ~pl.col("SALESORDERID").is_in(sales("SalesOrders")["SALESORDERID"].implode())
+    )
+    assert orphans.height == 4878
+    assert orphans["SALESORDERID"].n_unique() == 1384
+    assert lines_with(loaded, "SalesOrderItems.csv", "orphan item") == set(orphans["line"])
+
+
+def test_orders_sold_to_suppliers_are_quarantined_with_their_items(loaded: Path) -> None:
+    suppliers = sales("BusinessPartners").filter(pl.col("PARTNERROLE") != CUSTOMER_ROLE)
+    orders = sales("SalesOrders").filter(
+        pl.col("PARTNERID").is_in(suppliers["PARTNERID"].implode())
+    )
+    assert lines_with(loaded, "SalesOrders.csv", "sold to a supplier") == set(orders["line"])
+    items = sales("SalesOrderItems").filter(
+        pl.col("SALESORDERID").is_in(orders["SALESORDERID"].implode())
+    )
+    assert lines_with(loaded, "SalesOrderItems.csv", "sold to a supplier") == set(items["line"])
+
+
+def test_the_loaded_orders_are_exactly_the_oracles_with_status_from_the_billing_status(
+    loaded: Path,
+) -> None:
+    expected = kept_orders()
+    orders = canonical(loaded, "sales_orders")
+    assert sorted(orders["order_number"]) == sorted(expected["SALESORDERID"])
+    statuses = {"I": "open", "C": "invoiced", "X": "cancelled"}
+    joined = orders.join(expected, left_on="order_number", right_on="SALESORDERID")
+    assert joined.height == expected.height
+    assert (joined["status"] == joined["BILLINGSTATUS"].replace_strict(statuses)).all()
+    assert (joined["customer_number"] == joined["PARTNERID"]).all()
+    assert (joined["order_date"] == joined.select(sap_date("CREATEDAT"))["CREATEDAT"]).all()
+    assert set(orders["currency"]) == {"USD"}
+
+
+def test_order_200000000_has_its_items_as_lines_and_invoice(loaded: Path) -> None:
+    header = sales("SalesOrders").filter(pl.col("SALESORDERID") == "200000000").row(0, named=True)
+    assert (header["PARTNERID"], header["BILLINGSTATUS"], header["CREATEDBY"]) == (
+        "100000017",
+        "C",
+        "4",
+    )
+    items = sales("SalesOrderItems").filter(pl.col("SALESORDERID") == "200000000")
+    items = items.with_columns(amount("NETAMOUNT"), amount("TAXAMOUNT")).sort("SALESORDERITEM")
+    order = canonical(loaded, "sales_orders").filter(pl.col("order_number") == "200000000")
+    assert order.select("customer_number", "status", "sales_rep").row(0) == (
+        "100000017",
+        "invoiced",
+        "4",
+    )
+    lines = canonical(loaded, "sales_order_lines").filter(pl.col("order_number") == "200000000")
+    lines = lines.sort("line_number")
+    assert lines["line_number"].to_list() == items["SALESORDERITEM"].cast(pl.Int64).to_list()
+    assert lines["sku"].to_list() == items["PRODUCTID"].to_list()
+    assert (
+        lines["quantity"].cast(pl.Float64).to_list() == items["QUANTITY"].cast(pl.Float64).to_list()
+    )
+    for line, item in zip(lines.iter_rows(named=True), items.iter_rows(named=True), strict=True):
+        price = (item["NETAMOUNT"] / Decimal(item["QUANTITY"])).quantize(Decimal("0.0001"))
+        assert line["unit_price"] == price
+
+    invoice = canonical(loaded, "invoices").filter(pl.col("invoice_number") == "200000000")
+    assert invoice.select("customer_number", "order_number", "kind", "currency").row(0) == (
+        "100000017",
+        "200000000",
+        "invoice",
+        "USD",
+    )
+    assert (
+        invoice["invoice_date"].item() == dt.datetime.strptime(header["CHANGEDAT"], "%Y%m%d").date()
+    )
+    invoice_lines = canonical(loaded, "invoice_lines").filter(
+        pl.col("invoice_number") == "200000000"
+    )
+    assert invoice_lines.sort("line_number")["net_amount"].to_list() == items["NETAMOUNT"].to_list()
+    assert invoice_lines.sort("line_number")["tax_amount"].to_list() == items["TAXAMOUNT"].to_list()
+
+
+def test_invoices_are_the_billed_orders_for_the_net_amount_of_their_items(loaded: Path) -> None:
+    billed = kept_orders().filter(pl.col("BILLINGSTATUS") == "C")
+    items = sales("SalesOrderItems").filter(
+        pl.col("SALESORDERID").is_in(billed["SALESORDERID"].implode())
+    )
+    invoices = canonical(loaded, "invoices")
+    assert sorted(invoices["invoice_number"]) == sorted(billed["SALESORDERID"])
+    lines = canonical(loaded, "invoice_lines")
+    assert lines.height == items.height
+    assert lines["net_amount"].sum() == items.select(amount("NETAMOUNT").sum()).item()
+    per_customer = (
+        lines.join(invoices, on="invoice_number")
+        .group_by("customer_number")
+        .agg(pl.col("net_amount").sum())
+    )
+    expected = (
+        items.join(billed, on="SALESORDERID")
+        .group_by("PARTNERID")
+        .agg(amount("NETAMOUNT").sum().alias("expected"))
+    )
+    checked = per_customer.join(expected, left_on="customer_number", right_on="PARTNERID")
+    assert checked.height == expected.height > 0
+    assert (checked["net_amount"] == checked["expected"]).all()
+
+
+def test_sales_reps_are_employees_whatever_their_leading_zeros(loaded: Path) -> None:
+    employees = canonical(loaded, "employees")
+    reps = set(canonical(loaded, "sales_orders")["sales_rep"].drop_nulls())
+    assert reps <= set(employees["employee_id"])
+    names = dict(employees.select("employee_id", "name").iter_rows())
+    native = read_native("Sample_Bikes_Sales_content/Employees.csv", encoding="cp1252")
+    assert native.filter(pl.col("EMPLOYEEID") == "0000000004")["NAME_LAST"].item() == "Mussen"
+    assert names["4"] == "William Mussen"
+    # The Windows-1252 file: accents read as written, not as replacement characters.
+    assert "Pénélope Duperré" in names.values()
+    assert all("\xa0" not in name and "\ufffd" not in name for name in names.values())
+
+
+def test_hr_employees_carry_department_hours_and_a_cost_rate_from_salary(loaded: Path) -> None:
+    headcount = read_native("SAP_Sample_Content_HR/EmployeeHeadcount.csv", separator=";")
+    person = headcount.filter(pl.col("EMPLOYEEID") == "E000094").row(0, named=True)
+    departments = read_native("SAP_Sample_Content_HR/DepartmentTexts.csv")
+    department = departments.filter(pl.col("DEPARTMENTID") == person["DEPARTMENTID"])
+    employee = canonical(loaded, "employees").filter(pl.col("employee_id") == "E000094")
+    assert employee["name"].item() == "Aakash Zuko"
+    assert employee["department"].item() == department["SHORT_DESCRIPTION"].item()
+    hours = Decimal(person["STANDARDWEEKLYHOURS"])
+    assert employee["weekly_capacity_hours"].item() == hours
+    rate = (Decimal(person["SALARY"]) / (hours * 52)).quantize(Decimal("0.0001"))
+    assert employee["cost_rate_per_hour"].item() == rate
+    assert canonical(loaded, "employees").height == headcount.height + 14
+
+
+def test_products_are_named_and_categorised_and_placeholders_quarantined(loaded: Path) -> None:
+    native = read_native("SAP_Sample_Content_FI/Products.csv")
+    texts = read_native("SAP_Sample_Content_FI/ProductTexts.csv")
+    categories = read_native("SAP_Sample_Content_FI/ProductCategoryTexts.csv")
+    products = canonical(loaded, "products")
+    assert sorted(products["sku"]) == sorted(native.filter(pl.col("PRODUCTID") != "#")["PRODUCTID"])
+    bike = products.filter(pl.col("sku") == "MZ-FG-R100").row(0, named=True)
+    source = native.filter(pl.col("PRODUCTID") == "MZ-FG-R100").row(0, named=True)
+    assert bike["name"] == texts.filter(pl.col("PRODUCTID") == "MZ-FG-R100")["MEDIUM_DESCR"].item()
+    category = categories.filter(pl.col("PRODCATEGORYID") == source["PRODUCTCATEGORYID"])
+    assert bike["category"] == category["SHORT_DESCR"].item() == "Racing"
+    assert bike["list_price"] == Decimal(source["PRICE"])
+    placeholder = native.filter(pl.col("PRODUCTID") == "#")["line"].to_list()
+    assert lines_with(loaded, "Products.csv", "placeholder") == set(placeholder)
+    short = lines_with(loaded, "ProductTexts.csv", "expected 5 fields, found 4")
+    assert len(short) == 3
+    sold = set(sales("SalesOrderItems")["PRODUCTID"])
+    assert sold <= set(products["sku"])
