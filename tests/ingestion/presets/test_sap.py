@@ -444,3 +444,26 @@ def test_the_refresh_names_sap_customers_with_their_first_invoice(
         "AUD",
         orders.select(sap_date("CHANGEDAT").min()).item(),
     )
+
+
+def test_the_refresh_shows_every_quarantined_sap_row_on_data_quality(
+    company: tuple[Path, pl.DataFrame],
+) -> None:
+    home, _ = company
+    logged = mart(
+        home,
+        "select source_file, rows_read, rows_loaded, rows_quarantined from quality.load_log "
+        "where source_file like 'erp/%'",
+    )
+    shown = mart(
+        home,
+        "select source_file, count(*) as shown from quality.quarantine "
+        "where source_file like 'erp/%' group by 1",
+    )
+    checked = logged.join(shown, on="source_file", how="left").fill_null(0)
+    assert checked.height == len(list(DATA.glob("*/*.csv"))) + 1
+    assert (checked["rows_read"] == checked["rows_loaded"] + checked["rows_quarantined"]).all()
+    assert (checked["rows_quarantined"] == checked["shown"]).all()
+    orders = checked.filter(pl.col("source_file").str.ends_with("/SalesOrders.csv"))
+    assert orders["rows_read"].item() == sales("SalesOrders").height
+    assert orders["rows_loaded"].item() == kept_orders().height
