@@ -29,6 +29,13 @@ DATA = Path(__file__).parents[2] / "data" / "real" / "sap-datasphere"
 EXTRACT_DATE = dt.date(2021, 6, 3)
 """The day SAP's sample master data was created (every partner's CREATEDAT): the export's date."""
 CUSTOMER_ROLE = "2"
+BIKES_PARTNERS = DATA / "Sample_Bikes_Sales_content" / "BusinessPartners.csv"
+"""The older "Bikes" cut of the same company's partners: zero-padded ids, `,`, `YYYYMMDD`."""
+
+
+def delivery_files() -> list[Path]:
+    """The files of the SAP delivery: every copied file but the older cut's partner master."""
+    return sorted(path for path in DATA.glob("*/*.csv") if path != BIKES_PARTNERS)
 
 
 def read_native(relative: str, separator: str = ",", encoding: str = "utf-8") -> pl.DataFrame:
@@ -59,7 +66,7 @@ def land_sap_delivery(home: Path) -> Path:
     """Every copied file as one SAP delivery of `home`, read through the `sap` preset."""
     delivery = home / "landing" / "erp" / EXTRACT_DATE.isoformat()
     delivery.mkdir(parents=True)
-    for path in DATA.glob("*/*.csv"):
+    for path in delivery_files():
         shutil.copy(path, delivery / path.name)
     (home / "sources.yml").write_text("sources: {erp: {preset: sap}}\n", encoding="utf-8")
     return delivery
@@ -128,7 +135,7 @@ def test_every_row_of_every_file_is_loaded_or_quarantined_with_a_reason(loaded: 
         pl.col("source_file").str.split("/").list.last().alias("file")
     )
     quarantined = pl.read_parquet(loaded / "_quality" / "quarantine" / "*.parquet")
-    files = sorted(DATA.glob("*/*.csv"))
+    files = delivery_files()
     assert sorted(log["file"].to_list()) == sorted(p.name for p in files)
     for path in files:
         separator = ";" if path.read_text("cp1252").split("\n", 1)[0].count(";") else ","
@@ -161,6 +168,28 @@ def test_customers_are_the_partners_in_a_customer_role_and_suppliers_are_quarant
     trek = partners.filter(pl.col("COMPANYNAME") == "Trek Cycle AG").row(0, named=True)
     assert trek["PARTNERROLE"] == "1"
     assert trek["line"] in lines_with(loaded, "BusinessPartners.csv", "is a supplier")
+
+
+def test_zero_padded_partner_ids_are_the_same_customers(tmp_path: Path) -> None:
+    delivery = tmp_path / "landing" / "erp" / EXTRACT_DATE.isoformat()
+    delivery.mkdir(parents=True)
+    shutil.copy(BIKES_PARTNERS, delivery / BIKES_PARTNERS.name)
+    # The older cut is `,`-separated with `YYYYMMDD` dates: a local override, not a new preset.
+    (tmp_path / "sources.yml").write_text(
+        "sources:\n  erp:\n    preset: sap\n    overrides:\n      tables:\n"
+        "        partners: {format: {separator: ',', date_format: '%Y%m%d'}}\n",
+        encoding="utf-8",
+    )
+    ingest(load_sources(tmp_path / "sources.yml")["erp"], tmp_path / "landing", tmp_path / "raw")
+
+    padded = read_native(f"{BIKES_PARTNERS.parent.name}/{BIKES_PARTNERS.name}")
+    padded = padded.filter(pl.col("PARTNERROLE") == CUSTOMER_ROLE)
+    assert padded["PARTNERID"].str.starts_with("0").all()
+    customers = canonical(tmp_path / "raw", "customers")
+    expected = sales("BusinessPartners").filter(pl.col("PARTNERROLE") == CUSTOMER_ROLE)
+    assert sorted(customers["customer_number"]) == sorted(expected["PARTNERID"])
+    names = dict(customers.select("customer_number", "trading_name").iter_rows())
+    assert names == dict(expected.select("PARTNERID", "COMPANYNAME").iter_rows())
 
 
 def test_a_repeated_order_id_keeps_its_last_version_and_reports_the_others(
@@ -461,7 +490,7 @@ def test_the_refresh_shows_every_quarantined_sap_row_on_data_quality(
         "where source_file like 'erp/%' group by 1",
     )
     checked = logged.join(shown, on="source_file", how="left").fill_null(0)
-    assert checked.height == len(list(DATA.glob("*/*.csv"))) + 1
+    assert checked.height == len(delivery_files()) + 1
     assert (checked["rows_read"] == checked["rows_loaded"] + checked["rows_quarantined"]).all()
     assert (checked["rows_quarantined"] == checked["shown"]).all()
     orders = checked.filter(pl.col("source_file").str.ends_with("/SalesOrders.csv"))
