@@ -338,7 +338,10 @@ def load_delivery(
             assert native.landed.entity is not None and native.typed is not None
             tables[native.landed.entity.name].append(native.typed)
         result = run_mapping(
-            preset, contract.entities, {name: pl.concat(f) for name, f in tables.items()}
+            preset,
+            contract.entities,
+            {name: pl.concat(f) for name, f in tables.items()},
+            files[0].extract_date,
         )
         delivery = _Delivery(
             contract.source,

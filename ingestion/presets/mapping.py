@@ -12,6 +12,7 @@ built-in extracts could not.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ import duckdb
 import polars as pl
 
 from ingestion.contracts import Column, Entity
-from ingestion.presets.model import EntityMapping, Preset, ValueMap, quote
+from ingestion.presets.model import DELIVERY_TABLE, EntityMapping, Preset, ValueMap, quote
 
 NATIVE_ID = "__native_id"
 """A native row's id within one delivery: its file's index (high bits) and its line number."""
@@ -151,19 +152,39 @@ def _unmapped_values(
     return found
 
 
+def _prepare(
+    connection: duckdb.DuckDBPyConnection, preset: Preset, extract_date: dt.date | None
+) -> None:
+    """The preset's macros and the `delivery` table, before any of its SQL runs."""
+    connection.execute("set TimeZone = 'UTC'")
+    for name, body in preset.macros.items():
+        try:
+            connection.execute(f"create macro {quote(name)}{body}")
+        except duckdb.Error as exc:
+            message = f"preset {preset.name}: macro {name!r} does not parse: {exc}"
+            raise MappingError(message) from exc
+    connection.execute(
+        f"create table {DELIVERY_TABLE} as select cast(? as date) as extract_date", [extract_date]
+    )
+
+
 def run_mapping(
-    preset: Preset, canonical: dict[str, Entity], tables: dict[str, pl.DataFrame]
+    preset: Preset,
+    canonical: dict[str, Entity],
+    tables: dict[str, pl.DataFrame],
+    extract_date: dt.date | None = None,
 ) -> MappingResult:
     """Compute every canonical entity of `preset` from the typed native `tables` of a delivery.
 
     A mapping whose driving table is absent from the delivery produces nothing (a delta without
     that file); a table the SQL joins but the delivery lacks is an empty table of its contract.
+    `extract_date` (the delivery's folder date) is `delivery.extract_date` in the SQL.
 
     Raises:
         MappingError: the preset's SQL fails (a defect of the preset, not of the data).
     """
     connection = duckdb.connect(":memory:")
-    connection.execute("set TimeZone = 'UTC'")
+    _prepare(connection, preset, extract_date)
     for name, native in preset.native.entities.items():
         frame = tables.get(name)
         if frame is None:
@@ -174,12 +195,18 @@ def run_mapping(
     skipped: dict[str, pl.DataFrame] = {}
     for rule in preset.skips:
         if rule.table in tables:
-            taken = connection.sql(
-                f"select {NATIVE_ID} from {quote(rule.table)} where coalesce(({rule.where}), false)"
-            ).pl()
-            # One reason may be given to several rules (a past version, in every table).
-            earlier = skipped.get(rule.reason)
-            skipped[rule.reason] = taken if earlier is None else pl.concat([earlier, taken])
+            try:
+                taken = connection.sql(
+                    f"select {NATIVE_ID} from {quote(rule.table)} "
+                    f"where coalesce(({rule.where}), false)"
+                ).pl()
+            except duckdb.Error as exc:
+                raise MappingError(
+                    f"preset {preset.name}: skip rule {rule.reason!r}: its SQL failed: {exc}"
+                ) from exc
+            # One reason may name rows of several tables (a placeholder row in each master).
+            previous = skipped.get(rule.reason)
+            skipped[rule.reason] = taken if previous is None else pl.concat([previous, taken])
     mapped: list[MappedEntity] = []
     for mapping in preset.mappings:
         if mapping.driving_table not in tables:

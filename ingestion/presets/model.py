@@ -11,9 +11,13 @@ A preset is configuration (YAML plus SQL expressions), not Python written per sy
   canonical column a SQL expression over the native columns, or a value map.
 - `skip:` names native rows that are deliberately not data (a bad-debt write-off, a stock
   adjustment) with the reason they are quarantined under.
+- `macros:` are SQL functions the expressions share (`sap_id: "(id) as ltrim(id, '0')"`), so a
+  rule used in many expressions (how the system's ids are normalised) has one home.
 
 The mapping runs in an in-memory DuckDB over the typed native tables of one delivery, so
-expressions are DuckDB SQL; the warehouse file is never opened.
+expressions are DuckDB SQL; the warehouse file is never opened. A one-row table `delivery`
+(`extract_date`: the date of the delivery's folder) lets a rule compare with the date the export
+was taken (an order dated after it is future-dated).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from ingestion.contracts import SourceContract, parse_contract
 
 BUILTIN_PRESETS_DIR = Path(__file__).parent
 BUILTIN_PRESET = "c360"
+DELIVERY_TABLE = "delivery"
+"""The one-row table of the delivery being mapped (`extract_date`)."""
 """The generator's own format: the canonical contracts as they are, no mapping."""
 
 
@@ -84,6 +90,8 @@ class Preset:
     fill_down: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per table, columns an exporter writes on a record's first line only (Odoo's exports)."""
     origin: str = ""
+    macros: dict[str, str] = field(default_factory=dict)
+    """Name -> `(arguments) as expression`: a DuckDB macro the mapping's SQL can call."""
 
     def mappings_from(self, table: str) -> list[EntityMapping]:
         """The mappings whose driving table is `table`."""
@@ -180,6 +188,8 @@ def parse_preset(raw: dict[str, Any], canonical: SourceContract, where: str) -> 
         for name, spec in raw["tables"].items()
         if (spec or {}).get("fill_down")
     }
+    if DELIVERY_TABLE in raw["tables"]:
+        raise ValueError(f"{where}: table name {DELIVERY_TABLE!r} is reserved for the delivery")
     return Preset(
         fill_down=fill_down,
         name=str(raw.get("preset", Path(where).stem)),
@@ -190,6 +200,7 @@ def parse_preset(raw: dict[str, Any], canonical: SourceContract, where: str) -> 
         skips=skips,
         lookup_tables=lookups,
         origin=where,
+        macros={str(k): str(v) for k, v in (raw.get("macros") or {}).items()},
     )
 
 
