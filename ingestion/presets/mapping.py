@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from ingestion.contracts import Column, Entity
-from ingestion.presets.model import EntityMapping, Preset, ValueMap, quote
+from ingestion.presets.model import EntityMapping, Preset, SkipRule, ValueMap, quote
 
 NATIVE_ID = "__native_id"
 """A native row's id within one delivery: its file's index (high bits) and its line number."""
@@ -149,6 +149,21 @@ def _unmapped_values(
     return found
 
 
+def _skipped_rows(connection: duckdb.DuckDBPyConnection, rule: SkipRule) -> dict[str, pl.DataFrame]:
+    """The native ids a skip rule takes, per reason (one per `{value}` the rule found)."""
+    value = f"cast(({rule.value}) as varchar)" if rule.value else "null"
+    rows = connection.sql(
+        f"select {NATIVE_ID}, {value} as value from {quote(rule.table)} "
+        f"where coalesce(({rule.where}), false)"
+    ).pl()
+    if not rule.value:
+        return {rule.reason: rows.select(NATIVE_ID)}
+    return {
+        rule.reason.replace("{value}", str(found)): ids.select(NATIVE_ID)
+        for (found,), ids in rows.group_by("value", maintain_order=True)
+    }
+
+
 def run_mapping(
     preset: Preset, canonical: dict[str, Entity], tables: dict[str, pl.DataFrame]
 ) -> MappingResult:
@@ -172,9 +187,9 @@ def run_mapping(
     skipped: dict[str, pl.DataFrame] = {}
     for rule in preset.skips:
         if rule.table in tables:
-            skipped[rule.reason] = connection.sql(
-                f"select {NATIVE_ID} from {quote(rule.table)} where coalesce(({rule.where}), false)"
-            ).pl()
+            for reason, ids in _skipped_rows(connection, rule).items():
+                earlier = skipped.get(reason)
+                skipped[reason] = ids if earlier is None else pl.concat([earlier, ids])
     mapped: list[MappedEntity] = []
     for mapping in preset.mappings:
         if mapping.driving_table not in tables:
