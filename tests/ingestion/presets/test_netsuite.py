@@ -4,8 +4,11 @@ files themselves read with Polars.
 The seeds hold no customer document (their transactions are vendor bills), so the invoice, credit
 memo, payment and sales order mappings are checked on a second delivery made of the same real rows
 re-typed (`retyped_netsuite2`, `retyped_legacy`): each change to a real row is written there.
+One refresh (`published`) runs them as the ERP of a generated company's CRM.
 """
 
+import dataclasses
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -13,8 +16,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from c360.serving import connect_readonly
 from ingestion.raw_store import read_load_log
 from ingestion.sources import ingest, load_sources
+from tests.conftest import settings_for
 
 REAL = Path(__file__).parents[2] / "data" / "real" / "fivetran-netsuite"
 REAL_DAY, RETYPED_DAY = "2026-11-30", "2026-12-01"
@@ -76,13 +81,18 @@ def retyped_netsuite2() -> dict[str, pl.DataFrame]:
 def retyped_legacy() -> dict[str, pl.DataFrame]:
     """The real legacy transactions 724979 and 727862 as an invoice and a credit memo.
 
+    Dated in March 2002 like the netsuite2 documents, the month the real rates price.
+
     Two real lines of customer 82110 (item 14039) are re-pointed at them with amounts; the
     other transactions keep their (hashed) type.
     """
+    documents = {"724979": "Invoice", "727862": "Credit Memo"}
+    retyped = pl.col("transaction_id").is_in(list(documents))
     transactions = real("netsuite_transactions_data").with_columns(
-        transaction_type=pl.col("transaction_id").replace(
-            {"724979": "Invoice", "727862": "Credit Memo"}
-        )
+        transaction_type=pl.col("transaction_id").replace(documents),
+        transaction_date=pl.when(retyped)
+        .then(pl.lit("2002-03-20 00:00:00"))
+        .otherwise(pl.col("transaction_date")),
     )
     lines = (
         real("netsuite_transaction_lines_data")
@@ -415,3 +425,79 @@ def test_a_legacy_credit_memo_reduces_its_customers_revenue(home):
     )
     # Stored positive on both, the kind saying which reduces revenue.
     assert by_document == {"724979": expected["724979"], "727862": -expected["727862"]}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory):
+    """A generated company's CRM with NetSuite as its ERP, refreshed once, in US dollars.
+
+    The seeds are a US account (currency 1, USD): the reporting currency and the preset's
+    `reporting_currency` are USD, so NetSuite's own rates price its documents.
+    """
+    from dagster_project.run_refresh import run_refresh
+    from ingestion.generator import generate_company
+
+    home = tmp_path_factory.mktemp("netsuite-refresh")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        monkeypatch.setenv("C360_REPORTING_CURRENCY", "USD")
+        settings = dataclasses.replace(settings, reporting_currency="USD")
+        generate_company(
+            settings.landing_dir,
+            settings.truth_dir,
+            start=dt.date(2026, 9, 1),
+            days=2,
+            customers=30,
+        )
+        shutil.rmtree(settings.landing_dir / "erp")
+        land_netsuite(settings.landing_dir)
+        settings.sources_file.write_text(
+            "sources:\n  erp:\n    preset: netsuite\n"
+            "    overrides: {params: {reporting_currency: USD}}\n"
+        )
+        summary = run_refresh(settings)
+        assert summary.success, summary.failures + summary.checks_failed
+        connection = connect_readonly(settings)
+        yield connection
+        connection.close()
+
+
+def test_the_refresh_puts_the_credit_memo_against_its_customers_revenue(published):
+    oracle = revenue_by_customer(*retyped_netsuite2().values())
+    customer = real("netsuite2_customer_data").row(by_predicate=pl.col("id") == "1440", named=True)
+
+    row = published.execute(
+        "select legal_name, lifetime_net_revenue, first_invoice_date from marts.dim_customers "
+        "where erp_customer_number = '1440'"
+    ).fetchone()
+    assert row == (customer["companyname"], oracle["1440"], dt.date(2002, 3, 15))
+    credit = published.execute(
+        "select invoice_kind, net_revenue, reporting_currency from marts.fct_invoice_lines "
+        "where invoice_number = '302'"
+    ).fetchall()
+    assert credit == [("credit_note", Decimal("-50.00"), "USD")]
+
+
+def test_the_refresh_loads_every_netsuite_customer_once(published):
+    expected = set(active(real("netsuite2_customer_data"))["id"]) | set(
+        real("netsuite_customers_data")["customer_id"]
+    )
+
+    numbers = [
+        number
+        for (number,) in published.execute(
+            "select erp_customer_number from marts.dim_customers where not is_inferred"
+        ).fetchall()
+    ]
+    assert sorted(numbers) == sorted(expected)
+
+
+def test_the_monthly_revenue_is_the_netsuite_documents_net_of_credit_memos(published):
+    netsuite2 = sum(revenue_by_customer(*retyped_netsuite2().values()).values())
+    legacy_lines = retyped_legacy()["netsuite_transaction_lines_data"]
+    legacy = -legacy_lines["amount"].cast(pl.Decimal(18, 2)).sum()
+
+    revenue = published.execute(
+        "select month, net_revenue from marts.rpt_kpi_monthly where net_revenue is not null"
+    ).fetchall()
+    assert revenue == [(dt.date(2002, 3, 1), netsuite2 + legacy)]
