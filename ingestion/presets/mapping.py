@@ -20,6 +20,7 @@ import polars as pl
 
 from ingestion.contracts import Column, Entity
 from ingestion.presets.model import EntityMapping, Preset, SkipRule, ValueMap, quote
+from ingestion.validate import polars_dtype
 
 NATIVE_ID = "__native_id"
 """A native row's id within one delivery: its file's index (high bits) and its line number."""
@@ -180,8 +181,9 @@ def run_mapping(
     for name, native in preset.native.entities.items():
         frame = tables.get(name)
         if frame is None:
+            # Typed as the delivered tables are, so `coalesce(flag, false)` binds either way.
             frame = pl.DataFrame(
-                schema={c.name: pl.String for c in native.columns} | {NATIVE_ID: pl.Int64}
+                schema={c.name: polars_dtype(c) for c in native.columns} | {NATIVE_ID: pl.Int64}
             )
         connection.register(name, frame)
     skipped: dict[str, pl.DataFrame] = {}

@@ -1,4 +1,5 @@
-"""Skip rules that name what they found, and unknown values counted only on the rows mapped."""
+"""Mapping rules: skip reasons naming what they found, unknown values counted only on the rows a
+mapping takes, and a table missing from a delivery joined with its contract's types."""
 
 import polars as pl
 import pytest
@@ -84,3 +85,20 @@ def test_rows_another_mapping_would_take_are_not_unknown_values(docs):
     assert invoices.frame["invoice_number"].to_list() == ["1"]
     # `bill` and `journal` rows are outside the mapping's `where`: not values it fails to map.
     assert invoices.unmapped_values == {}
+
+
+def test_a_table_the_delivery_lacks_is_joined_with_its_contracts_types(docs):
+    raw = preset({"table": "docs", "where": "false", "reason": "never"})
+    raw["tables"]["flags"] = {
+        "file": "flags.csv",
+        "lookup": True,
+        "columns": {"id": {"type": "string"}, "is_void": {"type": "boolean"}},
+    }
+    raw["entities"]["invoices"]["join"] = "left join flags on flags.id = docs.id"
+    raw["entities"]["invoices"]["columns"]["invoice_number"] = "docs.id"
+    raw["entities"]["invoices"]["where"] = "type = 'inv' and not coalesce(flags.is_void, false)"
+
+    result = run_mapping(parse_preset(raw, ERP, "docs.yml"), ERP.entities, docs)
+
+    (invoices,) = result.entities
+    assert invoices.frame["invoice_number"].to_list() == ["1"]
