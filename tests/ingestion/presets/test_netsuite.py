@@ -72,9 +72,14 @@ def retyped_netsuite2() -> dict[str, pl.DataFrame]:
     order_line = lines.head(1).with_columns(
         transaction=pl.lit("5915"), quantity=pl.lit("-3"), foreignamount=pl.lit("-90.00")
     )
+    # The real accounting lines of transactions 5914, 3 and 302, with amounts (debit - credit).
+    accounting = real("netsuite2_tran_acct_line_data").with_columns(
+        amount=pl.Series(["150.00", "-120.00", "50.00", None, None], dtype=pl.String)
+    )
     return {
         "netsuite2_transaction_data": transactions,
         "netsuite2_transaction_line_data": pl.concat([lines, order_line]),
+        "netsuite2_tran_acct_line_data": accounting,
     }
 
 
@@ -83,8 +88,9 @@ def retyped_legacy() -> dict[str, pl.DataFrame]:
 
     Dated in March 2002 like the netsuite2 documents, the month the real rates price.
 
-    Two real lines of customer 82110 (item 14039) are re-pointed at them with amounts; the
-    other transactions keep their (hashed) type.
+    Two real lines of customer 82110 (item 14039) are re-pointed at them with amounts, a third
+    as the invoice's posting to a receivable account; the other transactions keep their
+    (hashed) type.
     """
     documents = {"724979": "Invoice", "727862": "Credit Memo"}
     retyped = pl.col("transaction_id").is_in(list(documents))
@@ -103,6 +109,20 @@ def retyped_legacy() -> dict[str, pl.DataFrame]:
             amount=pl.Series(["-300.00", "100.00"]),
         )
     )
+    # A third real line of 82110 as the invoice's receivable posting: account 1067, no item.
+    receivable = (
+        real("netsuite_transaction_lines_data")
+        .filter(pl.col("company_id") == "82110")
+        .slice(2, 1)
+        .with_columns(
+            transaction_id=pl.lit("724979"),
+            account_id=pl.lit("1067"),
+            item_id=pl.lit(None, dtype=pl.String),
+            amount=pl.lit("300.00"),
+            non_posting_line=pl.lit("No"),
+        )
+    )
+    lines = pl.concat([lines, receivable])
     return {"netsuite_transactions_data": transactions, "netsuite_transaction_lines_data": lines}
 
 
@@ -330,7 +350,7 @@ def test_accounting_lines_without_amount_or_posting_date_are_quarantined(home):
     transactions = set(real("netsuite2_transaction_data")["id"])
     reasons = reasons_of(home, "netsuite2_tran_acct_line_data")
 
-    assert canonical(home, "gl_entries").height == 0
+    assert canonical(home, "gl_entries", schema=REAL_DAY).height == 0
     for index, row in enumerate(lines.iter_rows(named=True)):
         assert "accounting line with no amount" in reasons[index]
         if row["transaction"] not in transactions:
@@ -339,8 +359,10 @@ def test_accounting_lines_without_amount_or_posting_date_are_quarantined(home):
             assert "accounting line with no account" in reasons[index]
 
 
-def revenue_by_customer(transactions: pl.DataFrame, lines: pl.DataFrame) -> dict[str, Decimal]:
+def revenue_by_customer(files: dict[str, pl.DataFrame]) -> dict[str, Decimal]:
     """Oracle: revenue of every customer document = -amount over its item lines."""
+    transactions = files["netsuite2_transaction_data"]
+    lines = files["netsuite2_transaction_line_data"]
     documents = transactions.filter(
         (pl.col("_fivetran_active") == "TRUE") & pl.col("type").is_in(["CustInvc", "CustCred"])
     ).select(transaction="id", customer="entity")
@@ -355,7 +377,6 @@ def revenue_by_customer(transactions: pl.DataFrame, lines: pl.DataFrame) -> dict
 
 def test_a_credit_memo_reduces_its_customers_revenue(home):
     files = retyped_netsuite2()
-    transactions, lines = files.values()
     invoices = canonical(home, "invoices").filter(pl.col("_source_file").str.contains("netsuite2"))
     invoice_lines = canonical(home, "invoice_lines").filter(
         pl.col("_source_file").str.contains("netsuite2")
@@ -372,7 +393,7 @@ def test_a_credit_memo_reduces_its_customers_revenue(home):
         .otherwise(pl.col("net_amount"))
         .sum()
     )
-    assert revenue_by_customer(transactions, lines) == {"1440": signed.item()}
+    assert revenue_by_customer(files) == {"1440": signed.item()}
     assert signed.item() == Decimal("150.00")
 
 
@@ -412,7 +433,9 @@ def test_a_legacy_credit_memo_reduces_its_customers_revenue(home):
     lines = canonical(home, "invoice_lines").filter(
         pl.col("_source_file").str.contains("netsuite_transaction_lines")
     )
-    source = retyped_legacy()["netsuite_transaction_lines_data"]
+    source = retyped_legacy()["netsuite_transaction_lines_data"].filter(
+        pl.col("item_id").is_not_null()
+    )
 
     assert dict(invoices.select("invoice_number", "kind").rows()) == {
         "724979": "invoice",
@@ -463,7 +486,7 @@ def published(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_the_refresh_puts_the_credit_memo_against_its_customers_revenue(published):
-    oracle = revenue_by_customer(*retyped_netsuite2().values())
+    oracle = revenue_by_customer(retyped_netsuite2())
     customer = real("netsuite2_customer_data").row(by_predicate=pl.col("id") == "1440", named=True)
 
     row = published.execute(
@@ -493,11 +516,47 @@ def test_the_refresh_loads_every_netsuite_customer_once(published):
 
 
 def test_the_monthly_revenue_is_the_netsuite_documents_net_of_credit_memos(published):
-    netsuite2 = sum(revenue_by_customer(*retyped_netsuite2().values()).values())
+    netsuite2 = sum(revenue_by_customer(retyped_netsuite2()).values())
     legacy_lines = retyped_legacy()["netsuite_transaction_lines_data"]
-    legacy = -legacy_lines["amount"].cast(pl.Decimal(18, 2)).sum()
+    legacy = (
+        -legacy_lines.filter(pl.col("item_id").is_not_null())["amount"]
+        .cast(pl.Decimal(18, 2))
+        .sum()
+    )
 
     revenue = published.execute(
         "select month, net_revenue from marts.rpt_kpi_monthly where net_revenue is not null"
     ).fetchall()
     assert revenue == [(dt.date(2002, 3, 1), netsuite2 + legacy)]
+
+
+def test_accounting_lines_are_gl_entries_at_their_transactions_date(home):
+    accounting = retyped_netsuite2()["netsuite2_tran_acct_line_data"]
+    entries = canonical(home, "gl_entries", schema="netsuite2")
+    reasons = reasons_of(home, "netsuite2_tran_acct_line_data", RETYPED_DAY)
+
+    with_amount = accounting.filter(pl.col("amount").is_not_null())
+    assert entries.height == with_amount.height == 3
+    for row in with_amount.iter_rows(named=True):
+        entry = entries.row(
+            by_predicate=pl.col("entry_id") == f"{row['transaction']}-{row['transactionline']}-1",
+            named=True,
+        )
+        # The account file is not in this delivery: the account keeps its id, the base currency.
+        assert (entry["account_code"], entry["amount"]) == (row["account"], Decimal(row["amount"]))
+        assert (str(entry["posting_date"]), entry["currency"]) == ("2002-03-15", "USD")
+    assert sorted(reasons) == [3, 4]
+
+
+def test_a_legacy_posting_line_is_a_gl_entry_of_its_customer(home):
+    entries = canonical(home, "gl_entries", schema="netsuite_transaction_lines")
+    account = real("netsuite_accounts_data").row(
+        by_predicate=pl.col("account_id") == "1067", named=True
+    )
+
+    (entry,) = entries.iter_rows(named=True)
+    assert entry["entry_id"].startswith("724979-")
+    # The accounts file came with the first delivery; this one holds no account names.
+    assert (entry["account_code"], entry["account_name"]) == ("1067", None)
+    assert account["account_number"] == "10008"
+    assert (entry["amount"], entry["customer_number"]) == (Decimal("300.00"), "82110")
