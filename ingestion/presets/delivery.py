@@ -253,7 +253,7 @@ def _finish_file(
     rows_read = native.raw_lines.height
     notes = list(native.notes)
     for entity in mapped:
-        if entity.entity.name in takers:
+        if entity.driving_table == table:
             notes += _unmapped_note(entity)
     if quarantined.height:
         first = quarantined.row(0, named=True)

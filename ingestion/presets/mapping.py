@@ -112,6 +112,8 @@ class MappedEntity:
     entity: Entity
     frame: pl.DataFrame
     unmapped_values: dict[str, Counter[str]]
+    driving_table: str = ""
+    """The native table the rows come from: its file's log names the values no map knows."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,6 @@ def run_mapping(
             raise MappingError(
                 f"preset {preset.name}: entity {mapping.entity}: the mapping's SQL failed: {exc}"
             ) from exc
-        mapped.append(MappedEntity(entity, frame, unknown))
+        mapped.append(MappedEntity(entity, frame, unknown, mapping.driving_table))
     connection.close()
     return MappingResult(mapped, skipped)

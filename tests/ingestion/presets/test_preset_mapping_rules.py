@@ -1,11 +1,15 @@
 """Mapping rules: skip reasons naming what they found, unknown values counted only on the rows a
-mapping takes, and a table missing from a delivery joined with its contract's types."""
+mapping takes and reported on the file they come from, and a table missing from a delivery
+joined with its contract's types."""
+
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from ingestion.contracts import load_contracts
 from ingestion.presets import parse_preset
+from ingestion.presets.delivery import ingest_preset_source
 from ingestion.presets.mapping import NATIVE_ID, run_mapping
 
 ERP = load_contracts()["erp"]
@@ -102,3 +106,39 @@ def test_a_table_the_delivery_lacks_is_joined_with_its_contracts_types(docs):
 
     (invoices,) = result.entities
     assert invoices.frame["invoice_number"].to_list() == ["1"]
+
+
+def test_values_no_map_knows_are_reported_on_the_file_they_come_from(tmp_path: Path):
+    def items(table: str) -> dict:
+        return {
+            "from": table,
+            "columns": {
+                "sku": f"{table}.id",
+                "kind": {"column": "type", "values": {"Inventory": "goods"}, "default": "keep"},
+            },
+        }
+
+    columns = {"id": {"type": "string"}, "type": {"type": "string"}}
+    raw = {
+        "preset": "two_item_tables",
+        "source": "erp",
+        "tables": {
+            "new_items": {"file": "new_items.csv", "columns": columns},
+            "old_items": {"file": "old_items.csv", "columns": columns},
+        },
+        "entities": {"products": [items("new_items"), items("old_items")]},
+    }
+    delivery = tmp_path / "landing" / "erp" / "2026-11-30"
+    delivery.mkdir(parents=True)
+    (delivery / "new_items.csv").write_text("id,type\n1,Inventory\n")
+    (delivery / "old_items.csv").write_text("id,type\n2,Gadget\n")
+
+    loads = ingest_preset_source(
+        ERP, parse_preset(raw, ERP, "two.yml"), tmp_path / "landing", tmp_path / "raw"
+    )
+
+    messages = {load.entity: load.message for load in loads}
+    assert "does not map" not in messages["new_items"]
+    assert (
+        "products.kind: 1 value(s) the preset does not map: 'Gadget' (1)" in (messages["old_items"])
+    )
