@@ -20,7 +20,8 @@ import duckdb
 import polars as pl
 
 from ingestion.contracts import Column, Entity
-from ingestion.presets.model import DELIVERY_TABLE, EntityMapping, Preset, ValueMap, quote
+from ingestion.presets.model import DELIVERY_TABLE, EntityMapping, Preset, SkipRule, ValueMap, quote
+from ingestion.validate import polars_dtype
 
 NATIVE_ID = "__native_id"
 """A native row's id within one delivery: its file's index (high bits) and its line number."""
@@ -113,7 +114,7 @@ class MappedEntity:
     frame: pl.DataFrame
     unmapped_values: dict[str, Counter[str]]
     driving_table: str = ""
-    """The native table the rows come from (a stacked entity has several: none named)."""
+    """The native table the rows come from: its file's log names the values no map knows."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,21 @@ def _prepare(
     )
 
 
+def _skipped_rows(connection: duckdb.DuckDBPyConnection, rule: SkipRule) -> dict[str, pl.DataFrame]:
+    """The native ids a skip rule takes, per reason (one per `{value}` the rule found)."""
+    value = f"cast(({rule.value}) as varchar)" if rule.value else "null"
+    rows = connection.sql(
+        f"select {NATIVE_ID}, {value} as value from {quote(rule.table)} "
+        f"where coalesce(({rule.where}), false)"
+    ).pl()
+    if not rule.value:
+        return {rule.reason: rows.select(NATIVE_ID)}
+    return {
+        rule.reason.replace("{value}", str(found)): ids.select(NATIVE_ID)
+        for (found,), ids in rows.group_by("value", maintain_order=True)
+    }
+
+
 def run_mapping(
     preset: Preset,
     canonical: dict[str, Entity],
@@ -188,25 +204,24 @@ def run_mapping(
     for name, native in preset.native.entities.items():
         frame = tables.get(name)
         if frame is None:
+            # Typed as the delivered tables are, so `coalesce(flag, false)` binds either way.
             frame = pl.DataFrame(
-                schema={c.name: pl.String for c in native.columns} | {NATIVE_ID: pl.Int64}
+                schema={c.name: polars_dtype(c) for c in native.columns} | {NATIVE_ID: pl.Int64}
             )
         connection.register(name, frame)
     skipped: dict[str, pl.DataFrame] = {}
     for rule in preset.skips:
         if rule.table in tables:
             try:
-                taken = connection.sql(
-                    f"select {NATIVE_ID} from {quote(rule.table)} "
-                    f"where coalesce(({rule.where}), false)"
-                ).pl()
+                taken = _skipped_rows(connection, rule)
             except duckdb.Error as exc:
                 raise MappingError(
                     f"preset {preset.name}: skip rule {rule.reason!r}: its SQL failed: {exc}"
                 ) from exc
-            # One reason may name rows of several tables (a placeholder row in each master).
-            previous = skipped.get(rule.reason)
-            skipped[rule.reason] = taken if previous is None else pl.concat([previous, taken])
+            # One reason may name rows of several tables (a past version, in every table).
+            for reason, ids in taken.items():
+                earlier = skipped.get(reason)
+                skipped[reason] = ids if earlier is None else pl.concat([earlier, ids])
     mapped: list[MappedEntity] = []
     for mapping in preset.mappings:
         if mapping.driving_table not in tables:

@@ -10,7 +10,8 @@ A preset is configuration (YAML plus SQL expressions), not Python written per sy
   into several entities), an aggregation (`group_by`: one entity built from lines), and for each
   canonical column a SQL expression over the native columns, or a value map.
 - `skip:` names native rows that are deliberately not data (a bad-debt write-off, a stock
-  adjustment) with the reason they are quarantined under.
+  adjustment) with the reason they are quarantined under; the reason may name a value of the
+  row (`value:` a SQL expression, `{value}` in the reason: "transaction type VendBill ...").
 - `macros:` are SQL functions the expressions share (`sap_id: "(id) as ltrim(id, '0')"`), so a
   rule used in many expressions (how the system's ids are normalised) has one home.
 
@@ -69,11 +70,16 @@ class EntityMapping:
 
 @dataclass(frozen=True)
 class SkipRule:
-    """Native rows that are not data for c360, quarantined with a stated reason."""
+    """Native rows that are not data for c360, quarantined with a stated reason.
+
+    `value` (a SQL expression over the row) fills `{value}` in the reason, so one rule can name
+    what it found ("transaction type VendBill is not mapped") instead of one rule per value.
+    """
 
     table: str
     where: str
     reason: str
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def parse_preset(raw: dict[str, Any], canonical: SourceContract, where: str) -> 
                 raise ValueError(f"{where}: {source}.{entity} has no column(s) {columns}")
             mappings.append(mapping)
     skips = tuple(
-        SkipRule(table=s["table"], where=s["where"], reason=s["reason"])
+        SkipRule(table=s["table"], where=s["where"], reason=s["reason"], value=s.get("value"))
         for s in raw.get("skip", [])
     )
     lookups = frozenset(
