@@ -107,7 +107,13 @@ def test_negative_quantity_is_quarantined(land):
     land.put("erp", "invoice_lines.csv", f"{LINES}\nF1;1;S1;;-2;10,00;-20,00;-4,00\n")
     [result] = land.load("erp")
     assert outcome(result) == (LOADED, 1, 0, 1)
-    assert land.quarantine() == [(2, "quantity: -2 is below the minimum 0")]
+    assert land.quarantine() == [
+        (
+            2,
+            "quantity: -2 is below the minimum 0; net_amount: -20,00 is below the minimum 0; "
+            "tax_amount: -4,00 is below the minimum 0",
+        )
+    ]
 
 
 def test_missing_business_key_is_quarantined(land):
