@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from ingestion.contracts import Entity, SourceContract
@@ -180,18 +181,28 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
     unreadable part-way has its parts removed, so it is loaded whole or not at all. Whatever the
     file holds, this returns: an error no check foresaw rejects the file, naming the exception,
     so one file never stops the load of the others (an OSError, the disk's, still propagates).
+    Polars' PanicException (a Rust panic on a value it cannot handle) is a BaseException, so it
+    is named too.
     """
     try:
         return _load_file(landed, raw_dir, content_hash)
     except OSError:
         raise
-    except Exception as exc:  # any content-driven failure is this file's alone
+    except (Exception, PanicException) as exc:  # any content-driven failure is this file's alone
         log.exception("unexpected error loading %s", landed.relative_path)
         if landed.entity is not None:
             _remove_parts(raw_dir, landed.entity, _load_id(landed, content_hash))
-        return _rejected(
-            landed, content_hash, f"unexpected {type(exc).__name__} while loading: {exc}"
-        )
+        return _rejected(landed, content_hash, f"unexpected {_type_name(exc)} while loading: {exc}")
+
+
+def _type_name(exc: BaseException) -> str:
+    """`ZeroDivisionError`, `_csv.Error`: qualified unless built in, since `Error` says nothing."""
+    kind = type(exc)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
 
 
 def _rejected(landed: LandedFile, content_hash: str, cause: str) -> FileLoad:
@@ -268,7 +279,7 @@ def _has_records(landed: LandedFile) -> bool:
         return any(r.frame.height > 0 for r in read_extract_chunks(landed.path, landed.entity))
     except OSError:
         raise
-    except Exception:  # unreadable: load_file rejects it, naming the cause
+    except (Exception, PanicException):  # unreadable: load_file rejects it, naming the cause
         return True
 
 

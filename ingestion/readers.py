@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from ingestion.contracts import Entity, FileFormat
 from ingestion.csv_recovery import parse_records, split_lines
@@ -186,7 +187,7 @@ def _read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
     first_line = text.split("\n", 1)[0].rstrip("\r")
     if not first_line.strip():
         return RawRecords(pl.DataFrame(), None, ("empty file: no header",))
-    header = _unique(next(csv.reader([first_line], delimiter=fmt.separator)))
+    header = _unique(_header_names(first_line, fmt.separator))
     lines = _physical_lines(text)
     try:
         frame = pl.read_csv(
@@ -223,6 +224,14 @@ def _read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
         .alias(READ_ERROR)
     )
     return RawRecords(frame, len(header), notes)
+
+
+def _header_names(line: str, separator: str) -> list[str]:
+    """The header's names; split plainly if the csv module refuses it (a bare CR inside)."""
+    try:
+        return next(csv.reader([line], delimiter=separator))
+    except csv.Error:
+        return line.split(separator)
 
 
 def _unique(header: list[str]) -> list[str]:
@@ -336,12 +345,18 @@ def _json_text(value: object) -> str:
 
 
 def _read_parquet(path: Path) -> RawRecords:
+    """The file's typed columns rendered as text.
+
+    Polars raises several error types for a corrupt file, and panics (PanicException, not an
+    Exception) on a value it cannot render, such as a date beyond its range in a damaged file:
+    both make the file unreadable.
+    """
     try:
         typed = pl.read_parquet(path)
-    except Exception as exc:  # polars raises several error types for corrupt files
+        text = typed.select(pl.all().cast(pl.String))
+        raw = typed.select(pl.struct(pl.all()).struct.json_encode().alias(RAW_LINE))
+    except (Exception, PanicException) as exc:
         raise UnreadableFileError(f"not a readable Parquet file: {exc}") from exc
-    text = typed.select(pl.all().cast(pl.String))
-    raw = typed.select(pl.struct(pl.all()).struct.json_encode().alias(RAW_LINE))
     meta = raw.with_columns(
         pl.int_range(1, typed.height + 1, dtype=pl.Int64).alias(ROW_NUMBER),
         pl.lit(-1, dtype=pl.Int64).alias(FIELD_COUNT),

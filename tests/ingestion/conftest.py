@@ -40,9 +40,12 @@ class Landing:
         frames = [pl.read_parquet(f) for f in sorted(folder.glob("*.parquet"))]
         return pl.concat(frames, how="diagonal").sort("_extract_date", "_row_number")
 
-    def quarantine(self) -> list[tuple[int, str]]:
+    def quarantine_rows(self) -> pl.DataFrame:
         files = list(quarantine_dir(self.raw).glob("*.parquet"))
-        frame = pl.concat([pl.read_parquet(f) for f in files]).sort("row_number")
+        return pl.concat([pl.read_parquet(f) for f in files]).sort("row_number")
+
+    def quarantine(self) -> list[tuple[int, str]]:
+        frame = self.quarantine_rows()
         return list(zip(frame["row_number"], frame["reason"], strict=True))
 
 

@@ -1,7 +1,8 @@
 """Valid extracts of each format, generated once per session, for the fuzz tests to mutate.
 
 Hypothesis profiles: `ci` (the default: a bounded number of examples, so `make test` stays
-fast) and `fuzz` (`make fuzz`, C360_FUZZ_PROFILE=fuzz: many more). No example database is
+fast) and `fuzz` (`make fuzz`, C360_FUZZ_PROFILE=fuzz: many more; C360_FUZZ_EXAMPLES=n sets
+another count). No example database is
 written, so a run leaves nothing behind; a failure prints its minimal example, which becomes a
 named test in `tests/ingestion/test_fuzz_findings.py`.
 """
@@ -23,8 +24,15 @@ _COMMON = {
 }
 settings.register_profile("ci", max_examples=30, **_COMMON)
 settings.register_profile("fuzz", max_examples=1500, **_COMMON)
-FUZZ = settings.get_profile(os.environ.get("C360_FUZZ_PROFILE", "ci"))
-"""The settings every fuzz test runs with (a decorator)."""
+FUZZ = settings(
+    settings.get_profile(os.environ.get("C360_FUZZ_PROFILE", "ci")),
+    **(
+        {"max_examples": int(os.environ["C360_FUZZ_EXAMPLES"])}
+        if os.environ.get("C360_FUZZ_EXAMPLES")
+        else {}
+    ),
+)
+"""The settings every fuzz test runs with (a decorator); C360_FUZZ_EXAMPLES overrides the count."""
 
 EXTRACT_DAY = "2026-09-01"
 # Base files are cut to this many records: mutations and shrinking work on a few kilobytes.

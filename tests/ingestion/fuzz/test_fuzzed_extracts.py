@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from ingestion.contracts import load_contracts
@@ -90,29 +90,35 @@ def test_the_valid_ledger_loads_without_quarantine(extracts):
     assert result["gl_entries.parquet"].rows_quarantined == 0
 
 
+def fuzz(extract: Extract, data: bytes) -> None:
+    """`ingest_and_check`, and the mutated file's outcome as an event for the statistics."""
+    result = ingest_and_check(extract, data)[extract.name]
+    event(f"{result.status}, {'some' if result.rows_quarantined else 'no'} quarantine")
+
+
 @FUZZ
 @given(data=st.data())
 def test_a_mutated_crm_csv_never_breaks_ingestion(extracts, data):
     extract = extracts["crm_csv"]
-    ingest_and_check(extract, data.draw(mutated_text(extract.data), label="file"))
+    fuzz(extract, data.draw(mutated_text(extract.data), label="file"))
 
 
 @FUZZ
 @given(data=st.data())
 def test_a_mutated_crm_json_lines_file_never_breaks_ingestion(extracts, data):
     extract = extracts["crm_jsonl"]
-    ingest_and_check(extract, data.draw(mutated_text(extract.data), label="file"))
+    fuzz(extract, data.draw(mutated_text(extract.data), label="file"))
 
 
 @FUZZ
 @given(data=st.data())
 def test_a_mutated_erp_windows_1252_csv_never_breaks_ingestion(extracts, data):
     extract = extracts["erp_csv"]
-    ingest_and_check(extract, data.draw(mutated_text(extract.data), label="file"))
+    fuzz(extract, data.draw(mutated_text(extract.data), label="file"))
 
 
 @FUZZ
 @given(data=st.data())
 def test_a_mutated_ledger_parquet_never_breaks_ingestion(extracts, data):
     extract = extracts["gl_parquet"]
-    ingest_and_check(extract, data.draw(mutated_parquet(extract.data), label="file"))
+    fuzz(extract, data.draw(mutated_parquet(extract.data), label="file"))
