@@ -2,6 +2,8 @@
 quarantined record, not a failed file; encoding drift never loads mojibake; values that parse
 but cannot be true are quarantined; a file that cannot be read is rejected alone."""
 
+import datetime as dt
+
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -9,7 +11,8 @@ import pyarrow.parquet as pq
 import ingestion.load as load_module
 from ingestion import readers
 from ingestion.csv_recovery import MAX_RECORD_LINES
-from ingestion.load import LOADED, REJECTED, FileLoad
+from ingestion.generator import generate_company
+from ingestion.load import LOADED, REJECTED, FileLoad, ingest_source
 
 ACCOUNTS = (
     "account_id,name,website,industry,employee_count,annual_revenue,billing_street,billing_city,"
@@ -260,3 +263,24 @@ def test_a_json_line_holding_a_unicode_line_separator_keeps_its_line_number(land
         )
     ]
     assert land.rows("crm", "activities")["subject"].to_list() == ["a\u2028b\u2028c"]
+
+
+def test_the_clean_sample_company_loads_with_nothing_quarantined(tmp_path, contracts):
+    # The plausibility windows, code checks and sign rules must not fire on real-looking data.
+    generate_company(
+        tmp_path / "landing",
+        tmp_path / "truth",
+        customers=40,
+        seed=11,
+        start=dt.date(2026, 9, 1),
+        days=8,
+        defects="none",
+    )
+    results = [
+        r
+        for source in ("crm", "erp")
+        for r in ingest_source(contracts[source], tmp_path / "landing", tmp_path / "raw")
+    ]
+    assert {r.status for r in results} == {LOADED}
+    assert sum(r.rows_quarantined for r in results) == 0
+    assert sum(r.rows_loaded for r in results) > 4_000
