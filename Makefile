@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install spark-install spark-parity demo test lint format browser manifest dagster refresh status bench clean
+.PHONY: help install spark-install spark-parity demo test fuzz lint format browser manifest dagster refresh status bench clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ test: install spark-install lint browser manifest  ## Linters and the whole test
 
 manifest: install
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.defs.dbt_assets import project_manifest; project_manifest(Settings.from_env().dbt_project_dir)"
+
+# `make test` runs the fuzz tests with a few dozen examples each; this runs 1,500 per format.
+fuzz: install  ## Fuzzed extracts: a long property-based run of ingestion (tests/ingestion/fuzz)
+	C360_FUZZ_PROFILE=fuzz $(RUN) pytest tests/ingestion/fuzz -q -p no:randomly
 
 browser:  ## Debian's chromium for the browser tests (installed with apt-get when run as root)
 	@if command -v chromium >/dev/null; then :; \

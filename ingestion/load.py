@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from ingestion.contracts import Entity, SourceContract
@@ -146,7 +147,13 @@ class _Load:
 def _write_piece(load: _Load, part: int, records: RawRecords) -> tuple[int, pl.DataFrame]:
     """Validate one piece of a file and write it: the rows loaded, and the rows quarantined."""
     landed, entity, raw_dir, load_id = load.landed, load.entity, load.raw_dir, load.load_id
-    rows = validate_records(records.frame, entity, records.expected_fields, records.extra_columns)
+    rows = validate_records(
+        records.frame,
+        entity,
+        records.expected_fields,
+        records.extra_columns,
+        extract_date=landed.extract_date,
+    )
     data = rows.loaded.with_columns(
         pl.lit(load_id).alias("_load_id"),
         pl.lit(landed.relative_path).alias("_source_file"),
@@ -171,8 +178,47 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
     """Read, validate and write one file, piece by piece for a large one; the caller logs it.
 
     A large file is written as several Parquet parts of one load (`_part_name`); a file found
-    unreadable part-way has its parts removed, so it is loaded whole or not at all.
+    unreadable part-way has its parts removed, so it is loaded whole or not at all. Whatever the
+    file holds, this returns: an error no check foresaw rejects the file, naming the exception,
+    so one file never stops the load of the others (an OSError, the disk's, still propagates).
+    Polars' PanicException (a Rust panic on a value it cannot handle) is a BaseException, so it
+    is named too.
     """
+    try:
+        return _load_file(landed, raw_dir, content_hash)
+    except OSError:
+        raise
+    except (Exception, PanicException) as exc:  # any content-driven failure is this file's alone
+        log.exception("unexpected error loading %s", landed.relative_path)
+        if landed.entity is not None:
+            _remove_parts(raw_dir, landed.entity, _load_id(landed, content_hash))
+        return _rejected(landed, content_hash, f"unexpected {_type_name(exc)} while loading: {exc}")
+
+
+def _type_name(exc: BaseException) -> str:
+    """`ZeroDivisionError`, `_csv.Error`: qualified unless built in, since `Error` says nothing."""
+    kind = type(exc)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def _rejected(landed: LandedFile, content_hash: str, cause: str) -> FileLoad:
+    return FileLoad(
+        _load_id(landed, content_hash),
+        landed.relative_path,
+        landed.entity.name if landed.entity else None,
+        REJECTED,
+        0,
+        0,
+        0,
+        f"{landed.relative_path}: file rejected: {cause}",
+    )
+
+
+def _load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
     load_id = _load_id(landed, content_hash)
     entity = landed.entity
     if entity is None:
@@ -201,16 +247,7 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
             notes += [note for note in records.notes if note not in notes]
     except UnreadableFileError as exc:
         _remove_parts(raw_dir, entity, load_id)
-        return FileLoad(
-            load_id,
-            landed.relative_path,
-            entity.name,
-            REJECTED,
-            0,
-            0,
-            0,
-            f"{landed.relative_path}: file rejected: {exc}",
-        )
+        return _rejected(landed, content_hash, str(exc))
     if totals.first_quarantined is not None:
         first = totals.first_quarantined
         notes.append(
@@ -240,7 +277,9 @@ def _has_records(landed: LandedFile) -> bool:
     try:
         # Lazily, piece by piece: a large file is known to have records from its first piece.
         return any(r.frame.height > 0 for r in read_extract_chunks(landed.path, landed.entity))
-    except UnreadableFileError:
+    except OSError:
+        raise
+    except (Exception, PanicException):  # unreadable: load_file rejects it, naming the cause
         return True
 
 

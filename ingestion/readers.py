@@ -16,12 +16,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from ingestion.contracts import Entity, FileFormat
+from ingestion.csv_recovery import parse_records, split_lines
+from ingestion.decoding import UndecodableError, decode_extract
 
 ROW_NUMBER = "_row_number"
 RAW_LINE = "_raw_line"
 FIELD_COUNT = "_field_count"
+READ_ERROR = "_read_error"
+"""Why the reader could not make a record of a line (broken quoting, a repeated header); null
+when it could. A reader may leave the column out: `validate_records` treats it as optional."""
+META_COLUMNS = (ROW_NUMBER, RAW_LINE, FIELD_COUNT, READ_ERROR)
 
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 CHUNK_BYTES = 64 << 20
@@ -83,7 +90,7 @@ def read_extract_chunks(
         return
     header: str | None = None
     for data, offset, first_line in _pieces(path, chunk_bytes, quoted=fmt.kind == "csv"):
-        text = _decode_bytes(data, fmt.encoding, offset)
+        text, note = _decode_bytes(data, fmt.encoding, offset)
         if fmt.kind == "jsonl":
             records = _read_json_lines_text(text)
             shift = first_line - 1
@@ -96,7 +103,7 @@ def read_extract_chunks(
         if shift and records.frame.width:
             frame = records.frame.with_columns(pl.col(ROW_NUMBER) + shift)
             records = replace(records, frame=frame)
-        yield _to_canonical(records, entity)
+        yield _to_canonical(_with_note(records, note), entity)
 
 
 def _pieces(path: Path, chunk_bytes: int, *, quoted: bool) -> Iterator[tuple[bytes, int, int]]:
@@ -133,20 +140,21 @@ def _record_end(data: bytes, *, quoted: bool) -> int:
     return 0
 
 
-def _decode(path: Path, encoding: str) -> str:
+def _decode(path: Path, encoding: str) -> tuple[str, str]:
     return _decode_bytes(path.read_bytes(), encoding, 0)
 
 
-def _decode_bytes(data: bytes, encoding: str, offset: int) -> str:
-    """`data` as text; `offset` is where it starts in its file (for the error, and the BOM)."""
+def _decode_bytes(data: bytes, encoding: str, offset: int) -> tuple[str, str]:
+    """`data` as text and a note on encoding drift ("" if none); `offset`: where it starts."""
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        at = offset + exc.start
-        raise UnreadableFileError(
-            f"not valid {encoding}: byte 0x{data[exc.start]:02x} at offset {at}"
-        ) from exc
-    return text.removeprefix("\ufeff") if offset == 0 else text
+        decoded = decode_extract(data, encoding, offset)
+    except UndecodableError as exc:
+        raise UnreadableFileError(str(exc)) from exc
+    return decoded.text, decoded.note
+
+
+def _with_note(records: RawRecords, note: str) -> RawRecords:
+    return replace(records, notes=(note, *records.notes)) if note else records
 
 
 def _physical_lines(text: str) -> pl.DataFrame:
@@ -165,23 +173,33 @@ def _physical_lines(text: str) -> pl.DataFrame:
 
 
 def _read_delimited(path: Path, fmt: FileFormat) -> RawRecords:
-    return _read_delimited_text(_decode(path, fmt.encoding), fmt)
+    text, note = _decode(path, fmt.encoding)
+    return _with_note(_read_delimited_text(text, fmt), note)
 
 
 def _read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
+    """Polars' vectorised reader when the file is well formed, else the record-by-record one.
+
+    The fallback (`ingestion.csv_recovery`) costs a few microseconds per line in Python, so it
+    is taken only for a file, or a piece of a large one, that needs it: a record spanning lines,
+    or any line Polars refuses (an unbalanced quote makes it reject the whole text).
+    """
     first_line = text.split("\n", 1)[0].rstrip("\r")
     if not first_line.strip():
         return RawRecords(pl.DataFrame(), None, ("empty file: no header",))
-    header = next(csv.reader([first_line], delimiter=fmt.separator))
+    header = _unique(_header_names(first_line, fmt.separator))
     lines = _physical_lines(text)
-    frame = pl.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        separator=fmt.separator,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-    )
-    notes: list[str] = []
-    if frame.height == lines.height:
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=fmt.separator,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            new_columns=header,
+        )
+    except pl.exceptions.PolarsError:
+        frame = None
+    if frame is not None and frame.height == lines.height and frame.width == len(header):
         # One physical line per record (the common case): count fields on the line itself,
         # ignoring separators inside quoted values, so short or long rows are caught.
         lines_frame = lines.with_columns(
@@ -192,41 +210,67 @@ def _read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
                 + 1
             ).alias(FIELD_COUNT)
         )
+        frame = pl.concat([frame, lines_frame], how="horizontal")
+        notes: tuple[str, ...] = ()
     else:
-        # Quoted values span lines: fall back to the csv module, which knows record boundaries.
-        lines_frame, frame = _read_delimited_multiline(text, fmt, header)
-        notes.append("records span several lines; read with the csv module")
-    frame = pl.concat([frame, lines_frame], how="horizontal")
-    return RawRecords(frame, len(header), tuple(notes))
+        frame = _read_delimited_by_record(text, fmt, header)
+        notes = ("records span several lines or are malformed; read record by record",)
+    repeated_header = pl.col(RAW_LINE) == first_line
+    frame = frame.with_columns(
+        pl.when(repeated_header)
+        .then(pl.lit("the header line repeated as a record"))
+        .otherwise(pl.col(READ_ERROR) if READ_ERROR in frame.columns else None)
+        .cast(pl.String)
+        .alias(READ_ERROR)
+    )
+    return RawRecords(frame, len(header), notes)
 
 
-def _read_delimited_multiline(
-    text: str, fmt: FileFormat, header: list[str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.separator)
-    next(reader)
-    numbers: list[int] = []
-    raws: list[str] = []
-    counts: list[int] = []
-    rows: list[list[str | None]] = []
-    for record in reader:
-        if not any(v.strip() for v in record):
-            continue
-        numbers.append(reader.line_num)
-        raws.append(fmt.separator.join(record))
-        counts.append(len(record))
-        padded = (record + [None] * len(header))[: len(header)]
-        rows.append([v if v != "" else None for v in padded])
+def _header_names(line: str, separator: str) -> list[str]:
+    """The header's names; split plainly if the csv module refuses it (a bare CR inside)."""
+    try:
+        return next(csv.reader([line], delimiter=separator))
+    except csv.Error:
+        return line.split(separator)
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Header names made unique (`name`, `name_2`): a repeated name would lose a column."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return names
+
+
+def _read_delimited_by_record(text: str, fmt: FileFormat, header: list[str]) -> pl.DataFrame:
+    parsed = parse_records(text, fmt.separator, len(header))
+    rows = [
+        [v if v != "" else None for v in (values + [None] * len(header))[: len(header)]]
+        for values in parsed.values
+    ]
     values = pl.DataFrame(rows, schema=dict.fromkeys(header, pl.String), orient="row")
     meta = pl.DataFrame(
-        {ROW_NUMBER: numbers, RAW_LINE: raws, FIELD_COUNT: counts},
-        schema={ROW_NUMBER: pl.Int64, RAW_LINE: pl.String, FIELD_COUNT: pl.Int64},
+        {
+            ROW_NUMBER: parsed.numbers,
+            RAW_LINE: parsed.raws,
+            FIELD_COUNT: parsed.counts,
+            READ_ERROR: parsed.errors,
+        },
+        schema={
+            ROW_NUMBER: pl.Int64,
+            RAW_LINE: pl.String,
+            FIELD_COUNT: pl.Int64,
+            READ_ERROR: pl.String,
+        },
     )
-    return meta, values
+    return pl.concat([values, meta], how="horizontal")
 
 
 def _read_json_lines(path: Path, fmt: FileFormat) -> RawRecords:
-    return _read_json_lines_text(_decode(path, fmt.encoding))
+    text, note = _decode(path, fmt.encoding)
+    return _with_note(_read_json_lines_text(text), note)
 
 
 def _read_json_lines_text(text: str) -> RawRecords:
@@ -263,7 +307,9 @@ def _read_json_lines_one_by_one(text: str) -> RawRecords:
     raws: list[str] = []
     rows: list[dict[str, str | None]] = []
     bad: list[int] = []
-    for i, line in enumerate(text.splitlines(), start=1):
+    # split_lines, not str.splitlines: the latter also splits on \x0b, \x1c-\x1e, \x85 and
+    # \u2028, which would number lines differently from the vectorised reader.
+    for i, line in enumerate(split_lines(text), start=1):
         if not line.strip():
             continue
         numbers.append(i)
@@ -299,12 +345,18 @@ def _json_text(value: object) -> str:
 
 
 def _read_parquet(path: Path) -> RawRecords:
+    """The file's typed columns rendered as text.
+
+    Polars raises several error types for a corrupt file, and panics (PanicException, not an
+    Exception) on a value it cannot render, such as a date beyond its range in a damaged file:
+    both make the file unreadable.
+    """
     try:
         typed = pl.read_parquet(path)
-    except Exception as exc:  # polars raises several error types for corrupt files
+        text = typed.select(pl.all().cast(pl.String))
+        raw = typed.select(pl.struct(pl.all()).struct.json_encode().alias(RAW_LINE))
+    except (Exception, PanicException) as exc:
         raise UnreadableFileError(f"not a readable Parquet file: {exc}") from exc
-    text = typed.select(pl.all().cast(pl.String))
-    raw = typed.select(pl.struct(pl.all()).struct.json_encode().alias(RAW_LINE))
     meta = raw.with_columns(
         pl.int_range(1, typed.height + 1, dtype=pl.Int64).alias(ROW_NUMBER),
         pl.lit(-1, dtype=pl.Int64).alias(FIELD_COUNT),
@@ -343,16 +395,18 @@ def _to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
                 ROW_NUMBER: pl.Int64,
                 RAW_LINE: pl.String,
                 FIELD_COUNT: pl.Int64,
+                READ_ERROR: pl.String,
             }
         )
         return RawRecords(empty, records.expected_fields, tuple(notes))
     present = set(frame.columns)
+    meta = [c for c in META_COLUMNS if c in present]
     missing_required = [
         c.source_name for c in entity.columns if c.required and c.source_name not in present
     ]
     if missing_required:
         hint = ""
-        if len(frame.columns) - 3 == 1 and entity.format.kind == "csv":
+        if len(frame.columns) - len(meta) == 1 and entity.format.kind == "csv":
             separator = entity.format.separator
             hint = f" (the header has a single field: is the separator {separator!r}?)"
         raise UnreadableFileError(
@@ -361,7 +415,7 @@ def _to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
     missing = [c.source_name for c in entity.columns if c.source_name not in present]
     if missing:
         notes.append(f"optional column(s) absent, loaded as empty: {', '.join(missing)}")
-    known = {c.source_name for c in entity.columns} | {ROW_NUMBER, RAW_LINE, FIELD_COUNT}
+    known = {c.source_name for c in entity.columns} | set(META_COLUMNS)
     extra = {_column_name(c, entity): c for c in frame.columns if c not in known}
     if extra:
         notes.append(f"column(s) not in the contract, kept as text: {', '.join(extra)}")
@@ -372,7 +426,7 @@ def _to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
         for c in entity.columns
     ]
     kept = [pl.col(source).cast(pl.String).alias(name) for name, source in extra.items()]
-    frame = frame.select(*selected, *kept, ROW_NUMBER, RAW_LINE, FIELD_COUNT)
+    frame = frame.select(*selected, *kept, *meta)
     return RawRecords(frame, records.expected_fields, tuple(notes), tuple(extra))
 
 

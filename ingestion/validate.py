@@ -1,25 +1,34 @@
 """Type the text read from a file by its contract and split it into loaded and quarantined rows.
 
-Two kinds of failure, each with its reason: the row cannot be read (wrong number of fields, not a
-JSON object, a value that does not parse as its type), found here with Polars expressions; or a
-value breaks a rule of the contract (required, bounds, allowed values), found by the pandera
-schema in `ingestion.schema`. Casting uses `strict=False` and compares with the text, so one bad
-value never makes the whole column or file fail (pandera's own `coerce` would).
+Three kinds of failure, each with its reason: the row cannot be read (broken quoting, wrong
+number of fields, not a JSON object, a value that does not parse as its type); a value parses but
+cannot be true (a date far from the extract date, a two-digit year, a code with a control
+character or stray whitespace); both found here with Polars expressions. Or a value breaks a rule
+of the contract (required, bounds, allowed values), found by the pandera schema in
+`ingestion.schema`. Casting uses `strict=False` and compares with the text, so one bad value
+never makes the whole column or file fail (pandera's own `coerce` would).
+
+Values are stripped of surrounding whitespace before typing (exports pad names and numbers), but
+codes are not (keys and columns marked `code: true`): `GD-1103 ` and `GD-1103` would be two
+products downstream, so a code with stray whitespace or a control character is quarantined.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
 
 from ingestion.contracts import Column, Entity, FileFormat
-from ingestion.readers import FIELD_COUNT, RAW_LINE, ROW_NUMBER
+from ingestion.readers import FIELD_COUNT, RAW_LINE, READ_ERROR, ROW_NUMBER
 from ingestion.schema import rule_failures
 
 REASON = "_reason"
 DECIMAL_PRECISION = 18
 _INDEX = "__index"
+# C0 controls (NUL included), DEL, and the byte-order mark / zero-width no-break space.
+_CONTROL = r"[\x00-\x1f\x7f\x{feff}]"
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,67 @@ def _unparsed(column: Column) -> pl.Expr:
     return pl.col(column.name).is_not_null() & pl.col(f"__typed_{column.name}").is_null()
 
 
+def _code_failures(entity: Entity) -> list[pl.Expr]:
+    """Codes (keys, `code: true`) with a control character or surrounding whitespace."""
+    checks: list[pl.Expr] = []
+    for col in entity.columns:
+        if not entity.is_code(col):
+            continue
+        value = pl.col(col.name)
+        checks.append(
+            pl.when(value.str.contains(_CONTROL))
+            .then(pl.lit(f"{col.name}: control character in a code"))
+            .when(value != value.str.strip_chars())
+            .then(pl.lit(f"{col.name}: leading or trailing whitespace in a code"))
+        )
+    return checks
+
+
+def _implausible(entity: Entity, extract_date: dt.date | None) -> list[pl.Expr]:
+    """Dates that parse but cannot be true: a two-digit year, or outside the column's window."""
+    checks: list[pl.Expr] = []
+    fmt = entity.format
+    for col in entity.columns:
+        if col.type not in ("date", "timestamp"):
+            continue
+        day = pl.col(f"__typed_{col.name}").cast(pl.Date)
+        pattern = fmt.date_format if col.type == "date" else fmt.timestamp_format
+        check = pl.when(day.dt.year() < 100).then(
+            pl.format(f"{col.name}: '{{}}' has a two-digit year ({pattern})", pl.col(col.name))
+        )
+        if extract_date is not None:
+            past_years, future_days = entity.window(col)
+            earliest = _years_before(extract_date, past_years)
+            latest = extract_date + dt.timedelta(days=future_days)
+            check = (
+                check.when(day < earliest)
+                .then(
+                    pl.format(
+                        f"{col.name}: {{}} is more than {past_years} years before the extract "
+                        f"date {extract_date}",
+                        day,
+                    )
+                )
+                .when(day > latest)
+                .then(
+                    pl.format(
+                        f"{col.name}: {{}} is more than {future_days} days after the extract "
+                        f"date {extract_date}",
+                        day,
+                    )
+                )
+            )
+        checks.append(check)
+    return checks
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def _read_failures(entity: Entity, expected_fields: int | None) -> list[pl.Expr]:
     """One expression per structural or parsing check: the reason when the row fails, else null."""
     fmt = entity.format
@@ -102,23 +172,37 @@ def _read_failures(entity: Entity, expected_fields: int | None) -> list[pl.Expr]
     return checks
 
 
+def _cleaned(column: Column, entity: Entity) -> pl.Expr:
+    """The value as typed: stripped, blank as null; a code keeps its whitespace to be caught."""
+    value = pl.col(column.name)
+    blank = value.str.strip_chars() == ""
+    if entity.is_code(column):
+        return pl.when(blank).then(None).otherwise(value).alias(column.name)
+    return value.str.strip_chars().replace("", None).alias(column.name)
+
+
 def validate_records(
     frame: pl.DataFrame,
     entity: Entity,
     expected_fields: int | None,
     extra_columns: tuple[str, ...] = (),
+    extract_date: dt.date | None = None,
 ) -> ValidatedRows:
     """Cast `frame` (text columns named as the contract) and check every row against it.
 
-    `extra_columns` (added by the source, not in the contract) pass through as text.
+    `extra_columns` (added by the source, not in the contract) pass through as text. With
+    `extract_date`, dates outside the contract's plausibility window are quarantined too. A
+    record the reader could not make (`READ_ERROR`) is quarantined with that reason alone.
     """
-    text = frame.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in entity.column_names
-    ).with_row_index(_INDEX)
+    text = frame.with_columns(_cleaned(c, entity) for c in entity.columns).with_row_index(_INDEX)
     typed = text.with_columns(
         _typed(c, entity.format).alias(f"__typed_{c.name}") for c in entity.columns
     )
-    checks = _read_failures(entity, expected_fields)
+    checks = [
+        *_read_failures(entity, expected_fields),
+        *_code_failures(entity),
+        *_implausible(entity, extract_date),
+    ]
     typed = typed.with_columns(
         pl.concat_str(checks, separator="; ", ignore_nulls=True).replace("", None).alias(REASON)
         if checks
@@ -145,6 +229,8 @@ def validate_records(
             .replace("", None)
             .alias(REASON)
         )
+    if READ_ERROR in typed.columns:
+        typed = typed.with_columns(pl.coalesce(READ_ERROR, REASON).alias(REASON))
     good = typed.filter(pl.col(REASON).is_null())
     loaded = good.select(
         *(pl.col(f"__typed_{c.name}").cast(polars_dtype(c)).alias(c.name) for c in entity.columns),

@@ -41,6 +41,20 @@ class FileFormat:
 
 
 @dataclass(frozen=True)
+class Plausibility:
+    """How far from its file's extract date a date or timestamp can be and still be true.
+
+    A date that parses can still be impossible: `02/12/26` read with `%d/%m/%Y` is the year 26.
+    The defaults suit the dates of a customer's history (customers created up to decades ago,
+    nothing dated after the day it was exported); a column whose dates are legitimately ahead
+    (due dates, expected close dates, end dates) sets its own `future_days`.
+    """
+
+    past_years: int = 50
+    future_days: int = 7
+
+
+@dataclass(frozen=True)
 class Column:
     """One canonical column: its type, the header it has in the file, and its checks."""
 
@@ -52,6 +66,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     allowed: tuple[str, ...] | None = None
+    code: bool = False
+    past_years: int | None = None
+    future_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +86,23 @@ class Entity:
     snapshot_file: str | None = None
     delta_patterns: tuple[str, ...] = ()
     snapshot_patterns: tuple[str, ...] = ()
+    plausibility: Plausibility = Plausibility()
 
     @property
     def column_names(self) -> list[str]:
         """Canonical column names in contract order."""
         return [c.name for c in self.columns]
+
+    def is_code(self, column: Column) -> bool:
+        """Keys and columns marked `code: true`: identifiers compared byte for byte downstream."""
+        return column.type == "string" and (column.code or column.name in self.key)
+
+    def window(self, column: Column) -> tuple[int, int]:
+        """(years before, days after) the extract date within which the column's dates are true."""
+        return (
+            column.past_years if column.past_years is not None else self.plausibility.past_years,
+            column.future_days if column.future_days is not None else self.plausibility.future_days,
+        )
 
     def match(self, file_name: str) -> Literal["delta", "snapshot"] | None:
         """Whether a landed file carries this entity, as a full snapshot or as a delta."""
@@ -127,6 +156,9 @@ def _column(name: str, raw: dict[str, Any], where: str) -> Column:
         minimum=raw.get("min"),
         maximum=raw.get("max"),
         allowed=tuple(str(a) for a in allowed) if allowed is not None else None,
+        code=bool(raw.get("code", False)),
+        past_years=raw.get("past_years"),
+        future_days=raw.get("future_days"),
     )
 
 
@@ -140,6 +172,7 @@ def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContra
     """Build a contract from its YAML mapping, failing with the file and field at fault."""
     source = raw["source"]
     base = _file_format(raw.get("format", {}))
+    plausible = replace(Plausibility(), **raw.get("plausibility", {}))
     entities: dict[str, Entity] = {}
     for name, spec in raw["entities"].items():
         columns = tuple(
@@ -166,6 +199,7 @@ def parse_contract(raw: dict[str, Any], where: str = "contract") -> SourceContra
                 if spec.get("snapshot_file")
                 else ()
             ),
+            plausibility=replace(plausible, **spec.get("plausibility", {})),
         )
     return SourceContract(source=source, format=base, entities=entities)
 

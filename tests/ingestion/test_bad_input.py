@@ -3,57 +3,15 @@ rejected with which message; and always rows read = rows loaded + rows quarantin
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
-import polars as pl
 import pytest
 
-from ingestion.contracts import load_contracts
-from ingestion.load import LOADED, REJECTED, FileLoad, ingest_source
-from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
+from ingestion.load import LOADED, REJECTED, FileLoad
+from tests.ingestion.conftest import DAY
 
-DAY = "2026-09-02"
 LINES = "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
 USERS = "user_id,name,role,team,region,is_active"
 PAYMENTS = "payment_id;customer_number;invoice_number;payment_date;amount;currency;method"
-
-
-@pytest.fixture
-def contracts():
-    return load_contracts()
-
-
-class Landing:
-    """A landing folder and raw area in a temporary folder, and what one load did."""
-
-    def __init__(self, root: Path, contracts):
-        self.landing, self.raw, self.contracts = root / "landing", root / "raw", contracts
-
-    def put(self, source: str, name: str, data: str | bytes, day: str = DAY, encoding="cp1252"):
-        folder = self.landing / source / day
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
-
-    def load(self, source: str) -> list[FileLoad]:
-        results = ingest_source(self.contracts[source], self.landing, self.raw)
-        log = read_load_log(self.raw)
-        assert (log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()
-        return results
-
-    def rows(self, source: str, entity: str) -> pl.DataFrame:
-        folder = entity_dir(self.raw, self.contracts[source].entities[entity])
-        frames = [pl.read_parquet(f) for f in sorted(folder.glob("*.parquet"))]
-        return pl.concat(frames, how="diagonal").sort("_extract_date", "_row_number")
-
-    def quarantine(self) -> list[tuple[int, str]]:
-        files = list(quarantine_dir(self.raw).glob("*.parquet"))
-        frame = pl.concat([pl.read_parquet(f) for f in files]).sort("row_number")
-        return list(zip(frame["row_number"], frame["reason"], strict=True))
-
-
-@pytest.fixture
-def land(tmp_path, contracts) -> Landing:
-    return Landing(tmp_path, contracts)
 
 
 def outcome(result: FileLoad) -> tuple[str, int, int, int]:
@@ -107,7 +65,13 @@ def test_negative_quantity_is_quarantined(land):
     land.put("erp", "invoice_lines.csv", f"{LINES}\nF1;1;S1;;-2;10,00;-20,00;-4,00\n")
     [result] = land.load("erp")
     assert outcome(result) == (LOADED, 1, 0, 1)
-    assert land.quarantine() == [(2, "quantity: -2 is below the minimum 0")]
+    assert land.quarantine() == [
+        (
+            2,
+            "quantity: -2 is below the minimum 0; net_amount: -20,00 is below the minimum 0; "
+            "tax_amount: -4,00 is below the minimum 0",
+        )
+    ]
 
 
 def test_missing_business_key_is_quarantined(land):
