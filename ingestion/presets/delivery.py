@@ -181,7 +181,11 @@ def _write_entity(
     entity = mapped.entity
     check_entity = replace(entity, format=replace(entity.format, **CANONICAL_TEXT))
     rows = _canonical_rows(mapped)
-    checked = validate_records(rows.drop("__index", NATIVE_IDS), check_entity, None)
+    # The canonical contract's plausibility window applies to what a preset maps, as to c360's
+    # own extracts; a native table has no window of its own (a CRM's close dates run ahead).
+    checked = validate_records(
+        rows.drop("__index", NATIVE_IDS), check_entity, None, extract_date=delivery.extract_date
+    )
     ids = rows.select(ROW_NUMBER, NATIVE_IDS)
     for index, reason in checked.quarantined.select(ROW_NUMBER, REASON).iter_rows():
         for native in ids[NATIVE_IDS][index]:
