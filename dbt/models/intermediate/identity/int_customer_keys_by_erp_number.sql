@@ -35,7 +35,10 @@ inferred as (
     from invoices
     left join resolved
         on invoices.customer_number = resolved.customer_number
-    where resolved.customer_number is null
+    where
+        resolved.customer_number is null
+        -- An invoice with no number is a guest sale: the unidentified member, not a customer.
+        and invoices.customer_number is not null
 
 ),
 
