@@ -31,6 +31,8 @@ def test_raw_assets_are_keyed_like_the_dbt_sources_they_feed(defs):
     staging = graph.get(dg.AssetKey(["staging", "stg_erp__invoices"]))
     assert dg.AssetKey(["erp", "invoices"]) in staging.parent_keys
     assert graph.get(dg.AssetKey(["erp", "invoices"])).group_name == "raw"
+    ecb = graph.get(dg.AssetKey(["staging", "stg_ecb__monthly_rates"]))
+    assert dg.AssetKey(["ecb", "monthly_rates"]) in ecb.parent_keys
 
 
 def test_publishing_waits_for_every_public_mart(defs):

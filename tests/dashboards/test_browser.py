@@ -269,3 +269,39 @@ def test_the_receivables_tab_is_drawn_when_it_is_opened(served, browser_page):
     )
     assert "tab=Receivables" in browser_page.url
     assert_no_error(browser_page)
+
+
+@pytest.fixture(scope="module")
+def served_erp_only(erp_only_built):
+    """`c360 serve` over the ERP-only company (no CRM, no costs, no FX table)."""
+    port = free_port()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings_for(erp_only_built, monkeypatch)
+        process = start_server(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url)
+        yield url
+    finally:
+        stop_server(process)
+
+
+def test_an_erp_only_company_shows_unknown_with_the_missing_source(
+    served_erp_only, browser_page, screenshots
+):
+    from playwright.sync_api import expect
+
+    missing_costs = "no product_costs in the ERP extracts: COGS, gross and contribution margin"
+    open_page(browser_page, served_erp_only)
+    assert_no_error(browser_page)
+    for label in ("Gross margin", "Gross margin %", "Contribution margin"):
+        metric = browser_page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+        expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(
+            "unknown", timeout=10_000
+        )
+    expect(browser_page.get_by_text(missing_costs).first).to_be_visible()
+    browser_page.screenshot(path=str(screenshots / "erp_only_overview.png"))
+    open_page(browser_page, f"{served_erp_only}/pipeline")
+    assert_no_error(browser_page)
+    expect(browser_page.get_by_text("no opportunities in the CRM extracts").first).to_be_visible()
+    browser_page.screenshot(path=str(screenshots / "erp_only_pipeline.png"))

@@ -299,3 +299,17 @@ def test_an_unchanged_weekly_snapshot_is_loaded_again_for_its_date(land):
     assert [outcome(r) for r in results] == [(LOADED, 1, 1, 0)] * 2
     snapshots = land.rows("erp", "products").select("_extract_date", "_is_snapshot").rows()
     assert snapshots == [(dt.date(2026, 9, 7), True), (dt.date(2026, 9, 14), True)]
+
+
+def test_an_invoice_without_a_customer_number_is_a_guest_sale_and_loads(land):
+    land.put(
+        "erp",
+        "invoices.csv",
+        (
+            "invoice_number;customer_number;order_number;kind;invoice_date;due_date;currency;status\n"
+            "F1;;;invoice;01/09/2026;01/09/2026;EUR;paid\n"
+        ),
+    )
+    [result] = land.load("erp")
+    assert land.quarantine() == []
+    assert outcome(result) == (LOADED, 1, 1, 0)

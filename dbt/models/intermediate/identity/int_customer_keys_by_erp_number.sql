@@ -37,7 +37,7 @@ inferred as (
         on invoices.customer_number = resolved.customer_number
     where
         resolved.customer_number is null
-        -- A guest sale has no customer number: it belongs to no customer key.
+        -- An invoice with no number is a guest sale: the unidentified member, not a customer.
         and invoices.customer_number is not null
 
 ),
