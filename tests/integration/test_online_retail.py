@@ -103,14 +103,13 @@ def test_guest_sales_are_in_the_revenue_and_count_no_customer(warehouse, lines):
 
 
 def test_retention_cohorts_hold_every_acquired_customer_once(warehouse, lines):
-    # A customer is acquired in the month of their first positive net revenue (docs/metrics.md).
-    monthly = (
-        lines.filter(pl.col("Customer ID").is_not_null())
-        .group_by("Customer ID", "month")
-        .agg(pl.col("amount").sum())
-        .filter(pl.col("amount") > 0)
+    # A customer is acquired in the month of their first invoice, not credit note
+    # (docs/metrics.md); stock adjustments at price 0 are quarantined, so they invoice nothing.
+    adjustment = (pl.col("Quantity") < 0) & (pl.col("Price") == 0)
+    invoiced = lines.filter(
+        pl.col("Customer ID").is_not_null() & ~pl.col("Invoice").str.starts_with("C") & ~adjustment
     )
-    first = monthly.group_by("Customer ID").agg(pl.col("month").min())
+    first = invoiced.group_by("Customer ID").agg(pl.col("month").min())
     oracle = dict(first.group_by("month").len().iter_rows())
     cohorts = _query(
         warehouse,
@@ -118,6 +117,7 @@ def test_retention_cohorts_hold_every_acquired_customer_once(warehouse, lines):
         "from marts.rpt_retention_cohort where months_since_acquisition = 0",
     )
     assert dict(cohorts.iter_rows()) == oracle
+    assert sum(oracle.values()) == first.height
 
 
 def test_the_clv_model_is_fitted_on_these_customers(warehouse):
