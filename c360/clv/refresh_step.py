@@ -97,6 +97,20 @@ def fit_figures(fits: Fits, through: date, summary: pl.DataFrame) -> dict[str, o
     }
 
 
+MARGIN_KNOWN = "margin_known"
+"""Optional column of the scored lines: false for every line of a customer whose cost is unknown."""
+
+
+def _customers_of_unknown_margin(lines: pl.DataFrame) -> pl.Series:
+    if MARGIN_KNOWN not in lines.columns:
+        return pl.Series("customer_key", [], dtype=lines.schema.get("customer_key", pl.String))
+    return lines.filter(~pl.col(MARGIN_KNOWN))["customer_key"].unique()
+
+
+def _unless_unknown(value: pl.Expr, unknown: pl.Series) -> pl.Expr:
+    return pl.when(pl.col("customer_key").is_in(unknown.implode())).then(None).otherwise(value)
+
+
 def score(
     lines: pl.DataFrame, as_of: date | None, horizon_months: int, annual_discount_rate: float
 ) -> pl.DataFrame:
@@ -108,12 +122,17 @@ def score(
     summary = summarise(lines, as_of) if as_of else pl.DataFrame(schema=SUMMARY_SCHEMA)
     if summary.is_empty():
         return pl.DataFrame(schema=CLV_SCHEMA)
+    unknown = _customers_of_unknown_margin(lines)
+    # A margin summed over lines of unknown cost is no margin: Gamma-Gamma learns only from
+    # customers whose margin is known, and the others' mean margin stays null.
+    summary = summary.with_columns(_unless_unknown(pl.col("monetary_value"), unknown))
     fits = fit(summary)
     x, t_x, t_cal = summary["frequency"], summary["recency_days"], summary["t_days"]
     if fits.gamma_gamma is None:
         margin = np.full(summary.height, np.nan)
     else:
         margin = expected_margin_per_purchase(fits.gamma_gamma, x, summary["monetary_value"])
+    margin = np.where(summary["customer_key"].is_in(unknown).to_numpy(), np.nan, margin)
     horizon = horizon_months * DAYS_PER_MONTH
     clv = discounted_clv(
         fits.bg_nbd,
@@ -150,15 +169,17 @@ def read_inputs(
     differs on Spark: tests/spark/test_parity.py).
 
     Guest sales (the "unidentified customers" member) are no customer and get no CLV. A
-    customer with any line whose cost is unknown is left out too: its margin per purchase
-    would be a guess, and a CLV over the costed lines only would flatter it (docs/metrics.md).
+    customer with any line whose cost is unknown keeps its purchases (BG/NBD counts buying
+    occasions, which need no cost: P(alive) and expected purchases stand), but `margin_known`
+    is false: its margin per purchase would be a guess, and a CLV over the costed lines only
+    would flatter it, so both stay null (docs/metrics.md).
     """
     lines = (
         invoice_lines.filter("not is_unidentified_customer")
         .project("customer_key, invoice_kind, invoice_date, gross_margin, has_known_cost")
         .order("customer_key, invoice_date, invoice_kind, gross_margin")
         .pl()
-        .filter(pl.col("has_known_cost").all().over("customer_key"))
+        .with_columns(pl.col("has_known_cost").all().over("customer_key").alias(MARGIN_KNOWN))
         .drop("has_known_cost")
     )
     newest = erp_invoices.aggregate("max(_extract_date) as as_of_date").pl()
