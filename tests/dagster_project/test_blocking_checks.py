@@ -46,7 +46,12 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     assert latest.run_id == summary.run_id
     assert evaluation.passed is False
     assert evaluation.metadata["files_not_reconciled"].value == [lost]
-    assert {e.step_key for e in skipped} == {"ingest_crm", "ingest_erp", "ingestion_quality"}
+    assert {e.step_key for e in skipped} == {
+        "ingest_crm",
+        "ingest_erp",
+        "ecb__monthly_rates",
+        "ingestion_quality",
+    }
     assert read_last_refresh(settings)["state"] == "failed"
     status = render_status(settings)
     assert "last refresh       FAILED" in status

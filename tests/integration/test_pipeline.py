@@ -84,6 +84,7 @@ def test_a_second_refresh_with_nothing_new_loads_nothing_and_keeps_the_figures(s
     assert set(steps) == {
         "ingest_crm",
         "ingest_erp",
+        "ecb__monthly_rates",
         "ingestion_quality",
         "dbt_build",
         "serving__current",
@@ -100,11 +101,12 @@ def test_a_refresh_whose_tests_fail_leaves_readers_on_the_previous_version(
     published = resolve_current(settings)
     folder = settings.landing_dir / "erp" / "2026-09-05"
     folder.mkdir(parents=True)
-    # An invoice in a currency the ERP publishes no rate for cannot be converted: the
-    # enforced contract of fct_invoice_lines (net_revenue not null) stops the build.
+    # An invoice in a currency neither the ERP nor the ECB quotes (XXX, ISO 4217's "no
+    # currency") cannot be converted: the enforced contract of fct_invoice_lines (net_revenue
+    # not null) stops the build. (A JPY invoice converts at the ECB's monthly rate.)
     (folder / "invoices.csv").write_bytes(
         b"invoice_number;customer_number;order_number;kind;invoice_date;due_date;currency;status\n"
-        b"FX-1;C999999;;invoice;04/09/2026;04/10/2026;JPY;open\n"
+        b"FX-1;C999999;;invoice;04/09/2026;04/10/2026;XXX;open\n"
     )
     (folder / "invoice_lines.csv").write_bytes(
         b"invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount\n"

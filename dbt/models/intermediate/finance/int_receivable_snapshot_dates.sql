@@ -25,7 +25,7 @@ bounds as (
 
 final as (
 
-    -- The ERP publishes a rate for every month: its months are the calendar.
+    -- The rate table (ERP, else ECB) has every month: its months are the calendar.
     select distinct
         fx_rates.month,
         least(

@@ -1,6 +1,7 @@
 {#- The calendar of the monthly reports: every month from the first to the last invoice month
-    (the ERP publishes an FX rate for every month, so its months are the calendar), as in
-    rpt_kpi_monthly. A month is complete when the ERP has been extracted through its last day. -#}
+    (int_fx_rates_monthly, from the ERP or the ECB, has a rate for every month: its months are
+    the calendar), as in rpt_kpi_monthly. A month is complete when the ERP has been extracted
+    through its last day. -#}
 with
 
 invoice_lines as (
