@@ -1,63 +1,43 @@
 """`c360 check`: render a delivery's dry run for a person (text) or a program (JSON).
 
-The dry run itself is `ingestion.check`; this module adds what only the warehouse knows (which
-marts read an entity, from the dbt manifest) and the wording.
+The dry run itself is `ingestion.check`; this module adds what only the warehouse knows (what
+the marts lose without an entity, from the dbt seed `source_dependencies`, the same rule
+`quality.source_coverage` reports after a refresh) and the wording.
 """
 
 from __future__ import annotations
 
+import csv
 import json
-from collections import deque
 from pathlib import Path
 
 from ingestion.check import CheckReport
 
-PUBLIC_SCHEMAS = ("marts", "quality")
+DEPENDENCIES_SEED = Path("seeds") / "source_dependencies.csv"
+"""What each entity's absence costs the marts: the rule quality.source_coverage reports too."""
 
 
-def marts_reading(manifest_path: Path, source: str, entity: str) -> list[str]:
-    """The first public models on each path from `source('<source>', '<entity>')`.
-
-    What is built from those marts lacks the data too; naming the first ones keeps the list to
-    where the gap enters the public schemas.
-    """
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    start = next(
-        (
-            uid
-            for uid, node in manifest["sources"].items()
-            if node["source_name"] == source and node["name"] == entity
-        ),
-        None,
-    )
-    if start is None:
-        return []
-    seen, queue, found = {start}, deque([start]), set()
-    while queue:
-        for child in manifest["child_map"].get(queue.popleft(), []):
-            if child in seen:
-                continue
-            seen.add(child)
-            node = manifest["nodes"].get(child, {})
-            is_public = (
-                node.get("resource_type") in ("model", "snapshot")
-                and node.get("schema") in PUBLIC_SCHEMAS
-            )
-            if is_public:
-                found.add(f"{node['schema']}.{node['name']}")
-            else:
-                queue.append(child)
-    return sorted(found)
-
-
-def affected_marts(report: CheckReport, source: str, manifest_path: Path | None) -> dict:
-    """Per entity the delivery leaves empty, the public models that read it."""
-    if manifest_path is None or not manifest_path.exists():
+def source_dependencies(dbt_project_dir: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """The dbt seed `source_dependencies`, keyed by (source, entity)."""
+    path = dbt_project_dir / DEPENDENCIES_SEED
+    if not path.exists():
         return {}
-    return {e: marts_reading(manifest_path, source, e) for e in report.empty_entities}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(row["source"], row["entity"]): row for row in csv.DictReader(handle)}
 
 
-def render_text(report: CheckReport, affected: dict[str, list[str]]) -> str:
+def affected_marts(
+    report: CheckReport, source: str, dependencies: dict[tuple[str, str], dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """Per entity the delivery leaves empty, what the marts lose and which file would fill it."""
+    return {
+        entity: dependencies[(source, entity)]
+        for entity in report.empty_entities
+        if (source, entity) in dependencies
+    }
+
+
+def render_text(report: CheckReport, affected: dict[str, dict[str, str]]) -> str:
     """The report as a person reads it: one block per file, then what the marts will lack."""
     lines = [f"c360 check {report.folder}"]
     for f in report.files:
@@ -85,13 +65,14 @@ def render_text(report: CheckReport, affected: dict[str, list[str]]) -> str:
     loaded = ", ".join(f"{e} {n}" for e, n in report.rows_by_entity.items() if n)
     lines.append(f"rows per entity: {loaded or 'none'}")
     for entity in report.empty_entities:
-        marts = affected.get(entity)
-        reads = (
-            f": {', '.join(marts)} (and what is built from them) will lack its data"
-            if marts
-            else ""
+        found = affected.get(entity)
+        if found is None:
+            lines.append(f"no rows for {entity}")
+            continue
+        lines.append(
+            f"no rows for {entity} -> {found['consequence']}: {found['affected']} "
+            f"[{found['affected_models']}]; would be filled by {found['filled_by']}"
         )
-        lines.append(f"no rows for {entity}{reads}")
     verdict = (
         f"{len(report.rejected)} file(s) would be rejected"
         if report.rejected
@@ -101,7 +82,7 @@ def render_text(report: CheckReport, affected: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
-def render_json(report: CheckReport, affected: dict[str, list[str]]) -> str:
+def render_json(report: CheckReport, affected: dict[str, dict[str, str]]) -> str:
     """The report as JSON (`--format json`)."""
-    data = report.as_dict() | {"marts_lacking_data": affected, "rejected": len(report.rejected)}
+    data = report.as_dict() | {"missing_data": affected, "rejected": len(report.rejected)}
     return json.dumps(data, indent=2, default=str)

@@ -121,8 +121,7 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Dry-run one delivery folder: what each file maps to, would load, quarantine and why."""
-    from c360.check_report import affected_marts, render_json, render_text
-    from dagster_project.defs.dbt_assets import project_manifest
+    from c360.check_report import affected_marts, render_json, render_text, source_dependencies
     from ingestion.check import check_delivery
     from ingestion.sources import choose_source
 
@@ -138,7 +137,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     # The dry run's own warnings would repeat what the report says.
     logging.getLogger("ingestion").setLevel(logging.ERROR)
     report = check_delivery(folder, source)
-    affected = affected_marts(report, source.name, project_manifest(settings.dbt_project_dir))
+    affected = affected_marts(report, source.name, source_dependencies(settings.dbt_project_dir))
     render = render_json if args.format == "json" else render_text
     _out(render(report, affected))
     return 1 if report.rejected else 0

@@ -103,12 +103,16 @@ def test_preset_values_with_no_mapping_are_listed(home, capsys, tmp_path):
     assert "columns not used: Notes" in out
 
 
-def test_entities_left_empty_name_the_marts_that_lack_their_data(home, capsys):
+def test_entities_left_empty_say_what_the_marts_lose_and_which_file_fills_them(home, capsys):
     folder = _delivery(home, {"users.csv": USERS})
     _, out = _check(capsys, str(folder))
     lines = out.splitlines()
     lacking = next(line for line in lines if line.startswith("no rows for opportunities"))
-    assert "marts.rpt_pipeline" in lacking and lacking.endswith("will lack its data")
+    assert lacking == (
+        "no rows for opportunities -> empty: open pipeline, win rates and deal sizes "
+        "[rpt_pipeline, rpt_pipeline_outcomes]; would be filled by opportunities.csv in the "
+        "CRM extracts"
+    )
 
 
 def test_a_file_that_would_be_rejected_makes_the_check_fail(home, capsys):
@@ -128,6 +132,7 @@ def test_json_output_carries_the_same_findings(home, capsys):
     assert (users["rows_read"], users["rows_loaded"], users["rows_quarantined"]) == (3, 1, 2)
     assert report["rows_by_entity"]["users"] == 1
     assert "opportunities" in report["empty_entities"]
+    assert report["missing_data"]["opportunities"]["consequence"] == "empty"
 
 
 def test_nothing_is_written_to_the_real_raw_area(home, capsys):
