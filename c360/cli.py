@@ -1,4 +1,4 @@
-"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, bench.
+"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, bench, soak.
 
 It is the composition root: the one place of the core that reaches into the generator, the
 Dagster job and the Streamlit app, each imported only by the command that needs it.
@@ -147,6 +147,20 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
+    """A month of messy days: daily deliveries with damaged files, a refresh each, a rebuild."""
+    from c360.bench.soak import SoakOptions, run_soak
+
+    options = SoakOptions(
+        customers=args.customers,
+        days=args.days,
+        seed=args.seed,
+        mutations_per_day=args.mutations,
+    )
+    _out(f"results in {run_soak(options, _err)}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="c360", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +221,13 @@ def _parser() -> argparse.ArgumentParser:
         help="run the dlt baseline only up to this size (default 1000: it needs ~2 MB a customer)",
     )
     bench.set_defaults(func=cmd_bench)
+
+    soak = sub.add_parser("soak", help=cmd_soak.__doc__)
+    soak.add_argument("--customers", type=int, default=1_000, help="customers (default 1000)")
+    soak.add_argument("--days", type=int, default=30, help="daily deliveries (default 30)")
+    soak.add_argument("--seed", type=int, default=42)
+    soak.add_argument("--mutations", type=int, default=2, help="files damaged a day (default 2)")
+    soak.set_defaults(func=cmd_soak)
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     generation_options(demo)
