@@ -114,7 +114,7 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
     from c360.refresh_lock import refresh_lock
 
     with refresh_lock(settings.refresh_lock):  # never in the middle of a publication
-        _out(f"current version is now {rollback(settings).name}")
+        _out(f"current version is now {rollback(settings, skipped=_err).name}")
     return 0
 
 
@@ -156,6 +156,7 @@ def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
         days=args.days,
         seed=args.seed,
         mutations_per_day=args.mutations,
+        max_minutes=args.minutes,
     )
     _out(f"results in {run_soak(options, _err)}")
     return 0
@@ -227,6 +228,12 @@ def _parser() -> argparse.ArgumentParser:
     soak.add_argument("--days", type=int, default=30, help="daily deliveries (default 30)")
     soak.add_argument("--seed", type=int, default=42)
     soak.add_argument("--mutations", type=int, default=2, help="files damaged a day (default 2)")
+    soak.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="land no more days once the next would pass this budget (default: all days)",
+    )
     soak.set_defaults(func=cmd_soak)
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,8 @@ class SoakOptions:
     days: int = 30
     seed: int = 42
     mutations_per_day: int = 2
+    # Stop landing days when the next one would pass this many minutes (None: every day).
+    max_minutes: float | None = None
     data_dir: Path = REPO_ROOT / "bench" / ".data"
     results_dir: Path = REPO_ROOT / "bench" / "results"
 
@@ -184,8 +187,12 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
     source = _generate(options, root)
     home = _fresh_home(root / "incremental")
     load_before = [round(x, 2) for x in os.getloadavg()]
-    days = []
+    started = time.monotonic()
+    days: list[dict] = []
     for day in extract_days(source):
+        if _out_of_time(options, started, days):
+            say(f"stopping before {day}: the next day would pass {options.max_minutes} minutes")
+            break
         days.append(run_day(options, source, home, day))
         say(day_line(days[-1]))
     full_home = _fresh_home(root / "full")
@@ -199,7 +206,9 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
         )
     results = {
         "command": f"c360 soak --customers {options.customers} --days {options.days} "
-        f"--seed {options.seed} --mutations {options.mutations_per_day}",
+        f"--seed {options.seed} --mutations {options.mutations_per_day}"
+        + (f" --minutes {options.max_minutes:g}" if options.max_minutes else ""),
+        "days_run": len(days),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "load_before": load_before,
@@ -215,6 +224,14 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
     for line in render(results).splitlines():
         say(line)
     return path
+
+
+def _out_of_time(options: SoakOptions, started: float, days: list[dict]) -> bool:
+    """Whether one more day, as long as the slowest so far, would pass the time budget."""
+    if options.max_minutes is None or not days:
+        return False
+    slowest = max(d["wall_s"] or 0 for d in days)
+    return time.monotonic() - started + slowest > options.max_minutes * 60
 
 
 def findings(days: list[dict], full: dict, marts: dict[str, dict]) -> list[str]:
