@@ -157,6 +157,7 @@ def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
         seed=args.seed,
         mutations_per_day=args.mutations,
         max_minutes=args.minutes,
+        land_days=args.land_days,
     )
     _out(f"results in {run_soak(options, _err)}")
     return 0
@@ -233,6 +234,12 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         help="land no more days once the next would pass this budget (default: all days)",
+    )
+    soak.add_argument(
+        "--land-days",
+        type=int,
+        default=None,
+        help="land only the first N generated days (same company and damage; default all)",
     )
     soak.set_defaults(func=cmd_soak)
 

@@ -45,6 +45,9 @@ class SoakOptions:
     mutations_per_day: int = 2
     # Stop landing days when the next one would pass this many minutes (None: every day).
     max_minutes: float | None = None
+    # Land only the first this many of the generated days (None: all): the same company and
+    # the same damage as a longer run, up to that day.
+    land_days: int | None = None
     data_dir: Path = REPO_ROOT / "bench" / ".data"
     results_dir: Path = REPO_ROOT / "bench" / "results"
 
@@ -189,7 +192,7 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
     load_before = [round(x, 2) for x in os.getloadavg()]
     started = time.monotonic()
     days: list[dict] = []
-    for day in extract_days(source):
+    for day in extract_days(source)[: options.land_days]:
         if _out_of_time(options, started, days):
             say(f"stopping before {day}: the next day would pass {options.max_minutes} minutes")
             break
@@ -207,7 +210,8 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
     results = {
         "command": f"c360 soak --customers {options.customers} --days {options.days} "
         f"--seed {options.seed} --mutations {options.mutations_per_day}"
-        + (f" --minutes {options.max_minutes:g}" if options.max_minutes else ""),
+        + (f" --minutes {options.max_minutes:g}" if options.max_minutes else "")
+        + (f" --land-days {options.land_days}" if options.land_days else ""),
         "days_run": len(days),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
