@@ -55,3 +55,9 @@ def test_failed_refreshes_unreconciled_files_and_unequal_marts_are_findings():
         "2026-09-02: refresh failed: step ingest_crm: x: ComputeError",
         "marts that differ between incremental and full builds: ['dim_customers']",
     ]
+
+
+def test_a_snapshot_history_that_differs_is_not_a_finding():
+    days = [{"day": "2026-09-01", "success": True, "failures": [], "reconciliation": {}}]
+    marts = {"dim_customers_history": {"only_incremental": 3, "only_full": 0}}
+    assert findings(days, {"success": True}, marts) == []
