@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install spark-install spark-parity demo test fuzz lint format browser manifest dagster refresh status bench clean
+.PHONY: help install spark-install spark-parity demo test fuzz lint format browser manifest dagster refresh status bench soak clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ dagster: install  ## Start the Dagster UI on http://localhost:3000
 
 bench: install  ## Every refresh stage with baselines at 10k and 100k customers (docs/benchmarks.md)
 	$(RUN) c360 bench --customers 10000 100000
+
+soak: install  ## A month of messy days: 30 damaged daily deliveries, a refresh each (docs/benchmarks.md)
+	$(RUN) c360 soak --customers 1000 --days 30
 
 clean:  ## Remove the environment, the data root and dbt's build products
 	rm -rf $(VENV) $(TOOLS) dbt/target dbt/logs data

@@ -1,4 +1,4 @@
-"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, bench.
+"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, bench, soak.
 
 It is the composition root: the one place of the core that reaches into the generator, the
 Dagster job and the Streamlit app, each imported only by the command that needs it.
@@ -115,7 +115,7 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
     from c360.refresh_lock import refresh_lock
 
     with refresh_lock(settings.refresh_lock):  # never in the middle of a publication
-        _out(f"current version is now {rollback(settings).name}")
+        _out(f"current version is now {rollback(settings, skipped=_err).name}")
     return 0
 
 
@@ -169,6 +169,22 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         dlt_max_customers=args.dlt_max_customers,
     )
     _out(f"results in {render_only(options) if args.render_only else run(options, _err)}")
+    return 0
+
+
+def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
+    """A month of messy days: daily deliveries with damaged files, a refresh each, a rebuild."""
+    from c360.bench.soak import SoakOptions, run_soak
+
+    options = SoakOptions(
+        customers=args.customers,
+        days=args.days,
+        seed=args.seed,
+        mutations_per_day=args.mutations,
+        max_minutes=args.minutes,
+        land_days=args.land_days,
+    )
+    _out(f"results in {run_soak(options, _err)}")
     return 0
 
 
@@ -241,6 +257,25 @@ def _parser() -> argparse.ArgumentParser:
         help="run the dlt baseline only up to this size (default 1000: it needs ~2 MB a customer)",
     )
     bench.set_defaults(func=cmd_bench)
+
+    soak = sub.add_parser("soak", help=cmd_soak.__doc__)
+    soak.add_argument("--customers", type=int, default=1_000, help="customers (default 1000)")
+    soak.add_argument("--days", type=int, default=30, help="daily deliveries (default 30)")
+    soak.add_argument("--seed", type=int, default=42)
+    soak.add_argument("--mutations", type=int, default=2, help="files damaged a day (default 2)")
+    soak.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="land no more days once the next would pass this budget (default: all days)",
+    )
+    soak.add_argument(
+        "--land-days",
+        type=int,
+        default=None,
+        help="land only the first N generated days (same company and damage; default all)",
+    )
+    soak.set_defaults(func=cmd_soak)
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     generation_options(demo)

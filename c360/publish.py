@@ -9,7 +9,9 @@ reader opens fail in a test with two reader processes, and they serve rollback.
 A refresh killed while publishing leaves at most a temporary file or a complete version that
 `current` never pointed at. Every switch of `current` is appended to `history.jsonl`, so the
 next publication deletes both kinds of leftover (under the refresh lock nobody else is
-publishing), and rollback only ever returns to a version readers were once given.
+publishing), and rollback only ever returns to a version readers were once given, and only to
+one still intact: each publication records its file's size and SHA-256 in the history
+(c360.version_integrity), and rollback skips a version whose file no longer matches them.
 """
 
 from __future__ import annotations
@@ -19,18 +21,26 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from c360.fault_points import PUBLISH_BEFORE_RENAME, PUBLISH_BEFORE_SWITCH, fault_point
-from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS
+from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS, connect_readonly
 from c360.settings import Settings
+from c360.version_integrity import (
+    HISTORY_FILE,
+    DamagedVersionError,
+    check_intact,
+    damage_named,
+    fingerprint,
+    history_entries,
+)
 
 VERSION_PREFIX = "c360-"
 VERSION_SUFFIX = ".duckdb"
-HISTORY_FILE = "history.jsonl"
 
 
 class NothingToPublishError(RuntimeError):
@@ -105,12 +115,22 @@ def _write_version(public_db: Path, target: Path, version: str, now: dt.datetime
     return counts
 
 
-def switch_current(settings: Settings, target: Path, action: str = "publish") -> None:
-    """Point `current` at `target` atomically (a new symlink renamed over the old one)."""
+def switch_current(
+    settings: Settings, target: Path, action: str = "publish", recorded: dict | None = None
+) -> None:
+    """Point `current` at `target` atomically (a new symlink renamed over the old one).
+
+    `recorded` (the file's size and hash, at publication) goes into the history entry.
+    """
     tmp_link = settings.serving_dir / f".current.{uuid.uuid4().hex}"
     os.symlink(target.name, tmp_link)
     os.replace(tmp_link, settings.current_pointer)
-    entry = {"version": target.name, "action": action, "at": dt.datetime.now(dt.UTC).isoformat()}
+    entry = {
+        "version": target.name,
+        "action": action,
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+        **(recorded or {}),
+    }
     with (settings.serving_dir / HISTORY_FILE).open("a") as history:
         history.write(json.dumps(entry) + "\n")
 
@@ -120,16 +140,12 @@ def served_versions(settings: Settings) -> set[str]:
     if not settings.current_pointer.exists():
         return set()
     current = settings.current_pointer.resolve().name
-    history = settings.serving_dir / HISTORY_FILE
-    if not history.exists():  # published before the history existed: all up to current served
+    if not (settings.serving_dir / HISTORY_FILE).exists():
+        # published before the history existed: all up to current served
         return {v.name for v in list_versions(settings) if v.name <= current}
-    names = {current}
-    for line in history.read_text().splitlines():
-        try:
-            names.add(json.loads(line)["version"])
-        except (ValueError, KeyError):  # a line cut short by a kill mid-write
-            continue
-    return names
+    return {current} | {
+        e["version"] for e in history_entries(settings.serving_dir) if "version" in e
+    }
 
 
 def remove_leftovers(settings: Settings) -> list[Path]:
@@ -180,22 +196,48 @@ def publish(settings: Settings) -> Publication:
     remove_leftovers(settings)
     try:
         counts = _write_version(settings.public_db, tmp, version, now)
+        recorded = fingerprint(tmp)
         fault_point(PUBLISH_BEFORE_RENAME)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     fault_point(PUBLISH_BEFORE_SWITCH)
-    switch_current(settings, target)
+    switch_current(settings, target, recorded=recorded)
     prune_versions(settings)
     return Publication(version=version, path=target, published_at=now, row_counts=counts)
 
 
-def rollback(settings: Settings) -> Path:
-    """Point `current` back at the served version published before it."""
+def rollback(settings: Settings, skipped: Callable[[str], None] | None = None) -> Path:
+    """Point `current` back at the newest intact served version published before it.
+
+    Works when the current file is damaged; an earlier version that is damaged too is passed
+    over, and `skipped` (if given) is told why.
+    """
     served = served_versions(settings)
     current = settings.current_pointer.resolve()
     older = [v for v in list_versions(settings) if v.name < current.name and v.name in served]
     if not older:
         raise RuntimeError("no earlier published version to roll back to")
-    switch_current(settings, older[-1], action="rollback")
-    return older[-1]
+    for candidate in reversed(older):
+        try:
+            _check_readable(settings, candidate)
+        except DamagedVersionError as exc:
+            if skipped:
+                skipped(f"skipped {candidate.name}: {exc}")
+            continue
+        switch_current(settings, candidate, action="rollback")
+        return candidate
+    raise RuntimeError(
+        "every earlier published version is damaged: run `c360 refresh` to publish a new one"
+    )
+
+
+def _check_readable(settings: Settings, path: Path) -> None:
+    """Size and hash as published, and DuckDB opens it and reads its publication record."""
+    check_intact(settings, path)
+    con = connect_readonly(settings, path)
+    try:
+        with damage_named(path):
+            con.execute(f"select * from {META_SCHEMA}.publication").fetchall()
+    finally:
+        con.close()

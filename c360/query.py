@@ -9,20 +9,23 @@ import io
 import json
 from typing import Any
 
-from c360.serving import connect_readonly
+from c360.serving import connect_readonly, resolve_current
 from c360.settings import Settings
+from c360.version_integrity import damage_named
 
 MAX_CELL = 60
 
 
 def run_query(settings: Settings, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names and rows of `query` on the current version (sandboxed, read-only)."""
-    con = connect_readonly(settings)
+    path = resolve_current(settings)
+    con = connect_readonly(settings, path)
     try:
-        cursor = con.execute(query)
-        if cursor.description is None:
-            return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
+        with damage_named(path):
+            cursor = con.execute(query)
+            if cursor.description is None:
+                return [], []
+            return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()
 

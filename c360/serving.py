@@ -7,7 +7,9 @@ order) is what held against DETACH + read-write ATTACH escapes when it was tried
 belong to the database instance, which DuckDB shares between connections of one process to the
 same file: a second connection finds the configuration already locked (setting it again raises),
 so the sandbox is applied once per instance, under a lock (eight reader threads during a
-publication raised "the configuration has been locked" on most reads before this).
+publication raised "the configuration has been locked" on most reads before this). A file whose
+size differs from the one published, or that DuckDB finds damaged on open, raises
+`DamagedVersionError` naming it (c360.version_integrity).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from c360.settings import Settings
+from c360.version_integrity import check_size, damage_named
 
 PUBLIC_SCHEMAS: tuple[str, ...] = ("marts", "quality")
 META_SCHEMA = "meta"
@@ -41,7 +44,8 @@ def resolve_current(settings: Settings) -> Path:
 def connect_readonly(settings: Settings, path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A sandboxed read-only connection to the published version (or to `path`)."""
     target = path or resolve_current(settings)
-    with _sandboxing:
+    check_size(settings, target)
+    with _sandboxing, damage_named(target):
         con = duckdb.connect(str(target), read_only=True, config={"enable_external_access": False})
         [(locked,)] = con.execute("select current_setting('lock_configuration')").fetchall()
         if not locked:  # fetchall: a result left unfetched blocks the connection's next query

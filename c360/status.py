@@ -13,9 +13,17 @@ import os
 import uuid
 from typing import Any
 
+import duckdb
+
 from c360.query import format_result
-from c360.serving import NoPublishedVersionError, connect_readonly, published_version
+from c360.serving import (
+    NoPublishedVersionError,
+    connect_readonly,
+    published_version,
+    resolve_current,
+)
 from c360.settings import Settings
+from c360.version_integrity import DamagedVersionError, check_intact, damage_named
 
 MAIN_MARTS = ("marts.dim_customers", "marts.fct_invoice_lines", "marts.rpt_kpi_monthly")
 
@@ -81,57 +89,81 @@ def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def _published_figures(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> dict[str, Any]:
+    """Publication record, freshness per source, mart row counts and sync errors."""
+    publication = published_version(con)
+    freshness = con.execute(
+        """
+        select
+            source_system as source,
+            max(extract_date) filter (where status = 'loaded') as newest_extract,
+            round(
+                date_diff('minute', max(extract_date) filter (where status = 'loaded'),
+                ?::timestamp) / 60, 1
+            ) as hours_old,
+            count(*) filter (where status = 'loaded') as files_loaded,
+            count(*) filter (where status = 'duplicate') as duplicates,
+            count(*) filter (where status in ('rejected', 'unknown_file')) as rejected,
+            sum(rows_read) as rows_read,
+            sum(rows_quarantined) as rows_quarantined
+        from quality.load_log
+        group by source_system
+        order by source_system
+        """,
+        [now.replace(tzinfo=None)],
+    )
+    return {
+        "publication": publication,
+        "fresh_cols": [d[0] for d in freshness.description],
+        "fresh_rows": freshness.fetchall(),
+        "counts": dict(con.execute("select table_name, row_count from meta.row_counts").fetchall()),
+        "sync_errors": con.execute(
+            "select error_type, count(*) from quality.sync_errors group by 1 order by 1"
+        ).fetchall(),
+    }
+
+
 def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
-    """Published version and time, last refresh and checks, freshness and mart row counts."""
+    """Published version and time, last refresh and checks, freshness and mart row counts.
+
+    The serving file is checked against the size and hash recorded when it was published: a
+    damaged one is reported with what to do, and the last refresh is still shown.
+    """
     now = now or dt.datetime.now(dt.UTC)
     last = render_last_refresh(read_last_refresh(settings))
     try:
-        con = connect_readonly(settings)
+        path = resolve_current(settings)
+        check_intact(settings, path)
+        con = connect_readonly(settings, path)
     except NoPublishedVersionError as exc:
         return "\n".join([f"no published version yet ({exc})", "", *last])
+    except DamagedVersionError as exc:
+        return "\n".join([f"published version  DAMAGED: {exc}", "", *last])
     try:
-        publication = published_version(con)
-        freshness = con.execute(
-            """
-            select
-                source_system as source,
-                max(extract_date) filter (where status = 'loaded') as newest_extract,
-                round(
-                    date_diff('minute', max(extract_date) filter (where status = 'loaded'),
-                    ?::timestamp) / 60, 1
-                ) as hours_old,
-                count(*) filter (where status = 'loaded') as files_loaded,
-                count(*) filter (where status = 'duplicate') as duplicates,
-                count(*) filter (where status in ('rejected', 'unknown_file')) as rejected,
-                sum(rows_read) as rows_read,
-                sum(rows_quarantined) as rows_quarantined
-            from quality.load_log
-            group by source_system
-            order by source_system
-            """,
-            [now.replace(tzinfo=None)],
-        )
-        fresh_cols = [d[0] for d in freshness.description]
-        fresh_rows = freshness.fetchall()
-        counts = dict(con.execute("select table_name, row_count from meta.row_counts").fetchall())
-        sync_errors = con.execute(
-            "select error_type, count(*) from quality.sync_errors group by 1 order by 1"
-        ).fetchall()
+        with damage_named(path):
+            figures = _published_figures(con, now)
+    except DamagedVersionError as exc:
+        return "\n".join([f"published version  DAMAGED: {exc}", "", *last])
     finally:
         con.close()
+    publication = figures["publication"]
     published_at = publication["published_at"]
     age_hours = (now - published_at.astimezone(dt.UTC)).total_seconds() / 3600
+    counts = figures["counts"]
     lines = [
         f"published version  {publication['version']}",
         f"published at       {published_at:%Y-%m-%d %H:%M:%S %Z} ({age_hours:.1f} h ago)",
-        f"serving file       {settings.current_pointer.resolve()}",
+        f"serving file       {path}",
         "",
         *last,
         "",
-        format_result(fresh_cols, fresh_rows),
+        format_result(figures["fresh_cols"], figures["fresh_rows"]),
         "",
         format_result(["table", "rows"], [(t, counts.get(t)) for t in MAIN_MARTS]),
     ]
-    if sync_errors:
-        lines += ["", format_result(["sync error (quality.sync_errors)", "records"], sync_errors)]
+    if figures["sync_errors"]:
+        lines += [
+            "",
+            format_result(["sync error (quality.sync_errors)", "records"], figures["sync_errors"]),
+        ]
     return "\n".join(lines)

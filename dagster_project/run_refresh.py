@@ -25,6 +25,7 @@ from c360.settings import Settings
 from c360.status import write_last_refresh
 from dagster_project.defs.automation import REFRESH_JOB
 from dagster_project.defs.publish_asset import SERVING_KEY
+from dagster_project.defs.step_failures import failure_reason
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 # The command line prints its own summary; Dagster's step-by-step log stays in the run history.
@@ -92,9 +93,7 @@ def _summarise(result: dg.ExecuteInProcessResult, started: float) -> RefreshSumm
             summary.checks_failed.append(name)
         summary.check_reasons[name] = _reason(evaluation)
     for event in result.get_step_failure_events():
-        error = event.event_specific_data.error if event.event_specific_data else None
-        message = error.message.strip().splitlines()[0] if error else "failed"
-        summary.failures.append(f"step {event.step_key}: {message}")
+        summary.failures.append(f"step {event.step_key}: {failure_reason(event)}")
     return summary
 
 

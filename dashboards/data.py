@@ -6,7 +6,8 @@ on its own `cursor()` of it: one connection shared by threads failed most querie
 file for every query cost 10-60 ms each. Keying the caches on the version means a new publication
 is picked up on the next rerun. A refresh in progress never shows: it writes the build file,
 which readers never open, and old versions stay on disk after the pointer moves (c360.publish
-keeps five; an open file also survives its deletion).
+keeps five; an open file also survives its deletion). A damaged published file stops the page
+with a message that names it and says what to do (c360.version_integrity), not a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import streamlit as st
 
 from c360.serving import NoPublishedVersionError, connect_readonly, resolve_current
 from c360.settings import Settings
+from c360.version_integrity import DamagedVersionError, check_size, damage_named
 
 Params = tuple[object, ...]
 
@@ -48,7 +50,8 @@ def run(sql: str, version: str, params: Sequence[object] = ()) -> pl.DataFrame:
     """Run `sql` with `params` on version `version`, uncached (the benchmark measures this)."""
     cursor = connect(version)
     try:
-        return cursor.sql(sql, params=list(params) or None).pl()
+        with damage_named(Settings.from_env().serving_dir / version):
+            return cursor.sql(sql, params=list(params) or None).pl()
     finally:
         cursor.close()
 
@@ -60,7 +63,7 @@ def query(sql: str, version: str, params: Params = ()) -> pl.DataFrame:
 
 
 def require_version() -> str:
-    """The published version; when there is none, say what to do and stop the page."""
+    """The published version; when there is none or its file is damaged, say what to do, stop."""
     version = current_version()
     if version is None:
         st.info(
@@ -68,7 +71,20 @@ def require_version() -> str:
             "reload this page."
         )
         st.stop()
+    settings = Settings.from_env()
+    path = settings.serving_dir / version
+    try:
+        check_size(settings, path)
+        _database(str(path))  # opened once per process; DuckDB checks the file's headers here
+    except DamagedVersionError as exc:
+        stop_on_damage(exc)
     return version
+
+
+def stop_on_damage(exc: DamagedVersionError) -> None:
+    """Show what is damaged and what to do, and stop the page."""
+    st.error(str(exc), icon=":material/broken_image:")
+    st.stop()
 
 
 def kpi_monthly(version: str) -> pl.DataFrame:

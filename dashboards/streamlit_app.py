@@ -6,6 +6,9 @@ Adding a page is one file under `views/` and one line in PAGES; `url_path` is th
 
 import streamlit as st
 
+from c360.version_integrity import DamagedVersionError
+from dashboards.data import stop_on_damage
+
 st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:", layout="wide")
 
 # (module under views/, title, icon, url path); the first one is the home page, served at `/`.
@@ -21,9 +24,13 @@ PAGES = [
     ("sql", "SQL", ":material/terminal:", "sql"),
 ]
 
-st.navigation(
+navigation = st.navigation(
     [
         st.Page(f"views/{module}.py", title=title, icon=icon, url_path=path or None, default=i == 0)
         for i, (module, title, icon, path) in enumerate(PAGES)
     ]
-).run()
+)
+try:
+    navigation.run()
+except DamagedVersionError as exc:  # found by DuckDB while a page read the file
+    stop_on_damage(exc)

@@ -20,7 +20,7 @@ CLV_SELECTOR = "int_customer_clv int_clv_holdout clv_fit_quality clv_holdout_cal
 
 
 def generate(args: dict) -> dict:
-    """The sample company, `days` daily extracts, typical defects."""
+    """The sample company, `days` daily extracts, typical defects (or `defects`)."""
     from ingestion.generator import generate_company
 
     summary = generate_company(
@@ -30,7 +30,7 @@ def generate(args: dict) -> dict:
         seed=args["seed"],
         start=dt.date.fromisoformat(args["start"]),
         days=args["days"],
-        defects="typical",
+        defects=args.get("defects", "typical"),
     )
     return {"files": summary.files_written}
 
@@ -116,18 +116,30 @@ def publish(args: dict) -> dict:
 
 
 def refresh(args: dict) -> dict:
-    """`c360 refresh`, end to end (Dagster job: ingestion, dbt build and tests, publishing)."""
+    """`c360 refresh`, end to end (Dagster job: ingestion, dbt build and tests, publishing).
+
+    A failed refresh ends the step, unless `report_failure` (the soak run): then its reasons
+    are the step's result.
+    """
     from dagster_project.run_refresh import run_refresh
 
     settings = Settings.from_env()
     summary = run_refresh(settings)
+    reasons = summary.failures + [
+        f"check {c}: {summary.check_reasons.get(c, '')}" for c in summary.checks_failed
+    ]
+    if not summary.success and args.get("report_failure"):
+        return {"success": False, "failures": reasons}
     if not summary.success:
-        raise SystemExit(f"refresh failed: {summary.failures + summary.checks_failed}")
+        raise SystemExit(f"refresh failed: {reasons}")
     run_seconds, steps = run_step_seconds(summary.run_id)
     run_results = json.loads((settings.dbt_target_dir / "run_results.json").read_text())
     return {
+        "success": True,
         "files_loaded": summary.files_loaded,
+        "files_not_loaded": summary.files_not_loaded,
         "rows_loaded": summary.rows_loaded,
+        "rows_quarantined": summary.rows_quarantined,
         "checks_passed": summary.checks_passed,
         "steps": steps,
         "dbt_elapsed_s": round(run_results["elapsed_time"], 2),

@@ -25,16 +25,15 @@ from packaging.version import Version
 
 from c360.fault_points import DBT_BUILD_RUNNING, fault_point
 from c360.refresh_lock import refresh_lock
-from dagster_project.defs.ingestion_assets import RETRY, WAREHOUSE_POOL
+from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
+from dagster_project.defs.step_failures import StepError, failures_named
 
 PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "snapshots")
 PUBLIC_GROUPS = frozenset({"marts", "quality"})
 # dbt unit tests check the models' logic on fixed fixtures, not the day's data: they run in CI
 # (tests/dbt/test_unit_tests.py), not in every refresh, as dbt's documentation recommends.
 REFRESH_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
-# DuckDB's message when another process has the build file open read-write: worth a retry.
-LOCK_CONFLICT = "Could not set lock on file"
 
 
 class C360DbtTranslator(DagsterDbtTranslator):
@@ -116,14 +115,13 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
         dagster_dbt_translator=C360DbtTranslator(),
         name="dbt_build",
         pool=WAREHOUSE_POOL,
-        retry_policy=RETRY,
     )
     def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Resource):
         """Build and test the selected models; holds the refresh lock (one writer at a time)."""
         settings = c360.settings()
         settings.export_to_environ()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
-        with refresh_lock(settings.refresh_lock):
+        with failures_named(context), refresh_lock(settings.refresh_lock):
             invocation = dbt.cli(
                 list(REFRESH_BUILD_ARGS),
                 context=context,
@@ -133,13 +131,9 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
             for event in invocation.stream():
                 yield event
                 fault_point(DBT_BUILD_RUNNING)
-        if not invocation.is_successful():
-            failed = failed_nodes(invocation)
-            # A failing test or model fails again on retry; only a lock held by a client does not.
-            raise dg.Failure(
-                description="dbt build failed: " + "; ".join(failed),
-                allow_retries=any(LOCK_CONFLICT in f for f in failed),
-            )
+            if not invocation.is_successful():
+                # Retried only when a node failed on a lock held by a client (step_failures).
+                raise StepError("dbt build failed: " + "; ".join(failed_nodes(invocation)))
 
     return dbt_build, dbt_resource(project)
 

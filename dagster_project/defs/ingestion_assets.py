@@ -3,18 +3,23 @@
 Keys equal dbt source keys (`["crm", "accounts"]` is `source('crm', 'accounts')`), so the lineage
 from extract to mart joins up with no extra code.
 
-Ingestion is retried on failure (`RETRY`): a rerun is safe because a file is skipped once its load
-log entry exists, and a file written but not yet logged is rewritten under the same
-deterministic name (`<load_id>.parquet`), so a retry can neither lose nor duplicate rows.
+A step is retried only after a transient error (a lock held, a busy file, a full disk:
+`step_failures`); any other error fails it at once, naming the file it was on. A retry is safe
+because a file is skipped once its load log entry exists, and a file written but not yet logged is
+rewritten under the same deterministic name (`<load_id>.parquet`), so a retry can neither lose nor
+duplicate rows.
 """
 
 from collections import defaultdict
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
+from dagster_project.defs.step_failures import failures_named
+from ingestion.landing import landed_files
 from ingestion.load import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
 from ingestion.sources import Source, ingest
@@ -24,8 +29,6 @@ LOAD_LOG_KEY = dg.AssetKey(["ingestion", "load_log"])
 QUARANTINE_KEY = dg.AssetKey(["ingestion", "quarantine"])
 WAREHOUSE_POOL = "c360_warehouse"
 """Every step that writes the raw area, the build or the serving folder: one at a time, all runs."""
-RETRY = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL)
-"""For transient failures (a full disk freed, a file still being copied, a lock held briefly)."""
 
 
 def _entity_metadata(loads: list[FileLoad]) -> dict[str, int]:
@@ -51,6 +54,20 @@ def _asset_entity(source: Source, load: FileLoad) -> str | None:
     return feeds[0] if feeds else next(iter(source.contract.entities))
 
 
+def file_in_progress(source: Source, landing_dir: Path, raw_dir: Path) -> dict[str, str]:
+    """The file ingestion was on when it failed: the first landed one the load log lacks.
+
+    Ingestion takes files oldest first and logs each (a preset's, each delivery) before the
+    next, so after an error the first landed file without a log entry is the one it raised on.
+    """
+    logged = set(read_load_log(raw_dir)["source_file"].to_list())
+    files = source.preset.native if source.preset else source.contract
+    for landed in landed_files(landing_dir, files):
+        if landed.relative_path not in logged:
+            return {"file": landed.relative_path}
+    return {}
+
+
 def _source_assets(source: Source) -> dg.AssetsDefinition:
     contract = source.contract
     specs = [
@@ -70,13 +87,14 @@ def _source_assets(source: Source) -> dg.AssetsDefinition:
         for entity in contract.entities.values()
     ]
 
-    @dg.multi_asset(
-        name=f"ingest_{contract.source}", specs=specs, pool=WAREHOUSE_POOL, retry_policy=RETRY
-    )
+    @dg.multi_asset(name=f"ingest_{contract.source}", specs=specs, pool=WAREHOUSE_POOL)
     def _ingest(context: dg.AssetExecutionContext, c360: C360Resource):
         """Load every new extract file of the source; rows that fail go to quarantine."""
         settings = c360.settings()
-        loads = ingest(source, settings.landing_dir, settings.raw_dir)
+        with failures_named(
+            context, lambda: file_in_progress(source, settings.landing_dir, settings.raw_dir)
+        ):
+            loads = ingest(source, settings.landing_dir, settings.raw_dir)
         by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
         for load in loads:
             by_entity[_asset_entity(source, load)].append(load)
@@ -122,12 +140,12 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
             *freshness_specs(sources, LOAD_LOG_KEY),
         ],
         pool=WAREHOUSE_POOL,
-        retry_policy=RETRY,
     )
-    def ingestion_quality(c360: C360Resource):
+    def ingestion_quality(context: dg.AssetExecutionContext, c360: C360Resource):
         """Summarise the load log, check that no row read was lost and that sources are fresh."""
         settings = c360.settings()
-        log = read_load_log(settings.raw_dir)
+        with failures_named(context):
+            log = read_load_log(settings.raw_dir)
         unreconciled = log.filter(
             pl.col("rows_read") != pl.col("rows_loaded") + pl.col("rows_quarantined")
         )

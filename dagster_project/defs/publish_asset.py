@@ -4,8 +4,9 @@ import dagster as dg
 
 from c360.publish import publish
 from c360.refresh_lock import refresh_lock
-from dagster_project.defs.ingestion_assets import RETRY, WAREHOUSE_POOL
+from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
+from dagster_project.defs.step_failures import failures_named
 
 SERVING_KEY = dg.AssetKey(["serving", "current"])
 
@@ -19,15 +20,16 @@ def build_publish_asset(public_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         group_name="serving",
         kinds={"duckdb"},
         pool=WAREHOUSE_POOL,
-        retry_policy=RETRY,
         description=(
             "The published warehouse readers open (dashboards, `c360 sql`, analysts): the marts "
             "and quality schemas copied into a new DuckDB file, `current` switched atomically."
         ),
     )
-    def serving_current(c360: C360Resource) -> dg.MaterializeResult:
+    def serving_current(
+        context: dg.AssetExecutionContext, c360: C360Resource
+    ) -> dg.MaterializeResult:
         settings = c360.settings()
-        with refresh_lock(settings.refresh_lock):
+        with failures_named(context), refresh_lock(settings.refresh_lock):
             publication = publish(settings)
         return dg.MaterializeResult(
             metadata={
