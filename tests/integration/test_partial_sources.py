@@ -75,7 +75,14 @@ def test_margin_is_unknown_without_cost_data_never_a_hundred_percent(settings):
         settings, "select count(contribution_margin) as n from marts.rpt_customer_profitability"
     )
     assert lifetime["n"][0] == 0
-    assert query(settings, "select count(*) as n from marts.fct_customer_clv")["n"][0] == 0
+    # P(alive) and expected purchases need no cost; margin and CLV are never invented.
+    clv = query(
+        settings,
+        "select count(*) as n, count(p_alive) as scored, count(predicted_clv) as valued, "
+        "count(expected_margin_per_purchase) as margins from marts.fct_customer_clv",
+    ).row(0, named=True)
+    assert clv["n"] == clv["scored"] > 0
+    assert clv["valued"] == clv["margins"] == 0
 
 
 def test_source_coverage_names_every_missing_entity_with_its_reason(settings):

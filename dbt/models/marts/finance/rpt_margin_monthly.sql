@@ -6,7 +6,8 @@
     product), segment and country (of the customer, dim_customers), sales_owner (the sales rep
     on the order the invoice bills, else the customer's CRM owner). A missing value is
     '(none)': lines billing a project have no product, so they are '(none)' in product,
-    category and product_line. -#}
+    category and product_line. COGS and margin are null in a month whose margin rpt_kpi_monthly
+    calls unknown (no costed invoice line: a month of credit notes alone). -#}
 with
 
 invoice_lines as (
@@ -39,13 +40,24 @@ customers as (
 
 ),
 
+margin_months as (
+
+    -- rpt_kpi_monthly decides when a month's margin is known (some invoice line of it costed,
+    -- docs/metrics.md); every dimension here follows it, so the two never disagree.
+    select
+        month,
+        cogs is not null as is_margin_known
+    from {{ ref('rpt_kpi_monthly') }}
+
+),
+
 attributed as (
 
     select
         invoice_lines.invoice_month as month,
         invoice_lines.net_revenue,
-        invoice_lines.cogs,
-        invoice_lines.gross_margin,
+        case when margin_months.is_margin_known then invoice_lines.cogs end as cogs,
+        case when margin_months.is_margin_known then invoice_lines.gross_margin end as gross_margin,
         coalesce(invoice_lines.sku, '(none)') as product,
         coalesce(products.name, '(none)') as product_name,
         coalesce(products.category, '(none)') as category,
@@ -62,6 +74,8 @@ attributed as (
         on invoice_lines.sku = products.sku
     left join customers
         on invoice_lines.customer_key = customers.customer_key
+    left join margin_months
+        on invoice_lines.invoice_month = margin_months.month
 
 ),
 
