@@ -13,7 +13,7 @@ import pytest
 from c360.settings import REPO_ROOT
 
 SQL = (REPO_ROOT / "dbt" / "tests" / "generic" / "no_mojibake.sql").read_text(encoding="utf-8")
-PATTERN = re.search(r"regexp_matches\(\s*\{\{ column_name \}\},\s*'([^']+)'", SQL).group(1)
+PATTERN = re.search(r"\{%- set pattern -%\}\s*(\S+)\s*\{%- endset %\}", SQL).group(1)
 
 
 def flagged(text: str) -> bool:
