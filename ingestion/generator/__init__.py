@@ -1,6 +1,6 @@
 """Sample-company generator: a coherent CRM + ERP history written as daily source extracts.
 
-The CLI (`c360 generate`) calls `generate_company`; see /work/shared/SOURCES.md for the layout.
+The CLI (`c360 generate`) calls `generate_company`; docs/generator.md gives the layout.
 """
 
 from ingestion.generator.company import GenerationSummary, generate_company

@@ -1,6 +1,6 @@
 """Business figures of a generated company, from its ground truth: is it a believable company?
 
-Computed with the KPI definitions of /work/shared/KPIS.md over the last twelve complete months:
+Computed with the KPI definitions of docs/metrics.md over the last twelve complete months:
 gross margin %, blended CAC, yearly logo churn and 12-month net revenue retention.
 `bench/generate_bench.py --plausibility` prints them for the default company.
 """
