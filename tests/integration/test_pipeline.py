@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from c360.bench.stages import run_step_seconds
+from bench.stages import run_step_seconds
 from c360.serving import connect_readonly, resolve_current
 from c360.settings import Settings
 from dagster_project.run_refresh import run_refresh
