@@ -33,7 +33,7 @@ DBT_PYTHON_MODELS_MAY_IMPORT = {"identity", "clv", "c360"}
 
 def _modules() -> list[tuple[Path, str]]:
     found = []
-    for package in PROJECT:
+    for package in sorted(PROJECT):
         for path in sorted((REPO / package).rglob("*.py")):
             dotted = ".".join(path.relative_to(REPO).with_suffix("").parts)
             found.append((path, dotted.removesuffix(".__init__")))
