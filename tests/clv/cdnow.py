@@ -5,7 +5,7 @@ from pathlib import Path
 
 import polars as pl
 
-CDNOW = Path(__file__).parents[2] / "data" / "cdnow"
+CDNOW = Path(__file__).parents[1] / "data" / "cdnow"
 CALIBRATION_END = date(1997, 9, 30)  # 39 weeks after 1 January 1997, the paper's T
 
 
