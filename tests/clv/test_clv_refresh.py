@@ -6,31 +6,15 @@ give the parameters the refresh recorded. Margins are checked against fct_invoic
 """
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-from c360.serving import connect_readonly
-from c360.settings import Settings
 from clv import BgNbdFit, expected_purchases, fit_bg_nbd, p_alive
 from clv.holdout import calibration_end
 from clv.value import DAYS_PER_MONTH
-from tests.conftest import settings_for
+from tests.conftest import published
 from tests.integration.oracle import _latest, _read_erp
-
-
-@pytest.fixture
-def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_for(built, monkeypatch)
-
-
-def _query(settings: Settings, sql: str) -> pl.DataFrame:
-    con = connect_readonly(settings)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -39,7 +23,7 @@ def purchase_days(settings) -> tuple[pl.DataFrame, dt.date]:
     landing = settings.landing_dir
     invoices = _latest(_read_erp(landing, "invoices"), ["invoice_number"])
     lines = _latest(_read_erp(landing, "invoice_lines"), ["invoice_number", "line_number"])
-    keys = _query(
+    keys = published(
         settings,
         "select source_record_id as customer_number, customer_key "
         "from marts.bridge_customer_sources where source_system = 'erp'",
@@ -73,7 +57,7 @@ def _oracle_summary(days: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
 def test_every_customer_s_purchase_history_matches_the_extracts(settings, purchase_days):
     days, as_of = purchase_days
     expected = _oracle_summary(days, as_of)
-    actual = _query(
+    actual = published(
         settings,
         "select customer_key, frequency, recency_days, t_days, as_of_date "
         "from marts.fct_customer_clv order by customer_key",
@@ -87,7 +71,7 @@ def test_the_recorded_fit_is_the_maximum_likelihood_fit_of_that_history(settings
     days, as_of = purchase_days
     summary = _oracle_summary(days, as_of)
     refit = fit_bg_nbd(summary["frequency"], summary["recency_days"], summary["t_days"])
-    [full] = _query(settings, "select * from quality.clv_fit_quality where fit = 'full'").rows(
+    [full] = published(settings, "select * from quality.clv_fit_quality where fit = 'full'").rows(
         named=True
     )
     assert full["customers"] == refit.customers == summary.height
@@ -98,10 +82,10 @@ def test_the_recorded_fit_is_the_maximum_likelihood_fit_of_that_history(settings
 
 
 def test_p_alive_and_expected_purchases_follow_from_the_recorded_fit(settings):
-    [full] = _query(settings, "select * from quality.clv_fit_quality where fit = 'full'").rows(
+    [full] = published(settings, "select * from quality.clv_fit_quality where fit = 'full'").rows(
         named=True
     )
-    scored = _query(settings, "select * from marts.fct_customer_clv")
+    scored = published(settings, "select * from marts.fct_customer_clv")
     fit = BgNbdFit(
         r=full["bg_nbd_r"],
         alpha=full["bg_nbd_alpha_days"],
@@ -120,7 +104,7 @@ def test_p_alive_and_expected_purchases_follow_from_the_recorded_fit(settings):
 
 
 def test_monetary_value_is_the_mean_margin_of_the_repeat_purchase_days(settings):
-    check = _query(
+    check = published(
         settings,
         """
         with days as (
@@ -149,7 +133,7 @@ def test_monetary_value_is_the_mean_margin_of_the_repeat_purchase_days(settings)
 
 
 def test_dim_customers_carries_each_customer_s_clv_and_null_for_the_never_invoiced(settings):
-    joined = _query(
+    joined = published(
         settings,
         "select dim.customer_key, dim.predicted_clv, dim.p_alive, dim.first_invoice_date, "
         "clv.predicted_clv as clv_value, clv.p_alive as clv_p_alive "
@@ -174,10 +158,10 @@ def test_the_holdout_counts_the_actual_purchase_days_of_the_last_six_months(
     actual = days.filter(
         (pl.col("invoice_date") > end) & pl.col("customer_key").is_in(known.implode())
     ).height
-    [row] = _query(
+    [row] = published(
         settings, "select * from quality.clv_fit_quality where fit = 'holdout_calibration'"
     ).rows(named=True)
-    deciles = _query(settings, "select * from quality.clv_holdout_calibration order by decile")
+    deciles = published(settings, "select * from quality.clv_holdout_calibration order by decile")
     assert (row["holdout_start_date"], row["holdout_end_date"]) == (end, as_of)
     assert row["customers"] == known.len() == deciles["customers"].sum()
     assert row["actual_holdout_purchases"] == actual == deciles["actual_purchases"].sum()
