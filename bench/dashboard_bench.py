@@ -33,6 +33,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.scratch import scratch_dir
+
 BENCH_DIR = Path(__file__).parent
 REPO = BENCH_DIR.parent
 SEED = 42
@@ -60,7 +62,7 @@ def _say(text: str) -> None:
 
 def _published(customers: int) -> Path:
     """A generated, refreshed and published company per size under bench/.data, built once."""
-    home = BENCH_DIR / ".data" / f"dashboards-c{customers}"
+    home = scratch_dir() / f"dashboards-c{customers}"
     os.environ["C360_HOME"] = str(home)
     from c360.settings import Settings
 
@@ -308,7 +310,6 @@ def main() -> None:
     )
     parser.add_argument("--opens", type=int, default=2, help="rounds over the pages (--browser)")
     args = parser.parse_args()
-    sys.path.insert(0, str(REPO))
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     if args.browser:
         if args.home is None:

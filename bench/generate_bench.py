@@ -89,7 +89,6 @@ def markdown(results: list[dict[str, object]]) -> str:
 
 def plausibility_report() -> None:
     """Generate the default company and print its business figures from the ground truth."""
-    sys.path.insert(0, str(ROOT))
     from ingestion.generator import generate_company
     from ingestion.generator.plausibility import plausibility
 

@@ -30,6 +30,8 @@ from pathlib import Path
 
 from child_process import measure_child
 
+from bench.scratch import scratch_dir
+
 BENCH_DIR = Path(__file__).parent
 RESULTS = BENCH_DIR / "results" / "identity.json"
 ENTITIES = {"crm": ("accounts", "contacts"), "erp": ("customers",)}
@@ -38,7 +40,7 @@ SEED = 42
 
 def _company(customers: int, profile: str, days: int) -> Path:
     """Generate and ingest one company per size and profile under bench/.data, once."""
-    root = BENCH_DIR / ".data" / f"identity-c{customers}-{profile}-d{days}"
+    root = scratch_dir() / f"identity-c{customers}-{profile}-d{days}"
     done = root / "raw" / "_identity_inputs_ready"
     if done.exists():
         return root
@@ -71,14 +73,14 @@ def run_resolution(root: str) -> dict:
     """Read the inputs, resolve, score: runs in the child process."""
     import polars as pl
 
-    from c360.identity.evaluate import pairwise_scores
-    from c360.identity.resolve import resolve_identities
-    from c360.identity.sql_stage import read_rule_stage, run_rule_stage
+    from identity import pairwise_scores, read_rule_stage, resolve_identities, run_rule_stage
 
     build_db = Path(root) / "warehouse" / "identity.duckdb"
     build_db.parent.mkdir(exist_ok=True)
     start = time.perf_counter()
-    run_rule_stage(Path(root) / "raw", build_db)
+    from c360.settings import Settings
+
+    run_rule_stage(Path(root) / "raw", build_db, Settings.from_env().dbt_project_dir)
     rules_dbt_s = time.perf_counter() - start
     start = time.perf_counter()
     inputs = read_rule_stage(build_db)

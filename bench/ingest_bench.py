@@ -20,13 +20,15 @@ from pathlib import Path
 
 from child_process import measure_child
 
+from bench.scratch import scratch_dir
+
 BENCH_DIR = Path(__file__).parent
 RESULTS = BENCH_DIR / "results" / "ingest.json"
 
 
 def _landing(customers: int, days: int) -> Path:
     """Generate the company once per size (defects none) under bench/.data and reuse it."""
-    root = BENCH_DIR / ".data" / f"c{customers}-d{days}"
+    root = scratch_dir() / f"c{customers}-d{days}"
     if not (root / "landing").exists():
         from ingestion.generator import generate_company
 
@@ -50,8 +52,8 @@ def run_c360(landing: str, raw: str) -> dict:
 
 
 def run_duckdb(landing: str, raw: str) -> dict:
-    """DuckDB readers into tables of one database file (the harness's baseline, c360.bench)."""
-    from c360.bench.stages import duckdb_read
+    """DuckDB readers into tables of one database file (the harness's baseline, bench)."""
+    from bench.stages import duckdb_read
 
     return duckdb_read({"landing": landing, "db": str(Path(raw) / "baseline.duckdb")})
 

@@ -93,7 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.step:
         step, home = args.step
-        from c360.bench.child import own_peak_mb
+        from bench.child import own_peak_mb
 
         sys.stdout.write("\n" + json.dumps(STEPS[step](home) | {"peak_mb": own_peak_mb()}))
         return

@@ -121,8 +121,8 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Dry-run one delivery folder: what each file maps to, would load, quarantine and why."""
-    from c360.check_report import affected_marts, render_json, render_text, source_dependencies
     from ingestion.check import check_delivery
+    from ingestion.check_report import affected_marts, render_json, render_text, source_dependencies
     from ingestion.sources import choose_source
 
     folder = Path(args.folder)
@@ -157,7 +157,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Measure every refresh stage with baselines; results JSON and docs/benchmarks.md tables."""
-    from c360.bench.harness import BenchOptions, render_only, run
+    from bench.harness import BenchOptions, render_only, run
 
     options = BenchOptions(
         customers=args.customers,
@@ -174,7 +174,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
     """A month of messy days: daily deliveries with damaged files, a refresh each, a rebuild."""
-    from c360.bench.soak import SoakOptions, run_soak
+    from bench.soak import SoakOptions, run_soak
 
     options = SoakOptions(
         customers=args.customers,

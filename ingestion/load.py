@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 from polars.exceptions import PanicException
 
-from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from ingestion.contracts import Entity, SourceContract
 from ingestion.landing import LandedFile, landed_files
 from ingestion.raw_store import (
@@ -283,8 +283,18 @@ def _has_records(landed: LandedFile) -> bool:
         return True
 
 
-def ingest_source(contract: SourceContract, landing_dir: Path, raw_dir: Path) -> list[FileLoad]:
-    """Load every file of a source not loaded yet, oldest extract first."""
+def ingest_source(
+    contract: SourceContract,
+    landing_dir: Path,
+    raw_dir: Path,
+    after_raw_write: Callable[[], None] | None = None,
+) -> list[FileLoad]:
+    """Load every file of a source not loaded yet, oldest extract first.
+
+    `after_raw_write` runs between a file's raw write and its load-log entry, the window a crash
+    must survive: the orchestrator passes its fault point there (ingestion imports nothing of the
+    project).
+    """
     ensure_empty_tables(raw_dir, list(contract.entities.values()))
     history = read_load_log(raw_dir)
     seen_files = set(history["source_file"].to_list())
@@ -308,7 +318,8 @@ def ingest_source(contract: SourceContract, landing_dir: Path, raw_dir: Path) ->
             )
         else:
             result = load_file(landed, raw_dir, content_hash)
-            fault_point(INGESTION_AFTER_RAW_WRITE)  # the raw file exists, its log entry not yet
+            if after_raw_write is not None:  # the raw file exists, its log entry not yet
+                after_raw_write()
         _write_log(raw_dir, landed, result, content_hash, started_at)
         if result.status == LOADED:
             seen_hashes.add(content_hash)

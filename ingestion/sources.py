@@ -16,6 +16,7 @@ A missing file, or a source it does not name, means the built-in contract.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,8 +118,16 @@ def choose_source(
     return source
 
 
-def ingest(source: Source, landing_dir: Path, raw_dir: Path) -> list[FileLoad]:
-    """Load every new file of a source, through its preset if it has one."""
+def ingest(
+    source: Source,
+    landing_dir: Path,
+    raw_dir: Path,
+    after_raw_write: Callable[[], None] | None = None,
+) -> list[FileLoad]:
+    """Load every new file of a source, through its preset if it has one.
+
+    `after_raw_write`: see `ingest_source` (the preset path writes a delivery as one unit).
+    """
     if source.preset is None:
-        return ingest_source(source.contract, landing_dir, raw_dir)
+        return ingest_source(source.contract, landing_dir, raw_dir, after_raw_write)
     return ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir)

@@ -5,8 +5,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from c360.serving import connect_readonly
 from c360.settings import Settings
 
 ENV_KEYS = (
@@ -36,6 +38,15 @@ def settings_for(
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DAGSTER_HOME", str(settings.dagster_home))
     return settings
+
+
+def published(settings: Settings, sql: str) -> pl.DataFrame:
+    """`sql` on the published warehouse, through the readers' sandboxed read-only connection."""
+    con = connect_readonly(settings)
+    try:
+        return con.sql(sql).pl()
+    finally:
+        con.close()
 
 
 def generate_and_refresh(
@@ -79,6 +90,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate_and_refresh(
         tmp_path_factory.mktemp("c360"), customers=60, seed=7, defects="none"
     )
+
+
+@pytest.fixture
+def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The session's small company (`built`), with every c360 path pointing at it."""
+    return settings_for(built, monkeypatch)
 
 
 ERP_ONLY_REMOVED = ("product_costs", "timesheets", "fx_rates")

@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import failures_named
@@ -94,7 +95,12 @@ def _source_assets(source: Source) -> dg.AssetsDefinition:
         with failures_named(
             context, lambda: file_in_progress(source, settings.landing_dir, settings.raw_dir)
         ):
-            loads = ingest(source, settings.landing_dir, settings.raw_dir)
+            loads = ingest(
+                source,
+                settings.landing_dir,
+                settings.raw_dir,
+                after_raw_write=lambda: fault_point(INGESTION_AFTER_RAW_WRITE),
+            )
         by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
         for load in loads:
             by_entity[_asset_entity(source, load)].append(load)

@@ -2,28 +2,13 @@
 the landing extracts and against the generator's ground truth."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-from c360.serving import connect_readonly
 from c360.settings import Settings
-from tests.conftest import settings_for
+from tests.conftest import published
 from tests.integration.oracle import open_invoices, organisation_profitability
-
-
-@pytest.fixture
-def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_for(built, monkeypatch)
-
-
-def query(settings: Settings, sql: str) -> pl.DataFrame:
-    con = connect_readonly(settings)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
 
 
 def organisation_of_customer(settings: Settings) -> dict[str, str]:
@@ -35,7 +20,7 @@ def organisation_of_customer(settings: Settings) -> dict[str, str]:
             organisations.select("org_id", record=pl.col("crm_account_ids")).explode("record"),
         ]
     )
-    bridge = query(
+    bridge = published(
         settings, "select customer_key, source_record_id from marts.bridge_customer_sources"
     )
     pairs = bridge.join(records, left_on="source_record_id", right_on="record").unique(
@@ -50,7 +35,7 @@ def test_revenue_margin_and_contribution_per_customer_match_an_independent_compu
 ):
     expected = organisation_profitability(settings.landing_dir, settings.truth_dir)
     org_of = organisation_of_customer(settings)
-    rows = query(
+    rows = published(
         settings,
         "select customer_key, net_revenue, gross_margin, contribution_margin "
         "from marts.rpt_customer_profitability_lifetime",
@@ -72,7 +57,7 @@ def test_customer_revenue_per_month_equals_the_generators_truth(settings):
         if revenue != 0
     }
     org_of = organisation_of_customer(settings)
-    rows = query(
+    rows = published(
         settings,
         "select customer_key, month, net_revenue from marts.rpt_customer_profitability "
         "where net_revenue != 0",
@@ -84,7 +69,7 @@ def test_customer_revenue_per_month_equals_the_generators_truth(settings):
 
 def test_open_receivables_per_invoice_match_the_extracts(settings):
     expected = open_invoices(settings.landing_dir)
-    rows = query(
+    rows = published(
         settings,
         "select invoice_number, open_amount_document from marts.fct_receivables "
         "where open_amount_document != 0",
@@ -94,7 +79,7 @@ def test_open_receivables_per_invoice_match_the_extracts(settings):
 
 
 def test_the_latest_receivables_snapshot_adds_up_to_the_open_invoices_and_feeds_dso(settings):
-    [(snapshot_open, invoice_open, kpi_dso, revenue_90d)] = query(
+    [(snapshot_open, invoice_open, kpi_dso, revenue_90d)] = published(
         settings,
         """
         with latest as (select max(month) as month from marts.rpt_receivables_monthly)
@@ -113,12 +98,12 @@ def test_the_latest_receivables_snapshot_adds_up_to_the_open_invoices_and_feeds_
 
 
 def test_every_margin_dimension_splits_the_same_monthly_revenue(settings):
-    totals = query(
+    totals = published(
         settings,
         "select dimension, sum(net_revenue) as revenue, count(distinct month) as months "
         "from marts.rpt_margin_monthly group by dimension",
     )
-    [(kpi_revenue,)] = query(
+    [(kpi_revenue,)] = published(
         settings, "select sum(net_revenue) from marts.rpt_kpi_monthly"
     ).iter_rows()
     assert sorted(totals["dimension"]) == [
@@ -133,7 +118,7 @@ def test_every_margin_dimension_splits_the_same_monthly_revenue(settings):
 
 
 def test_kpi_month_contribution_is_gross_margin_less_cost_to_serve(settings):
-    rows = query(
+    rows = published(
         settings,
         "select gross_margin, cost_to_serve, unattributed_cost_to_serve, contribution_margin "
         "from marts.rpt_kpi_monthly",
@@ -144,7 +129,7 @@ def test_kpi_month_contribution_is_gross_margin_less_cost_to_serve(settings):
 
 
 def test_projects_and_utilisation_agree_on_the_hours_worked(settings):
-    [(project_hours, utilisation_hours, billed_projects, billed_utilisation, top_rate)] = query(
+    [(project_hours, utilisation_hours, billed_projects, billed_utilisation, top_rate)] = published(
         settings,
         """
         select
@@ -165,7 +150,7 @@ def test_projects_and_utilisation_agree_on_the_hours_worked(settings):
 
 
 def test_the_lifetime_whale_curve_ends_at_exactly_one(settings):
-    curve = query(
+    curve = published(
         settings,
         "select contribution_rank, cumulative_contribution_share "
         "from marts.rpt_customer_profitability_lifetime order by contribution_rank",

@@ -9,9 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from c360.serving import connect_readonly
 from c360.settings import Settings
-from tests.conftest import generate_and_refresh, settings_for
+from tests.conftest import generate_and_refresh, published, settings_for
 from tests.integration.ecb_oracle import ecb_monthly_means, ecb_rate, landed_lines, revenue
 from tests.integration.oracle import _organisation_of
 
@@ -66,20 +65,12 @@ def oracle_lines(guest_company: Path) -> list[dict]:
     return lines
 
 
-def query(settings: Settings, sql: str) -> pl.DataFrame:
-    con = connect_readonly(settings)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
-
-
 def test_revenue_counts_every_landed_line_guest_sales_included(settings, oracle_lines):
     expected: dict = defaultdict(Decimal)
     for line in oracle_lines:
         expected[line["month"]] += line["revenue"]
     assert any(line["customer_number"] is None for line in oracle_lines)
-    kpis = query(
+    kpis = published(
         settings,
         "select month, net_revenue, reporting_currency from marts.rpt_kpi_monthly "
         "where invoice_lines > 0",
@@ -90,7 +81,7 @@ def test_revenue_counts_every_landed_line_guest_sales_included(settings, oracle_
 
 def test_the_unidentified_member_carries_exactly_the_guest_revenue(settings, oracle_lines):
     guests = [line for line in oracle_lines if line["customer_number"] is None]
-    summary = query(settings, "select * from quality.unidentified_sales").row(0, named=True)
+    summary = published(settings, "select * from quality.unidentified_sales").row(0, named=True)
     assert summary["unidentified_net_revenue"] == sum(line["revenue"] for line in guests)
     assert summary["unidentified_documents"] == len({line["invoice_number"] for line in guests})
     assert summary["unidentified_lines"] == len(guests)
@@ -98,7 +89,7 @@ def test_the_unidentified_member_carries_exactly_the_guest_revenue(settings, ora
     assert summary["unidentified_revenue_share"] == pytest.approx(
         float(summary["unidentified_net_revenue"]) / float(total)
     )
-    members = query(
+    members = published(
         settings,
         "select distinct customer_key from marts.fct_invoice_lines where is_unidentified_customer",
     )
@@ -106,9 +97,13 @@ def test_the_unidentified_member_carries_exactly_the_guest_revenue(settings, ora
 
 
 def test_customer_counts_leave_the_guest_member_out(settings, oracle_lines):
-    key = query(settings, "select unidentified_customer_key from quality.unidentified_sales")[0, 0]
+    key = published(settings, "select unidentified_customer_key from quality.unidentified_sales")[
+        0, 0
+    ]
     for mart in ("dim_customers", "fct_customer_clv", "rpt_churned_customers"):
-        found = query(settings, f"select count(*) from marts.{mart} where customer_key = '{key}'")
+        found = published(
+            settings, f"select count(*) from marts.{mart} where customer_key = '{key}'"
+        )
         assert found[0, 0] == 0, mart
     organisation_of, _ = _organisation_of(settings.truth_dir)
     buyers = {
@@ -116,9 +111,11 @@ def test_customer_counts_leave_the_guest_member_out(settings, oracle_lines):
         for line in oracle_lines
         if line["customer_number"] is not None and line["kind"] == "invoice"
     }
-    new_customers = query(settings, "select sum(new_customers) from marts.rpt_kpi_monthly")[0, 0]
+    new_customers = published(settings, "select sum(new_customers) from marts.rpt_kpi_monthly")[
+        0, 0
+    ]
     assert new_customers == len(buyers)
-    errors = query(
+    errors = published(
         settings,
         "select count(*) from quality.sync_errors where error_type = 'invoice_unknown_customer'",
     )
@@ -127,7 +124,7 @@ def test_customer_counts_leave_the_guest_member_out(settings, oracle_lines):
 
 def test_amounts_cross_the_ecb_rates_through_the_euro_into_gbp(settings, oracle_lines):
     expected = {(line["invoice_number"], line["line_number"]): line for line in oracle_lines}
-    facts = query(
+    facts = published(
         settings,
         "select invoice_number, line_number, document_currency, fx_rate, net_revenue "
         "from marts.fct_invoice_lines",

@@ -7,9 +7,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from c360.identity.evaluate import pairwise_scores
 from c360.serving import connect_readonly
 from dagster_project.run_refresh import run_refresh
+from identity.evaluate import pairwise_scores
 from tests.conftest import generate_and_refresh, settings_for
 
 

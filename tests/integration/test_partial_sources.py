@@ -7,9 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from c360.serving import connect_readonly
 from c360.settings import Settings
-from tests.conftest import settings_for
+from tests.conftest import published, settings_for
 from tests.integration.ecb_oracle import ecb_monthly_means, ecb_rate, landed_lines, revenue
 
 CRM_ENTITIES = {
@@ -29,14 +28,6 @@ def settings(erp_only_built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return settings_for(erp_only_built, monkeypatch)
 
 
-def query(settings: Settings, sql: str) -> pl.DataFrame:
-    con = connect_readonly(settings)
-    try:
-        return con.sql(sql).pl()
-    finally:
-        con.close()
-
-
 def test_a_crm_with_no_landing_folder_still_gets_its_empty_raw_tables(settings):
     assert not (settings.landing_dir / "crm").exists()
     for entity in CRM_ENTITIES:
@@ -45,17 +36,17 @@ def test_a_crm_with_no_landing_folder_still_gets_its_empty_raw_tables(settings):
 
 def test_marts_that_need_the_crm_are_empty(settings):
     for mart in ("rpt_pipeline", "rpt_pipeline_outcomes", "rpt_customer_satisfaction"):
-        assert query(settings, f"select count(*) as n from marts.{mart}")["n"][0] == 0, mart
+        assert published(settings, f"select count(*) as n from marts.{mart}")["n"][0] == 0, mart
 
 
 def test_match_rates_are_unknown_without_a_crm_not_zero(settings):
-    rates = dict(query(settings, "select * from quality.identity_match_rates").iter_rows())
+    rates = dict(published(settings, "select * from quality.identity_match_rates").iter_rows())
     assert rates["erp_customers_matched_to_crm_by_count"] is None
     assert rates["erp_customers_matched_to_crm_by_revenue"] is None
 
 
 def test_margin_is_unknown_without_cost_data_never_a_hundred_percent(settings):
-    kpis = query(
+    kpis = published(
         settings,
         "select net_revenue, cogs, gross_margin, gross_margin_pct, contribution_margin, "
         "cost_coverage_share from marts.rpt_kpi_monthly",
@@ -63,7 +54,7 @@ def test_margin_is_unknown_without_cost_data_never_a_hundred_percent(settings):
     assert kpis["net_revenue"].is_not_null().all() and kpis["net_revenue"].sum() > 0
     for column in ("cogs", "gross_margin", "gross_margin_pct", "contribution_margin"):
         assert kpis[column].is_null().all(), column
-    lines = query(
+    lines = published(
         settings,
         "select invoice_kind, has_known_cost, count(*) as n, count(gross_margin) as margins "
         "from marts.fct_invoice_lines group by all",
@@ -71,12 +62,12 @@ def test_margin_is_unknown_without_cost_data_never_a_hundred_percent(settings):
     invoices = lines.filter(pl.col("invoice_kind") == "invoice")
     assert invoices["has_known_cost"].to_list() == [False]
     assert invoices["margins"].to_list() == [0]
-    lifetime = query(
+    lifetime = published(
         settings, "select count(contribution_margin) as n from marts.rpt_customer_profitability"
     )
     assert lifetime["n"][0] == 0
     # P(alive) and expected purchases need no cost; margin and CLV are never invented.
-    clv = query(
+    clv = published(
         settings,
         "select count(*) as n, count(p_alive) as scored, count(predicted_clv) as valued, "
         "count(expected_margin_per_purchase) as margins from marts.fct_customer_clv",
@@ -86,7 +77,7 @@ def test_margin_is_unknown_without_cost_data_never_a_hundred_percent(settings):
 
 
 def test_source_coverage_names_every_missing_entity_with_its_reason(settings):
-    coverage = query(settings, "select * from quality.source_coverage")
+    coverage = published(settings, "select * from quality.source_coverage")
     absent = coverage.filter("is_absent")
     assert {(r["source"], r["entity"]) for r in absent.iter_rows(named=True)} == {
         *(("crm", entity) for entity in CRM_ENTITIES),
@@ -115,7 +106,7 @@ def test_without_an_fx_table_documents_convert_at_the_ecb_monthly_mean(settings)
         )
         for line in landed_lines(settings.landing_dir)
     }
-    facts = query(
+    facts = published(
         settings,
         "select invoice_number, line_number, document_currency, fx_rate, net_revenue "
         "from marts.fct_invoice_lines",

@@ -4,30 +4,19 @@ The marts are checked against an independent Polars computation over the same ex
 """
 
 import shutil
-from pathlib import Path
 
 import polars as pl
-import pytest
 
-from c360.bench.stages import run_step_seconds
-from c360.serving import connect_readonly, resolve_current
+from bench.stages import run_step_seconds
+from c360.serving import resolve_current
 from c360.settings import Settings
 from dagster_project.run_refresh import run_refresh
-from tests.conftest import settings_for
+from tests.conftest import published, settings_for
 from tests.integration.oracle import monthly_revenue_and_margin
 
 
-@pytest.fixture
-def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_for(built, monkeypatch)
-
-
 def query(settings: Settings, sql: str) -> list[tuple]:
-    con = connect_readonly(settings)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return published(settings, sql).rows()
 
 
 def test_monthly_revenue_and_margin_match_an_independent_computation_to_the_cent(settings):

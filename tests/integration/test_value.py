@@ -2,15 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
 
-from c360.serving import connect_readonly
 from c360.settings import Settings
 from ingestion.generator.plausibility import last_complete_month, plausibility
-from tests.conftest import settings_for
+from tests.conftest import published
 from tests.integration.value_oracle import (
     acquisitions,
     cac_by_month_and_channel,
@@ -20,17 +18,8 @@ from tests.integration.value_oracle import (
 )
 
 
-@pytest.fixture
-def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_for(built, monkeypatch)
-
-
 def query(settings: Settings, sql: str) -> list[tuple]:
-    con = connect_readonly(settings)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return published(settings, sql).rows()
 
 
 def test_cac_per_channel_and_month_matches_an_independent_computation(settings):

@@ -1,13 +1,13 @@
 """The same dbt project on Spark gives the same public marts as on DuckDB, row for row.
 
 The session's small company (`built`: 60 customers, refreshed and published on DuckDB) is built
-again on the local Spark target from the same raw Parquet by c360.spark_build, in a subprocess
-(a JVM of its own, ~2-4 minutes on 2 cores). Every table of the `marts` and `quality` schemas
-then compares: the same columns, the same rows; money and other decimals exactly (to the
-cent), floating-point ratios to 1e-9. The snapshot histories are DuckDB's only (dbt-spark
-snapshots need Delta). The same build runs every dbt unit test on Spark: each one DuckDB's
-manifest holds must have passed there. Skipped, saying why, without Java or without the `spark`
-extra.
+again on the local Spark target from the same raw Parquet by dagster_project.spark_build, in a
+subprocess (a JVM of its own, ~2-4 minutes on 2 cores). Every table of the `marts` and
+`quality` schemas then compares: the same columns, the same rows; money and other decimals
+exactly (to the cent), floating-point ratios to 1e-9. The snapshot histories are DuckDB's only
+(dbt-spark snapshots need Delta). The same build runs every dbt unit test on Spark: each one
+DuckDB's manifest holds must have passed there. Skipped, saying why, without Java or without
+the `spark` extra.
 """
 
 import importlib.util
@@ -58,7 +58,7 @@ def spark_home(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         "SPARK_LOCAL_IP": "127.0.0.1",
     }
     run = subprocess.run(
-        [sys.executable, "-m", "c360.spark_build"],
+        [sys.executable, "-m", "dagster_project.spark_build"],
         env=env,
         capture_output=True,
         text=True,

@@ -1,12 +1,12 @@
-"""Every dbt Python model has its Spark step: c360.spark_build runs its library code, and the
-model stays a dbt node on Spark (not disabled), so that `ref`, its data tests and the unit tests
+"""Every dbt Python model has its Spark step: dagster_project.spark_build runs its library code, and
+the model stays a dbt node on Spark (not disabled), so that `ref`, its data tests and the unit tests
 that mock it resolve there as on DuckDB. spark_build leaves the Python models out of every dbt
 command (dbt-spark cannot run them) and stops when the manifest's Python models are not the
 steps it runs; this catches a Python model added without its step on every machine, Java or
 not."""
 
 from c360.settings import REPO_ROOT
-from c360.spark_build import CLV_STEPS, IDENTITY_STEPS
+from dagster_project.spark_build import CLV_STEPS, IDENTITY_STEPS
 
 DBT_DIR = REPO_ROOT / "dbt"
 

@@ -1,4 +1,4 @@
-"""Predicted CLV per customer as a dbt Python model (c360.clv: BG/NBD x Gamma-Gamma).
+"""Predicted CLV per customer as a dbt Python model (clv: BG/NBD x Gamma-Gamma).
 
 It runs inside the dbt process, so the warehouse keeps a single writer. Purchases come from the
 mart fct_invoice_lines, where the gross margin of each line is already computed (COGS rules in
@@ -12,7 +12,7 @@ enforce contracts on Python models).
 def model(dbt, session):
     """One row per customer with a purchase: RFM summary, P(alive), purchases, margin, CLV."""
     dbt.config(materialized="table")
-    from c360.clv.refresh_step import read_inputs, score_with_settings
+    from clv import read_inputs, score_with_settings
 
     lines, as_of = read_inputs(dbt.ref("fct_invoice_lines"), dbt.ref("stg_erp__invoices"))
     return score_with_settings(lines, as_of)

@@ -2,7 +2,7 @@
 customer record mapped to one customer_key, and the pairs stewards should look at.
 
 The deterministic rules have run in SQL before it (int_identity_rule_pairs,
-int_identity_erp_number_pairs); here c360.identity scores the rest with Splink, clusters,
+int_identity_erp_number_pairs); here identity scores the rest with Splink, clusters,
 applies stewards' overrides and keeps stable keys. A Python model has one output table and the
 resolution has two, so both are kept here, told apart by `output` (bridge | review_queue), and
 int_customer_bridge and int_identity_review_queue select theirs: the resolution, about 20 s at
@@ -28,7 +28,7 @@ def _previous(dbt, session):
 def model(dbt, session):
     """output, then the bridge's columns and the review queue's (each null on the other's rows)."""
     dbt.config(materialized="table")
-    from c360.identity.refresh_step import resolution_table, resolve_staged_records
+    from identity import resolution_table, resolve_staged_records
 
     result = resolve_staged_records(
         dbt.ref("stg_crm__accounts").pl(),

@@ -1,4 +1,4 @@
-"""The holdout test of the purchase model by decile of predicted purchases (c360.clv.holdout).
+"""The holdout test of the purchase model by decile of predicted purchases (clv.holdout).
 
 The customers known six months before the as-of date, ranked by the purchases the calibration
 fit predicts for the last six months, in ten groups of equal size: predicted against actual.
@@ -9,6 +9,6 @@ The calibration fit is not redone here: it comes from int_clv_holdout.
 def model(dbt, session):
     """One row per decile (10 = highest predicted): customers, predicted and actual purchases."""
     dbt.config(materialized="table")
-    from c360.clv.holdout import deciles_from
+    from clv import deciles_from
 
     return deciles_from(dbt.ref("int_clv_holdout").pl())

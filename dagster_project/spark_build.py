@@ -1,0 +1,323 @@
+"""The dbt project built on Apache Spark (dbt-spark, `method: session`), Python steps included.
+
+dbt-spark runs Python models only through Databricks submission methods, so on the `spark`
+target this module runs the project's Python models' library code (identity, clv)
+itself, in the same process and Spark session as dbt: it reads their input tables from Spark
+into Polars, calls the same functions the dbt Python models call, and writes the outputs back as
+Spark tables of the models' relations. The Python models stay dbt nodes on Spark (so `ref`,
+their data tests and the unit tests that mock them resolve as on DuckDB) but every dbt command
+here leaves them out. The order is dbt's: the models upstream of a step, the step, and so on;
+the data tests of the earlier phases and every unit test run at the end, in this session, where
+the Jaro-Winkler function the identity models call is registered. Spark also cannot read a
+folder whose only file is the ingestion's schema-only `_empty.parquet` (names starting with `_`
+are hidden from it), so the raw sources are registered here as external tables with the union of
+their files' schemas (`union_by_name`).
+
+Needs the `spark` extra and Java 17 (docs/scaling_out.md).
+Run: `python -m dagster_project.spark_build`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from c360.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# A target path of its own: switching targets in dbt/target would defeat DuckDB's partial parse.
+TARGET_PATH = "target/spark"
+IDENTITY_STEPS = ("int_identity_resolution",)
+CLV_STEPS = ("int_customer_clv", "int_clv_holdout", "clv_fit_quality", "clv_holdout_calibration")
+
+
+@dataclass
+class SparkBuild:
+    """What a build did: seconds per phase, the dbt nodes that failed, unit tests that passed."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    unit_tests_passed: list[str] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        """True when every dbt node and every Python step passed."""
+        return not self.failures
+
+
+def _dbt(args: list[str]) -> Any:
+    from dbt.cli.main import dbtRunner
+
+    project = Settings.from_env().dbt_project_dir
+    base = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    result = dbtRunner().invoke(
+        [*args, *base, "--target", "spark", "--target-path", TARGET_PATH, "--quiet"]
+    )
+    if result.exception is not None:
+        raise result.exception
+    return result
+
+
+def _failures(result: Any) -> list[str]:
+    return [
+        f"{r.node.unique_id}: {r.message}"
+        for r in (result.result or [])
+        if str(r.status) in {"error", "fail", "runtime error"}
+    ]
+
+
+def _raw_schema(folder: Path) -> pa.Schema:
+    """The union of the schemas of a raw folder's files, `_empty.parquet` included."""
+    files = sorted(path for path in folder.glob("*.parquet") if path.is_file())
+    return pa.unify_schemas([pq.read_schema(path) for path in files])
+
+
+def register_raw_sources(spark: Any, manifest: Any) -> int:
+    """Create `<source>.<table>` over every raw Parquet folder a source reads; returns the count.
+
+    Recreated on each build, so a column added to an extract appears; dropping an external
+    table leaves its files alone. The folder comes from the source's dbt-duckdb
+    `external_location` (`read_parquet('<folder>/*.parquet', ...)`).
+    """
+    count = 0
+    for source in manifest.sources.values():
+        location = source.meta.get("external_location") or source.source_meta.get(
+            "external_location"
+        )
+        if not location:
+            continue
+        folder = Path(location.split("'")[1].replace("{name}", source.name)).parent
+        schema = spark.createDataFrame(_raw_schema(folder).empty_table()).schema
+        spark.sql(f"create database if not exists {source.schema}")
+        spark.sql(f"drop table if exists {source.schema}.{source.identifier}")
+        spark.catalog.createTable(
+            f"{source.schema}.{source.identifier}",
+            path=str(folder),
+            source="parquet",
+            schema=schema,
+        )
+        count += 1
+    return count
+
+
+def jaro_winkler(left: str | None, right: str | None) -> float | None:
+    """Jaro-Winkler similarity as DuckDB's jaro_winkler_similarity computes it (rapidfuzz).
+
+    Matches within max(len)/2 - 1 bytes; the common prefix (up to 4) adds 0.1 x (1 - jaro)
+    per character when jaro > 0.7. Spark SQL has no such function (macros: name_similarity).
+    """
+    if left is None or right is None:
+        return None
+    return _jaro_winkler_bytes(left.encode(), right.encode())
+
+
+def _jaro_winkler_bytes(left: bytes, right: bytes) -> float:
+    # DuckDB compares the UTF-8 bytes, not the characters ("é" is two of them).
+    if not left and not right:
+        return 1.0
+    if not left or not right:
+        return 0.0
+    window = max(0, max(len(left), len(right)) // 2 - 1)
+    right_used = [False] * len(right)
+    left_matches: list[int] = []
+    for i, char in enumerate(left):
+        for j in range(max(0, i - window), min(len(right), i + window + 1)):
+            if not right_used[j] and right[j] == char:
+                right_used[j] = True
+                left_matches.append(char)
+                break
+    if not left_matches:
+        return 0.0
+    right_matches = [char for char, used in zip(right, right_used, strict=True) if used]
+    transpositions = sum(a != b for a, b in zip(left_matches, right_matches, strict=True)) // 2
+    m = len(left_matches)
+    jaro = (m / len(left) + m / len(right) + (m - transpositions) / m) / 3
+    if jaro <= 0.7:
+        return jaro
+    prefix = 0
+    for a, b in zip(left[:4], right[:4], strict=False):
+        if a != b:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+def _read(spark: Any, name: str) -> pl.DataFrame:
+    return pl.from_arrow(spark.table(name).toArrow())
+
+
+def _write(spark: Any, frame: pl.DataFrame, name: str) -> None:
+    # A column with no values has Polars' Null type, which Spark cannot store: make it text.
+    frame = frame.with_columns(pl.col(pl.Null).cast(pl.String))
+    schema, _ = name.split(".")
+    spark.sql(f"create database if not exists {schema}")
+    spark.sql(f"drop table if exists {name}")
+    spark.createDataFrame(frame.to_arrow()).write.format("parquet").saveAsTable(name)
+
+
+def run_identity_steps(spark: Any) -> None:
+    """int_identity_resolution, as its dbt Python model computes it."""
+    from identity import resolution_table, resolve_staged_records
+
+    inputs = [
+        _read(spark, name)
+        for name in (
+            "staging.stg_crm__accounts",
+            "staging.stg_crm__contacts",
+            "staging.stg_erp__customers",
+            "intermediate.int_identity_rule_pairs",
+            "intermediate.int_identity_erp_number_pairs",
+        )
+    ]
+    previous = (
+        _read(spark, "intermediate.int_customer_bridge").select(
+            "customer_key", "source_system", "source_record_id"
+        )
+        if spark.catalog.tableExists("intermediate.int_customer_bridge")
+        else None
+    )
+    result = resolve_staged_records(*inputs, previous)
+    _write(spark, resolution_table(result), "intermediate.int_identity_resolution")
+
+
+def run_clv_steps(spark: Any) -> None:
+    """int_customer_clv, int_clv_holdout and the two CLV quality models (clv)."""
+    import duckdb
+
+    from clv import deciles_from, fit_quality_from, holdout_table, read_inputs, score_with_settings
+
+    # read_inputs takes relations; an in-memory DuckDB over the Spark tables' Arrow is one.
+    con = duckdb.connect()
+    invoice_lines = spark.table("marts.fct_invoice_lines").toArrow()
+    invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
+    lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
+    scores = score_with_settings(lines, as_of)
+    _write(spark, scores, "intermediate.int_customer_clv")
+    holdout = holdout_table(lines, as_of)
+    _write(spark, holdout, "intermediate.int_clv_holdout")
+    _write(spark, fit_quality_from(scores, holdout), "quality.clv_fit_quality")
+    _write(spark, deciles_from(holdout), "quality.clv_holdout_calibration")
+    con.close()
+
+
+def _python_step_parents(manifest: Any) -> dict[str, list[str]]:
+    """The models each Python model reads, by name: the steps this module runs, in dbt's DAG."""
+    return {
+        node.name: [manifest.nodes[p].name for p in node.depends_on.nodes if p.startswith("model.")]
+        for node in manifest.nodes.values()
+        if node.resource_type == "model" and node.language == "python"
+    }
+
+
+def _unit_tests(result: Any) -> list[Any]:
+    return [r for r in (result.result or []) if r.node.resource_type == "unit_test"]
+
+
+def build() -> SparkBuild:
+    """Seeds, models, snapshots (none on Spark) and tests, with the Python steps in between."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Spark's Python workers (the Jaro-Winkler function) run this interpreter, not `python3`.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    summary = SparkBuild()
+    started = time.monotonic()
+    manifest = _dbt(["parse"]).result
+    parents = _python_step_parents(manifest)
+    steps = [*IDENTITY_STEPS, *CLV_STEPS]
+    if sorted(parents) != sorted(steps):
+        summary.failures.append(f"Python models {sorted(parents)} != the steps run here {steps}")
+        return summary
+    identity_inputs = sorted({p for s in IDENTITY_STEPS for p in parents[s]})
+    clv_inputs = sorted({p for s in CLV_STEPS for p in parents[s]} - set(steps))
+    # The first dbt command opens dbt-spark's session; every later one, and this module, share it.
+    _dbt(["show", "--inline", "select 1 as ready"])
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.getOrCreate()
+    register_raw_sources(spark, manifest)
+    spark.udf.register("c360_jaro_winkler", jaro_winkler, "double")
+    summary.seconds["parse_and_start"] = time.monotonic() - started
+
+    done: list[str] = []
+    phases = [
+        ("identity_inputs", identity_inputs, run_identity_steps),
+        ("clv_inputs", clv_inputs, run_clv_steps),
+        ("rest", [], None),
+    ]
+    for phase, models, step in phases:
+        began = time.monotonic()
+        # dbt-spark cannot run the Python models: the steps below write their tables.
+        exclude = ["--exclude", *done, *steps]
+        if models:
+            # Seeds and models only: a test may also read models of a later phase.
+            select = ["--select", *[f"+{m}" for m in models]]
+            result = _dbt(["build", *select, *exclude, "--resource-type", "seed", "model"])
+        else:
+            result = _dbt(["build", *exclude, "--exclude", "resource_type:unit_test"])
+        summary.failures += _failures(result)
+        done += [f"+{m}" for m in models]
+        summary.seconds[phase] = time.monotonic() - began
+        if step is not None:
+            began = time.monotonic()
+            try:
+                step(spark)
+            except Exception as error:  # reported with the dbt failures; later phases need it
+                summary.failures.append(f"{step.__name__}: {error}")
+                break
+            summary.seconds[step.__name__] = time.monotonic() - began
+    else:
+        # Now that every table exists: the data tests of the earlier phases and of the Python
+        # steps, and every unit test (their fixtures take column types from the input tables,
+        # and the identity models call the Jaro-Winkler function registered above).
+        began = time.monotonic()
+        result = _dbt(["test", "--select", *done, *steps, "resource_type:unit_test"])
+        summary.failures += _failures(result)
+        unit_tests = _unit_tests(result)
+        summary.unit_tests_passed = sorted(
+            r.node.unique_id for r in unit_tests if str(r.status) == "pass"
+        )
+        summary.seconds["tests_and_unit_tests"] = time.monotonic() - began
+        # Their share of that phase: the unit tests' own seconds, summed over dbt's threads.
+        summary.seconds["unit_tests_node_seconds"] = sum(r.execution_time for r in unit_tests)
+    summary.seconds["total"] = time.monotonic() - started
+    # Kept beside the Spark warehouse: docs/scaling_out.md quotes these figures, and the parity
+    # test checks the unit tests that passed against the manifest.
+    record = Settings.from_env().home / "spark" / "last_build.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(
+        json.dumps(
+            {
+                **summary.seconds,
+                "failures": summary.failures,
+                "unit_tests_passed": summary.unit_tests_passed,
+            },
+            indent=1,
+        )
+    )
+    return summary
+
+
+def main() -> int:
+    """Build on Spark; exit status 1 when a node or step failed."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    summary = build()
+    for phase, seconds in summary.seconds.items():
+        logger.info("%-28s %7.1f s", phase, seconds)
+    logger.info("unit tests passed: %d", len(summary.unit_tests_passed))
+    for failure in summary.failures:
+        logger.error("FAILED %s", failure)
+    return 0 if summary.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
