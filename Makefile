@@ -58,9 +58,10 @@ spark-parity: spark-install  ## Build the small company on DuckDB and Spark, com
 # The whole suite includes the Spark build, parity and unit tests (~4-5 minutes), so CI proves
 # them on every run. It runs on both cores (pytest-xdist; serially it took 15 min 38 s), a test
 # file per worker so module fixtures are built once. The dbt manifest is parsed first: two
-# workers parsing it at once would write the same target folder.
+# workers parsing it at once would write the same target folder. `--durations` lists the ten
+# slowest tests of every run, so the suite's time is measured where it is spent.
 test: install spark-install lint browser manifest  ## Linters and the whole test suite
-	$(RUN) pytest -n 2 --dist loadfile
+	$(RUN) pytest -n 2 --dist loadfile --durations=10
 
 manifest: install
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.defs.dbt_assets import project_manifest; project_manifest(Settings.from_env().dbt_project_dir)"
