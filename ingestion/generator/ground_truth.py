@@ -380,7 +380,12 @@ class TruthAccumulator:
                 "sales_marketing_spend_eur": _euros(pl.Series(spend_cents)),
                 "receivables_eur": np.round(self.receivables, 2),
                 "net_revenue_90d_eur": np.round(revenue_90, 2),
-                "dso_days": np.where(revenue_90 > 0, self.receivables / revenue_90 * 90, np.nan),
+                "dso_days": np.divide(
+                    self.receivables * 90,
+                    revenue_90,
+                    out=np.full(months.size, np.nan),
+                    where=revenue_90 > 0,
+                ),
                 "billable_hours": self.billable_hours,
                 "capacity_hours": self.capacity_hours(),
                 "new_business_won": self.won,
