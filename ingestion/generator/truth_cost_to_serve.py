@@ -70,11 +70,28 @@ def driver_volumes(
     ]
     volumes = pl.concat([p.select(_VOLUME_SCHEMA.keys()).cast(_VOLUME_SCHEMA) for p in parts])
     # prospects' calls and meetings are selling, not serving: only customers are costed
-    return (
-        volumes.filter(pl.col("org_idx").is_in(pl.Series(np.unique(org_of_row)).implode()))
-        .group_by("org_idx", "month", "driver")
-        .agg(pl.col("volume").sum())
-        .sort("org_idx", "month", "driver")
+    volumes = volumes.filter(pl.col("org_idx").is_in(pl.Series(np.unique(org_of_row)).implode()))
+    return _summed(volumes)
+
+
+def _summed(volumes: pl.DataFrame) -> pl.DataFrame:
+    """Volumes added up per organisation, month and driver, in a fixed order.
+
+    NumPy adds in row order; a parallel group-by may add floats in another order from one run
+    to the next and change the last bit, and the truth files must be byte-identical per seed.
+    """
+    drivers = sorted(DRIVER_RATES_EUR)
+    code = volumes["driver"].replace_strict(drivers, list(range(len(drivers)))).to_numpy()
+    key = np.stack([volumes["org_idx"].to_numpy(), volumes["month"].to_numpy(), code])
+    unique, inverse = np.unique(key, axis=1, return_inverse=True)
+    total = np.bincount(inverse.reshape(-1), weights=volumes["volume"].to_numpy())
+    return pl.DataFrame(
+        {
+            "org_idx": unique[0],
+            "month": unique[1],
+            "driver": pl.Series(drivers).gather(unique[2]),
+            "volume": total,
+        }
     )
 
 
