@@ -102,6 +102,7 @@ def generate_company(
         employee_cost_cents=np.round(
             shared.employees["cost_rate_per_hour"].to_numpy() * 100
         ).astype(np.int64),
+        employee_weekly_hours=shared.employees["weekly_capacity_hours"].to_numpy(),
     )
     sizes = block_sizes(customers)
     names = NameDraws.build(sum(organisation_count(c) for c in sizes), seed)
@@ -132,6 +133,7 @@ def generate_company(
                 timeline,
             ),
         )
+        truth.add_operations(simulation)
         first_orders.append(simulation.first_order_days)
         org_offset += simulation.organisations.size
         done += size

@@ -37,7 +37,7 @@ REATTEMPT_DAYS = (30, 121)
 REPEAT_DEAL_DAYS = (30, 91)
 # Typical deal size by segment in the deal currency, for deals that never became an order: close
 # to the first orders of the segment, so win rates by count and by amount agree.
-TYPICAL_DEAL: tuple[float, ...] = (2_000.0, 7_500.0, 30_000.0)
+TYPICAL_DEAL: tuple[float, ...] = (1_200.0, 4_000.0, 10_000.0)
 # Kinds of deal, in the order their ids are handed out when created the same second.
 NEW_BUSINESS, PROSPECT_DEAL, REPEAT_ORDER_DEAL, LOST_UPSELL, REATTEMPT = range(5)
 

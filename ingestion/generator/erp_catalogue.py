@@ -14,7 +14,7 @@ from ingestion.generator.timeline import Timeline, date_series, day_number, year
 
 # Standard cost as a share of list price: hardware has a real bill of materials, a licence
 # mostly hosting and support.
-COST_SHARE: dict[str, tuple[float, float]] = {"goods": (0.40, 0.60), "subscription": (0.10, 0.25)}
+COST_SHARE: dict[str, tuple[float, float]] = {"goods": (0.45, 0.65), "subscription": (0.15, 0.30)}
 YEARLY_COST_DRIFT = (0.99, 1.06)
 
 
@@ -32,8 +32,12 @@ class Catalogue:
 
     @property
     def sellable(self) -> np.ndarray:
-        """Rows of goods and subscriptions, the SKUs sales orders are made of."""
-        return np.flatnonzero(self.products["kind"].to_numpy() != "service")
+        """Rows of goods, the SKUs sales orders are made of.
+
+        Subscriptions are invoiced monthly without an order (`subscriptions.py`), services
+        through projects.
+        """
+        return np.flatnonzero(self.products["kind"].to_numpy() == "goods")
 
     @property
     def is_subscription(self) -> np.ndarray:

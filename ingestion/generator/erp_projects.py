@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import parent_index, position_in_parent
+from ingestion.generator.behaviour import Behaviour
 from ingestion.generator.blocks import Block
 from ingestion.generator.erp_catalogue import Catalogue
 from ingestion.generator.erp_customers import ErpCustomers
@@ -19,7 +20,8 @@ from ingestion.generator.timeline import Timeline, date_series, first_day, month
 PROJECT_SHARE = 0.2  # customers who buy a consulting project
 STAFFING_WEIGHTS: tuple[float, ...] = (0.4, 0.4, 0.2)  # 1, 2 or 3 consultants per project
 DAILY_PRESENCE = 0.6  # a consultant splits the week between projects
-BILLABLE_SHARE = 0.85
+# The share of hours not billed (rework, scope disputes, goodwill) is the customer's own:
+# `behaviour.non_billable_share`, ~15% for a typical customer.
 # Hours per entry in half hours, 1 to 8 hours, mostly half and full days.
 HALF_HOURS = np.arange(2, 17)
 HALF_HOUR_WEIGHTS: tuple[float, ...] = (
@@ -62,6 +64,7 @@ def build_projects(
     employees: pl.DataFrame,
     catalogue: Catalogue,
     fx: FxRates,
+    behaviour: Behaviour,
     timeline: Timeline,
     block: Block,
 ) -> Projects:
@@ -106,8 +109,9 @@ def build_projects(
             "currency": customers.frame["currency"].gather(cust_row),
         }
     )
+    non_billable = behaviour.non_billable_share[customers.col("org_idx")[cust_row]]
     timesheets = _timesheets(
-        rng, block, project_idx, member, start, end, project_id, employees, timeline
+        rng, block, project_idx, member, start, end, project_id, employees, non_billable, timeline
     )
     billing = _monthly_billing(
         timesheets, bill_eur, currency_idx, project_id, cust_row, product, catalogue, fx
@@ -124,9 +128,13 @@ def _timesheets(
     end: np.ndarray,
     project_id: pl.Series,
     employees: pl.DataFrame,
+    non_billable: np.ndarray,
     timeline: Timeline,
 ) -> pl.DataFrame:
-    """One entry per consultant and working day on the project, up to the last extract date."""
+    """One entry per consultant and working day on the project, up to the last extract date.
+
+    `non_billable` is each project's share of hours not billed.
+    """
     last = np.minimum(end[project_idx], timeline.end)
     days_per_assignment = np.maximum(0, last - start[project_idx] + 1)
     assignment = parent_index(days_per_assignment)
@@ -144,7 +152,7 @@ def _timesheets(
             "project_id": project_id.gather(proj),
             "work_date": date_series(day),
             "hours": half_hours / 2.0,
-            "is_billable": rng.random(k) < BILLABLE_SHARE,
+            "is_billable": rng.random(k) >= non_billable[proj],
             "project_idx": proj,
             "employee_row": emp,
             "half_hours": half_hours,

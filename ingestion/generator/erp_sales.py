@@ -8,16 +8,19 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.arrays import parent_index
+from ingestion.generator.behaviour import Behaviour
 from ingestion.generator.blocks import Block
 from ingestion.generator.erp_catalogue import Catalogue
 from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.fx import FxRates
 from ingestion.generator.money import net_cents, tax_cents, to_amount
 from ingestion.generator.randomness import pick_weighted
+from ingestion.generator.subscriptions import Subscriptions
 from ingestion.generator.timeline import Timeline, date_series, month_of, seasonal_factor
 
 # Mean days between two orders by segment (SMB, Mid-Market, Enterprise): bigger customers buy
-# more often. Gaps are exponential (memoryless re-ordering) with a one-week floor.
+# more often. Gaps are exponential (memoryless re-ordering) with a one-week floor. A customer's
+# order style (`behaviour.py`) divides its gap and its quantities by the same factor.
 MEAN_ORDER_GAP_DAYS: tuple[float, ...] = (150.0, 90.0, 50.0)
 MIN_ORDER_GAP_DAYS = 7
 # Tuned so the default company shows ~15-20% yearly logo churn and ~100% net revenue retention
@@ -27,10 +30,10 @@ MEAN_BUYING_LIFETIME_DAYS = 2_000.0  # after which a customer stops buying (expo
 EXPANSION_PER_YEAR = 0.2  # order quantities grow with the customer's tenure (land and expand)
 REPEAT_ORDER_OPPORTUNITY_SHARE = 0.3  # repeat orders negotiated as an Upsell/Renewal deal
 LINES_PER_ORDER_WEIGHTS: tuple[float, ...] = (0.45, 0.30, 0.15, 0.10)
-GOODS_MEAN_QUANTITY: tuple[float, ...] = (3.0, 10.0, 30.0)
-LICENCE_MEAN_QUANTITY: tuple[float, ...] = (1.0, 4.0, 12.0)
-MAX_DISCOUNT_PCT: tuple[int, ...] = (10, 15, 20)
+GOODS_MEAN_QUANTITY: tuple[float, ...] = (3.0, 8.0, 18.0)
+MAX_DISCOUNT_PCT: tuple[int, ...] = (10, 18, 30)
 NO_DISCOUNT_SHARE = 0.55
+DISCOUNT_CAP_PCT = 60
 MAX_INVOICE_DELAY_DAYS = 5
 DUPLICATE_BOOKING_SHARE = 0.6  # of orders after a second ERP record exists, booked on it
 
@@ -55,16 +58,19 @@ def build_sales(
     catalogue: Catalogue,
     fx: FxRates,
     sales_reps: pl.Series,
+    behaviour: Behaviour,
+    subscriptions: Subscriptions,
     timeline: Timeline,
     block: Block,
 ) -> Sales:
     """Simulate every customer's orders; `sales_reps` is the owner's name per customer row.
 
     Orders are drawn per customer organisation (its primary ERP record); once an organisation
-    has a second ERP record, some of its orders are booked on that one instead.
+    has a second ERP record, some of its orders are booked on that one instead. An order placed
+    while the customer holds a subscription `has_subscription` (negotiated as a Renewal deal).
     """
     rng = block.rng("erp.sales_orders")
-    cust_row, order_day, seq = _order_days(rng, customers, timeline)
+    cust_row, order_day, seq = _order_days(rng, customers, behaviour, timeline)
     cust_row = _book_on_duplicates(block, customers, cust_row, order_day, seq)
     n = cust_row.size
     invoice_day = order_day + rng.integers(0, MAX_INVOICE_DELAY_DAYS + 1, n)
@@ -72,7 +78,10 @@ def build_sales(
     segment = customers.col("segment_idx")[cust_row]
     org_first = customers.col("first_order_day")[customers.primary_rows(cust_row)]
     tenure_years = np.maximum(order_day - org_first, 0) / 365.25
-    lines = _lines(rng, catalogue, fx, order_day, currency_idx, segment, tenure_years)
+    org = customers.col("org_idx")[cust_row]
+    lines = _lines(
+        rng, catalogue, fx, order_day, currency_idx, segment, tenure_years, behaviour, org
+    )
     order_idx = lines["order_idx"].to_numpy()
     line_net = lines["net_cents"].to_numpy()
     product = lines["product_row"].to_numpy()
@@ -82,7 +91,7 @@ def build_sales(
         {
             "order_idx": np.arange(n, dtype=np.int64),
             "cust_row": cust_row,
-            "org_idx": customers.col("org_idx")[cust_row],
+            "org_idx": org,
             "order_number": block.ids("SO", 7, order_day, cust_row, seq),
             "customer_number": customers.frame["customer_number"].gather(cust_row),
             "currency_idx": currency_idx,
@@ -91,10 +100,14 @@ def build_sales(
             "invoice_day": invoice_day,
             "seq": seq,
             "wants_opportunity": (seq == 0) | (rng.random(n) < REPEAT_ORDER_OPPORTUNITY_SHARE),
-            "has_subscription": np.bincount(
-                order_idx, weights=catalogue.is_subscription[product], minlength=n
-            )
-            > 0,
+            "has_subscription": subscriptions.active[
+                customers.primary_rows(cust_row),
+                np.clip(
+                    month_of(order_day) - timeline.first_month,
+                    0,
+                    subscriptions.active.shape[1] - 1,
+                ),
+            ],
             "net_cents": np.bincount(order_idx, weights=line_net, minlength=n).astype(np.int64),
             "goods_net_eur": np.bincount(
                 order_idx, weights=np.where(goods, line_net * rate / 100.0, 0.0), minlength=n
@@ -106,7 +119,7 @@ def build_sales(
 
 
 def _order_days(
-    rng: np.random.Generator, customers: ErpCustomers, timeline: Timeline
+    rng: np.random.Generator, customers: ErpCustomers, behaviour: Behaviour, timeline: Timeline
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(customer row, order day, sequence number) of every order, first orders included.
 
@@ -120,7 +133,8 @@ def _order_days(
     stop = np.minimum(
         timeline.end, first + np.where(rng.random(n) < ONE_ORDER_ONLY_SHARE, 0, lifetime)
     )
-    mean_gap = np.asarray(MEAN_ORDER_GAP_DAYS)[segment]
+    style = behaviour.order_style[customers.col("org_idx")[:n]]
+    mean_gap = np.asarray(MEAN_ORDER_GAP_DAYS)[segment] * np.exp(-style)
     rows, days, seqs = [np.arange(n)], [first], [np.zeros(n, dtype=np.int64)]
     current = first.copy()
     active = np.arange(n)
@@ -167,10 +181,14 @@ def _lines(
     currency_idx: np.ndarray,
     segment: np.ndarray,
     tenure_years: np.ndarray,
+    behaviour: Behaviour,
+    org: np.ndarray,
 ) -> pl.DataFrame:
-    """1-4 distinct goods/subscription SKUs per order, priced near list in the order currency.
+    """1-4 distinct goods SKUs per order, priced near list in the order currency.
 
-    Quantities grow by `EXPANSION_PER_YEAR` per year since the customer's first order.
+    Quantities grow by `EXPANSION_PER_YEAR` per year since the customer's first order and
+    shrink with the customer's order style; its discount habit scales how often and how deeply
+    it is discounted.
     """
     n_lines = pick_weighted(rng, LINES_PER_ORDER_WEIGHTS, order_day.size) + 1
     order_idx = parent_index(n_lines)
@@ -183,17 +201,24 @@ def _lines(
     product = draws["product_row"].to_numpy()
     k = order_idx.size
     seg = segment[order_idx]
-    is_sub = catalogue.is_subscription[product]
-    mean_qty = np.where(
-        is_sub, np.asarray(LICENCE_MEAN_QUANTITY)[seg], np.asarray(GOODS_MEAN_QUANTITY)[seg]
-    ) * (1.0 + EXPANSION_PER_YEAR * tenure_years[order_idx])
+    line_org = org[order_idx]
+    mean_qty = (
+        np.asarray(GOODS_MEAN_QUANTITY)[seg]
+        * (1.0 + EXPANSION_PER_YEAR * tenure_years[order_idx])
+        * np.exp(-behaviour.order_style[line_org])
+        * behaviour.volume[line_org]
+    )
     quantity = 1 + rng.poisson(mean_qty)
     rate = fx.rate(currency_idx[order_idx], month_of(order_day[order_idx]))
     price = np.round(catalogue.list_price_eur[product] / rate * rng.uniform(0.97, 1.03, k) * 100)
     price_cents = price.astype(np.int64)
-    max_discount = np.asarray(MAX_DISCOUNT_PCT)[seg]
+    habit = behaviour.discount[line_org]
+    max_discount = np.asarray(MAX_DISCOUNT_PCT)[seg] * habit
+    no_discount = NO_DISCOUNT_SHARE / np.maximum(habit, 1.0)
     discount = np.where(
-        rng.random(k) < NO_DISCOUNT_SHARE, 0, 1 + np.floor(rng.random(k) * max_discount)
+        rng.random(k) < no_discount,
+        0,
+        np.minimum(DISCOUNT_CAP_PCT, 1 + np.floor(rng.random(k) * max_discount)),
     ).astype(np.int64)
     q100 = quantity.astype(np.int64) * 100
     net = net_cents(q100, price_cents, discount)

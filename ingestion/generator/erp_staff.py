@@ -11,16 +11,16 @@ from ingestion.generator.pools import CONSULTING_TEAMS
 from ingestion.generator.randomness import rng_for
 from ingestion.generator.timeline import Timeline, date_series
 
-CUSTOMERS_PER_CONSULTANT = 25
+CUSTOMERS_PER_CONSULTANT = 33
 WEEKLY_CAPACITY_HOURS = (35.0, 37.5, 38.0, 39.0, 40.0)
 
 
 def build_employees(customers: int, timeline: Timeline, seed: int) -> pl.DataFrame:
-    """`erp.employees`: one consultant per ~25 customers (at least 8), all present from the start.
+    """`erp.employees`: one consultant per ~33 customers (at least 8), all present from the start.
 
-    A fifth of customers run a project of a few months, so this keeps each consultant on about
-    one and a half projects at a time. The bill rate is 1.7-2.5 times the hourly cost, rounded to
-    5 EUR as rate cards are.
+    A fifth of customers run a project of a few months; this staffing keeps the consultants'
+    utilisation (billable / capacity hours) near 70% (docs/generator.md). The bill rate is
+    1.7-2.5 times the hourly cost, rounded to 5 EUR as rate cards are.
     """
     rng = rng_for(seed, "erp.employees")
     n = max(8, customers // CUSTOMERS_PER_CONSULTANT)

@@ -9,6 +9,9 @@ Who is who, what was injected, and what the figures are by construction:
   computed from the simulation with the warehouse's conventions, before any defect;
 - `customer_months.parquet`: revenue and margin per organisation and month, for retention, NRR
   and lifetime value;
+- `cost_to_serve.parquet`: activity-based cost to serve per organisation, month and driver, at
+  the rates `truth_cost_to_serve.DRIVER_RATES_EUR` assumes;
+- `subscription_months.parquet`: MRR per organisation and month (its subscription invoices);
 - `manifest.json`: the arguments, row counts and defect counts.
 
 Tests and benchmarks compare the warehouse against these files; the pipeline must never read them.
@@ -33,12 +36,23 @@ from ingestion.generator.erp_projects import Projects
 from ingestion.generator.fx import FxRates
 from ingestion.generator.org_defects import OrgDefects
 from ingestion.generator.organisations import Organisations
-from ingestion.generator.timeline import Timeline, date_series, first_day, month_of
+from ingestion.generator.simulation import BlockSimulation
+from ingestion.generator.timeline import (
+    Timeline,
+    date_series,
+    first_day,
+    last_day,
+    month_of,
+    weekday,
+)
+from ingestion.generator.truth_cost_to_serve import DRIVER_RATES_EUR, driver_volumes, priced
 
 ORGANISATIONS_FILE = "organisations.parquet"
 DEFECTS_FILE = "defects.parquet"
 MONTHLY_FILE = "monthly_truth.parquet"
 CUSTOMER_MONTHS_FILE = "customer_months.parquet"
+COST_TO_SERVE_FILE = "cost_to_serve.parquet"
+SUBSCRIPTION_MONTHS_FILE = "subscription_months.parquet"
 MANIFEST_FILE = "manifest.json"
 # General-ledger accounts counted as sales and marketing spend (the reference mapping of
 # docs/generator.md): advertising (campaign costs), agencies, trade shows and the sales team's
@@ -125,17 +139,30 @@ class TruthAccumulator:
     fx: FxRates
     catalogue: Catalogue
     employee_cost_cents: np.ndarray
+    employee_weekly_hours: np.ndarray
     revenue: np.ndarray = field(init=False)
     margin: np.ndarray = field(init=False)
     new_customers: np.ndarray = field(init=False)
+    daily_revenue: np.ndarray = field(init=False)
+    receivables: np.ndarray = field(init=False)
+    billable_hours: np.ndarray = field(init=False)
+    won: np.ndarray = field(init=False)
+    lost: np.ndarray = field(init=False)
     organisations: list[pl.DataFrame] = field(default_factory=list)
     customer_months: list[pl.DataFrame] = field(default_factory=list)
+    cost_to_serve: list[pl.DataFrame] = field(default_factory=list)
+    subscription_months: list[pl.DataFrame] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = self.timeline.last_month - self.timeline.first_month + 1
         self.revenue = np.zeros(n, dtype=np.int64)
         self.margin = np.zeros(n, dtype=np.int64)
         self.new_customers = np.zeros(n, dtype=np.int64)
+        self.daily_revenue = np.zeros(self.timeline.end - self.timeline.history_start + 1)
+        self.receivables = np.zeros(n)
+        self.billable_hours = np.zeros(n)
+        self.won = np.zeros(n, dtype=np.int64)
+        self.lost = np.zeros(n, dtype=np.int64)
 
     def add_block(
         self,
@@ -188,6 +215,97 @@ class TruthAccumulator:
                 gross_margin_eur=_euros(per_org["margin"]),
             )
         )
+        self.daily_revenue += np.bincount(
+            day - self.timeline.history_start, weights=revenue, minlength=self.daily_revenue.size
+        )
+        product = lines["product_row"].to_numpy()
+        recurring = ~is_credit & (product >= 0)
+        recurring[recurring] = self.catalogue.is_subscription[product[recurring]]
+        mrr = (
+            pl.DataFrame({"org_idx": org, "month": month, "mrr": revenue})
+            .filter(pl.Series(recurring))
+            .group_by("org_idx", "month")
+            .agg(pl.col("mrr").sum())
+            .sort("org_idx", "month")
+        )
+        self.subscription_months.append(
+            mrr.select(
+                org_id=orgs.frame["org_id"].gather(mrr["org_idx"]),
+                month=date_series(first_day(mrr["month"].to_numpy())),
+                mrr_eur=_euros(mrr["mrr"]),
+            )
+        )
+
+    def add_operations(self, simulation: BlockSimulation) -> None:
+        """Add a block's cost-to-serve volumes, receivables, consultants' hours and deals."""
+        timeline = self.timeline
+        volumes = driver_volumes(
+            simulation.tables,
+            simulation.account_ids,
+            simulation.customers,
+            simulation.sales,
+            simulation.billing,
+            simulation.projects,
+            self.fx,
+            timeline,
+        )
+        self.cost_to_serve.append(
+            volumes.with_columns(
+                org_id=simulation.organisations.frame["org_id"].gather(volumes["org_idx"]),
+                month=pl.Series(date_series(first_day(volumes["month"].to_numpy()))),
+            )
+        )
+        months = np.arange(timeline.first_month, timeline.last_month + 1)
+        month_ends = np.minimum(last_day(months), timeline.end)
+        owed = simulation.billing.receivables
+        issued = owed["invoice_day"].to_numpy()
+        settled = owed["settled_day"].to_numpy()
+        eur = (
+            owed["gross_cents"].to_numpy()
+            * self.fx.rate(owed["currency_idx"].to_numpy(), month_of(issued))
+            / 100.0
+        )
+        for i, end in enumerate(month_ends):
+            self.receivables[i] += eur[(issued <= end) & (settled > end)].sum()
+        sheets = simulation.projects.timesheets.filter(pl.col("is_billable"))
+        slot = month_of(sheets["work_day"].to_numpy()) - timeline.first_month
+        self.billable_hours += np.bincount(
+            slot, weights=sheets["half_hours"].to_numpy() / 2.0, minlength=months.size
+        )
+        self._add_deals(simulation.tables["crm.opportunities"])
+
+    def _add_deals(self, opportunities: pl.DataFrame) -> None:
+        """New-business deals won and lost per close month, deleted ones left out."""
+        end = date_series([self.timeline.end])[0]
+        sent = opportunities.filter(pl.col("_extract_on") <= end)
+        deleted = sent.filter(pl.col("is_deleted").fill_null(False))["opportunity_id"]
+        closed = sent.filter(
+            (pl.col("type") == "New Business")
+            & pl.col("stage").is_in(["Closed Won", "Closed Lost"])
+            & ~pl.col("opportunity_id").is_in(deleted.implode())
+        ).unique("opportunity_id")
+        slot = month_of(closed["close_date"].cast(pl.Int64).to_numpy()) - self.timeline.first_month
+        won = (closed["stage"] == "Closed Won").to_numpy()
+        n = self.won.size
+        inside = (slot >= 0) & (slot < n)
+        self.won += np.bincount(slot[inside & won], minlength=n)
+        self.lost += np.bincount(slot[inside & ~won], minlength=n)
+
+    def capacity_hours(self) -> np.ndarray:
+        """Consultants' capacity per month: weekly hours / 5 x the month's weekdays."""
+        months = np.arange(self.timeline.first_month, self.timeline.last_month + 1)
+        days = np.arange(self.timeline.history_start, last_day(months[-1:])[0] + 1)
+        weekdays = np.bincount(
+            month_of(days[weekday(days) < 5]) - self.timeline.first_month, minlength=months.size
+        )
+        return weekdays * self.employee_weekly_hours.sum() / 5.0
+
+    def revenue_90_days(self) -> np.ndarray:
+        """Net revenue (EUR) of the 90 days ending with each month's last day (or the end)."""
+        months = np.arange(self.timeline.first_month, self.timeline.last_month + 1)
+        ends = np.minimum(last_day(months), self.timeline.end) - self.timeline.history_start
+        cumulative = np.concatenate([[0.0], np.cumsum(self.daily_revenue)])
+        return (cumulative[ends + 1] - cumulative[np.maximum(ends - 89, 0)]) / 100.0
 
     def _goods_cogs(self, lines: pl.DataFrame, day: np.ndarray, month: np.ndarray) -> np.ndarray:
         """Quantity x standard cost valid at the invoice date x the cost currency's rate."""
@@ -252,6 +370,7 @@ class TruthAccumulator:
         cents = np.round(spend["amount"].to_numpy() * 100).astype(np.int64)
         spend_cents = np.bincount(slot, weights=cents, minlength=self.revenue.size).astype(np.int64)
         months = np.arange(self.timeline.first_month, self.timeline.last_month + 1)
+        revenue_90 = self.revenue_90_days()
         return pl.DataFrame(
             {
                 "month": date_series(first_day(months)),
@@ -259,6 +378,18 @@ class TruthAccumulator:
                 "gross_margin_eur": _euros(pl.Series(self.margin)),
                 "new_customers": self.new_customers,
                 "sales_marketing_spend_eur": _euros(pl.Series(spend_cents)),
+                "receivables_eur": np.round(self.receivables, 2),
+                "net_revenue_90d_eur": np.round(revenue_90, 2),
+                "dso_days": np.divide(
+                    self.receivables * 90,
+                    revenue_90,
+                    out=np.full(months.size, np.nan),
+                    where=revenue_90 > 0,
+                ),
+                "billable_hours": self.billable_hours,
+                "capacity_hours": self.capacity_hours(),
+                "new_business_won": self.won,
+                "new_business_lost": self.lost,
             }
         )
 
@@ -299,6 +430,11 @@ def write_truth(
     _write_parquet(defects, truth_dir / DEFECTS_FILE)
     _write_parquet(accumulator.monthly(gl_entries), truth_dir / MONTHLY_FILE)
     _write_parquet(pl.concat(accumulator.customer_months), truth_dir / CUSTOMER_MONTHS_FILE)
+    costs = priced(pl.concat(accumulator.cost_to_serve)).select(
+        "org_id", "month", "driver", "volume", "rate_eur", "cost_eur"
+    )
+    _write_parquet(costs, truth_dir / COST_TO_SERVE_FILE)
+    _write_parquet(pl.concat(accumulator.subscription_months), truth_dir / SUBSCRIPTION_MONTHS_FILE)
     counts = {
         code: int(n) for code, n in defects.group_by("defect").len().sort("defect").iter_rows()
     }
@@ -309,6 +445,7 @@ def write_truth(
         "organisations": organisations.height,
         "rows_by_entity": dict(sorted(rows_by_entity.items())),
         "defects": {"profile": arguments["defects"], "counts": counts},
+        "driver_rates_eur": DRIVER_RATES_EUR,
     }
     temporary = truth_dir / f".{MANIFEST_FILE}.tmp"
     temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

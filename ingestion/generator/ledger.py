@@ -4,7 +4,8 @@ Expenses are positive amounts. Marketing is posted per campaign and month with t
 as `campaign_code`, so marketing spend can be attributed; as in a real ledger, some marketing
 carries no campaign: trade-show fees booked on the events cost centre (attributable through it)
 and an agency retainer on the general marketing cost centre (not attributable). Shipping carries
-the customer number, so it can be charged to the customer's margin.
+the customer number, so it can be charged to the customer's margin, and so do bad debts: an
+invoice never paid is written off, net of VAT, `WRITE_OFF_AFTER_DAYS` after its due date.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from ingestion.generator.arrays import parent_index, position_in_parent
 from ingestion.generator.blocks import Block, Numbering
 from ingestion.generator.crm_marketing import Campaigns
 from ingestion.generator.crm_team import MONTHLY_SALARY_EUR, Team
+from ingestion.generator.erp_billing import NEVER_PAID, Billing
+from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.erp_sales import Sales
+from ingestion.generator.fx import FxRates
+from ingestion.generator.money import VAT_PERCENT
 from ingestion.generator.randomness import rng_for
 from ingestion.generator.timeline import Timeline, date_series, first_day, last_day, month_of
 
@@ -41,6 +46,7 @@ MARKETING_OVERHEADS: tuple[tuple[str, str, str, float, str, tuple[int, ...]], ..
 )
 HOSTING_BASE_EUR = 1_500.0
 HOSTING_PER_CUSTOMER_EUR = 6.0
+WRITE_OFF_AFTER_DAYS = 120
 _COLUMNS = [
     "posting_day",
     "account_code",
@@ -60,9 +66,32 @@ def served_customers(first_order_days: np.ndarray, timeline: Timeline) -> np.nda
     return np.searchsorted(np.sort(first_order_days), last_day(months), side="right")
 
 
-def shipping_entries(sales: Sales, block: Block) -> pl.DataFrame:
-    """The block's carrier invoices in `erp.gl_entries` form."""
-    return _numbered(_shipping(block.rng("erp.gl_entries"), sales), block.ids)
+def customer_entries(
+    sales: Sales, billing: Billing, customers: ErpCustomers, fx: FxRates, block: Block
+) -> pl.DataFrame:
+    """The block's postings with a customer number (shipping, bad debts), as `erp.gl_entries`."""
+    entries = pl.concat(
+        [_shipping(block.rng("erp.gl_entries"), sales), _bad_debts(billing, customers, fx)]
+    )
+    return _numbered(entries, block.ids)
+
+
+def _bad_debts(billing: Billing, customers: ErpCustomers, fx: FxRates) -> pl.DataFrame:
+    """Invoices never paid, written off net of VAT in EUR (at the invoice month's rate)."""
+    unpaid = billing.receivables.filter(pl.col("settled_day") == NEVER_PAID)
+    gross = unpaid["gross_cents"].to_numpy()
+    net = np.round(gross * 100 / (100 + VAT_PERCENT))
+    rate = fx.rate(unpaid["currency_idx"].to_numpy(), month_of(unpaid["invoice_day"].to_numpy()))
+    return _entries(
+        unpaid["due_day"].to_numpy() + WRITE_OFF_AFTER_DAYS,
+        "6541",
+        "Bad debts written off",
+        "FIN",
+        np.round(net * rate),
+        "EUR",
+        "Bad debt write-off",
+        customer=customers.frame["customer_number"].gather(unpaid["cust_row"]),
+    )
 
 
 def company_entries(

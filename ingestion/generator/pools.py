@@ -337,7 +337,7 @@ PROJECT_TOPICS: tuple[str, ...] = _words(
 CONSULTING_TEAMS: tuple[str, ...] = ("Consulting", "Data Engineering", "Implementation", "Training")
 
 # (sku, name, category, product line, kind, list price in EUR). Subscription prices are per
-# licence and year, goods per unit, services per hour or per package.
+# month (licences per seat), goods per unit, services per hour or per package.
 _SERVICES = "Professional Services"
 # fmt: off
 PRODUCTS: tuple[tuple[str, str, str, str, str, float], ...] = (
@@ -359,15 +359,15 @@ PRODUCTS: tuple[tuple[str, str, str, str, str, float], ...] = (
     ("GD-1206", "Battery Pack B3", "Accessories", "Edge Devices", "goods", 79.0),
     ("GD-1207", "Antenne LTE externe", "Networking", "Edge Devices", "goods", 69.0),
     ("GD-1208", "Wandhalterung Edelstahl", "Accessories", "Edge Devices", "goods", 42.0),
-    ("SB-2001", "Platform Licence Standard", "Licences", "Platform", "subscription", 1200.0),
-    ("SB-2002", "Platform Licence Pro", "Licences", "Platform", "subscription", 2400.0),
-    ("SB-2003", "Platform Licence Enterprise", "Licences", "Platform", "subscription", 6000.0),
-    ("SB-2101", "Analytics Add-on", "Add-ons", "Platform", "subscription", 900.0),
-    ("SB-2102", "API Access", "Add-ons", "Platform", "subscription", 480.0),
-    ("SB-2103", "Data Retention 5 years", "Add-ons", "Platform", "subscription", 600.0),
-    ("SB-2104", "Mobile App Seats (10)", "Add-ons", "Platform", "subscription", 350.0),
-    ("SB-2201", "Premium Support", "Support", "Platform", "subscription", 1500.0),
-    ("SB-2202", "Support 24/7 – Astreinte", "Support", "Platform", "subscription", 2900.0),
+    ("SB-2001", "Platform Licence Standard", "Licences", "Platform", "subscription", 50.0),
+    ("SB-2002", "Platform Licence Pro", "Licences", "Platform", "subscription", 95.0),
+    ("SB-2003", "Platform Licence Enterprise", "Licences", "Platform", "subscription", 180.0),
+    ("SB-2101", "Analytics Add-on", "Add-ons", "Platform", "subscription", 300.0),
+    ("SB-2102", "API Access", "Add-ons", "Platform", "subscription", 150.0),
+    ("SB-2103", "Data Retention 5 years", "Add-ons", "Platform", "subscription", 200.0),
+    ("SB-2104", "Mobile App Seats (10)", "Add-ons", "Platform", "subscription", 120.0),
+    ("SB-2201", "Premium Support", "Support", "Platform", "subscription", 400.0),
+    ("SB-2202", "Support 24/7 – Astreinte", "Support", "Platform", "subscription", 900.0),
     ("SV-3001", "Consulting Hour – Senior", "Consulting", _SERVICES, "service", 160.0),
     ("SV-3002", "Consulting Hour – Consultant", "Consulting", _SERVICES, "service", 115.0),
     ("SV-3003", "Data Engineering Hour", "Consulting", _SERVICES, "service", 135.0),
@@ -378,6 +378,10 @@ PRODUCTS: tuple[tuple[str, str, str, str, str, float], ...] = (
     ("SV-3202", "Journée de formation avancée", "Training", _SERVICES, "service", 1450.0),
 )
 # fmt: on
+# Subscription SKUs: licences are sold per seat (one tier per customer), add-ons and support
+# plans per month; list prices are monthly (subscriptions are invoiced monthly in advance).
+LICENCE_SKUS: tuple[str, ...] = ("SB-2001", "SB-2002", "SB-2003")
+ADD_ON_SKUS: tuple[str, ...] = ("SB-2101", "SB-2102", "SB-2103", "SB-2104", "SB-2201", "SB-2202")
 # Service SKUs billed per hour: the ones a time-and-materials project invoice line uses.
 HOURLY_SERVICE_SKUS: tuple[str, ...] = ("SV-3001", "SV-3002", "SV-3003", "SV-3004")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ingestion.generator.behaviour import Behaviour, draw_behaviour
 from ingestion.generator.blocks import Block
 from ingestion.generator.crm_accounts import accounts_table, build_contacts, number_accounts
 from ingestion.generator.crm_deletions import contacts_table, with_deleted_opportunities
@@ -35,16 +36,24 @@ from ingestion.generator.erp_projects import (
     projects_table,
     timesheets_table,
 )
-from ingestion.generator.erp_sales import build_sales, sales_order_lines_table, sales_orders_table
+from ingestion.generator.erp_sales import (
+    Sales,
+    build_sales,
+    sales_order_lines_table,
+    sales_orders_table,
+)
 from ingestion.generator.erp_staff import build_employees
 from ingestion.generator.fx import FxRates, build_fx_rates
-from ingestion.generator.ledger import shipping_entries
+from ingestion.generator.ledger import customer_entries
 from ingestion.generator.org_defects import OrgDefects, plan_org_defects
 from ingestion.generator.organisations import NameDraws, Organisations, build_organisations
-from ingestion.generator.timeline import NO_DAY, Timeline
+from ingestion.generator.subscriptions import Subscriptions, build_subscriptions
+from ingestion.generator.timeline import NO_DAY, Timeline, last_day
 
 # A customer with no order for a year is flagged Former Customer in the CRM.
 CHURN_AFTER_DAYS = 365
+# Account management and support go on for two months after the last order or subscription month.
+SERVED_AFTER_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,9 @@ class BlockSimulation:
     customers: ErpCustomers
     billing: Billing
     projects: Projects
+    behaviour: Behaviour
+    subscriptions: Subscriptions
+    sales: Sales
 
     @property
     def first_order_days(self) -> np.ndarray:
@@ -113,6 +125,7 @@ def simulate_block(
 ) -> BlockSimulation:
     """Run one block's history: organisations, CRM, orders, projects, invoices, payments."""
     orgs = build_organisations(block, timeline, names)
+    behaviour = draw_behaviour(orgs.col("segment_idx"), block)
     defects = plan_org_defects(orgs, profile, block, timeline)
     team = shared.team
     owners = assign_owners(orgs, team, block)
@@ -120,18 +133,28 @@ def simulate_block(
     attribution = attribute_org_leads(orgs, shared.campaigns, timeline, block)
     erp_customers = build_erp_customers(orgs, defects, block)
     reps = team.frame["name"].gather(owners[erp_customers.col("org_idx")])
-    sales = build_sales(erp_customers, shared.catalogue, shared.fx, reps, timeline, block)
-    projects = build_projects(
-        erp_customers, shared.employees, shared.catalogue, shared.fx, timeline, block
+    subscriptions = build_subscriptions(
+        erp_customers, behaviour, shared.catalogue, shared.fx, timeline, block
     )
-    billing = build_billing(sales, projects, erp_customers, profile, timeline, block)
+    sales = build_sales(
+        erp_customers, shared.catalogue, shared.fx, reps, behaviour, subscriptions, timeline, block
+    )
+    projects = build_projects(
+        erp_customers, shared.employees, shared.catalogue, shared.fx, behaviour, timeline, block
+    )
+    billing = build_billing(
+        sales, projects, subscriptions, erp_customers, behaviour, profile, timeline, block
+    )
     account_ids, duplicate_ids = number_accounts(orgs, defects, block)
     pipeline = build_pipeline(
         orgs, attribution, shared.campaigns, account_ids, owner_ids, sales, timeline, block
     )
     contacts, duplicate_contacts = build_contacts(orgs, account_ids, duplicate_ids, defects, block)
     churn_day = _churn_days(orgs, sales.orders)
-    activities = activities_table(orgs, account_ids, owners, team, contacts, timeline, block)
+    served_until = _served_until(orgs, sales.orders, subscriptions, erp_customers)
+    activities = activities_table(
+        orgs, account_ids, owners, team, contacts, behaviour, served_until, timeline, block
+    )
     tables = {
         "crm.accounts": accounts_table(
             orgs, account_ids, duplicate_ids, owner_ids, erp_customers, churn_day, defects, block
@@ -157,7 +180,9 @@ def simulate_block(
         ),
         "crm.opportunities": with_deleted_opportunities(pipeline.table, block, timeline),
         "crm.activities": activities,
-        "crm.cases": cases_table(orgs, account_ids, contacts, timeline, block),
+        "crm.cases": cases_table(
+            orgs, account_ids, contacts, behaviour, served_until, timeline, block
+        ),
         "erp.customers": customers_table(erp_customers),
         "erp.sales_orders": sales_orders_table(sales, pipeline.order_opportunity_ids),
         "erp.sales_order_lines": sales_order_lines_table(sales),
@@ -166,7 +191,7 @@ def simulate_block(
         "erp.payments": billing.payments,
         "erp.projects": projects_table(projects),
         "erp.timesheets": timesheets_table(projects),
-        "erp.gl_entries": shipping_entries(sales, block),
+        "erp.gl_entries": customer_entries(sales, billing, erp_customers, shared.fx, block),
     }
     return BlockSimulation(
         tables=tables,
@@ -177,6 +202,9 @@ def simulate_block(
         customers=erp_customers,
         billing=billing,
         projects=projects,
+        behaviour=behaviour,
+        subscriptions=subscriptions,
+        sales=sales,
     )
 
 
@@ -186,3 +214,15 @@ def _churn_days(orgs: Organisations, orders: pl.DataFrame) -> np.ndarray:
     churn = np.full(orgs.size, NO_DAY, dtype=np.int64)
     churn[last["org_idx"].to_numpy()] = last["order_day"].to_numpy() + CHURN_AFTER_DAYS
     return churn
+
+
+def _served_until(
+    orgs: Organisations, orders: pl.DataFrame, subscriptions: Subscriptions, customers: ErpCustomers
+) -> np.ndarray:
+    """Per organisation, `SERVED_AFTER_DAYS` after its last order or subscription invoice."""
+    last = np.full(orgs.size, NO_DAY, dtype=np.int64)
+    np.maximum.at(last, orders["org_idx"].to_numpy(), orders["order_day"].to_numpy())
+    lines = subscriptions.lines
+    org = customers.col("org_idx")[lines["cust_row"].to_numpy()]
+    np.maximum.at(last, org, last_day(lines["month"].to_numpy()))
+    return np.where(last > NO_DAY, last + SERVED_AFTER_DAYS, NO_DAY)
