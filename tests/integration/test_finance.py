@@ -10,7 +10,8 @@ import pytest
 from c360.serving import connect_readonly
 from c360.settings import Settings
 from tests.conftest import settings_for
-from tests.integration.oracle import open_invoices, organisation_profitability
+from tests.integration.cost_to_serve_oracle import organisation_profitability
+from tests.integration.oracle import open_invoices
 
 
 @pytest.fixture

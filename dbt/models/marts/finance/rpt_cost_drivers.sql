@@ -1,7 +1,9 @@
 {#- The cost-to-serve drivers, one row each: label, unit, configured rate, whether a GL pool
-    sets its rate instead (seed cost_pool_drivers), and whether the source entity it counts was
-    delivered. A driver whose entity never came (an ERP-only company has no CRM activities or
-    cases) has no volume: its cost is missing, not zero, and `message` says so. -#}
+    sets its rate instead (seed cost_pool_drivers), whether the source entity it counts was
+    delivered, and its lifetime volume, cost and mean rate (cost / volume: the starting point of
+    the Profitability page's what-if rates). A driver whose entity never came (an ERP-only
+    company has no CRM activities or cases) has no volume: its cost is missing, not zero, and
+    `message` says so. -#}
 with
 
 rates as (
@@ -19,6 +21,24 @@ pool_drivers as (
 coverage as (
 
     select * from {{ ref('source_coverage') }}
+
+),
+
+driver_costs as (
+
+    select * from {{ ref('int_cost_to_serve_drivers_monthly') }}
+
+),
+
+lifetime as (
+
+    select
+        driver,
+        sum(volume) as volume,
+        sum(cost_to_serve) as cost_to_serve,
+        sum(unreached_pool_cost) as unreached_pool_cost
+    from driver_costs
+    group by driver
 
 ),
 
@@ -46,6 +66,21 @@ final as (
         rates.source,
         rates.entity,
         coalesce(not coverage.is_absent, false) as is_available,
+        cast(coalesce(lifetime.volume, 0) as decimal(38, 6)) as volume,
+        cast(coalesce(lifetime.cost_to_serve, 0) as decimal(18, 2)) as cost_to_serve,
+        cast(coalesce(lifetime.unreached_pool_cost, 0) as decimal(18, 2)) as unreached_pool_cost,
+        case
+            when lifetime.volume > 0
+                then cast(
+                    round(
+                        cast(
+                            (lifetime.cost_to_serve - lifetime.unreached_pool_cost)
+                            / lifetime.volume as decimal(38, 10)
+                        ),
+                        4
+                    ) as decimal(18, 6)
+                )
+        end as mean_rate,
         case
             when coalesce(coverage.is_absent, true)
                 then {{ dbt.concat([
@@ -61,6 +96,8 @@ final as (
         on
             rates.source = coverage.source
             and rates.entity = coverage.entity
+    left join lifetime
+        on rates.driver = lifetime.driver
 
 )
 
