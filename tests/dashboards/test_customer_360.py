@@ -145,3 +145,22 @@ def test_the_csat_tile_is_the_mean_score_of_the_customers_rated_cases_in_the_crm
     key = max(rated, key=lambda k: len(rated[k]))  # the customer with the most rated cases
     shown = tiles(run_page("customer_360", q=key))
     assert shown["CSAT"] == f"{sum(rated[key]) / len(rated[key]):.1f} / 5"
+
+
+def test_the_cost_to_serve_tab_breaks_the_customers_cost_down_by_driver(published, customer):
+    expected = mart(
+        published,
+        "select driver, sum(cost_to_serve) as cost from marts.rpt_cost_to_serve "
+        f"where customer_key = '{customer['customer_key']}' group by driver "
+        "order by cost desc, driver",
+    )
+    lifetime = mart(
+        published,
+        "select cost_to_serve from marts.rpt_customer_profitability_lifetime "
+        f"where customer_key = '{customer['customer_key']}'",
+    )["cost_to_serve"][0]
+    shown = shown_table(run_page("customer_360", q=customer["erp_customer_number"]), "unit")
+    assert expected.height >= 3
+    assert shown["driver"].to_list() == expected["driver"].to_list()
+    assert shown["cost_to_serve"].to_list() == expected["cost"].to_list()
+    assert shown["cost_to_serve"].sum() == lifetime
