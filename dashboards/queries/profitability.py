@@ -260,6 +260,7 @@ def what_if(version: str, rates: dict[str, float]) -> dict[str, object]:
         select
             (select sum(cost_to_serve) from costs) as cost_to_serve,
             (select sum(what_if_cost) from costs) as what_if_cost_to_serve,
+            (select sum(what_if_cost) - sum(cost_to_serve) from costs) as what_if_change,
             sum(cast(p.gross_margin as double) - coalesce(customers.what_if_cost, 0))
                 as what_if_contribution,
             count(*) filter (

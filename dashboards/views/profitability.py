@@ -219,9 +219,7 @@ with st.container(horizontal=True):
     st.metric(
         "Lifetime cost to serve",
         money(scenario["what_if_cost_to_serve"], currency),
-        delta=money(
-            scenario["what_if_cost_to_serve"] - float(scenario["cost_to_serve"] or 0), currency
-        ),
+        delta=money(scenario["what_if_change"] or 0, currency),
         delta_color="inverse",
         help="The mart's volumes x the rates above; as built: "
         f"{money(scenario['cost_to_serve'], currency)}.",
