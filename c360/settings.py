@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +36,6 @@ class Settings:
     clv_horizon_months: int = 36
     clv_annual_discount_rate: float = 0.10
     # Cost of one hour of support handle time in the reporting currency (cost to serve).
-    support_cost_per_hour: Decimal = Decimal("45")
     freshness_hours: float = 48.0
 
     @classmethod
@@ -55,7 +53,6 @@ class Settings:
             schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
             clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
-            support_cost_per_hour=Decimal(env.get("C360_SUPPORT_COST_PER_HOUR", "45")),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
         )
 
@@ -144,7 +141,6 @@ class Settings:
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),
             "C360_CLV_HORIZON_MONTHS": str(self.clv_horizon_months),
             "C360_CLV_ANNUAL_DISCOUNT_RATE": str(self.clv_annual_discount_rate),
-            "C360_SUPPORT_COST_PER_HOUR": str(self.support_cost_per_hour),
         }
 
     def export_to_environ(self) -> None:

@@ -159,6 +159,23 @@ def receivables(version: str, customer_key: str) -> pl.DataFrame:
     )
 
 
+def cost_to_serve(version: str, customer_key: str) -> pl.DataFrame:
+    """The customer's lifetime cost to serve by driver (rpt_cost_to_serve), costliest first."""
+    return query(
+        """
+        select driver_label, unit, sum(volume) as volume, sum(cost_to_serve) as cost_to_serve,
+            min(month) as first_month, max(month) as last_month,
+            max(reporting_currency) as reporting_currency, driver
+        from marts.rpt_cost_to_serve
+        where customer_key = ?
+        group by driver, driver_label, unit
+        order by cost_to_serve desc, driver
+        """,
+        version,
+        (customer_key,),
+    )
+
+
 def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -> None:
     """Every query the page runs for one search and one customer (the benchmark's unit)."""
     search(version, text, filters)
@@ -170,3 +187,4 @@ def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -
     clv(version, customer_key)
     receivables(version, customer_key)
     satisfaction(version, customer_key)
+    cost_to_serve(version, customer_key)

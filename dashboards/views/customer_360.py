@@ -12,6 +12,7 @@ from dashboards.queries.customer import (
     SEARCH_LIMIT,
     arr_history,
     clv,
+    cost_to_serve,
     golden_record,
     monthly,
     receivables,
@@ -106,6 +107,7 @@ tabs = st.tabs(
         "Receivables",
         "Value",
         "Timeline",
+        "Cost to serve",
     ]
 )
 with tabs[0]:
@@ -188,3 +190,17 @@ with tabs[9]:
         )
 with tabs[10]:
     table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")
+with tabs[10]:
+    costs = cost_to_serve(version, key)
+    if costs.height:
+        figure = go.Figure()
+        figure.add_bar(
+            x=costs["driver_label"], y=costs["cost_to_serve"].cast(pl.Float64), name="Cost"
+        )
+        figure.update_layout(yaxis_title=currency, margin={"t": 10}, height=300)
+        st.plotly_chart(figure, width="stretch")
+        st.caption(
+            "Lifetime cost to serve by driver: each driver's volume x its rate "
+            "(rpt_cost_to_serve, the Profitability page explains the rates)."
+        )
+    table(costs, f"customer-{key}-cost-to-serve", empty="Serving this customer cost nothing yet.")

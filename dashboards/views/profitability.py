@@ -10,12 +10,17 @@ from dashboards.filters import shared_filters
 from dashboards.formatting import money, percent
 from dashboards.queries.profitability import (
     DIMENSIONS,
+    LOSS_MAKERS_SHOWN,
     RANKED,
+    cost_by_driver,
+    cost_drivers,
     cost_to_serve,
+    loss_makers,
     margin_by,
     ranked_customers,
     whale_curve,
     whale_summary,
+    what_if,
 )
 from dashboards.queries.quality import coverage_gaps
 
@@ -25,6 +30,9 @@ st.title("Profitability")
 version = require_version()
 filters = shared_filters(version, period=True, customers=True)
 coverage_notes(coverage_gaps(version, ("margin", "support")))
+drivers = cost_drivers(version)
+for message in drivers.filter(~pl.col("is_available"))["message"].unique(maintain_order=True):
+    st.warning(message, icon=":material/database_off:")
 if filters.month is None:
     st.info("The warehouse holds no complete month yet.")
     st.stop()
@@ -56,12 +64,41 @@ else:
             f"{whale['peak_rank']:,} of {whale['customers']:,}",
             border=True,
         )
+        st.metric(
+            "Customers earning 100 %",
+            "—"
+            if whale["crossing_rank"] is None
+            else f"{whale['crossing_rank']:,} ({percent(whale['crossing_customer_share'])})",
+            help="The most profitable customers who together earn the whole contribution: "
+            "where the curve first reaches 100 %.",
+            border=True,
+        )
+        st.metric(
+            "Customers losing money",
+            f"{whale['loss_makers']:,} of {whale['customers']:,}",
+            help="Lifetime contribution margin below zero: gross margin does not cover the "
+            "activity-based cost to serve.",
+            border=True,
+        )
     figure = go.Figure()
     figure.add_scatter(
         x=curve["customer_share"].cast(pl.Float64),
         y=curve["cumulative_contribution_share"].cast(pl.Float64),
         mode="lines",
         name="Cumulative contribution",
+    )
+    marks = curve.filter(
+        pl.col("contribution_rank").is_in([whale["peak_rank"], whale["crossing_rank"]])
+    )
+    figure.add_scatter(
+        x=marks["customer_share"].cast(pl.Float64),
+        y=marks["cumulative_contribution_share"].cast(pl.Float64),
+        mode="markers+text",
+        text=[
+            "peak" if rank == whale["peak_rank"] else "100 %" for rank in marks["contribution_rank"]
+        ],
+        textposition="top center",
+        name="Peak and 100 %",
     )
     figure.add_hline(y=1, line_dash="dot")
     figure.update_layout(
@@ -77,6 +114,17 @@ else:
         "Company-wide (rpt_customer_profitability_lifetime): the shares are of the whole "
         "company's contribution; the segment, country and channel filters apply to the lists."
     )
+
+st.subheader("Customers who lose money, and the driver that sinks each one")
+losers, config = with_customer_links(loss_makers(version, filters))
+table(
+    losers,
+    "loss_makers",
+    column_config=config,
+    empty="No customer has a negative lifetime contribution (with these filters).",
+)
+if losers.height == LOSS_MAKERS_SHOWN:
+    st.caption(f"The {LOSS_MAKERS_SHOWN} worst; the tile above counts them all.")
 
 left, right = st.columns(2)
 for column, most, heading in (
@@ -123,7 +171,67 @@ if costs.height:
     figure.update_layout(barmode="group", yaxis_title=currency, margin={"t": 10}, height=340)
     st.plotly_chart(figure, width="stretch")
     st.caption(
-        "Cost to serve: support handle time at the support cost rate plus GL costs carrying a "
-        "customer number; unattributed_cost_to_serve is the part no customer could be found for."
+        "Cost to serve: every driver's volume x its rate (below); unattributed_cost_to_serve is "
+        "the part no customer could be found for."
     )
 table(costs.reverse(), "cost_to_serve")
+
+st.subheader("Cost to serve by driver")
+by_driver = cost_by_driver(version).filter(pl.col("month") <= filters.month)
+shown_months = by_driver["month"].unique().sort().tail(TREND_MONTHS)
+by_driver = by_driver.filter(pl.col("month").is_in(shown_months.implode()))
+if by_driver.height:
+    figure = go.Figure()
+    for (label,), rows in by_driver.group_by("driver_label", maintain_order=True):
+        figure.add_bar(x=rows["month"], y=rows["cost_to_serve"].cast(pl.Float64), name=label)
+    figure.update_layout(barmode="stack", yaxis_title=currency, margin={"t": 10}, height=340)
+    st.plotly_chart(figure, width="stretch")
+table(
+    drivers.drop("message", "reporting_currency"),
+    "cost_drivers",
+    empty="No cost-to-serve driver is configured.",
+)
+st.caption(
+    "Each driver's volume x its rate (rpt_cost_to_serve): configured in the seed "
+    "cost_driver_rates, or a GL cost pool / the month's volume where cost_pool_drivers maps "
+    "an account to the driver. direct_gl: ledger entries carrying the customer's number."
+)
+
+st.subheader("What if a driver cost more or less?")
+adjustable = drivers.filter(
+    pl.col("is_available") & (pl.col("driver") != "direct_gl") & (pl.col("volume") > 0)
+)
+rates: dict[str, float] = {}
+with st.container(horizontal=True):
+    for row in adjustable.iter_rows(named=True):
+        start = float(row["mean_rate"] if row["mean_rate"] is not None else row["configured_rate"])
+        rates[row["driver"]] = st.slider(
+            f"{row['driver_label']} ({currency} per {row['unit']})",
+            min_value=0.0,
+            max_value=max(4 * start, 1.0),
+            value=start,
+            step=max(start, 0.001) / 20,
+            key=f"rate_{row['driver']}",
+            width=260,
+        )
+scenario = what_if(version, rates)
+with st.container(horizontal=True):
+    st.metric(
+        "Lifetime cost to serve",
+        money(scenario["what_if_cost_to_serve"], currency),
+        delta=money(scenario["what_if_change"] or 0, currency),
+        delta_color="inverse",
+        help="The mart's volumes x the rates above; as built: "
+        f"{money(scenario['cost_to_serve'], currency)}.",
+        border=True,
+    )
+    st.metric(
+        "Lifetime contribution margin",
+        money(scenario["what_if_contribution"], currency),
+        border=True,
+    )
+    st.metric(
+        "Customers losing money",
+        f"{scenario['what_if_loss_makers']:,} of {scenario['customers']:,}",
+        border=True,
+    )

@@ -161,3 +161,22 @@ def test_the_arr_tab_is_the_customers_recurring_revenue_history(published):
     shown = shown_table(run_page("customer_360", q=key), "arr_movement")
     assert shown.select(expected.columns).equals(expected)
     assert expected.height >= 6
+
+
+def test_the_cost_to_serve_tab_breaks_the_customers_cost_down_by_driver(published, customer):
+    expected = mart(
+        published,
+        "select driver, sum(cost_to_serve) as cost from marts.rpt_cost_to_serve "
+        f"where customer_key = '{customer['customer_key']}' group by driver "
+        "order by cost desc, driver",
+    )
+    lifetime = mart(
+        published,
+        "select cost_to_serve from marts.rpt_customer_profitability_lifetime "
+        f"where customer_key = '{customer['customer_key']}'",
+    )["cost_to_serve"][0]
+    shown = shown_table(run_page("customer_360", q=customer["erp_customer_number"]), "unit")
+    assert expected.height >= 3
+    assert shown["driver"].to_list() == expected["driver"].to_list()
+    assert shown["cost_to_serve"].to_list() == expected["cost"].to_list()
+    assert shown["cost_to_serve"].sum() == lifetime

@@ -4,6 +4,7 @@ fill it, instead of a 100 % margin tile or an empty chart."""
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from c360.settings import Settings
@@ -66,3 +67,16 @@ def test_data_quality_lists_the_missing_sources_and_the_guest_sales_share(erp_on
     assert shown == absent and len(absent) == 10
     assert any("ECB monthly reference rates are used instead" in c.value for c in app.caption)
     assert tiles(app)["Guest sales"] == "0.0 %"
+
+
+def test_profitability_page_names_the_cost_drivers_an_erp_only_company_cannot_cost(erp_only):
+    shown = warnings(run_page("profitability"))
+    for start in (
+        "no activities in the CRM extracts: crm calls are not costed",
+        "no activities in the CRM extracts: crm meetings are not costed",
+        "no cases in the CRM extracts: support handle hours are not costed",
+        "no timesheets in the ERP extracts: non-billable project hours are not costed",
+    ):
+        assert any(w.startswith(start) for w in shown), start
+    drivers = mart(erp_only, "select driver, is_available from marts.rpt_cost_drivers")
+    assert drivers.filter(~pl.col("is_available")).height == 4

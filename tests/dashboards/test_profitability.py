@@ -6,7 +6,7 @@ import json
 import numpy as np
 import polars as pl
 
-from dashboards.formatting import money
+from dashboards.formatting import money, percent
 from tests.dashboards.app import latest_complete_month, mart, run_page, shown_table, tiles
 
 
@@ -90,3 +90,84 @@ def test_the_whale_curve_sends_a_sample_through_the_first_last_and_peak_customer
     assert x == expected["customer_share"].to_list()
     assert y == expected["cumulative_contribution_share"].to_list()
     assert max(y) == lifetime["cumulative_contribution_share"].max()
+
+
+def lifetime_with_drivers(published) -> pl.DataFrame:
+    return mart(
+        published,
+        "select p.*, d.customer_name, r.driver_label as top_driver_label "
+        "from marts.rpt_customer_profitability_lifetime p join marts.dim_customers d "
+        "using (customer_key) left join marts.rpt_cost_drivers r on p.top_cost_driver = r.driver",
+    )
+
+
+def test_the_whale_tiles_show_where_the_curve_reaches_100_percent_and_who_loses_money(published):
+    lifetime = lifetime_with_drivers(published)
+    crossing = lifetime.filter(pl.col("cumulative_contribution_share") >= 1).sort(
+        "contribution_rank"
+    )[0]
+    losing = lifetime.filter(pl.col("contribution_margin") < 0).height
+    shown = tiles(run_page("profitability"))
+    assert losing > 0
+    assert shown["Customers losing money"] == f"{losing:,} of {lifetime.height:,}"
+    assert shown["Customers earning 100 %"] == (
+        f"{crossing['contribution_rank'][0]:,} ({percent(crossing['customer_share'][0])})"
+    )
+
+
+def test_loss_makers_are_listed_worst_first_with_the_driver_that_costs_each_most(published):
+    expected = (
+        lifetime_with_drivers(published)
+        .filter(pl.col("contribution_margin") < 0)
+        .sort(["contribution_margin", "customer_key"])
+    )
+    shown = shown_table(run_page("profitability"), "sinking_driver")
+    assert shown["customer_name"].to_list() == expected["customer_name"].to_list()
+    assert shown["sinking_driver"].to_list() == expected["top_driver_label"].to_list()
+    assert shown["contribution_margin"].to_list() == expected["contribution_margin"].to_list()
+    assert (shown["contribution_margin"] < 0).all()
+
+
+def test_the_driver_table_and_chart_add_up_to_the_kpi_marts_cost_to_serve(published):
+    app = run_page("profitability")
+    drivers = shown_table(app, "configured_rate")
+    total = mart(published, "select sum(cost_to_serve) as c from marts.rpt_kpi_monthly")["c"][0]
+    assert drivers["cost_to_serve"].sum() == total
+    month = latest_complete_month(published)
+    charts = [json.loads(c.proto.spec)["data"] for c in app.get("plotly_chart")]
+    stacked = next(c for c in charts if {t["name"] for t in c} >= {"Orders processed"})
+    last_month = sum(plotted(trace["y"])[-1] for trace in stacked)
+    assert abs(last_month - float(month["cost_to_serve"])) < 0.01
+
+
+def test_a_what_if_rate_recomputes_cost_and_loss_makers_from_the_marts_volumes(published):
+    costs = mart(
+        published,
+        "select customer_key, driver, volume, cost_to_serve, unreached_pool_cost "
+        "from marts.rpt_cost_to_serve",
+    )
+    lifetime = lifetime_with_drivers(published)
+    meetings = costs.filter(pl.col("driver") == "crm_meetings")
+    assert meetings["volume"].sum() > 0
+    what_if_total = float(costs["cost_to_serve"].sum() - meetings["cost_to_serve"].sum())
+    per_customer = (
+        costs.filter(pl.col("customer_key").is_not_null())
+        .with_columns(
+            cost=pl.when(pl.col("driver") == "crm_meetings")
+            .then(pl.col("unreached_pool_cost"))
+            .otherwise(pl.col("cost_to_serve"))
+            .cast(pl.Float64)
+        )
+        .group_by("customer_key")
+        .agg(pl.col("cost").sum())
+    )
+    losing = (
+        lifetime.join(per_customer, on="customer_key", how="left")
+        .filter(pl.col("gross_margin").cast(pl.Float64) - pl.col("cost").fill_null(0) < 0)
+        .height
+    )
+    app = run_page("profitability")
+    app.slider(key="rate_crm_meetings").set_value(0.0).run()
+    shown = {m.label: m.value for m in app.metric[-3:]}
+    assert shown["Lifetime cost to serve"] == money(what_if_total, "EUR")
+    assert shown["Customers losing money"] == f"{losing:,} of {lifetime.height:,}"

@@ -182,58 +182,6 @@ def _support_minutes(landing: Path) -> dict[tuple[str, dt.date], int]:
     return minutes
 
 
-def _customer_gl_costs(landing: Path) -> list[tuple[str, Decimal]]:
-    """(customer number, EUR amount rounded per entry) of every GL entry naming a customer."""
-    entries = pl.concat(
-        [
-            pl.read_parquet(path).with_columns(
-                pl.lit(dt.date.fromisoformat(path.parent.name)).alias("extract_date"),
-                pl.int_range(pl.len()).alias("position"),
-            )
-            for path in sorted((landing / "erp").glob("*/gl_entries.parquet"))
-        ]
-    )
-    rates = _rates(landing)
-    return [
-        (
-            e["customer_number"],
-            (Decimal(e["amount"]) * rates[(_month(e["posting_date"]), e["currency"])]).quantize(
-                CENT, ROUND_HALF_UP
-            ),
-        )
-        for e in _latest(entries, ["entry_id"]).iter_rows(named=True)
-        if e["customer_number"]
-    ]
-
-
-def organisation_profitability(
-    landing: Path, truth_dir: Path, support_cost_per_hour: Decimal = Decimal(45)
-) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
-    """{true organisation: (net revenue, gross margin, contribution margin)} over the history.
-
-    Customers are the generator's true organisations (not the warehouse's identity
-    resolution); support is costed per organisation and month, as the warehouse rounds it.
-    """
-    by_number, by_account = _organisation_of(truth_dir)
-    totals: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
-    for line in priced_lines(landing):
-        org = totals[by_number[line["customer_number"]]]
-        margin = line["revenue"] - line["cogs"]
-        org[0] += line["revenue"]
-        org[1] += margin
-        org[2] += margin
-    org_minutes: dict[tuple[str, dt.date], int] = defaultdict(int)
-    for (account, month), minutes in _support_minutes(landing).items():
-        org_minutes[(by_account[account], month)] += minutes
-    for (org, _), minutes in org_minutes.items():
-        totals[org][2] -= (Decimal(minutes) * support_cost_per_hour / 60).quantize(
-            CENT, ROUND_HALF_UP
-        )
-    for number, amount in _customer_gl_costs(landing):
-        totals[by_number[number]][2] -= amount
-    return {org: (rev, margin, contribution) for org, (rev, margin, contribution) in totals.items()}
-
-
 def open_invoices(landing: Path) -> dict[str, Decimal]:
     """{invoice number: gross amount still owed, document currency} for invoices not yet
     settled: neither paid, cancelled nor a credit note, less the payments received."""

@@ -8,7 +8,8 @@ import pytest
 
 from c360.settings import Settings
 from tests.conftest import published
-from tests.integration.oracle import open_invoices, organisation_profitability
+from tests.integration.cost_to_serve_oracle import organisation_profitability
+from tests.integration.oracle import open_invoices
 
 
 def organisation_of_customer(settings: Settings) -> dict[str, str]:

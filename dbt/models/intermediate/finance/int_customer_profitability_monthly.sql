@@ -31,6 +31,7 @@ combined as (
         gross_margin,
         0 as support_cost,
         0 as direct_gl_cost,
+        0 as cost_to_serve,
         0 as cases
     from margins
     union all
@@ -44,6 +45,7 @@ combined as (
         case when cost_data.has_cost_data then 0 end as gross_margin,
         cost_to_serve.support_cost,
         cost_to_serve.direct_gl_cost,
+        cost_to_serve.cost_to_serve,
         cost_to_serve.cases
     from cost_to_serve
     cross join cost_data
@@ -61,7 +63,7 @@ final as (
         cast(sum(gross_margin) as decimal(18, 2)) as gross_margin,
         cast(sum(support_cost) as decimal(18, 2)) as support_cost,
         cast(sum(direct_gl_cost) as decimal(18, 2)) as direct_gl_cost,
-        cast(sum(support_cost) + sum(direct_gl_cost) as decimal(18, 2)) as cost_to_serve,
+        cast(sum(cost_to_serve) as decimal(18, 2)) as cost_to_serve,
         cast(sum(cases) as integer) as cases
     from combined
     group by

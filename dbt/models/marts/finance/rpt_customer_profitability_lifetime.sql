@@ -12,6 +12,42 @@ profitability as (
 
 ),
 
+driver_costs as (
+
+    select * from {{ ref('int_cost_to_serve_drivers_monthly') }}
+
+),
+
+customer_driver_costs as (
+
+    select
+        customer_key,
+        driver,
+        sum(cost_to_serve) as cost_to_serve
+    from driver_costs
+    where customer_key is not null
+    group by
+        customer_key,
+        driver
+
+),
+
+-- The driver that costs the customer most over its life: what sinks a loss maker.
+top_drivers as (
+
+    select
+        customer_key,
+        driver,
+        cost_to_serve,
+        row_number() over (
+            partition by customer_key
+            order by cost_to_serve desc, driver asc
+        ) as cost_rank
+    from customer_driver_costs
+    where cost_to_serve > 0
+
+),
+
 lifetime as (
 
     select
@@ -47,6 +83,20 @@ ranked as (
 
 ),
 
+ranked_with_drivers as (
+
+    select
+        ranked.*,
+        top_drivers.driver as top_cost_driver,
+        top_drivers.cost_to_serve as top_cost_driver_cost
+    from ranked
+    left join top_drivers
+        on
+            ranked.customer_key = top_drivers.customer_key
+            and top_drivers.cost_rank = 1
+
+),
+
 final as (
 
     select
@@ -66,6 +116,8 @@ final as (
                 then cast(contribution_margin as double) / cast(net_revenue as double)
         end as contribution_margin_pct,
         cast(cases as integer) as cases,
+        top_cost_driver,
+        cast(top_cost_driver_cost as decimal(18, 2)) as top_cost_driver_cost,
         cast(contribution_rank as integer) as contribution_rank,
         cast(contribution_rank as double) / cast(customers as double) as customer_share,
         cast(cumulative_contribution as decimal(18, 2)) as cumulative_contribution,
@@ -73,7 +125,7 @@ final as (
             when total_contribution > 0
                 then cast(cumulative_contribution as double) / cast(total_contribution as double)
         end as cumulative_contribution_share
-    from ranked
+    from ranked_with_drivers
 
 )
 

@@ -1,4 +1,5 @@
-{#- Support cost per customer and month: CRM case handle time costed at the support cost rate.
+{#- Support cases per customer and month: cases opened and their handle minutes, the volume of
+    the support_hours cost-to-serve driver.
 
     A case belongs to the month it was opened (UTC) and to the customer its CRM account resolves
     to through the identity bridge; a case whose account the bridge does not know keeps a null
@@ -33,14 +34,7 @@ final as (
         crm_keys.customer_key,
         {{ month_of(dbt.cast('cases.created_at', 'date')) }} as month,
         count(*) as cases,
-        sum(coalesce(cases.handle_minutes, 0)) as handle_minutes,
-        cast(
-            round(
-                {{ wide_decimal('sum(coalesce(cases.handle_minutes, 0))') }}
-                * {{ wide_decimal(var('support_cost_per_hour')) }} / 60,
-                2
-            ) as decimal(18, 2)
-        ) as support_cost
+        sum(coalesce(cases.handle_minutes, 0)) as handle_minutes
     from cases
     left join crm_keys
         on cases.account_id = crm_keys.account_id

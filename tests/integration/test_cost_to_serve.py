@@ -1,0 +1,122 @@
+"""Activity-based cost to serve on the shared clean company: rpt_cost_to_serve against an
+independent computation from the landing extracts, and against every mart that uses it."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from c360.settings import Settings
+from tests.conftest import settings_for
+from tests.integration.cost_to_serve_oracle import organisation_costs
+from tests.integration.test_finance import organisation_of_customer, query
+
+
+@pytest.fixture
+def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    return settings_for(built, monkeypatch)
+
+
+def test_cost_per_customer_month_and_driver_matches_an_independent_computation_to_the_cent(
+    settings,
+):
+    costs = organisation_costs(settings.landing_dir, settings.truth_dir)
+    expected = {key: cost for key, cost in costs.items() if cost != 0}
+    org_of = organisation_of_customer(settings)
+    rows = query(
+        settings,
+        "select customer_key, month, driver, cost_to_serve from marts.rpt_cost_to_serve "
+        "where customer_key is not null and cost_to_serve != 0",
+    )
+    actual = {
+        (org_of[key], month, driver): cost
+        for key, month, driver, cost in rows.iter_rows()
+        if key in org_of
+    }
+    drivers = {driver for _, _, driver in expected}
+    assert drivers >= {
+        "orders",
+        "invoices",
+        "goods_lines",
+        "support_hours",
+        "crm_calls",
+        "crm_meetings",
+        "non_billable_hours",
+        "overdue_amount_years",
+        "direct_gl",
+    }
+    assert actual == expected
+
+
+def test_cost_to_serve_adds_up_to_the_kpi_marts_cost_to_serve_every_month(settings):
+    months = query(
+        settings,
+        """
+        with drivers as (
+            select month, sum(cost_to_serve) as cost_to_serve,
+                sum(cost_to_serve) filter (where is_unattributed) as unattributed
+            from marts.rpt_cost_to_serve
+            group by month
+        )
+        select k.month, k.cost_to_serve, k.unattributed_cost_to_serve,
+            coalesce(d.cost_to_serve, 0) as driver_cost,
+            coalesce(d.unattributed, 0) as driver_unattributed
+        from marts.rpt_kpi_monthly as k
+        full join drivers as d
+            on k.month = d.month
+        """,
+    )
+    assert months.filter(pl.col("month").is_null()).is_empty()
+    assert (months["cost_to_serve"] > 0).sum() >= 24
+    assert months["cost_to_serve"].to_list() == months["driver_cost"].to_list()
+    assert months["unattributed_cost_to_serve"].to_list() == months["driver_unattributed"].to_list()
+
+
+def test_each_customers_lifetime_cost_and_top_driver_come_from_its_driver_rows(settings):
+    lifetime = query(
+        settings,
+        "select customer_key, cost_to_serve, contribution_margin, gross_margin, "
+        "top_cost_driver, top_cost_driver_cost from marts.rpt_customer_profitability_lifetime",
+    )
+    drivers = query(
+        settings,
+        "select customer_key, driver, sum(cost_to_serve) as cost from marts.rpt_cost_to_serve "
+        "where customer_key is not null group by all",
+    )
+    totals = drivers.group_by("customer_key").agg(pl.col("cost").sum().alias("driver_total"))
+    top = (
+        drivers.filter(pl.col("cost") > 0)
+        .sort(["customer_key", "cost", "driver"], descending=[False, True, False])
+        .group_by("customer_key", maintain_order=True)
+        .first()
+    )
+    joined = (
+        lifetime.join(totals, on="customer_key", how="left")
+        .join(top, on="customer_key", how="left")
+        .with_columns(pl.col("driver_total").fill_null(0))
+    )
+    assert joined.height >= 60
+    assert (joined["cost_to_serve"] == joined["driver_total"]).all()
+    assert joined["top_cost_driver"].to_list() == joined["driver"].to_list()
+    assert joined["top_cost_driver_cost"].to_list() == joined["cost"].to_list()
+    assert (joined["contribution_margin"] == joined["gross_margin"] - joined["cost_to_serve"]).all()
+
+
+def test_every_driver_is_listed_with_its_configured_rate_and_available_sources(settings):
+    drivers = query(settings, "select * from marts.rpt_cost_drivers order by driver")
+    totals = query(
+        settings,
+        "select driver, sum(cost_to_serve) as cost from marts.rpt_cost_to_serve group by driver",
+    )
+    assert drivers.height == 10
+    assert drivers["is_available"].all() and drivers["message"].is_null().all()
+    assert dict(zip(drivers["driver"], drivers["cost_to_serve"], strict=True)) == dict(
+        zip(totals["driver"], totals["cost"], strict=True)
+    ) | {d: 0 for d in set(drivers["driver"]) - set(totals["driver"])}
+    rates = dict(zip(drivers["driver"], drivers["configured_rate"], strict=True))
+    assert (rates["orders"], rates["support_hours"], rates["overdue_amount_years"]) == (
+        Decimal(25),
+        Decimal(45),
+        Decimal("0.08"),
+    )
