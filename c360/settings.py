@@ -130,6 +130,11 @@ class Settings:
         return self.warehouse_dir / "last_refresh.json"
 
     @property
+    def erasure_dir(self) -> Path:
+        """The erasure ledger (salted hashes of erased people's identifiers) and its salt."""
+        return self.home / "erasure"
+
+    @property
     def dagster_home(self) -> Path:
         """Dagster's instance folder (run history, schedules, sensors)."""
         return self.home / "dagster"
