@@ -39,6 +39,8 @@ class Settings:
     # Cost of one hour of support handle time in the reporting currency (cost to serve).
     support_cost_per_hour: Decimal = Decimal("45")
     freshness_hours: float = 48.0
+    # Days landed files and replaced serving versions are kept (c360.retention); None: forever.
+    retention_days: float | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +59,9 @@ class Settings:
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
             support_cost_per_hour=Decimal(env.get("C360_SUPPORT_COST_PER_HOUR", "45")),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
+            retention_days=(
+                float(env["C360_RETENTION_DAYS"]) if env.get("C360_RETENTION_DAYS") else None
+            ),
         )
 
     @property

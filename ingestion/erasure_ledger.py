@@ -42,10 +42,15 @@ def normalise(kind: str, value: str) -> str:
     return value.lower() if kind == EMAIL else value
 
 
-def _column_kind(column: str) -> str | None:
-    """Which identifier a column holds, from its name (canonical or a system's own header)."""
+def identifier_kind(column: str) -> str | None:
+    """Which identifier a column holds, from its name (canonical or a system's own header).
+
+    Only a person's own columns: `email`/`Email`/`EmailAddress`, `contact_id`/`ContactId`/
+    `WhoId`. A `main_contact_email` or `billing_email` is an attribute of another record
+    (the customer), which stays.
+    """
     key = re.sub(r"[^0-9a-z]", "", column.lower())
-    if "email" in key and "optout" not in key:
+    if key in {"email", "emailaddress"}:
         return EMAIL
     if key in {"contactid", "whoid"}:
         return CONTACT_ID
@@ -80,7 +85,7 @@ class ErasedIdentifiers:
         if not self.hashes or frame.height == 0:
             return erased
         for column in frame.columns:
-            kind = _column_kind(column)
+            kind = identifier_kind(column)
             if kind is None or frame.schema[column] != pl.String:
                 continue
             hits = self._erased_values(frame[column].str.strip_chars(), kind)
