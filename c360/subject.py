@@ -18,6 +18,7 @@ email column); their contact ids, emails, phones and full names are then what is
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,29 +104,40 @@ class Subject:
     def email_in_bytes(self, data: bytes) -> bool:
         """Whether `data` carries one of their emails, in any of the text encodings."""
         return any(
-            re.search(re.escape(email.encode(encoding)), data, re.IGNORECASE)
+            re.search(re.escape(needle), data, re.IGNORECASE)
             for email in self.emails
-            for encoding in TEXT_ENCODINGS
+            for needle, _ in _needles(email)
         )
 
     def redact_bytes(self, data: bytes) -> bytes:
         """`data` with every term replaced, in each encoding a file may use.
 
-        UTF-8, Windows-1252 and UTF-16 (both byte orders): text is rewritten as bytes, so the
-        rest of a file keeps its encoding, line endings and quoting byte for byte.
+        UTF-8, Windows-1252 and UTF-16 (both byte orders), and JSON's ASCII escapes of letters
+        outside ASCII (as `json.dumps` writes them by default): text is rewritten as bytes, so
+        the rest of a file keeps its encoding, line endings and quoting byte for byte.
         """
         for term in self.terms:
-            for encoding in TEXT_ENCODINGS:
-                try:
-                    needle = term.encode(encoding)
-                except UnicodeEncodeError:
-                    continue
+            for needle, replacement in _needles(term):
                 pattern = re.compile(re.escape(needle), re.IGNORECASE)
-                data = pattern.sub(REDACTED.encode(encoding), data)
+                data = pattern.sub(replacement, data)
         return data
 
 
 TEXT_ENCODINGS = ("utf-8", "cp1252", "utf-16-le", "utf-16-be")
+
+
+def _needles(term: str) -> list[tuple[bytes, bytes]]:
+    """The bytes `term` may take in a file, each with the bytes of `[erased]` in that form."""
+    needles = []
+    for encoding in TEXT_ENCODINGS:
+        try:
+            needles.append((term.encode(encoding), REDACTED.encode(encoding)))
+        except UnicodeEncodeError:
+            continue
+    escaped = json.dumps(term)[1:-1].encode("ascii")
+    if escaped != term.encode("utf-8"):
+        needles.append((escaped, REDACTED.encode("ascii")))
+    return needles
 
 
 def regex_of(terms: list[str]) -> str:

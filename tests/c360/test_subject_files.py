@@ -1,5 +1,6 @@
 """Erasure file by file: extracts keep their encoding; DuckDB and SQLite keep no freed bytes."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -67,6 +68,22 @@ def test_a_contact_record_spanning_two_lines_is_removed_whole(tmp_path: Path):
 
     assert removed == 1
     assert path.read_text(encoding="utf-8") == "\n".join([header, lines[2]]) + "\n"
+
+
+def test_a_name_written_with_json_escapes_is_redacted_too(tmp_path: Path):
+    activity = {
+        "activity_id": "00T1",
+        "account_id": "001",
+        "type": "Call",
+        "subject": "Call with Zoë Quiggleworth",  # written as Zo\u00eb
+        "activity_at": "2026-08-30T10:00:00Z",
+    }
+    path = tmp_path / "activities.jsonl"
+    path.write_text(json.dumps(activity) + "\n", encoding="ascii")
+
+    rewrite_text_extract(path, load_contracts()["crm"].entities["activities"], PERSON)
+
+    assert json.loads(path.read_text())["subject"] == "Call with [erased]"
 
 
 def test_a_parquet_file_is_rewritten_without_the_persons_rows(tmp_path: Path):
