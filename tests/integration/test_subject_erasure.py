@@ -180,12 +180,17 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
             encoding="utf-8",
         )
         (folder / "_SUCCESS").touch()
+        # Retention 0 days: the refresh deletes every extract it has loaded, this one included.
+        monkeypatch.setenv("C360_RETENTION_DAYS", "0")
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
         state.redelivered = read_load_log(settings.raw_dir).filter(
             pl.col("source_file") == f"crm/{day.isoformat()}/contacts.csv"
         )
         state.raw_contacts = pl.read_parquet(settings.raw_dir / "crm" / "contacts" / "*.parquet")
+        state.landing_left = sorted(p for p in settings.landing_dir.rglob("*") if p.is_file())
+        state.serving_left = sorted(p.name for p in settings.serving_dir.glob("*.duckdb"))
+        state.current = settings.current_pointer.resolve().name
     state.traces_after_redelivery = _traces(home)
     state.revenue_after = _revenue(home)
     return state
@@ -232,10 +237,14 @@ def test_a_redelivered_extract_does_not_bring_the_person_back_and_is_counted(era
     assert (entry["rows_read"], entry["rows_loaded"], entry["rows_erased"]) == (2, 1, 1)
     assert CONTACT_ID not in erased.raw_contacts["contact_id"].to_list()
     assert "003999999999990" in erased.raw_contacts["contact_id"].to_list()
-    # Only the new extract itself holds them, as delivered (ingestion never edits a delivery):
-    # retention deletes it, or `c360 subject erase` run again rewrites it.
-    [trace] = erased.traces_after_redelivery
-    assert "/landing/crm/2026-09-05/contacts.csv" in trace
+    # The new extract held them as delivered (ingestion never edits a delivery) until the
+    # refresh's retention deleted it.
+    assert erased.traces_after_redelivery == []
+
+
+def test_the_refresh_applies_retention_to_extracts_and_replaced_versions(erased):
+    assert erased.landing_left == []  # every extract was loaded before the 0-day retention
+    assert erased.serving_left == [erased.current]
 
 
 def test_revenue_per_month_is_unchanged(erased):
