@@ -28,8 +28,8 @@ import polars as pl
 
 from c360.settings import Settings
 from c360.version_integrity import history_entries
-from ingestion.landing import MARKER_FILES
-from ingestion.raw_store import read_load_log
+
+COMPLETION_MARKER = "_SUCCESS"  # what a source writes last in an extract folder (docs/ingestion.md)
 
 
 @dataclass
@@ -41,15 +41,21 @@ class RetentionResult:
 
 
 def _expired_landing(settings: Settings, cutoff: dt.datetime) -> list[Path]:
-    log = read_load_log(settings.raw_dir)
-    handled = log.filter(pl.col("finished_at") < cutoff)["source_file"].to_list()
+    files = sorted(settings.load_log_dir.glob("*.parquet"))
+    if not files:
+        return []
+    log = pl.concat(
+        [pl.read_parquet(f, columns=["source_file", "finished_at"]) for f in files],
+        how="vertical_relaxed",
+    )
+    handled = log.filter(pl.col("finished_at") < cutoff)["source_file"].drop_nulls().to_list()
     return [settings.landing_dir / f for f in handled if (settings.landing_dir / f).is_file()]
 
 
 def _remove_empty_folders(landing_dir: Path) -> None:
     """Extract folders left with nothing but their completion marker."""
     for folder in sorted(landing_dir.glob("*/*"), reverse=True):
-        if folder.is_dir() and all(p.name in MARKER_FILES for p in folder.iterdir()):
+        if folder.is_dir() and all(p.name == COMPLETION_MARKER for p in folder.iterdir()):
             for marker in folder.iterdir():
                 marker.unlink()
             folder.rmdir()

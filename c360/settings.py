@@ -85,6 +85,16 @@ class Settings:
         return self.home / "raw"
 
     @property
+    def load_log_dir(self) -> Path:
+        """One Parquet file per extract file handled (written by `ingestion.raw_store`)."""
+        return self.raw_dir / "_quality" / "load_log"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """One Parquet file per load that rejected rows (written by `ingestion.raw_store`)."""
+        return self.raw_dir / "_quality" / "quarantine"
+
+    @property
     def warehouse_dir(self) -> Path:
         """The working warehouse and the serving versions."""
         return self.home / "warehouse"

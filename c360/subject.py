@@ -25,8 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
+from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
 from c360.settings import Settings
-from ingestion.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
 
 REDACTED = "[erased]"
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+$")

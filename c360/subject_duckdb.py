@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
+from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
 from c360.subject import REDACTED, Subject, regex_of
-from ingestion.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
 
 _ROW_COUNTS = "meta.row_counts"
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
+from c360.erasure_ledger import record_erasure
 from c360.publish import remove_leftovers
 from c360.refresh_lock import refresh_lock
 from c360.serving import NoPublishedVersionError, connect_readonly
@@ -39,11 +40,9 @@ from c360.subject import Subject
 from c360.subject_duckdb import DuckdbEdit, scrub_duckdb
 from c360.subject_files import scrub_file
 from c360.subject_landing import LandingEdit, erase_from_landing
-from c360.subject_parquet import scrub_parquet
+from c360.subject_parquet import scrub_parquet, write_parquet
 from c360.subject_scan import find_traces
 from c360.version_integrity import HISTORY_FILE, fingerprint, history_entries
-from ingestion.erasure_ledger import record_erasure
-from ingestion.raw_store import LOAD_LOG_SCHEMA, load_log_dir, quarantine_dir, write_atomically
 
 AuditRecord = Callable[..., None]
 """`c360.audit.record(settings, *, who, action, **detail)`, the audit log's one entry point."""
@@ -117,7 +116,7 @@ def revenue_by_month(settings: Settings) -> list[tuple] | None:
 def _erase_raw(settings: Settings, subject: Subject, report: ErasureReport) -> None:
     """Their rows out of every raw Parquet file and the quarantine; the load log kept true."""
     raw = settings.raw_dir
-    log_dir, quarantine = load_log_dir(raw), quarantine_dir(raw)
+    log_dir, quarantine = settings.load_log_dir, settings.quarantine_dir
     loaded_removed: Counter[str] = Counter()
     quarantined_removed: Counter[str] = Counter()
     for path in sorted(raw.rglob("*.parquet")):
@@ -155,9 +154,9 @@ def _update_log_entry(
             pl.col("rows_quarantined") - load_quarantined,
             pl.col("rows_erased") + load_loaded + load_quarantined,
         )
-    ).select(list(LOAD_LOG_SCHEMA))
-    if not updated.equals(entry.select(list(LOAD_LOG_SCHEMA))):
-        write_atomically(updated, path)
+    )
+    if not updated.equals(entry):
+        write_parquet(updated, path)
 
 
 def _record_rewritten_version(settings: Settings, path: Path) -> None:

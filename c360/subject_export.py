@@ -16,13 +16,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from c360.erasure_ledger import read_ledger
 from c360.serving import NoPublishedVersionError, connect_readonly, published_version
 from c360.settings import Settings
 from c360.subject import Subject, regex_of
 from c360.subject_duckdb import owned_condition, table_columns
-from c360.subject_landing import landing_entities
-from ingestion.erasure_ledger import read_ledger
-from ingestion.readers import RAW_LINE, ROW_NUMBER, UnreadableFileError, read_extract_chunks
+from c360.subject_landing import LINE, RAW_TEXT, read_records
 
 
 def _rows(frame: pl.DataFrame) -> list[dict]:
@@ -30,29 +29,20 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
 
 
 def _landing(settings: Settings, subject: Subject) -> list[dict]:
+    """Their records and mentions in the delivered files, with file and (first) line."""
     items = []
-    for path, entity in landing_entities(settings):
-        if entity is None:
-            continue
+    files = sorted(p for p in settings.landing_dir.rglob("*") if p.is_file())
+    for path in files if settings.landing_dir.is_dir() else []:
         where = path.relative_to(settings.home).as_posix()
-        try:
-            for records in read_extract_chunks(path, entity):
-                frame = records.frame
-                hits = subject.owned_rows(frame, extract=True) | subject.mentioned(frame)
-                for row in _rows(frame.filter(hits).drop(RAW_LINE, strict=False)):
-                    line = row.pop(ROW_NUMBER, None)
-                    items.append({"file": where, "line": line, "record": _public(row)})
-        except UnreadableFileError:
-            for number, line in enumerate(path.read_bytes().splitlines(), start=1):
-                if subject.email_in_bytes(line) or subject.redact_bytes(line) != line:
-                    text = line.decode("utf-8", errors="replace")
-                    items.append({"file": where, "line": number, "text": text})
+        if path.suffix.lower() == ".parquet":
+            frame = pl.read_parquet(path).with_row_index(LINE, offset=1)
+        else:
+            frame = read_records(path).frame
+        hits = subject.owned_rows(frame, extract=True) | subject.mentioned(frame)
+        for row in _rows(frame.filter(hits).drop(RAW_TEXT, strict=False)):
+            line = row.pop(LINE)
+            items.append({"file": where, "line": line, "record": row})
     return items
-
-
-def _public(row: dict) -> dict:
-    """A record without the reader's bookkeeping columns (`_field_count`, `_read_error`)."""
-    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 def _raw(settings: Settings, subject: Subject) -> list[dict]:

@@ -1,13 +1,21 @@
 """Rewrite the delivered extracts without one person: their records out, their mentions redacted.
 
 An extract stays the file it was: same format, encoding, separator, quoting and line endings,
-byte for byte outside what is removed. Records are found with the ingestion's own reader (so a
-record is what ingestion would have read, its physical lines included when a quoted value spans
-several); the lines of the person's records are then cut from the file's bytes, and their name,
-email and phone are replaced in the bytes of every other line in each encoding a file may use
-(`Subject.redact_bytes`). A Parquet extract is rewritten with its own compression codec
-(`subject_parquet`). A file no contract matches, or one the reader rejects, is treated line by
-line: a line carrying the person's email is theirs.
+byte for byte outside what is removed. Any file under the landing folder is read by its form,
+not through a source's contract, so built-in extracts, a preset's native files and files no
+contract names are treated alike:
+
+- CSV (`.csv`, `.txt`, `.tsv`): a record runs from a line to the line end where its quote
+  characters balance (a quoted value may span lines); the separator is the one of comma,
+  semicolon, tab or bar the header has most of; fields are read with Python's csv module from
+  the record decoded as UTF-8, else Windows-1252;
+- JSON Lines (`.jsonl`, `.ndjson`, `.json`): one record a line, its keys as columns;
+- Parquet: rewritten whole with its own codec (`subject_parquet`);
+- anything else: a line is a record, with no columns.
+
+The person's records (`Subject.owned_rows`, the raw text included) are cut from the file's
+bytes; their name, email and phone are replaced in the bytes of the other records, in each
+encoding a file may use (`Subject.redact_bytes`).
 
 The load log keeps the file as delivered (path, hash, size): its path keeps the next refresh from
 reading it again, and its hash keeps an identical re-delivery of the original a duplicate.
@@ -15,20 +23,24 @@ reading it again, and its hash keeps an identical re-delivery of the original a 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+
+import polars as pl
 
 from c360.settings import Settings
 from c360.subject import Subject
 from c360.subject_parquet import scrub_parquet
-from ingestion.contracts import Entity
-from ingestion.landing import landed_files
-from ingestion.presets.delivery import native_entity_for
-from ingestion.readers import ROW_NUMBER, UnreadableFileError, read_extract_chunks
-from ingestion.sources import load_sources
+
+RAW_TEXT, LINE = "_raw_line", "_line"
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+SEPARATORS = ",;\t|"
 
 
 @dataclass(frozen=True)
@@ -39,48 +51,93 @@ class LandingEdit:
     records_removed: int
 
 
-def landing_entities(settings: Settings) -> Iterator[tuple[Path, Entity | None]]:
-    """Every landed file with the entity (the preset's native table, if any) it is read as."""
-    for source in load_sources(settings.sources_file, settings.contracts_dir).values():
-        files = source.contract
-        if source.preset is not None:
-            files = replace(source.contract, entities=source.preset.native.entities)
-        for landed in landed_files(settings.landing_dir, files):
-            entity = landed.entity
-            if entity is not None and source.preset is not None:
-                entity = native_entity_for(entity, landed.path)
-            yield landed.path, entity
+@dataclass(frozen=True)
+class Records:
+    """A text file's physical lines, and its records: their first line and their values."""
+
+    lines: list[bytes]
+    spans: list[tuple[int, int]]  # 0-based [first, last) line of each record
+    frame: pl.DataFrame  # one row per record: text columns, `_raw_line`, `_line` (1-based)
 
 
-def _record_starts(path: Path, entity: Entity, subject: Subject) -> tuple[list[int], set[int]]:
-    """The first line of every record, and of the person's records (1-based, header = 1)."""
-    starts: list[int] = []
-    owned: set[int] = set()
-    for records in read_extract_chunks(path, entity):
-        frame = records.frame
-        mask = subject.owned_rows(frame, extract=True)  # the raw line's email included
-        starts += frame[ROW_NUMBER].to_list()
-        owned |= set(frame.filter(mask)[ROW_NUMBER].to_list())
-    return sorted(set(starts)), owned
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
-def _owned_lines(starts: list[int], owned: set[int], line_count: int) -> set[int]:
-    """Every physical line of the owned records: from its start to the next record's start."""
-    lines: set[int] = set()
-    for index, start in enumerate(starts):
-        if start in owned:
-            end = starts[index + 1] if index + 1 < len(starts) else line_count + 1
-            lines.update(range(start, end))
-    return lines
+def _csv_spans(lines: list[bytes]) -> list[tuple[int, int]]:
+    """Records after the header: each ends on the line where its quotes balance."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    quotes = 0
+    for index in range(1, len(lines)):
+        if start is None:
+            if not lines[index].strip():
+                continue  # a blank line between records belongs to none
+            start, quotes = index, 0
+        quotes += lines[index].count(b'"')
+        if quotes % 2 == 0:
+            spans.append((start, index + 1))
+            start = None
+    if start is not None:
+        spans.append((start, len(lines)))
+    return spans
 
 
-def _lines_with_email(lines: list[bytes], subject: Subject) -> set[int]:
-    """Lines (1-based) carrying one of the person's emails, in any of the text encodings."""
-    owned = set()
-    for number, line in enumerate(lines, start=1):
-        if subject.email_in_bytes(line):
-            owned.add(number)
-    return owned
+def _csv_rows(lines: list[bytes], spans: list[tuple[int, int]]) -> list[dict[str, str]]:
+    header_text = _decode(lines[0]).rstrip("\r\n") if lines else ""
+    separator = max(SEPARATORS, key=header_text.count)
+    [header] = list(csv.reader([header_text], delimiter=separator)) or [[]]
+    rows = []
+    for first, last in spans:
+        text = _decode(b"".join(lines[first:last]))
+        fields = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+        rows.append(dict(zip(header, fields, strict=False)) | {RAW_TEXT: text})
+    return rows
+
+
+def _json_rows(lines: list[bytes], spans: list[tuple[int, int]]) -> list[dict[str, str]]:
+    rows = []
+    for first, _ in spans:
+        text = _decode(lines[first])
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        values = parsed if isinstance(parsed, dict) else {}
+        fields = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+        rows.append(fields | {RAW_TEXT: text})
+    return rows
+
+
+def read_records(path: Path) -> Records:
+    """A text extract's records by its form (see the module docstring)."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        spans = _csv_spans(lines)
+        rows = _csv_rows(lines, spans)
+    else:
+        spans = [(i, i + 1) for i, line in enumerate(lines) if line.strip()]
+        rows = (
+            _json_rows(lines, spans)
+            if suffix in JSON_SUFFIXES
+            else [{RAW_TEXT: _decode(lines[first])} for first, _ in spans]
+        )
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    frame = (
+        pl.DataFrame(
+            [[row.get(c) for c in columns] for row in rows],
+            schema=dict.fromkeys(columns, pl.String),
+            orient="row",
+        )
+        if rows
+        else pl.DataFrame(schema={RAW_TEXT: pl.String})
+    )
+    frame = frame.with_columns(pl.Series(LINE, [first + 1 for first, _ in spans], pl.Int64))
+    return Records(lines, spans, frame)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -94,48 +151,35 @@ def _write_bytes(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def rewrite_text_extract(path: Path, entity: Entity | None, subject: Subject) -> int:
-    """Rewrite one CSV or JSON Lines file without the person; the records removed."""
-    data = path.read_bytes()
-    lines = data.splitlines(keepends=True)
-    try:
-        if entity is None:
-            raise UnreadableFileError("no contract")
-        starts, owned = _record_starts(path, entity, subject)
-        drop = _owned_lines(starts, owned, len(lines))
-        removed = len(owned)
-    except UnreadableFileError:
-        drop = _lines_with_email(lines, subject)
-        removed = len(drop)
-    kept = b"".join(line for number, line in enumerate(lines, start=1) if number not in drop)
+def rewrite_text_extract(path: Path, subject: Subject) -> int:
+    """Rewrite one text extract without the person; the records removed."""
+    records = read_records(path)
+    owned = subject.owned_rows(records.frame, extract=True).to_list()
+    dropped = {
+        line
+        for (first, last), is_theirs in zip(records.spans, owned, strict=True)
+        if is_theirs
+        for line in range(first, last)
+    }
+    kept = b"".join(line for i, line in enumerate(records.lines) if i not in dropped)
     rewritten = subject.redact_bytes(kept)
-    if rewritten != data:
+    if rewritten != b"".join(records.lines):
         _write_bytes(path, rewritten)
-    return removed
+    return sum(owned)
 
 
 def erase_from_landing(settings: Settings, subject: Subject) -> list[LandingEdit]:
-    """Rewrite every landed file that holds the person; the files changed.
-
-    Files of every source (built-in contracts and presets) are read as ingestion reads them;
-    anything else under the landing folder (a file no contract names, a note) line by line.
-    """
-    edits: list[LandingEdit] = []
-    seen: set[Path] = set()
-    for path, entity in landing_entities(settings):
-        seen.add(path)
-        edits += _erase_file(path, entity, subject)
+    """Rewrite every delivered file that holds the person; the files changed."""
+    edits = []
+    if not settings.landing_dir.is_dir():
+        return edits
     for path in sorted(p for p in settings.landing_dir.rglob("*") if p.is_file()):
-        if path not in seen:
-            edits += _erase_file(path, None, subject)
+        before = path.read_bytes()
+        if path.suffix.lower() == ".parquet":
+            removed_rows = scrub_parquet(path, subject, extract=True)
+            removed = 0 if removed_rows is None else removed_rows.height
+        else:
+            removed = rewrite_text_extract(path, subject)
+        if path.read_bytes() != before:
+            edits.append(LandingEdit(path, removed))
     return edits
-
-
-def _erase_file(path: Path, entity: Entity | None, subject: Subject) -> list[LandingEdit]:
-    before = path.read_bytes()
-    if path.suffix.lower() == ".parquet" or (entity and entity.format.kind == "parquet"):
-        removed_rows = scrub_parquet(path, subject, extract=True)
-        removed = 0 if removed_rows is None else removed_rows.height
-    else:
-        removed = rewrite_text_extract(path, entity, subject)
-    return [LandingEdit(path, removed)] if path.read_bytes() != before else []

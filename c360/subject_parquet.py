@@ -41,11 +41,16 @@ def scrub_parquet(path: Path, subject: Subject, *, extract: bool) -> pl.DataFram
     mentioned = subject.mentioned(frame)
     if not (owned.any() or mentioned.any()):
         return None
-    kept = subject.redact(frame.filter(~owned))
+    write_parquet(subject.redact(frame.filter(~owned)), path)
+    return frame.filter(owned)
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write `frame` over `path` with the file's own codec: temporary name, then rename."""
+    codec = _codec(path) if path.exists() else "zstd"
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        kept.write_parquet(tmp, compression=_codec(path))
+        frame.write_parquet(tmp, compression=codec)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return frame.filter(owned)

@@ -2,7 +2,7 @@
 
 For every file: rows read = rows loaded + rows quarantined + rows erased, and one load log entry
 says so (rows erased: rows carrying the identifier of a person erased on request, dropped before
-validation so they reach neither the raw area nor the quarantine; `ingestion.erasure_ledger`).
+validation so they reach neither the raw area nor the quarantine; `ingestion.erased_rows`).
 
 A file whose content was already loaded (same hash, another name or folder) is logged as a
 duplicate and not loaded again (unless it holds no record, as empty deltas are alike by nature,
@@ -24,7 +24,7 @@ import polars as pl
 from polars.exceptions import PanicException
 
 from ingestion.contracts import Entity, SourceContract
-from ingestion.erasure_ledger import NO_ERASURES, ErasedIdentifiers
+from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.landing import LandedFile, landed_files
 from ingestion.raw_store import (
     LOAD_LOG_SCHEMA,
@@ -186,7 +186,7 @@ def load_file(
     landed: LandedFile,
     raw_dir: Path,
     content_hash: str,
-    erased: ErasedIdentifiers = NO_ERASURES,
+    erased: ErasedRows = NO_ERASURES,
 ) -> FileLoad:
     """Read, validate and write one file, piece by piece for a large one; the caller logs it.
 
@@ -232,7 +232,7 @@ def _rejected(landed: LandedFile, content_hash: str, cause: str) -> FileLoad:
 
 
 def _load_file(
-    landed: LandedFile, raw_dir: Path, content_hash: str, erased: ErasedIdentifiers
+    landed: LandedFile, raw_dir: Path, content_hash: str, erased: ErasedRows
 ) -> FileLoad:
     load_id = _load_id(landed, content_hash)
     entity = landed.entity
@@ -286,7 +286,7 @@ def _load_file(
     )
 
 
-def _without_erased(records: RawRecords, erased: ErasedIdentifiers) -> tuple[RawRecords, int]:
+def _without_erased(records: RawRecords, erased: ErasedRows) -> tuple[RawRecords, int]:
     """The records minus those carrying an erased person's identifier, and how many those were."""
     dropped = erased.rows(records.frame)
     if not dropped.any():
@@ -317,7 +317,7 @@ def ingest_source(
     landing_dir: Path,
     raw_dir: Path,
     after_raw_write: Callable[[], None] | None = None,
-    erased: ErasedIdentifiers = NO_ERASURES,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Load every file of a source not loaded yet, oldest extract first.
 

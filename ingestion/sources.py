@@ -25,7 +25,7 @@ import yaml
 
 from ingestion.contracts import SourceContract, load_contracts
 from ingestion.contracts.model import BUILTIN_CONTRACTS_DIR, parse_contract
-from ingestion.erasure_ledger import NO_ERASURES, ErasedIdentifiers
+from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.load import FileLoad, ingest_source
 from ingestion.presets import BUILTIN_PRESET, Preset, load_preset
 from ingestion.presets.delivery import ingest_preset_source
@@ -124,7 +124,7 @@ def ingest(
     landing_dir: Path,
     raw_dir: Path,
     after_raw_write: Callable[[], None] | None = None,
-    erased: ErasedIdentifiers = NO_ERASURES,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Load every new file of a source, through its preset if it has one.
 

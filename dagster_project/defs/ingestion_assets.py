@@ -16,11 +16,11 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from c360.erasure_ledger import read_ledger
 from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import failures_named
-from ingestion.erasure_ledger import read_ledger
 from ingestion.landing import landed_files
 from ingestion.load import LOADED, FileLoad
 from ingestion.raw_store import read_load_log

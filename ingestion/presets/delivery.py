@@ -29,7 +29,7 @@ import polars as pl
 
 from ingestion.contracts import Entity, SourceContract
 from ingestion.contracts.model import PARQUET_TEXT
-from ingestion.erasure_ledger import NO_ERASURES, ErasedIdentifiers
+from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.landing import LandedFile, landed_files
 from ingestion.load import (
     DUPLICATE,
@@ -107,9 +107,7 @@ def _file_load(native: _NativeFile, status: str, message: str) -> FileLoad:
     return FileLoad(native.load_id, native.landed.relative_path, entity, status, 0, 0, 0, message)
 
 
-def _read_native(
-    native: _NativeFile, fill_down: tuple[str, ...], erased: ErasedIdentifiers
-) -> None:
+def _read_native(native: _NativeFile, fill_down: tuple[str, ...], erased: ErasedRows) -> None:
     """Read and check one native file; rows that fail keep their reasons.
 
     `fill_down` columns, written by the exporter on a record's first line only, are carried
@@ -319,7 +317,7 @@ def load_delivery(
     files: list[LandedFile],
     raw_dir: Path,
     seen_hashes: set[str],
-    erased: ErasedIdentifiers = NO_ERASURES,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Read, map, check and write the new native files of one delivery; log each file.
 
@@ -398,7 +396,7 @@ def ingest_preset_source(
     preset: Preset,
     landing_dir: Path,
     raw_dir: Path,
-    erased: ErasedIdentifiers = NO_ERASURES,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Load every delivery of a preset source not loaded yet, oldest first.
 

@@ -12,7 +12,6 @@ from c360.subject_duckdb import scrub_duckdb
 from c360.subject_files import scrub_file
 from c360.subject_landing import rewrite_text_extract
 from c360.subject_parquet import scrub_parquet
-from ingestion.contracts import load_contracts
 
 PERSON = Subject(
     contact_ids=frozenset({"003000000000009"}),
@@ -41,7 +40,7 @@ def test_a_cp1252_extract_loses_the_mention_and_keeps_every_other_byte(tmp_path:
     original = ("\r\n".join(rows) + "\r\n").encode("cp1252")
     path.write_bytes(original)
 
-    removed = rewrite_text_extract(path, load_contracts()["erp"].entities["customers"], PERSON)
+    removed = rewrite_text_extract(path, PERSON)
 
     data = path.read_bytes()
     assert removed == 0  # a customer's row mentions the person: it stays, redacted
@@ -64,7 +63,7 @@ def test_a_contact_record_spanning_two_lines_is_removed_whole(tmp_path: Path):
     path = tmp_path / "contacts.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    removed = rewrite_text_extract(path, load_contracts()["crm"].entities["contacts"], PERSON)
+    removed = rewrite_text_extract(path, PERSON)
 
     assert removed == 1
     assert path.read_text(encoding="utf-8") == "\n".join([header, lines[2]]) + "\n"
@@ -81,7 +80,7 @@ def test_a_name_written_with_json_escapes_is_redacted_too(tmp_path: Path):
     path = tmp_path / "activities.jsonl"
     path.write_text(json.dumps(activity) + "\n", encoding="ascii")
 
-    rewrite_text_extract(path, load_contracts()["crm"].entities["activities"], PERSON)
+    rewrite_text_extract(path, PERSON)
 
     assert json.loads(path.read_text())["subject"] == "Call with [erased]"
 

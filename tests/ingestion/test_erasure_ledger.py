@@ -4,8 +4,8 @@ from pathlib import Path
 
 import polars as pl
 
+from c360.erasure_ledger import CONTACT_ID, EMAIL, read_ledger, record_erasure
 from ingestion.contracts import load_contracts
-from ingestion.erasure_ledger import CONTACT_ID, EMAIL, read_ledger, record_erasure
 from ingestion.load import ingest_source
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
 
@@ -30,7 +30,7 @@ def test_rows_of_an_erased_email_are_dropped_and_counted_in_the_load_log(tmp_pat
     _land(landing, "2026-09-02", "contacts.csv", [CONTACTS_HEADER, ERASED + TAIL, KEPT + TAIL])
     contract = load_contracts()["crm"]
 
-    [result] = ingest_source(contract, landing, raw, read_ledger(ledger))
+    [result] = ingest_source(contract, landing, raw, erased=read_ledger(ledger))
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 1, 0)
     assert result.rows_erased == 1
@@ -51,7 +51,7 @@ def test_activities_of_an_erased_contact_id_are_dropped(tmp_path):
     lines = [activity.format("00T1", "003000000000009"), activity.format("00T2", "003000000000010")]
     _land(landing, "2026-09-02", "activities.jsonl", lines)
 
-    [result] = ingest_source(load_contracts()["crm"], landing, raw, read_ledger(ledger))
+    [result] = ingest_source(load_contracts()["crm"], landing, raw, erased=read_ledger(ledger))
 
     assert (result.rows_read, result.rows_loaded, result.rows_erased) == (2, 1, 1)
 
@@ -62,7 +62,7 @@ def test_an_unreadable_line_carrying_an_erased_email_never_reaches_the_quarantin
     broken = "003000000000009,001000000000001,Zoë,Quiggleworth,zoe.q@example.org"  # fields cut
     _land(landing, "2026-09-02", "contacts.csv", [CONTACTS_HEADER, broken, KEPT + TAIL])
 
-    [result] = ingest_source(load_contracts()["crm"], landing, raw, read_ledger(ledger))
+    [result] = ingest_source(load_contracts()["crm"], landing, raw, erased=read_ledger(ledger))
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 1, 0)
     assert result.rows_erased == 1

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.erasure_ledger import EMAIL, read_ledger, record_erasure
+from c360.erasure_ledger import EMAIL, read_ledger, record_erasure
 from ingestion.raw_store import read_load_log
 from ingestion.sources import ingest, load_sources
 
@@ -31,7 +31,7 @@ def test_a_salesforce_contact_with_an_erased_email_is_dropped_and_counted(tmp_pa
         load_sources(tmp_path / "sources.yml")["crm"],
         tmp_path / "landing",
         tmp_path / "raw",
-        read_ledger(tmp_path / "erasure"),
+        erased=read_ledger(tmp_path / "erasure"),
     )
 
     [contact_file] = [f for f in loads if f.source_file.endswith("Contact.csv")]

@@ -10,7 +10,7 @@ Identifiers are emails (trimmed, lower case) and contact ids (trimmed). Names ar
 not unique ("Anne Martin"), so dropping every row with an erased name would erase other people.
 Phones are not either: an account's switchboard is often a contact's number too.
 
-Paths are arguments (`ledger_dir`), as everywhere in ingestion.
+Ingestion receives an `ErasedIdentifiers` as its `erased` argument (`ingestion.erased_rows`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ SALT_FILE = "salt"
 # An email-shaped token in a raw line: catches an erased email in a row whose columns could
 # not be read (a broken quote, a shifted row), which would otherwise reach the quarantine.
 _EMAIL_TOKEN = r"[^\s,;\"'<>()\[\]{}|]+@[^\s,;\"'<>()\[\]{}|]+"
-_RAW_LINE = "_raw_line"
+_RAW_LINE = "_raw_line"  # the raw text of each record, as ingestion's reader keeps it
 
 
 def normalise(kind: str, value: str) -> str:
@@ -102,9 +102,6 @@ class ErasedIdentifiers:
         return erased.fill_null(False)
 
 
-NO_ERASURES = ErasedIdentifiers()
-
-
 def _salt(ledger_dir: Path, *, create: bool) -> str:
     path = ledger_dir / SALT_FILE
     if path.exists():
@@ -124,7 +121,7 @@ def read_ledger(ledger_dir: Path) -> ErasedIdentifiers:
     """Every hash recorded so far (an empty ledger when nobody was erased)."""
     path = ledger_dir / LEDGER_FILE
     if not path.exists():
-        return NO_ERASURES
+        return ErasedIdentifiers()
     hashes = frozenset(
         json.loads(line)["hash"] for line in path.read_text().splitlines() if line.strip()
     )
