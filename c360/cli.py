@@ -1,4 +1,4 @@
-"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, bench, soak.
+"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, subject, bench.
 
 It is the composition root: the one place of the core that reaches into the generator, the
 Dagster job and the Streamlit app, each imported only by the command that needs it.
@@ -188,6 +188,60 @@ def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_subject_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write everything c360 holds about one person as JSON (GDPR right of access)."""
+    from c360.subject import find_subject
+    from c360.subject_export import export_subject, write_export
+
+    subject = find_subject(settings, email=args.email, contact_id=args.contact_id)
+    text = write_export(export_subject(settings, subject), Path(args.out) if args.out else None)
+    if args.out:
+        _out(f"written to {args.out}")
+    else:
+        _out(text)
+    return 0
+
+
+def cmd_subject_erase(args: argparse.Namespace, settings: Settings) -> int:
+    """Remove one person from everything under C360_HOME (GDPR right to erasure)."""
+    import getpass
+    import json
+
+    from c360.subject import find_subject
+    from c360.subject_erase import audit_recorder, erase_subject
+
+    subject = find_subject(settings, email=args.email, contact_id=args.contact_id)
+    found = (
+        f"{len(subject.contact_ids)} contact id(s), {len(subject.emails)} email(s), "
+        f"{len(subject.phones)} phone(s), {len(subject.names)} name(s)"
+    )
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _err(f"c360 subject erase: found {found}; add --yes to erase (this cannot be undone)")
+            return 2
+        answer = input(f"found {found}; erase them from {settings.home}? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            _err("nothing erased")
+            return 1
+    audit = audit_recorder()
+    report = erase_subject(settings, subject, audit, who=args.by or getpass.getuser())
+    _out(json.dumps(report.summary(), indent=2))
+    if audit is None:
+        _err("note: no audit log in this installation (c360.audit): the erasure was not audited")
+    if not report.summary()["revenue_unchanged"]:
+        _err("revenue per month changed in the published version: please report this")
+    if report.traces:
+        for trace in report.traces:
+            _err(f"  still found: {trace}")
+        _err("erasure INCOMPLETE: the places above still hold the person")
+        return 1
+    _out(
+        f"erased: nothing of the person remains under {settings.home}; revenue per month "
+        "unchanged; their email and contact ids are in the erasure ledger"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="c360", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -276,6 +330,19 @@ def _parser() -> argparse.ArgumentParser:
         help="land only the first N generated days (same company and damage; default all)",
     )
     soak.set_defaults(func=cmd_soak)
+
+    subject = sub.add_parser("subject", help="one person's data: export it, or erase it")
+    subject_commands = subject.add_subparsers(dest="subject_command", required=True)
+    for name, func in (("export", cmd_subject_export), ("erase", cmd_subject_erase)):
+        command = subject_commands.add_parser(name, help=func.__doc__)
+        who = command.add_mutually_exclusive_group(required=True)
+        who.add_argument("--email", help="the person's email (any case)")
+        who.add_argument("--contact-id", help="the person's CRM contact id")
+        command.set_defaults(func=func)
+    subject_commands.choices["export"].add_argument("--out", help="JSON file (default stdout)")
+    erase = subject_commands.choices["erase"]
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.add_argument("--by", help="who asks, for the audit log (default: the OS user)")
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     generation_options(demo)

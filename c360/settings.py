@@ -37,6 +37,8 @@ class Settings:
     clv_annual_discount_rate: float = 0.10
     # Cost of one hour of support handle time in the reporting currency (cost to serve).
     freshness_hours: float = 48.0
+    # Days landed files and replaced serving versions are kept (c360.retention); None: forever.
+    retention_days: float | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,6 +56,9 @@ class Settings:
             clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
+            retention_days=(
+                float(env["C360_RETENTION_DAYS"]) if env.get("C360_RETENTION_DAYS") else None
+            ),
         )
 
     @property
@@ -75,6 +80,16 @@ class Settings:
     def raw_dir(self) -> Path:
         """Typed Parquet written by ingestion, with the load log and the quarantine."""
         return self.home / "raw"
+
+    @property
+    def load_log_dir(self) -> Path:
+        """One Parquet file per extract file handled (written by `ingestion.raw_store`)."""
+        return self.raw_dir / "_quality" / "load_log"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """One Parquet file per load that rejected rows (written by `ingestion.raw_store`)."""
+        return self.raw_dir / "_quality" / "quarantine"
 
     @property
     def warehouse_dir(self) -> Path:
@@ -125,6 +140,11 @@ class Settings:
     def last_refresh(self) -> Path:
         """What the last refresh did (outcome, checks, published version), for `c360 status`."""
         return self.warehouse_dir / "last_refresh.json"
+
+    @property
+    def erasure_dir(self) -> Path:
+        """The erasure ledger (salted hashes of erased people's identifiers) and its salt."""
+        return self.home / "erasure"
 
     @property
     def dagster_home(self) -> Path:

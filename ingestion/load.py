@@ -1,10 +1,14 @@
 """Load extract files into the raw area: read, validate, write, log. Nothing read is lost.
 
-For every file: rows read = rows loaded + rows quarantined, and one load log entry says so. A file
-whose content was already loaded (same hash, another name or folder) is logged as a duplicate and
-not loaded again (unless it holds no record, as empty deltas are alike by nature, or it is a
-full snapshot, whose date is what it says: an unchanged weekly snapshot still confirms every
-record present); a file already in the log is skipped, which makes a rerun a no-op.
+For every file: rows read = rows loaded + rows quarantined + rows erased, and one load log entry
+says so (rows erased: rows carrying the identifier of a person erased on request, dropped before
+validation so they reach neither the raw area nor the quarantine; `ingestion.erased_rows`).
+
+A file whose content was already loaded (same hash, another name or folder) is logged as a
+duplicate and not loaded again (unless it holds no record, as empty deltas are alike by nature,
+or it is a full snapshot, whose date is what it says: an unchanged weekly snapshot still
+confirms every record present); a file already in the log is skipped, which makes a rerun a
+no-op.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 from polars.exceptions import PanicException
 
 from ingestion.contracts import Entity, SourceContract
+from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.landing import LandedFile, landed_files
 from ingestion.raw_store import (
     LOAD_LOG_SCHEMA,
@@ -52,6 +57,7 @@ class FileLoad:
     rows_loaded: int
     rows_quarantined: int
     message: str
+    rows_erased: int = 0
 
 
 def file_hash(path: Path) -> str:
@@ -88,6 +94,7 @@ def _write_log(
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
+                "rows_erased": result.rows_erased,
                 "status": result.status,
                 "message": result.message,
                 "started_at": started_at,
@@ -130,6 +137,7 @@ class _Totals:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_erased: int = 0
     first_quarantined: dict | None = None
 
 
@@ -174,7 +182,12 @@ def _write_piece(load: _Load, part: int, records: RawRecords) -> tuple[int, pl.D
     return data.height, rows.quarantined
 
 
-def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
+def load_file(
+    landed: LandedFile,
+    raw_dir: Path,
+    content_hash: str,
+    erased: ErasedRows = NO_ERASURES,
+) -> FileLoad:
     """Read, validate and write one file, piece by piece for a large one; the caller logs it.
 
     A large file is written as several Parquet parts of one load (`_part_name`); a file found
@@ -185,7 +198,7 @@ def load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
     is named too.
     """
     try:
-        return _load_file(landed, raw_dir, content_hash)
+        return _load_file(landed, raw_dir, content_hash, erased)
     except OSError:
         raise
     except (Exception, PanicException) as exc:  # any content-driven failure is this file's alone
@@ -218,7 +231,9 @@ def _rejected(landed: LandedFile, content_hash: str, cause: str) -> FileLoad:
     )
 
 
-def _load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad:
+def _load_file(
+    landed: LandedFile, raw_dir: Path, content_hash: str, erased: ErasedRows
+) -> FileLoad:
     load_id = _load_id(landed, content_hash)
     entity = landed.entity
     if entity is None:
@@ -238,8 +253,10 @@ def _load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad
     notes: list[str] = []
     try:
         for part, records in enumerate(read_extract_chunks(landed.path, entity)):
-            loaded, quarantined = _write_piece(load, part, records)
             totals.rows_read += records.frame.height
+            records, rows_erased = _without_erased(records, erased)
+            totals.rows_erased += rows_erased
+            loaded, quarantined = _write_piece(load, part, records)
             totals.rows_loaded += loaded
             totals.rows_quarantined += quarantined.height
             if quarantined.height and totals.first_quarantined is None:
@@ -248,6 +265,8 @@ def _load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad
     except UnreadableFileError as exc:
         _remove_parts(raw_dir, entity, load_id)
         return _rejected(landed, content_hash, str(exc))
+    if totals.rows_erased:
+        notes.append(f"{totals.rows_erased} row(s) of erased people dropped")
     if totals.first_quarantined is not None:
         first = totals.first_quarantined
         notes.append(
@@ -263,7 +282,17 @@ def _load_file(landed: LandedFile, raw_dir: Path, content_hash: str) -> FileLoad
         totals.rows_loaded,
         totals.rows_quarantined,
         "; ".join(notes),
+        totals.rows_erased,
     )
+
+
+def _without_erased(records: RawRecords, erased: ErasedRows) -> tuple[RawRecords, int]:
+    """The records minus those carrying an erased person's identifier, and how many those were."""
+    dropped = erased.rows(records.frame)
+    if not dropped.any():
+        return records, 0
+    kept = records.frame.filter(~dropped)
+    return replace(records, frame=kept), records.frame.height - kept.height
 
 
 def _has_records(landed: LandedFile) -> bool:
@@ -288,12 +317,14 @@ def ingest_source(
     landing_dir: Path,
     raw_dir: Path,
     after_raw_write: Callable[[], None] | None = None,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Load every file of a source not loaded yet, oldest extract first.
 
     `after_raw_write` runs between a file's raw write and its load-log entry, the window a crash
     must survive: the orchestrator passes its fault point there (ingestion imports nothing of the
-    project).
+    project). Rows carrying an identifier in `erased` (the erasure ledger) are dropped and
+    counted.
     """
     ensure_empty_tables(raw_dir, list(contract.entities.values()))
     history = read_load_log(raw_dir)
@@ -317,7 +348,7 @@ def ingest_source(
                 f"{landed.relative_path}: same content already loaded; skipped",
             )
         else:
-            result = load_file(landed, raw_dir, content_hash)
+            result = load_file(landed, raw_dir, content_hash, erased)
             if after_raw_write is not None:  # the raw file exists, its log entry not yet
                 after_raw_write()
         _write_log(raw_dir, landed, result, content_hash, started_at)

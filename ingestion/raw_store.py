@@ -37,6 +37,7 @@ LOAD_LOG_SCHEMA: dict[str, pl.DataType] = {
     "rows_read": pl.Int64(),
     "rows_loaded": pl.Int64(),
     "rows_quarantined": pl.Int64(),
+    "rows_erased": pl.Int64(),
     "status": pl.String(),
     "message": pl.String(),
     "started_at": pl.Datetime("us", "UTC"),
@@ -107,4 +108,6 @@ def read_load_log(raw_dir: Path) -> pl.DataFrame:
     files = sorted(load_log_dir(raw_dir).glob("*.parquet"))
     if not files:
         return pl.DataFrame(schema=LOAD_LOG_SCHEMA)
-    return pl.concat([pl.read_parquet(f) for f in files], how="vertical")
+    # Entries written before `rows_erased` existed lack it: none of their rows was erased then.
+    frame = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+    return frame.with_columns(pl.col("rows_erased").fill_null(0)).select(list(LOAD_LOG_SCHEMA))

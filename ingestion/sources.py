@@ -25,6 +25,7 @@ import yaml
 
 from ingestion.contracts import SourceContract, load_contracts
 from ingestion.contracts.model import BUILTIN_CONTRACTS_DIR, parse_contract
+from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.load import FileLoad, ingest_source
 from ingestion.presets import BUILTIN_PRESET, Preset, load_preset
 from ingestion.presets.delivery import ingest_preset_source
@@ -123,11 +124,13 @@ def ingest(
     landing_dir: Path,
     raw_dir: Path,
     after_raw_write: Callable[[], None] | None = None,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Load every new file of a source, through its preset if it has one.
 
     `after_raw_write`: see `ingest_source` (the preset path writes a delivery as one unit).
+    `erased` is the erasure ledger: rows carrying an erased person's identifier are dropped.
     """
     if source.preset is None:
-        return ingest_source(source.contract, landing_dir, raw_dir, after_raw_write)
-    return ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir)
+        return ingest_source(source.contract, landing_dir, raw_dir, after_raw_write, erased)
+    return ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir, erased)

@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from c360.erasure_ledger import read_ledger
 from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
@@ -40,6 +41,7 @@ def _entity_metadata(loads: list[FileLoad]) -> dict[str, int]:
         "rows_read": sum(f.rows_read for f in loads),
         "rows_loaded": sum(f.rows_loaded for f in loads),
         "rows_quarantined": sum(f.rows_quarantined for f in loads),
+        "rows_erased": sum(f.rows_erased for f in loads),
     }
 
 
@@ -100,6 +102,7 @@ def _source_assets(source: Source) -> dg.AssetsDefinition:
                 settings.landing_dir,
                 settings.raw_dir,
                 after_raw_write=lambda: fault_point(INGESTION_AFTER_RAW_WRITE),
+                erased=read_ledger(settings.erasure_dir),
             )
         by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
         for load in loads:
@@ -121,7 +124,9 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
             dg.AssetSpec(
                 key=LOAD_LOG_KEY,
                 group_name=RAW_GROUP,
-                description="One row per landed file: hash, rows read, loaded, quarantined.",
+                description=(
+                    "One row per landed file: hash, rows read, loaded, quarantined, erased."
+                ),
                 kinds={"parquet"},
                 deps=raw_keys,
             ),
@@ -139,7 +144,8 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
                 asset=LOAD_LOG_KEY,
                 blocking=True,
                 description=(
-                    "For every file: rows read = rows loaded + rows quarantined. Blocking: "
+                    "For every file: rows read = rows loaded + rows quarantined + rows of "
+                    "erased people dropped. Blocking: "
                     "when it fails, nothing downstream is built and readers keep their version."
                 ),
             ),
@@ -153,7 +159,8 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
         with failures_named(context):
             log = read_load_log(settings.raw_dir)
         unreconciled = log.filter(
-            pl.col("rows_read") != pl.col("rows_loaded") + pl.col("rows_quarantined")
+            pl.col("rows_read")
+            != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_erased")
         )
         yield dg.MaterializeResult(
             asset_key=LOAD_LOG_KEY,
@@ -175,7 +182,7 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
             metadata={"files_not_reconciled": unreconciled["source_file"].to_list()},
             description=(
                 f"{unreconciled.height} file(s) whose rows read differ from rows loaded + "
-                f"quarantined: {', '.join(unreconciled['source_file'].to_list()[:5])}"
+                f"quarantined + erased: {', '.join(unreconciled['source_file'].to_list()[:5])}"
                 if unreconciled.height
                 else "every row read was loaded or quarantined"
             ),

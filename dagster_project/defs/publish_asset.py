@@ -1,9 +1,14 @@
-"""Publishing: after the build and its tests pass, readers switch to a new serving version."""
+"""Publishing: after the build and its tests pass, readers switch to a new serving version.
+
+Retention (`c360.retention`) runs right after, under the same lock: it may remove versions
+that this publication has just replaced for long enough, and landed files loaded long ago.
+"""
 
 import dagster as dg
 
 from c360.publish import publish
 from c360.refresh_lock import refresh_lock
+from c360.retention import apply_retention
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import failures_named
@@ -31,12 +36,15 @@ def build_publish_asset(public_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
         settings = c360.settings()
         with failures_named(context), refresh_lock(settings.refresh_lock):
             publication = publish(settings)
+            retention = apply_retention(settings)
         return dg.MaterializeResult(
             metadata={
                 "version": publication.version,
                 "path": str(publication.path),
                 "tables": len(publication.row_counts),
                 "row_counts": dg.MetadataValue.json(publication.row_counts),
+                "retention_landing_files_removed": len(retention.landing_files),
+                "retention_serving_files_removed": len(retention.serving_files),
             }
         )
 

@@ -10,10 +10,10 @@ native files of the same delivery (NetSuite's transactions and their lines):
    under the canonical entity, where dbt reads them as if the built-in extracts had been
    delivered;
 4. every native file gets its load-log row, written last (the commit record), with
-   rows read = rows loaded + rows quarantined counted in native rows: a native row is loaded
-   when every canonical row made from it loaded, and quarantined, with every reason, otherwise
-   (it did not parse, a skip rule names it, no mapping takes it, or a canonical row made from it
-   broke the canonical contract).
+   rows read = rows loaded + rows quarantined + rows erased, counted in native rows: a native
+   row is loaded when every canonical row made from it loaded, and quarantined, with every
+   reason, otherwise (it did not parse, a skip rule names it, no mapping takes it, or a
+   canonical row made from it broke the canonical contract).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import polars as pl
 
 from ingestion.contracts import Entity, SourceContract
 from ingestion.contracts.model import PARQUET_TEXT
+from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.landing import LandedFile, landed_files
 from ingestion.load import (
     DUPLICATE,
@@ -98,6 +99,7 @@ class _NativeFile:
     reasons: dict[int, list[str]] | None = None
     notes: list[str] | None = None
     result: FileLoad | None = None
+    rows_erased: int = 0
 
 
 def _file_load(native: _NativeFile, status: str, message: str) -> FileLoad:
@@ -105,11 +107,12 @@ def _file_load(native: _NativeFile, status: str, message: str) -> FileLoad:
     return FileLoad(native.load_id, native.landed.relative_path, entity, status, 0, 0, 0, message)
 
 
-def _read_native(native: _NativeFile, fill_down: tuple[str, ...]) -> None:
+def _read_native(native: _NativeFile, fill_down: tuple[str, ...], erased: ErasedRows) -> None:
     """Read and check one native file; rows that fail keep their reasons.
 
     `fill_down` columns, written by the exporter on a record's first line only, are carried
-    down to the lines below before the checks.
+    down to the lines below before the checks. Rows of erased people (`erased`) are dropped
+    first and counted, as in `ingestion.load`.
     """
     landed = native.landed
     assert landed.entity is not None
@@ -120,9 +123,12 @@ def _read_native(native: _NativeFile, fill_down: tuple[str, ...]) -> None:
             frame = records.frame.sort(ROW_NUMBER).with_columns(
                 pl.col(c).replace("", None).forward_fill() for c in fill_down
             )
+            dropped = erased.rows(frame)
+            native.rows_erased += int(dropped.sum())
+            frame = frame.filter(~dropped)
             rows = validate_records(frame, entity, records.expected_fields, records.extra_columns)
             frames.append(rows.loaded.select([*entity.column_names, ROW_NUMBER]))
-            raws.append(records.frame.select(ROW_NUMBER, RAW_LINE))
+            raws.append(frame.select(ROW_NUMBER, RAW_LINE))
             quarantined.append(rows.quarantined)
             notes += [n for n in records.notes if n not in notes]
     except UnreadableFileError as exc:
@@ -254,8 +260,10 @@ def _finish_file(
         .join(native.raw_lines, on=ROW_NUMBER, how="left")
         .sort(ROW_NUMBER)
     )
-    rows_read = native.raw_lines.height
+    rows_read = native.raw_lines.height + native.rows_erased
     notes = list(native.notes)
+    if native.rows_erased:
+        notes.append(f"{native.rows_erased} row(s) of erased people dropped")
     for entity in mapped:
         # Only the values of this table's own rows (Task's, not Event's, for activities).
         if entity.driving_table == table:
@@ -272,9 +280,10 @@ def _finish_file(
         table,
         LOADED,
         rows_read,
-        rows_read - quarantined.height,
+        rows_read - native.rows_erased - quarantined.height,
         quarantined.height,
         "; ".join(notes),
+        native.rows_erased,
     )
     return quarantined
 
@@ -308,6 +317,7 @@ def load_delivery(
     files: list[LandedFile],
     raw_dir: Path,
     seen_hashes: set[str],
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
     """Read, map, check and write the new native files of one delivery; log each file.
 
@@ -332,7 +342,7 @@ def load_delivery(
                 native, DUPLICATE, f"{landed.relative_path}: same content already loaded; skipped"
             )
         else:
-            _read_native(native, preset.fill_down.get(landed.entity.name, ()))
+            _read_native(native, preset.fill_down.get(landed.entity.name, ()), erased)
             if native.result is None:
                 readable[native.index] = native
     quarantines: list[tuple[_NativeFile, pl.DataFrame]] = []
@@ -382,9 +392,16 @@ def load_delivery(
 
 
 def ingest_preset_source(
-    contract: SourceContract, preset: Preset, landing_dir: Path, raw_dir: Path
+    contract: SourceContract,
+    preset: Preset,
+    landing_dir: Path,
+    raw_dir: Path,
+    erased: ErasedRows = NO_ERASURES,
 ) -> list[FileLoad]:
-    """Load every delivery of a preset source not loaded yet, oldest first."""
+    """Load every delivery of a preset source not loaded yet, oldest first.
+
+    Rows carrying an identifier in `erased` (the erasure ledger) are dropped and counted.
+    """
     ensure_empty_tables(raw_dir, list(contract.entities.values()))
     history = read_load_log(raw_dir)
     seen_files = set(history["source_file"].to_list())
@@ -396,7 +413,9 @@ def ingest_preset_source(
             by_date[landed.extract_date].append(landed)
     results: list[FileLoad] = []
     for extract_date in sorted(by_date):
-        results += load_delivery(contract, preset, by_date[extract_date], raw_dir, seen_hashes)
+        results += load_delivery(
+            contract, preset, by_date[extract_date], raw_dir, seen_hashes, erased
+        )
         loaded = read_load_log(raw_dir).filter(pl.col("status") == LOADED)
         seen_hashes |= set(loaded["file_hash"].to_list())
     return results

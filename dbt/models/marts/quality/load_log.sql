@@ -1,5 +1,5 @@
 {#- One row per landed file the ingestion handled, with its reconciliation: every row read was
-    either loaded or quarantined. -#}
+    loaded, quarantined, or dropped as a row of a person erased on request. -#}
 with
 
 load_log as (
@@ -21,7 +21,8 @@ final as (
         rows_read,
         rows_loaded,
         rows_quarantined,
-        rows_read = rows_loaded + rows_quarantined as is_reconciled,
+        rows_erased,
+        rows_read = rows_loaded + rows_quarantined + rows_erased as is_reconciled,
         status,
         message,
         started_at,

@@ -19,6 +19,8 @@ final as (
         rows_read,
         rows_loaded,
         rows_quarantined,
+        -- Absent from entries written before erasure existed: no row of theirs was erased.
+        coalesce(rows_erased, 0) as rows_erased,
         status,
         message,
         started_at,

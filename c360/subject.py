@@ -1,0 +1,192 @@
+"""A data subject (one person, GDPR articles 15 and 17): their identifiers, records and mentions.
+
+Two rules, used by the export, the erasure and its verification alike:
+
+- a **record is theirs** when a contact column (`contact_id`, a system's `ContactId`/`WhoId`)
+  holds one of their contact ids, or an email column holds one of their emails, or, in an
+  extract's record (landing file, raw row, quarantined line), when any value carries one of
+  their emails. Their records are removed whole. In the warehouse's derived tables only the
+  first two hold: a customer row whose `main_contact_email` is theirs is the organisation's row,
+  and deleting it would change revenue, so their values in it are redacted instead;
+- a **mention** is any value holding their name, email or phone inside another record (an ERP
+  address "c/o Anne Martin", a customer's main contact): the value is kept with the words
+  replaced by `[erased]`.
+
+A person is found by email or contact id in the raw contacts and leads (every raw table with an
+email column); their contact ids, emails, phones and full names are then what is looked for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
+from c360.settings import Settings
+
+REDACTED = "[erased]"
+_EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What identifies one person in the data: their ids, emails, phones and names."""
+
+    contact_ids: frozenset[str]
+    emails: frozenset[str]  # lower case
+    phones: frozenset[str]
+    names: frozenset[str]  # "First Last"
+
+    @property
+    def terms(self) -> list[str]:
+        """Every string that must not remain anywhere: names, emails and phones, longest first.
+
+        Longest first so that redacting a name does not leave half of a longer one.
+        """
+        terms = {t for t in self.emails | self.phones | self.names if len(t.strip()) >= 4}
+        return sorted(terms, key=lambda t: (-len(t), t))
+
+    def identifiers(self) -> list[tuple[str, str]]:
+        """The `(kind, value)` pairs the erasure ledger hashes."""
+        return [(EMAIL, e) for e in sorted(self.emails)] + [
+            (CONTACT_ID, c) for c in sorted(self.contact_ids)
+        ]
+
+    def is_empty(self) -> bool:
+        """Whether nothing identifies anyone (no id, email, phone or name)."""
+        return not (self.contact_ids or self.emails or self.phones or self.names)
+
+    def owned_rows(self, frame: pl.DataFrame, *, extract: bool) -> pl.Series:
+        """Which rows are this person's records (see the module docstring).
+
+        `extract`: the frame is an extract's records (landing, raw, quarantine), where any value
+        carrying their email makes the record theirs; otherwise only identifier columns count.
+        """
+        owned = pl.repeat(False, frame.height, eager=True)
+        for column, dtype in frame.schema.items():
+            if dtype != pl.String:
+                continue
+            values = frame[column].str.strip_chars()
+            kind = identifier_kind(column)
+            if kind == CONTACT_ID and self.contact_ids:
+                owned |= values.is_in(sorted(self.contact_ids))
+            elif kind == EMAIL and self.emails:
+                owned |= values.str.to_lowercase().is_in(sorted(self.emails))
+            elif extract and self.emails:
+                owned |= values.str.contains(regex_of(sorted(self.emails)))
+        return owned.fill_null(False)
+
+    def mentioned(self, frame: pl.DataFrame) -> pl.Series:
+        """Which rows hold one of the terms in any text value."""
+        mentioned = pl.repeat(False, frame.height, eager=True)
+        if self.terms:
+            pattern = regex_of(self.terms)
+            for column, dtype in frame.schema.items():
+                if dtype == pl.String:
+                    mentioned |= frame[column].str.contains(pattern)
+        return mentioned.fill_null(False)
+
+    def redact(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """`frame` with every term in its text values replaced by `[erased]`."""
+        if not self.terms:
+            return frame
+        pattern = regex_of(self.terms)
+        return frame.with_columns(
+            pl.col(c).str.replace_all(pattern, REDACTED)
+            for c, dtype in frame.schema.items()
+            if dtype == pl.String
+        )
+
+    def email_in_bytes(self, data: bytes) -> bool:
+        """Whether `data` carries one of their emails, in any of the text encodings."""
+        return any(
+            re.search(re.escape(needle), data, re.IGNORECASE)
+            for email in self.emails
+            for needle, _ in _needles(email)
+        )
+
+    def redact_bytes(self, data: bytes) -> bytes:
+        """`data` with every term replaced, in each encoding a file may use.
+
+        UTF-8, Windows-1252 and UTF-16 (both byte orders), and JSON's ASCII escapes of letters
+        outside ASCII (as `json.dumps` writes them by default): text is rewritten as bytes, so
+        the rest of a file keeps its encoding, line endings and quoting byte for byte.
+        """
+        for term in self.terms:
+            for needle, replacement in _needles(term):
+                pattern = re.compile(re.escape(needle), re.IGNORECASE)
+                data = pattern.sub(replacement, data)
+        return data
+
+
+TEXT_ENCODINGS = ("utf-8", "cp1252", "utf-16-le", "utf-16-be")
+
+
+def _needles(term: str) -> list[tuple[bytes, bytes]]:
+    """The bytes `term` may take in a file, each with the bytes of `[erased]` in that form."""
+    needles = []
+    for encoding in TEXT_ENCODINGS:
+        try:
+            needles.append((term.encode(encoding), REDACTED.encode(encoding)))
+        except UnicodeEncodeError:
+            continue
+    escaped = json.dumps(term)[1:-1].encode("ascii")
+    if escaped != term.encode("utf-8"):
+        needles.append((escaped, REDACTED.encode("ascii")))
+    return needles
+
+
+def regex_of(terms: list[str]) -> str:
+    """A case-insensitive regex matching any of `terms` (read alike by Polars and DuckDB)."""
+    return "(?i)" + "|".join(re.escape(t) for t in terms)
+
+
+def _person_tables(raw_dir: Path) -> list[pl.DataFrame]:
+    """Every raw table with an email column (contacts, leads): the records that name people."""
+    frames = []
+    for folder in sorted(p for p in raw_dir.glob("*/*") if p.is_dir()):
+        files = sorted(folder.glob("*.parquet"))
+        if not files:
+            continue
+        frame = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+        if any(identifier_kind(c) == EMAIL for c in frame.columns):
+            frames.append(frame)
+    return frames
+
+
+def _text(row: dict, *columns: str) -> str | None:
+    values = [str(row[c]).strip() for c in columns if row.get(c)]
+    return " ".join(values) if len(values) == len(columns) else None
+
+
+def find_subject(settings: Settings, *, email: str | None, contact_id: str | None) -> Subject:
+    """Everything that identifies the person with `email` or `contact_id` in the raw area.
+
+    Two passes: a contact id found through an email (or the reverse) brings the other
+    records of that person in.
+    """
+    emails = {email.strip().lower()} if email else set()
+    contact_ids = {contact_id.strip()} if contact_id else set()
+    phones: set[str] = set()
+    names: set[str] = set()
+    tables = _person_tables(settings.raw_dir)
+    for _ in range(2):
+        found = Subject(frozenset(contact_ids), frozenset(emails), frozenset(), frozenset())
+        for frame in tables:
+            for row in frame.filter(found.owned_rows(frame, extract=False)).iter_rows(named=True):
+                for column, value in row.items():
+                    kind = identifier_kind(column)
+                    if value and kind == EMAIL and _EMAIL_SHAPE.match(str(value).strip()):
+                        emails.add(str(value).strip().lower())
+                    elif value and kind == CONTACT_ID:
+                        contact_ids.add(str(value).strip())
+                if row.get("phone"):
+                    phones.add(str(row["phone"]).strip())
+                name = _text(row, "first_name", "last_name")
+                if name:
+                    names.add(name)
+    return Subject(frozenset(contact_ids), frozenset(emails), frozenset(phones), frozenset(names))
