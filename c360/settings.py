@@ -39,6 +39,9 @@ class Settings:
     # Cost of one hour of support handle time in the reporting currency (cost to serve).
     support_cost_per_hour: Decimal = Decimal("45")
     freshness_hours: float = 48.0
+    # Each reader's ceiling (c360.serving): DuckDB's own default is 80 % of RAM per process.
+    reader_memory: str = "4GB"
+    reader_timeout_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +60,8 @@ class Settings:
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
             support_cost_per_hour=Decimal(env.get("C360_SUPPORT_COST_PER_HOUR", "45")),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
+            reader_memory=env.get("C360_READER_MEMORY", "4GB"),
+            reader_timeout_seconds=float(env.get("C360_READER_TIMEOUT", "60")),
         )
 
     @property
@@ -108,6 +113,11 @@ class Settings:
     def serving_dir(self) -> Path:
         """Published read-only versions and the `current` pointer."""
         return self.warehouse_dir / "serving"
+
+    @property
+    def restricted_serving_dir(self) -> Path:
+        """Each version's copy with personal data, beside the masked one (owner-only folder)."""
+        return self.serving_dir / "restricted"
 
     @property
     def current_pointer(self) -> Path:
