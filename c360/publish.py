@@ -15,10 +15,10 @@ one still intact: each publication records its file's size and SHA-256 in the hi
 
 A version is a pair of files with one name: `serving/<name>`, in which every personal-data column
 is masked (c360.personal_data), and `serving/restricted/<name>` with the personal data, in a
-folder only the publishing account may open (mode 0700). Both are written under temporary names,
-both are recorded in the history, the single `current` pointer names both, and pruning, leftover
-removal and rollback treat the pair as one: a version whose copy with personal data is missing or
-damaged is not rolled back to.
+folder only the publishing account may open (created with mode 0700). Both are written under
+temporary names, both are recorded in the history, the single `current` pointer names both, and
+pruning, leftover removal and rollback treat the pair as one: a version whose copy with personal
+data is missing or damaged is not rolled back to.
 """
 
 from __future__ import annotations
@@ -214,10 +214,14 @@ def prune_versions(settings: Settings) -> list[Path]:
 
 
 def _restricted_folder(settings: Settings) -> Path:
-    """The folder of the copies with personal data, readable by the publishing account only."""
+    """The folder of the copies with personal data: created for the publishing account only.
+
+    The folder is the gate (its files are group-readable): an administrator who gives the
+    folder to a group with `g+rx` lets that group read personal data; publishing never undoes it.
+    """
     folder = settings.restricted_serving_dir
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True)
     return folder
 
 
@@ -236,7 +240,7 @@ def publish(settings: Settings) -> Publication:
     remove_leftovers(settings)
     try:
         counts = _write_version(settings.public_db, restricted_tmp, version, now)
-        restricted_tmp.chmod(0o600)
+        restricted_tmp.chmod(0o640)
         masked = write_masked_copy(restricted_tmp, tmp)
         recorded = {**fingerprint(tmp), "restricted": fingerprint(restricted_tmp)}
         fault_point(PUBLISH_BEFORE_RENAME)

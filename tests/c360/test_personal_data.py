@@ -185,11 +185,16 @@ def test_c360_sql_reads_the_masked_file_unless_asked_for_personal_data(settings,
     assert capsys.readouterr().out.splitlines()[1] == PLANTED["contact_email"]
 
 
-def test_only_the_publishing_account_may_open_the_restricted_copies(settings):
+def test_only_the_publishing_account_may_open_the_restricted_folder_unless_it_is_shared(
+    settings,
+):
     build_people(settings)
     publication = publish(settings)
     assert stat.S_IMODE(settings.restricted_serving_dir.stat().st_mode) == 0o700
-    assert stat.S_IMODE(publication.restricted_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(publication.restricted_path.stat().st_mode) == 0o640
+    settings.restricted_serving_dir.chmod(0o750)  # an administrator shares it with a group
+    publish(settings)
+    assert stat.S_IMODE(settings.restricted_serving_dir.stat().st_mode) == 0o750
 
 
 def test_a_build_without_declarations_is_not_published(settings):
