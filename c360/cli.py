@@ -93,7 +93,7 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     from c360.query import format_result, run_query
 
     try:
-        columns, rows = run_query(settings, args.query)
+        columns, rows = run_query(settings, args.query, personal_data=args.personal_data)
     except Exception as exc:  # report any query or connection error as a message, not a trace
         _err(f"query failed: {exc}")
         return 1
@@ -278,6 +278,11 @@ def _parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", help=cmd_sql.__doc__)
     sql.add_argument("query")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument(
+        "--personal-data",
+        action="store_true",
+        help="read the copy with personal data unmasked (needs read access to serving/restricted)",
+    )
     sql.set_defaults(func=cmd_sql)
 
     check = sub.add_parser("check", help=cmd_check.__doc__)

@@ -12,6 +12,13 @@ next publication deletes both kinds of leftover (under the refresh lock nobody e
 publishing), and rollback only ever returns to a version readers were once given, and only to
 one still intact: each publication records its file's size and SHA-256 in the history
 (c360.version_integrity), and rollback skips a version whose file no longer matches them.
+
+A version is a pair of files with one name: `serving/<name>`, in which every personal-data column
+is masked (c360.personal_data), and `serving/restricted/<name>` with the personal data, in a
+folder only the publishing account may open (created with mode 0700). Both are written under
+temporary names, both are recorded in the history, the single `current` pointer names both, and
+pruning, leftover removal and rollback treat the pair as one: a version whose copy with personal
+data is missing or damaged is not rolled back to.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from pathlib import Path
 import duckdb
 
 from c360.fault_points import PUBLISH_BEFORE_RENAME, PUBLISH_BEFORE_SWITCH, fault_point
-from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS, connect_readonly
+from c360.personal_data import write_masked_copy
+from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS, connect_readonly, restricted_copy
 from c360.settings import Settings
 from c360.version_integrity import (
     HISTORY_FILE,
@@ -49,12 +57,14 @@ class NothingToPublishError(RuntimeError):
 
 @dataclass(frozen=True)
 class Publication:
-    """A published version: its name, file, time and the row count of every public table."""
+    """A published version: its name, files, time, row counts and the columns masked."""
 
     version: str
     path: Path
+    restricted_path: Path
     published_at: dt.datetime
     row_counts: dict[str, int]
+    masked_columns: list[str]
 
 
 def _public_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -155,10 +165,13 @@ def remove_leftovers(settings: Settings) -> list[Path]:
     otherwise look like a leftover.
     """
     served = served_versions(settings)
+    restricted = settings.restricted_serving_dir
     leftovers = [
         *settings.serving_dir.glob(f".{VERSION_PREFIX}*.tmp*"),  # and DuckDB's .tmp.wal
+        *restricted.glob(f".{VERSION_PREFIX}*.tmp*"),
         *settings.serving_dir.glob(".current.*"),
         *(v for v in list_versions(settings) if v.name not in served),
+        *(v for v in _restricted_versions(settings) if v.name not in served),
     ]
     for path in leftovers:
         path.unlink(missing_ok=True)
@@ -172,8 +185,19 @@ def list_versions(settings: Settings) -> list[Path]:
     return sorted(settings.serving_dir.glob(f"{VERSION_PREFIX}*{VERSION_SUFFIX}"))
 
 
+def _restricted_versions(settings: Settings) -> list[Path]:
+    """The copies with personal data, oldest first."""
+    restricted = settings.restricted_serving_dir
+    if not restricted.is_dir():
+        return []
+    return sorted(restricted.glob(f"{VERSION_PREFIX}*{VERSION_SUFFIX}"))
+
+
 def prune_versions(settings: Settings) -> list[Path]:
-    """Delete all but the newest `keep_versions` versions, never the current one."""
+    """Delete all but the newest `keep_versions` versions (both files), never the current one.
+
+    A copy with personal data whose masked file is gone goes too: it is no version any more.
+    """
     current = settings.current_pointer.resolve() if settings.current_pointer.exists() else None
     versions = list_versions(settings)
     removed = []
@@ -181,7 +205,24 @@ def prune_versions(settings: Settings) -> list[Path]:
         if path.resolve() != current:
             path.unlink(missing_ok=True)
             removed.append(path)
+    kept = {v.name for v in list_versions(settings)}
+    for path in _restricted_versions(settings):
+        if path.name not in kept:
+            path.unlink(missing_ok=True)
+            removed.append(path)
     return removed
+
+
+def _restricted_folder(settings: Settings) -> Path:
+    """The folder of the copies with personal data: created for the publishing account only.
+
+    The folder is the gate (its files are group-readable): an administrator who gives the
+    folder to a group with `g+rx` lets that group read personal data; publishing never undoes it.
+    """
+    folder = settings.restricted_serving_dir
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True)
+    return folder
 
 
 def publish(settings: Settings) -> Publication:
@@ -189,22 +230,36 @@ def publish(settings: Settings) -> Publication:
     if not settings.public_db.exists():
         raise NothingToPublishError(f"no built public database at {settings.public_db}")
     settings.serving_dir.mkdir(parents=True, exist_ok=True)
+    restricted_folder = _restricted_folder(settings)
     now = dt.datetime.now(dt.UTC)
     version = f"{now:%Y%m%dT%H%M%S%fZ}"
     target = settings.serving_dir / f"{VERSION_PREFIX}{version}{VERSION_SUFFIX}"
-    tmp = settings.serving_dir / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    restricted = restricted_copy(settings, target)
+    tmp_name = f".{target.name}.{uuid.uuid4().hex}.tmp"
+    tmp, restricted_tmp = settings.serving_dir / tmp_name, restricted_folder / tmp_name
     remove_leftovers(settings)
     try:
-        counts = _write_version(settings.public_db, tmp, version, now)
-        recorded = fingerprint(tmp)
+        counts = _write_version(settings.public_db, restricted_tmp, version, now)
+        restricted_tmp.chmod(0o640)
+        masked = write_masked_copy(restricted_tmp, tmp)
+        recorded = {**fingerprint(tmp), "restricted": fingerprint(restricted_tmp)}
         fault_point(PUBLISH_BEFORE_RENAME)
+        os.replace(restricted_tmp, restricted)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+        restricted_tmp.unlink(missing_ok=True)
     fault_point(PUBLISH_BEFORE_SWITCH)
     switch_current(settings, target, recorded=recorded)
     prune_versions(settings)
-    return Publication(version=version, path=target, published_at=now, row_counts=counts)
+    return Publication(
+        version=version,
+        path=target,
+        restricted_path=restricted,
+        published_at=now,
+        row_counts=counts,
+        masked_columns=masked,
+    )
 
 
 def rollback(settings: Settings, skipped: Callable[[str], None] | None = None) -> Path:
@@ -233,11 +288,18 @@ def rollback(settings: Settings, skipped: Callable[[str], None] | None = None) -
 
 
 def _check_readable(settings: Settings, path: Path) -> None:
-    """Size and hash as published, and DuckDB opens it and reads its publication record."""
-    check_intact(settings, path)
-    con = connect_readonly(settings, path)
-    try:
-        with damage_named(path):
-            con.execute(f"select * from {META_SCHEMA}.publication").fetchall()
-    finally:
-        con.close()
+    """Both files of the version: size and hash as published, and DuckDB reads them."""
+    restricted = restricted_copy(settings, path)
+    if not restricted.exists():
+        raise DamagedVersionError(
+            f"{restricted} is missing: without it the version's masked file cannot be told "
+            "safe (versions published before personal data was kept apart have none)"
+        )
+    for file in (path, restricted):
+        check_intact(settings, file)
+        con = connect_readonly(settings, file)
+        try:
+            with damage_named(file):
+                con.execute(f"select * from {META_SCHEMA}.publication").fetchall()
+        finally:
+            con.close()

@@ -9,19 +9,25 @@ import io
 import json
 from typing import Any
 
-from c360.serving import connect_readonly, resolve_current
+from c360.serving import connect_readonly, reader_limits, resolve_current
 from c360.settings import Settings
 from c360.version_integrity import damage_named
 
 MAX_CELL = 60
 
 
-def run_query(settings: Settings, query: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Column names and rows of `query` on the current version (sandboxed, read-only)."""
-    path = resolve_current(settings)
+def run_query(
+    settings: Settings, query: str, *, personal_data: bool = False
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of `query` on the current version (sandboxed, read-only).
+
+    The masked file unless `personal_data`: then its copy with personal data, which only an
+    account that may read the restricted serving folder can open.
+    """
+    path = resolve_current(settings, personal_data=personal_data)
     con = connect_readonly(settings, path)
     try:
-        with damage_named(path):
+        with damage_named(path), reader_limits(con, settings):
             cursor = con.execute(query)
             if cursor.description is None:
                 return [], []

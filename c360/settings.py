@@ -35,10 +35,12 @@ class Settings:
     schedule_timezone: str = "UTC"
     clv_horizon_months: int = 36
     clv_annual_discount_rate: float = 0.10
-    # Cost of one hour of support handle time in the reporting currency (cost to serve).
     freshness_hours: float = 48.0
     # Days landed files and replaced serving versions are kept (c360.retention); None: forever.
     retention_days: float | None = None
+    # Each reader's ceiling (c360.serving): DuckDB's own default is 80 % of RAM per process.
+    reader_memory: str = "4GB"
+    reader_timeout_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +61,8 @@ class Settings:
             retention_days=(
                 float(env["C360_RETENTION_DAYS"]) if env.get("C360_RETENTION_DAYS") else None
             ),
+            reader_memory=env.get("C360_READER_MEMORY", "4GB"),
+            reader_timeout_seconds=float(env.get("C360_READER_TIMEOUT", "60")),
         )
 
     @property
@@ -120,6 +124,11 @@ class Settings:
     def serving_dir(self) -> Path:
         """Published read-only versions and the `current` pointer."""
         return self.warehouse_dir / "serving"
+
+    @property
+    def restricted_serving_dir(self) -> Path:
+        """Each version's copy with personal data, beside the masked one (owner-only folder)."""
+        return self.serving_dir / "restricted"
 
     @property
     def current_pointer(self) -> Path:

@@ -21,6 +21,7 @@ from c360.serving import (
     connect_readonly,
     published_version,
     resolve_current,
+    restricted_copy,
 )
 from c360.settings import Settings
 from c360.version_integrity import DamagedVersionError, check_intact, damage_named
@@ -134,6 +135,8 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
     try:
         path = resolve_current(settings)
         check_intact(settings, path)
+        if restricted_copy(settings, path).exists():  # its copy with personal data too
+            check_intact(settings, restricted_copy(settings, path))
         con = connect_readonly(settings, path)
     except NoPublishedVersionError as exc:
         return "\n".join([f"no published version yet ({exc})", "", *last])

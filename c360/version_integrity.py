@@ -68,10 +68,15 @@ def history_entries(serving_dir: Path) -> list[dict]:
 
 
 def recorded_fingerprint(settings: Settings, path: Path) -> dict | None:
-    """Size and hash recorded when `path` was published (None for versions published before)."""
+    """Size and hash recorded when `path` was published (None for versions published before).
+
+    A version's copy with personal data (`restricted/<name>`) has its record under `restricted`
+    in the same history entry.
+    """
+    restricted = path.parent == settings.restricted_serving_dir
     for entry in reversed(history_entries(settings.serving_dir)):
         if entry.get("version") == path.name and "sha256" in entry:
-            return entry
+            return entry.get("restricted") if restricted else entry
     return None
 
 

@@ -8,6 +8,12 @@ is picked up on the next rerun. A refresh in progress never shows: it writes the
 which readers never open, and old versions stay on disk after the pointer moves (c360.publish
 keeps five; an open file also survives its deletion). A damaged published file stops the page
 with a message that names it and says what to do (c360.version_integrity), not a traceback.
+
+A version is named by its file's path under the serving folder: `c360-<time>.duckdb` is the file
+with personal data masked, `restricted/c360-<time>.duckdb` its copy with personal data, which a
+page asks for with `require_version(personal_data=True)` when the person may see it. Every query
+runs under the reader time limit (c360.serving.reader_limits); a query stopped by a limit stops
+the page with the limit's message.
 """
 
 from __future__ import annotations
@@ -19,19 +25,30 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from c360.serving import NoPublishedVersionError, connect_readonly, resolve_current
+from c360.serving import (
+    NoPublishedVersionError,
+    QueryStoppedError,
+    connect_readonly,
+    reader_limits,
+    resolve_current,
+)
 from c360.settings import Settings
 from c360.version_integrity import DamagedVersionError, check_size, damage_named
 
 Params = tuple[object, ...]
 
 
-def current_version() -> str | None:
-    """File name of the published version, or None when nothing is published yet."""
+def current_version(personal_data: bool = False) -> str | None:
+    """The published version's file under the serving folder, or None when there is none.
+
+    The masked file unless `personal_data`; None too when the copy with personal data is missing.
+    """
+    settings = Settings.from_env()
     try:
-        return resolve_current(Settings.from_env()).name
+        path = resolve_current(settings, personal_data=personal_data)
     except (NoPublishedVersionError, FileNotFoundError):
         return None
+    return path.relative_to(settings.serving_dir).as_posix()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -48,9 +65,10 @@ def connect(version: str) -> duckdb.DuckDBPyConnection:
 
 def run(sql: str, version: str, params: Sequence[object] = ()) -> pl.DataFrame:
     """Run `sql` with `params` on version `version`, uncached (the benchmark measures this)."""
+    settings = Settings.from_env()
     cursor = connect(version)
     try:
-        with damage_named(Settings.from_env().serving_dir / version):
+        with damage_named(settings.serving_dir / version), reader_limits(cursor, settings):
             return cursor.sql(sql, params=list(params) or None).pl()
     finally:
         cursor.close()
@@ -62,9 +80,12 @@ def query(sql: str, version: str, params: Params = ()) -> pl.DataFrame:
     return run(sql, version, params)
 
 
-def require_version() -> str:
-    """The published version; when there is none or its file is damaged, say what to do, stop."""
-    version = current_version()
+def require_version(personal_data: bool = False) -> str:
+    """The published version; when there is none or its file is damaged, say what to do, stop.
+
+    The masked file unless `personal_data` (the copy with personal data).
+    """
+    version = current_version(personal_data)
     if version is None:
         st.info(
             "No warehouse has been published yet. Run `c360 refresh` (or `make demo`) and "
@@ -84,6 +105,12 @@ def require_version() -> str:
 def stop_on_damage(exc: DamagedVersionError) -> None:
     """Show what is damaged and what to do, and stop the page."""
     st.error(str(exc), icon=":material/broken_image:")
+    st.stop()
+
+
+def stop_on_limit(exc: QueryStoppedError) -> None:
+    """Say which reader limit stopped the page's query, and stop the page."""
+    st.error(f"The {exc}.", icon=":material/timer_off:")
     st.stop()
 
 

@@ -6,8 +6,9 @@ Adding a page is one file under `views/` and one line in PAGES; `url_path` is th
 
 import streamlit as st
 
+from c360.serving import QueryStoppedError
 from c360.version_integrity import DamagedVersionError
-from dashboards.data import stop_on_damage
+from dashboards.data import stop_on_damage, stop_on_limit
 
 st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:", layout="wide")
 
@@ -34,3 +35,5 @@ try:
     navigation.run()
 except DamagedVersionError as exc:  # found by DuckDB while a page read the file
     stop_on_damage(exc)
+except QueryStoppedError as exc:  # a page's query hit the reader's time or memory limit
+    stop_on_limit(exc)

@@ -7,21 +7,19 @@ locked, so writes, ATTACH/DETACH escapes, settings and file reads all fail insid
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
 import pyarrow as pa
 
+from c360.serving import QueryTimeoutError, reader_limits
+from c360.settings import Settings
 from dashboards.data import connect, query
 
+__all__ = ["QueryTimeoutError", "Result", "columns", "run_limited", "tables"]
+
 PUBLISHED_SCHEMAS = ("marts", "quality", "meta")
-
-
-class QueryTimeoutError(RuntimeError):
-    """The query ran longer than its time limit and was interrupted."""
 
 
 @dataclass(frozen=True)
@@ -66,39 +64,28 @@ def columns(version: str, table_name: str) -> pl.DataFrame:
 
 
 def run_limited(version: str, sql: str, *, row_limit: int, seconds: float) -> Result:
-    """Run an analyst's `sql` on its own sandboxed connection, interrupted after `seconds`.
+    """Run an analyst's `sql` on its own sandboxed connection, stopped after `seconds`.
 
-    Rows are streamed and only `row_limit` (+1, to tell whether more exist) are fetched, so a
-    `select *` over the biggest table costs no more memory than the limit.
+    Never longer than the reader time limit (c360.serving.reader_limits), whatever the page
+    asks. Rows are streamed and only `row_limit` (+1, to tell whether more exist) are fetched,
+    so a `select *` over the biggest table costs no more memory than the limit.
     """
     con = connect(version)
-    timed_out = threading.Event()
-
-    def interrupt() -> None:
-        timed_out.set()
-        con.interrupt()
-
-    timer = threading.Timer(seconds, interrupt)
     started = time.perf_counter()
-    timer.start()
     try:
-        relation = con.sql(sql)
-        if relation is None:  # a statement without a result (which the sandbox let through)
-            return Result(pl.DataFrame(), False, time.perf_counter() - started)
-        reader = relation.to_arrow_reader(min(row_limit + 1, 100_000))
-        batches, fetched = [], 0
-        for batch in reader:
-            batches.append(batch)
-            fetched += batch.num_rows
-            if fetched > row_limit:
-                break
-        table = pa.Table.from_batches(batches, schema=reader.schema)
-    except duckdb.InterruptException as exc:
-        if timed_out.is_set():
-            raise QueryTimeoutError(f"the query ran longer than {seconds:g} s") from exc
-        raise
+        with reader_limits(con, Settings.from_env(), seconds):
+            relation = con.sql(sql)
+            if relation is None:  # a statement without a result (which the sandbox let through)
+                return Result(pl.DataFrame(), False, time.perf_counter() - started)
+            reader = relation.to_arrow_reader(min(row_limit + 1, 100_000))
+            batches, fetched = [], 0
+            for batch in reader:
+                batches.append(batch)
+                fetched += batch.num_rows
+                if fetched > row_limit:
+                    break
+            table = pa.Table.from_batches(batches, schema=reader.schema)
     finally:
-        timer.cancel()
         con.close()
     frame = pl.from_arrow(table)
     return Result(frame.head(row_limit), fetched > row_limit, time.perf_counter() - started)

@@ -42,7 +42,7 @@ with editor:
         try:
             result = run_limited(version, submitted, row_limit=row_limit, seconds=seconds)
         except QueryTimeoutError as exc:
-            st.error(f"Stopped: {exc}. Add filters or aggregate, or raise the time limit.")
+            st.error(f"The {exc}. Add filters or aggregate, or raise the time limit.")
         except Exception as exc:  # an analyst's SQL error is a message, not a crash
             st.error(f"The query failed: {exc}")
         else:

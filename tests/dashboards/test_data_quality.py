@@ -5,6 +5,7 @@ import datetime as dt
 
 import duckdb
 
+from c360.personal_data import create_declarations
 from c360.publish import publish
 from dashboards.formatting import percent
 from tests.conftest import settings_for
@@ -24,6 +25,7 @@ def publish_quality(settings) -> None:
     settings.public_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.public_db))
     con.execute("create schema marts; create schema quality")
+    create_declarations(con)
     con.execute("create table marts.dim_customers as select 'K1' as customer_key")
     con.execute(
         "create table quality.load_log (load_id varchar, source_system varchar, entity varchar, "

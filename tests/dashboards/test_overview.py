@@ -7,6 +7,7 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 
+from c360.personal_data import create_declarations
 from c360.publish import publish
 from dashboards.filters import Filters
 from dashboards.formatting import days, money, percent, ratio
@@ -28,6 +29,7 @@ def publish_kpis(settings) -> None:
     """A build database with only the marts the overview reads, published."""
     settings.public_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.public_db))
+    create_declarations(con)
     con.execute("create schema marts")
     con.execute(
         "create table marts.rpt_kpi_monthly (month date, reporting_currency varchar, "

@@ -41,7 +41,7 @@ def test_the_row_limit_keeps_the_first_rows_and_says_more_exist(published):
 
 def test_a_query_over_its_time_limit_is_interrupted(published):
     app = submit(run_page("sql"), "select sum(hash(i)) from range(100000000000) t(i)", seconds=1)
-    assert app.error[0].value.startswith("Stopped: the query ran longer than 1 s")
+    assert app.error[0].value.startswith("The query stopped after 1 s (the time limit asked for)")
 
 
 def test_the_catalogue_lists_published_tables_with_their_documented_columns(tmp_path, monkeypatch):
