@@ -39,6 +39,8 @@ class Settings:
     # Cost of one hour of support handle time in the reporting currency (cost to serve).
     support_cost_per_hour: Decimal = Decimal("45")
     freshness_hours: float = 48.0
+    # Interface `c360 serve` listens on; another than loopback needs sign-in (docs/security.md).
+    serve_address: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +59,7 @@ class Settings:
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
             support_cost_per_hour=Decimal(env.get("C360_SUPPORT_COST_PER_HOUR", "45")),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
+            serve_address=env.get("C360_SERVE_ADDRESS", "127.0.0.1"),
         )
 
     @property
@@ -128,6 +131,21 @@ class Settings:
     def last_refresh(self) -> Path:
         """What the last refresh did (outcome, checks, published version), for `c360 status`."""
         return self.warehouse_dir / "last_refresh.json"
+
+    @property
+    def auth_file(self) -> Path:
+        """Sign-in settings: Streamlit's `[auth]` secrets (OpenID Connect); absent, no sign-in."""
+        return self.home / "auth.toml"
+
+    @property
+    def access_file(self) -> Path:
+        """Who has which role: the ID-token claim to read, emails and domains (c360.access)."""
+        return self.home / "access.yml"
+
+    @property
+    def audit_log(self) -> Path:
+        """The append-only audit log, outside everything a refresh writes (c360.audit)."""
+        return self.home / "audit" / "audit.jsonl"
 
     @property
     def dagster_home(self) -> Path:
