@@ -1,9 +1,9 @@
 """Entry point of the dashboards: sign-in, then the pages the reader's role may see.
 
-Adding a page is one file under `views/`, one line in PAGES and its id in the roles that see it
-(c360.access.ROLES); `url_path` is the page's address (`/customer-360`), which the browser test
-and bookmarks use. A page the role may not see is left out of `st.navigation`, so its URL opens
-nothing of it (Streamlit says the page is not found and runs the first allowed page).
+Adding a page is one file under `views/`, one line in dashboards.pages.PAGES and its id in the
+roles that see it (c360.access.ROLES). A page the role may not see is left out of
+`st.navigation`, so its URL opens nothing of it (Streamlit says the page is not found and runs
+the first allowed page).
 """
 
 import streamlit as st
@@ -12,23 +12,10 @@ from c360.settings import Settings
 from c360.version_integrity import DamagedVersionError
 from dashboards.auth import record_page, require_grant, sign_in_configured, sign_out_button
 from dashboards.data import stop_on_damage
+from dashboards.pages import PAGES
 
 st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:", layout="wide")
 
-# (module under views/ = page id of c360.access, title, icon, url path); the first page the
-# role may see is its home page, served at `/`.
-PAGES = [
-    ("overview", "Overview", ":material/monitoring:", "overview"),
-    ("profitability", "Profitability", ":material/paid:", "profitability"),
-    ("acquisition", "Acquisition and value", ":material/campaign:", "acquisition"),
-    ("retention", "Retention", ":material/autorenew:", "retention"),
-    ("pipeline", "Pipeline", ":material/filter_alt:", "pipeline"),
-    ("projects", "Projects and receivables", ":material/work:", "projects"),
-    ("customer_360", "Customer 360", ":material/person_search:", "customer-360"),
-    ("data_quality", "Data quality", ":material/fact_check:", "data-quality"),
-    ("sql", "SQL", ":material/terminal:", "sql"),
-    ("audit", "Audit log", ":material/policy:", "audit"),
-]
 
 grant = require_grant()  # the sign-in page, or why there is no access, stops here
 allowed = [page for page in PAGES if page[0] in grant.role.pages]
