@@ -12,6 +12,7 @@ import ipaddress
 import tomllib
 from pathlib import Path
 
+from c360.access import AccessFileError, AccessPolicy
 from c360.settings import Settings
 
 # What `st.login()` without a provider name needs in `[auth]` (Streamlit 1.67 docs, st.login).
@@ -47,6 +48,10 @@ def serve_problem(settings: Settings, address: str) -> str | None:
     """Why the dashboards may not be served on `address`; None when they may."""
     if settings.auth_file.exists():
         problems = auth_problems(settings.auth_file)
+        try:
+            AccessPolicy.load(settings.access_file)
+        except AccessFileError as exc:
+            problems.append(str(exc))
         return "sign-in settings are not usable:\n  " + "\n  ".join(problems) if problems else None
     if is_loopback(address):
         return None

@@ -20,7 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from c360 import audit
-from c360.access import AccessPolicy, Grant, identity, local_grant
+from c360.access import AccessFileError, AccessPolicy, Grant, identity, local_grant
 from c360.settings import Settings
 
 SIGNED_IN = "_c360_sign_in_id"
@@ -86,7 +86,10 @@ def require_grant() -> Grant:
     if not st.user.is_logged_in:
         st.navigation([st.Page(_sign_in_page, title="Sign in", icon=":material/login:")]).run()
         st.stop()
-    grant = policy(settings).grant(st.user.to_dict())
+    try:
+        grant = policy(settings).grant(st.user.to_dict())
+    except AccessFileError as exc:  # edited while the server runs: say what is wrong, show nothing
+        _stop_with(f"The access settings cannot be read: {exc}", sign_out=True)
     _record_sign_in(settings, grant)
     if grant is None:
         _stop_with(

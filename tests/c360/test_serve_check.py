@@ -68,3 +68,11 @@ def test_an_incomplete_auth_file_stops_the_server_naming_what_is_missing(
     message = capsys.readouterr().err
     assert "[auth] has no client_secret" in message
     assert "redirect_uri must end with /oauth2callback" in message
+
+
+def test_a_wrong_access_file_stops_the_server_naming_its_key(tmp_path, monkeypatch, capsys):
+    (tmp_path / "auth.toml").write_text(AUTH)
+    (tmp_path / "access.yml").write_text("domains:\n  example.com: boss\n")
+    monkeypatch.setenv("C360_HOME", str(tmp_path))
+    assert main(["serve"]) == 2
+    assert "domains.example.com: 'boss' is not a role" in capsys.readouterr().err
