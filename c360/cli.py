@@ -1,4 +1,5 @@
-"""The `c360` command line: generate, refresh, serve, sql, status, demo, rollback, subject, bench.
+"""The `c360` command line: generate, refresh, serve, audit, sql, status, demo, rollback, subject,
+bench, soak.
 
 It is the composition root: the one place of the core that reaches into the generator, the
 Dagster job and the Streamlit app, each imported only by the command that needs it.
@@ -78,14 +79,36 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Start the Streamlit dashboards on the given port."""
+    """Start the Streamlit dashboards on the given port (this machine only until sign-in is set)."""
+    from c360.serve_check import serve_problem
+
+    address = getattr(args, "address", None) or settings.serve_address
+    problem = serve_problem(settings, address)
+    if problem:
+        _err(f"c360 serve: {problem}")
+        return 2
     from dashboards.server import serve
 
     settings.export_to_environ()
-    _out(f"dashboards on http://localhost:{args.port} (Ctrl+C to stop)")
+    signing_in = settings.auth_file.exists()
+    _out(
+        f"dashboards on http://{address}:{args.port}, "
+        + (f"sign-in through {settings.auth_file}" if signing_in else "no sign-in: this machine")
+        + " (Ctrl+C to stop)"
+    )
     # In this process, not a `streamlit run` child: the server imports what the pages need
     # before it listens, so the first page after a start is not the slow one (dashboards.server).
-    return serve(args.port)
+    return serve(args.port, address, settings.auth_file if signing_in else None)
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the audit log: sign-ins, pages opened, queries, downloads, erasures."""
+    from c360.audit import entries, render
+
+    found = entries(settings, since=args.since, user=args.user.lower() if args.user else None)
+    if found:
+        _out(render(found))
+    return 0
 
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
@@ -273,7 +296,21 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument(
+        "--address",
+        help="interface to listen on (default C360_SERVE_ADDRESS, else 127.0.0.1); any other "
+        "than loopback needs sign-in (<C360_HOME>/auth.toml, docs/security.md)",
+    )
     serve.set_defaults(func=cmd_serve)
+
+    audit = sub.add_parser("audit", help=cmd_audit.__doc__)
+    audit.add_argument(
+        "--since",
+        type=dt.datetime.fromisoformat,
+        help="only entries from this UTC date or time on (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+    )
+    audit.add_argument("--user", help="only this person's entries (an email or subject)")
+    audit.set_defaults(func=cmd_audit)
 
     sql = sub.add_parser("sql", help=cmd_sql.__doc__)
     sql.add_argument("query")

@@ -41,6 +41,8 @@ class Settings:
     # Each reader's ceiling (c360.serving): DuckDB's own default is 80 % of RAM per process.
     reader_memory: str = "4GB"
     reader_timeout_seconds: float = 60.0
+    # Interface `c360 serve` listens on; another than loopback needs sign-in (docs/security.md).
+    serve_address: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -63,6 +65,7 @@ class Settings:
             ),
             reader_memory=env.get("C360_READER_MEMORY", "4GB"),
             reader_timeout_seconds=float(env.get("C360_READER_TIMEOUT", "60")),
+            serve_address=env.get("C360_SERVE_ADDRESS", "127.0.0.1"),
         )
 
     @property
@@ -154,6 +157,19 @@ class Settings:
     def erasure_dir(self) -> Path:
         """The erasure ledger (salted hashes of erased people's identifiers) and its salt."""
         return self.home / "erasure"
+    def auth_file(self) -> Path:
+        """Sign-in settings: Streamlit's `[auth]` secrets (OpenID Connect); absent, no sign-in."""
+        return self.home / "auth.toml"
+
+    @property
+    def access_file(self) -> Path:
+        """Who has which role: the ID-token claim to read, emails and domains (c360.access)."""
+        return self.home / "access.yml"
+
+    @property
+    def audit_log(self) -> Path:
+        """The append-only audit log, outside everything a refresh writes (c360.audit)."""
+        return self.home / "audit" / "audit.jsonl"
 
     @property
     def dagster_home(self) -> Path:

@@ -7,6 +7,10 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
+from c360 import audit
+from c360.settings import Settings
+from dashboards.auth import who
+
 NO_DATA = "No data for this filter."
 
 
@@ -68,11 +72,22 @@ def download_csv(label: str, rows: Callable[[], pl.DataFrame], name: str) -> Non
     """A CSV download of `rows()`, built only when the button is clicked.
 
     Streamlit runs a callable `data` on click, on its own thread (`st.download_button` docs,
-    1.67): a page view neither writes the CSV nor holds its bytes, however long the list.
+    1.67): a page view neither writes the CSV nor holds its bytes, however long the list. The
+    click is audited there, once per download; who clicked is read now, in the page's run,
+    because that thread has no session.
     """
+    settings, reader = Settings.from_env(), who()
+
+    def csv() -> str:
+        frame = rows()
+        audit.record(
+            settings, who=reader, action=audit.DOWNLOAD, file=f"{name}.csv", rows=frame.height
+        )
+        return frame.write_csv()
+
     st.download_button(
         label,
-        lambda: rows().write_csv(),
+        csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download-{name}",

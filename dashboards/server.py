@@ -39,6 +39,7 @@ WARM_MODULES = (
     "dashboards.data",
     "dashboards.filters",
     "dashboards.formatting",
+    "dashboards.auth",
 )
 
 
@@ -68,8 +69,12 @@ def warm_up() -> None:
     figure.to_json()
 
 
-def serve(port: int) -> int:
-    """Warm up, then run `streamlit run` on the app in this process until it is stopped."""
+def serve(port: int, address: str = "127.0.0.1", secrets: Path | None = None) -> int:
+    """Warm up, then run `streamlit run` on the app in this process until it is stopped.
+
+    `secrets` is c360's sign-in settings file (Streamlit's `[auth]` section): given as Streamlit's
+    only secrets file, so a stray `~/.streamlit/secrets.toml` plays no part.
+    """
     warm_up()
     from streamlit.web import cli
 
@@ -79,6 +84,9 @@ def serve(port: int) -> int:
             str(APP),
             "--server.port",
             str(port),
+            "--server.address",
+            address,
+            *(["--secrets.files", str(secrets)] if secrets else []),
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",

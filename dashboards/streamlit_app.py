@@ -1,36 +1,34 @@
-"""Entry point of the dashboards: the page registry and navigation, nothing else.
+"""Entry point of the dashboards: sign-in, then the pages the reader's role may see.
 
-Adding a page is one file under `views/` and one line in PAGES; `url_path` is the page's address
-(`/customer-360`), which the browser test and bookmarks use.
+Adding a page is one file under `views/`, one line in dashboards.pages.PAGES and its id in the
+roles that see it (c360.access.ROLES). A page the role may not see is left out of
+`st.navigation`, so its URL opens nothing of it (Streamlit says the page is not found and runs
+the first allowed page).
 """
 
 import streamlit as st
 
 from c360.serving import QueryStoppedError
+from c360.settings import Settings
 from c360.version_integrity import DamagedVersionError
+from dashboards.auth import record_page, require_grant, sign_in_configured, sign_out_button
 from dashboards.data import stop_on_damage, stop_on_limit
+from dashboards.pages import PAGES
 
 st.set_page_config(page_title="c360 — customer 360", page_icon=":material/hub:", layout="wide")
 
-# (module under views/, title, icon, url path); the first one is the home page, served at `/`.
-PAGES = [
-    ("overview", "Overview", ":material/monitoring:", ""),
-    ("profitability", "Profitability", ":material/paid:", "profitability"),
-    ("acquisition", "Acquisition and value", ":material/campaign:", "acquisition"),
-    ("retention", "Retention", ":material/autorenew:", "retention"),
-    ("pipeline", "Pipeline", ":material/filter_alt:", "pipeline"),
-    ("projects", "Projects and receivables", ":material/work:", "projects"),
-    ("customer_360", "Customer 360", ":material/person_search:", "customer-360"),
-    ("data_quality", "Data quality", ":material/fact_check:", "data-quality"),
-    ("sql", "SQL", ":material/terminal:", "sql"),
-]
 
-navigation = st.navigation(
-    [
-        st.Page(f"views/{module}.py", title=title, icon=icon, url_path=path or None, default=i == 0)
-        for i, (module, title, icon, path) in enumerate(PAGES)
-    ]
-)
+grant = require_grant()  # the sign-in page, or why there is no access, stops here
+allowed = [page for page in PAGES if page[0] in grant.role.pages]
+pages = [
+    st.Page(f"views/{module}.py", title=title, icon=icon, url_path=path, default=i == 0)
+    for i, (module, title, icon, path) in enumerate(allowed)
+]
+st.sidebar.caption(f"{grant.who} · {grant.role.name}")
+if sign_in_configured(Settings.from_env()):
+    sign_out_button(grant.who)
+navigation = st.navigation(pages)
+record_page(grant, next(m for m, title, *_ in allowed if title == navigation.title))
 try:
     navigation.run()
 except DamagedVersionError as exc:  # found by DuckDB while a page read the file

@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboards.auth import require_grant
 from dashboards.components import coverage_notes, empty_state, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
@@ -25,6 +26,13 @@ from dashboards.queries.quality import coverage_gaps
 
 st.title("Customer 360")
 version = require_version()
+rows = require_grant().rows  # a sales reader sees only the customers they own in the CRM
+if rows.crm_owner_ids == ():
+    st.warning(
+        "Your role shows the customers you own in the CRM, but your CRM user is not known: ask "
+        "an administrator to add your `crm_user_id` to access.yml.",
+        icon=":material/lock:",
+    )
 filters = shared_filters(version, customers=True)
 coverage_notes(coverage_gaps(version, ("customer",)))
 
@@ -35,7 +43,7 @@ text = st.text_input(
     placeholder="Name, CRM account id or ERP customer number",
     help="Part of a name, or an exact id of any of the customer's CRM or ERP records.",
 )
-found = search(version, text or "", filters)
+found = search(version, text or "", filters, rows)
 if found.is_empty():
     empty_state("No customer matches this search and these filters.")
     st.stop()
@@ -50,9 +58,9 @@ st.caption(
     + (f" (the first {SEARCH_LIMIT}, by lifetime revenue)" if found.height == SEARCH_LIMIT else "")
 )
 key = st.selectbox("Customer", list(labels), format_func=labels.get, key="customer")
-customer = golden_record(version, key)
-csat = satisfaction(version, key)
-currency = monthly(version, key)["reporting_currency"].first() or "EUR"
+customer = golden_record(version, key, rows)
+csat = satisfaction(version, key, rows)
+currency = monthly(version, key, rows)["reporting_currency"].first() or "EUR"
 
 st.header(customer["customer_name"] or customer["legal_name"] or key)
 st.caption(
@@ -93,7 +101,7 @@ with st.container(horizontal=True):
         border=True,
     )
 
-events = timeline(version, key)
+events = timeline(version, key, rows)
 tabs = st.tabs(
     [
         "Golden record",
@@ -123,9 +131,9 @@ with tabs[0]:
         table(record, f"customer-{key}")
     with right:
         st.subheader("Source records and how they were matched")
-        table(source_records(version, key), f"customer-{key}-sources")
+        table(source_records(version, key, rows), f"customer-{key}-sources")
 with tabs[1]:
-    months = monthly(version, key)
+    months = monthly(version, key, rows)
     if months.is_empty():
         empty_state("No invoices for this customer.")
     else:
@@ -140,7 +148,7 @@ with tabs[1]:
         st.plotly_chart(figure, width="stretch")
         table(months.reverse(), f"customer-{key}-monthly")
 with tabs[2]:
-    recurring = arr_history(version, key)
+    recurring = arr_history(version, key, rows)
     if recurring.is_empty():
         empty_state("No subscription revenue for this customer.")
     else:
@@ -168,12 +176,12 @@ for tab, kinds, name in (
         )
 with tabs[8]:
     table(
-        receivables(version, key),
+        receivables(version, key, rows),
         f"customer-{key}-receivables",
         empty="No invoices for this customer.",
     )
 with tabs[9]:
-    value = clv(version, key)
+    value = clv(version, key, rows)
     if not value:
         empty_state(
             "The CLV model has not scored this customer (no purchase before its as-of date)."
@@ -190,8 +198,8 @@ with tabs[9]:
         )
 with tabs[10]:
     table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")
-with tabs[10]:
-    costs = cost_to_serve(version, key)
+with tabs[11]:
+    costs = cost_to_serve(version, key, rows)
     if costs.height:
         figure = go.Figure()
         figure.add_bar(

@@ -6,6 +6,9 @@ or detach a database, change a setting or read a file.
 
 import streamlit as st
 
+from c360 import audit
+from c360.settings import Settings
+from dashboards.auth import who
 from dashboards.components import table
 from dashboards.data import require_version
 from dashboards.queries.sql import QueryTimeoutError, columns, run_limited, tables
@@ -37,15 +40,31 @@ with editor:
     seconds = right.number_input("Time limit (s)", 1, 120, 10, key="sql_seconds")
     if st.button("Run", type="primary", key="sql_run", icon=":material/play_arrow:"):
         st.session_state["sql_submitted"] = sql
+        run_clicked = True
+    else:
+        run_clicked = False
     submitted = st.session_state.get("sql_submitted")
     if submitted:
+        # The query runs again on every rerun of the page; the log has it once, when submitted.
+        logged = {"who": who(), "action": audit.SQL, "sql": submitted} if run_clicked else None
         try:
             result = run_limited(version, submitted, row_limit=row_limit, seconds=seconds)
         except QueryTimeoutError as exc:
+            if logged:
+                audit.record(Settings.from_env(), **logged, rows=None, error=str(exc))
             st.error(f"The {exc}. Add filters or aggregate, or raise the time limit.")
         except Exception as exc:  # an analyst's SQL error is a message, not a crash
+            if logged:
+                audit.record(Settings.from_env(), **logged, rows=None, error=str(exc))
             st.error(f"The query failed: {exc}")
         else:
+            if logged:
+                audit.record(
+                    Settings.from_env(),
+                    **logged,
+                    rows=result.frame.height,
+                    truncated=result.truncated,
+                )
             shown = f"{result.frame.height:,} row{'s' if result.frame.height != 1 else ''}"
             if result.truncated:
                 shown = f"the first {shown} (the row limit; more exist)"

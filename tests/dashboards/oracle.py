@@ -61,3 +61,20 @@ def csat_scores(landing: Path, account_ids: set[str]) -> list[int]:
         for account, score in cases.select("account_id", "csat_score").iter_rows()
         if account in account_ids and score
     ]
+
+
+def owned_customer_numbers(landing: Path, owner_id: str) -> set[str]:
+    """ERP customer numbers of the current (not deleted) CRM accounts `owner_id` owns."""
+    frames = [
+        pl.read_csv(path, infer_schema=False).with_columns(
+            pl.lit(path.parent.name).alias("extract_date"), pl.int_range(pl.len()).alias("position")
+        )
+        for path in sorted((landing / "crm").glob("*/accounts.csv"))
+    ]
+    accounts = _latest(pl.concat(frames, how="diagonal"), ["account_id"])
+    owned = accounts.filter(
+        (pl.col("owner_id") == owner_id)
+        & (pl.col("is_deleted") != "true")
+        & pl.col("erp_customer_number").is_not_null()
+    )
+    return set(owned["erp_customer_number"])

@@ -57,11 +57,11 @@ def stop_server(process: subprocess.Popen) -> None:
     process.wait(timeout=20)
 
 
-def wait_until_serving(url: str, seconds: float = 60) -> None:
+def wait_until_serving(url: str, seconds: float = 60, path: str = "/_stcore/health") -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(url + path, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -110,6 +110,12 @@ def open_page(page, url: str) -> float:
     """Open `url`, wait until Streamlit has finished running the script; seconds it took."""
     started = time.monotonic()
     page.goto(url)
+    return wait_until_drawn(page, started)
+
+
+def wait_until_drawn(page, started: float | None = None) -> float:
+    """Wait until Streamlit has drawn the page and finished its script; seconds since `started`."""
+    started = time.monotonic() if started is None else started
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=45_000)
     # The status widget ("Running... Stop") comes and goes while the script runs: done is when it
     # has stayed away for a second.
@@ -122,7 +128,7 @@ def open_page(page, url: str) -> float:
         elif time.monotonic() - quiet_since >= 1:
             return quiet_since - started
         time.sleep(0.1)
-    raise TimeoutError(f"{url} was still running after 45 s")
+    raise TimeoutError(f"{page.url} was still running after 45 s")
 
 
 def assert_no_error(page) -> None:

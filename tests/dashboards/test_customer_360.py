@@ -4,6 +4,7 @@ timeline, checked against the marts and against the landing extracts."""
 import polars as pl
 import pytest
 
+from c360.access import EVERY_CUSTOMER
 from dashboards.formatting import money, percent
 from dashboards.queries.customer import monthly
 from tests.dashboards.app import mart, run_page, shown_table, tiles
@@ -65,7 +66,7 @@ def test_a_name_fragment_lists_every_customer_whose_name_contains_it(published, 
 def test_monthly_revenue_equals_the_customers_invoices_in_the_extracts(published, customer):
     expected = customer_monthly_revenue(published.landing_dir, customer["erp_customer_number"])
     version = published.current_pointer.resolve().name
-    actual = monthly(version, customer["customer_key"])
+    actual = monthly(version, customer["customer_key"], EVERY_CUSTOMER)
     assert dict(actual.select("month", "net_revenue").iter_rows()) == expected
     assert sum(expected.values()) == customer["lifetime_net_revenue"]
 

@@ -1,0 +1,215 @@
+"""Sign-in in a real browser: `c360 serve` with sign-in configured against a local OpenID
+provider (oidc-provider-mock, started and stopped by process id), Debian's chromium driven by
+Playwright, one person per role. Each role sees exactly its pages, a foreign page's URL shows
+nothing of it, sales sees only its own customers, an anonymous visitor gets the sign-in page,
+and every action leaves exactly one audit entry."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from c360.access import ROLES
+from dashboards.pages import PAGES
+from tests.conftest import settings_for
+from tests.dashboards.app import mart
+from tests.dashboards.signin import write_sign_in
+from tests.dashboards.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    open_page,
+    stop_server,
+    wait_until_drawn,
+    wait_until_serving,
+)
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason="chromium is not installed (make browser installs Debian's package as root)",
+)
+TITLES = {module: title for module, title, *_ in PAGES}
+PATHS = {module: path for module, _, _, path in PAGES}
+
+
+def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`command` in its own process group (stopped by `stop_server`, by its id)."""
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """oidc-provider-mock on a free localhost port. It takes its issuer from the request's host,
+    so the app, the browser and the test all call it `localhost`."""
+    port = free_port()
+    process = start([sys.executable, "-m", "oidc_provider_mock", "--port", str(port)])
+    url = f"http://localhost:{port}"
+    try:
+        wait_until_serving(url, path="/.well-known/openid-configuration")
+        yield url
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def site(built, provider, tmp_path_factory):
+    """`c360 serve` with sign-in configured, over the integration company's warehouse; its own
+    data root, so its audit log holds only this module's actions."""
+    home = tmp_path_factory.mktemp("signin")
+    port = free_port()
+    url = f"http://localhost:{port}"
+    write_sign_in(home, app_url=url, provider_url=provider, access="crm_user_claim: crm_user_id\n")
+    (home / "warehouse").symlink_to(built / "warehouse")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        settings = settings_for(home, monkeypatch)
+        process = start(
+            [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)], dict(os.environ)
+        )
+    try:
+        wait_until_serving(url)
+        yield url, settings
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def sign_in(browser, site, provider, role: str, **claims):
+    """A new browser context signed in as `<role>@example.com` with the `roles` claim `role`."""
+    url, _ = site
+    person = {"email": f"{role}@example.com", "roles": [role], **claims}
+    request = urllib.request.Request(
+        f"{provider}/users/{role}",
+        data=json.dumps(person).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+    open_page(page, url)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_placeholder("sub").fill(role)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{url}/**", timeout=30_000)
+    wait_until_drawn(page)  # the home page, once the provider has sent the browser back
+    return page
+
+
+def navigation(page) -> list[str]:
+    """The page titles in the sidebar (each link's text is its icon's name, then its title)."""
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return [links.nth(i).inner_text().strip().splitlines()[-1] for i in range(links.count())]
+
+
+def heading(page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+def audit(settings, who: str) -> Counter:
+    lines = settings.audit_log.read_text().splitlines()
+    return Counter(e["action"] for e in map(json.loads, lines) if e["who"] == who)
+
+
+def test_an_anonymous_visitor_gets_the_sign_in_page_and_no_data(site, browser, built):
+    url, settings = site
+    name = mart(settings, "select customer_name from marts.dim_customers limit 1")[0, 0]
+    page = browser.new_context().new_page()
+    for path in ("", "/customer-360", "/sql", "/audit"):
+        open_page(page, url + path)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert page.get_by_role("button", name="Sign in").count() == 1
+        assert heading(page) == "c360"
+        assert name not in main and "Net revenue" not in main
+        assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() == 0
+    assert not settings.audit_log.exists()  # nobody did anything
+
+
+@pytest.mark.parametrize("role", ["executive", "finance", "analyst", "steward", "admin"])
+def test_each_role_sees_exactly_its_pages_and_a_foreign_url_shows_none_of_it(
+    site, browser, provider, role
+):
+    url, settings = site
+    page = sign_in(browser, site, provider, role)
+    allowed = [TITLES[m] for m in TITLES if m in ROLES[role].pages]
+    # Streamlit draws no navigation for a single page (a steward's).
+    assert navigation(page) == (allowed if len(allowed) > 1 else [])
+    assert heading(page) == allowed[0]
+    foreign = [m for m in TITLES if m not in ROLES[role].pages]
+    for module in foreign[:2]:
+        open_page(page, f"{url}/{PATHS[module]}")
+        assert heading(page) == allowed[0]  # Streamlit runs the home page instead
+        assert TITLES[module] not in page.locator('[data-testid="stMain"]').inner_text()
+    # One sign-in however many sessions the URLs opened; one page entry per page opened.
+    assert audit(settings, f"{role}@example.com") == Counter(
+        {"sign-in": 1, "page": 1 + len(foreign[:2])}
+    )
+
+
+def test_sales_sees_only_the_customers_it_owns_and_each_download_is_audited_once(
+    site, browser, provider
+):
+    url, settings = site
+    owners = mart(
+        settings,
+        "select owner_user_id, list(erp_customer_number order by erp_customer_number) "
+        "from marts.dim_customers where owner_user_id is not null "
+        "group by owner_user_id order by count(*) desc limit 1",
+    )
+    owner, numbers = owners.row(0)
+    page = sign_in(browser, site, provider, "sales", crm_user_id=owner)
+    assert navigation(page) == [TITLES["pipeline"], TITLES["customer_360"]]
+    open_page(page, f"{url}/customer-360")
+    found = len(numbers)
+    assert (
+        f"{found:,} customer{'s' if found != 1 else ''} found"
+        in page.locator('[data-testid="stMain"]').inner_text()
+    )
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Customer").click()
+    options = page.locator('[role="option"]')
+    shown = sorted(options.nth(i).inner_text().split(" · ")[1] for i in range(options.count()))
+    assert shown == numbers
+    page.keyboard.press("Escape")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").first.click()
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert audit(settings, "sales@example.com") == Counter({"sign-in": 1, "page": 2, "download": 1})
+    (entry,) = [
+        json.loads(line)
+        for line in settings.audit_log.read_text().splitlines()
+        if '"download"' in line
+    ]
+    assert entry["rows"] == len(rows) - 1  # the header
+
+
+def test_a_query_and_a_sign_out_each_leave_one_entry(site, browser, provider):
+    url, settings = site
+    page = sign_in(browser, site, provider, "analyst", name="Ana Lyst")
+    open_page(page, f"{url}/sql")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("rows in").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_timeout(2_000)
+    counts = audit(settings, "analyst@example.com")
+    assert (counts["sql"], counts["sign-out"]) == (1, 1)
