@@ -1,5 +1,6 @@
-"""The `c360` command line: generate, refresh, serve, audit, sql, status, demo, rollback, subject,
-bench, soak.
+"""The `c360` command line: generate, refresh, serve, audit, sql, status, demo, rollback, soak...
+
+The others: subject (export, erase), check, bench.
 
 It is the composition root: the one place of the core that reaches into the generator, the
 Dagster job and the Streamlit app, each imported only by the command that needs it.
