@@ -250,8 +250,6 @@ def cmd_subject_erase(args: argparse.Namespace, settings: Settings) -> int:
     audit = audit_recorder()
     report = erase_subject(settings, subject, audit, who=args.by or getpass.getuser())
     _out(json.dumps(report.summary(), indent=2))
-    if audit is None:
-        _err("note: no audit log in this installation (c360.audit): the erasure was not audited")
     if not report.summary()["revenue_unchanged"]:
         _err("revenue per month changed in the published version: please report this")
     if report.traces:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import polars as pl
 
+from c360 import audit
 from c360.erasure_ledger import record_erasure
 from c360.publish import remove_leftovers
 from c360.refresh_lock import refresh_lock
@@ -48,13 +49,9 @@ AuditRecord = Callable[..., None]
 """`c360.audit.record(settings, *, who, action, **detail)`, the audit log's one entry point."""
 
 
-def audit_recorder() -> AuditRecord | None:
-    """The audit log's `record`, once `c360.audit` exists (the sign-in work brings it)."""
-    try:
-        from c360.audit import record  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return record
+def audit_recorder() -> AuditRecord:
+    """The audit log's `record` (a seam: the erasure test collects the entries instead)."""
+    return audit.record
 
 
 @dataclass

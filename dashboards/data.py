@@ -11,7 +11,7 @@ with a message that names it and says what to do (c360.version_integrity), not a
 
 A version is named by its file's path under the serving folder: `c360-<time>.duckdb` is the file
 with personal data masked, `restricted/c360-<time>.duckdb` its copy with personal data, which a
-page asks for with `require_version(personal_data=True)` when the person may see it. Every query
+a page gets from `require_version()` when the reader's role may see personal data. Every query
 runs under the reader time limit (c360.serving.reader_limits); a query stopped by a limit stops
 the page with the limit's message.
 """
@@ -34,6 +34,7 @@ from c360.serving import (
 )
 from c360.settings import Settings
 from c360.version_integrity import DamagedVersionError, check_size, damage_named
+from dashboards.auth import current_grant
 
 Params = tuple[object, ...]
 
@@ -80,11 +81,15 @@ def query(sql: str, version: str, params: Params = ()) -> pl.DataFrame:
     return run(sql, version, params)
 
 
-def require_version(personal_data: bool = False) -> str:
+def require_version(personal_data: bool | None = None) -> str:
     """The published version; when there is none or its file is damaged, say what to do, stop.
 
-    The masked file unless `personal_data` (the copy with personal data).
+    The copy with personal data when `personal_data`, else the masked file. None (every page):
+    what the reader's role allows (c360.access: `personal_data`), so a page cannot forget it.
     """
+    if personal_data is None:
+        grant = current_grant()
+        personal_data = grant is not None and grant.role.personal_data
     version = current_version(personal_data)
     if version is None:
         st.info(
