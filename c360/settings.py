@@ -158,6 +158,7 @@ class Settings:
         """The erasure ledger (salted hashes of erased people's identifiers) and its salt."""
         return self.home / "erasure"
 
+    @property
     def auth_file(self) -> Path:
         """Sign-in settings: Streamlit's `[auth]` secrets (OpenID Connect); absent, no sign-in."""
         return self.home / "auth.toml"
