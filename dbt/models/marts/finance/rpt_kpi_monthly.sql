@@ -69,7 +69,7 @@ margins as (
 
 customer_kpis as (
 
-    -- New, active and churned customers, blended CAC, NRR/GRR: int_customer_kpis_monthly.
+    -- New, active and churned customers, blended CAC, ARR, NRR/GRR: int_customer_kpis_monthly.
     select * from {{ ref('int_customer_kpis_monthly') }}
 
 ),
@@ -102,6 +102,9 @@ final as (
         customer_kpis.blended_cac,
         customer_kpis.nrr_12m,
         customer_kpis.grr_12m,
+        cast(coalesce(customer_kpis.arr, 0) as decimal(18, 2)) as arr,
+        customer_kpis.nrr_all_revenue_12m,
+        customer_kpis.grr_all_revenue_12m,
         cast(coalesce(finance_kpis.cost_to_serve, 0) as decimal(18, 2)) as cost_to_serve,
         cast(coalesce(finance_kpis.unattributed_cost_to_serve, 0) as decimal(18, 2))
             as unattributed_cost_to_serve,
