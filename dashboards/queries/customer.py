@@ -86,6 +86,25 @@ def monthly(version: str, customer_key: str) -> pl.DataFrame:
     )
 
 
+def arr_history(version: str, customer_key: str) -> pl.DataFrame:
+    """MRR, ARR and the month's movement (rpt_arr_monthly), oldest first.
+
+    Empty for a customer without subscriptions, or on a warehouse published before the mart.
+    """
+    if not has_table(version, "marts", "rpt_arr_monthly"):
+        return pl.DataFrame()
+    return query(
+        """
+        select month, mrr, arr, arr_change, arr_movement, reporting_currency
+        from marts.rpt_arr_monthly
+        where customer_key = ?
+        order by month
+        """,
+        version,
+        (customer_key,),
+    )
+
+
 def timeline(version: str, customer_key: str) -> pl.DataFrame:
     """Every event of the customer (fct_customer_activity_timeline), newest first."""
     return query(
@@ -146,6 +165,7 @@ def run_all(version: str, filters: Filters, customer_key: str, text: str = "") -
     golden_record(version, customer_key)
     source_records(version, customer_key)
     monthly(version, customer_key)
+    arr_history(version, customer_key)
     timeline(version, customer_key)
     clv(version, customer_key)
     receivables(version, customer_key)

@@ -28,6 +28,7 @@ class Tile:
     ytd: str = "sum"  # sum, last, none, or "ratio:<numerator>/<denominator>"
     lower_is_better: bool = False
     topic: str = "revenue"  # quality.source_coverage topic whose gaps leave the tile unknown
+    help: str = ""  # the KPI's definition, shown in the tile's help
 
 
 TILES = [
@@ -49,8 +50,33 @@ TILES = [
     # Spend is not in the KPI mart, so a year-to-date CAC (spend / new customers of the year)
     # cannot be taken from it: the year-to-date row shows none rather than a mean of months.
     Tile("Blended CAC", "blended_cac", "money", "none", lower_is_better=True, topic="acquisition"),
-    # NRR and DSO already look back (12 months, 90 days): their year to date is the month's.
-    Tile("NRR", "nrr_12m", "percent", "last"),
+    # ARR is a state at month end; NRR, GRR and DSO already look back (12 months, 90 days):
+    # their year to date is the month's.
+    Tile(
+        "ARR",
+        "arr",
+        "money",
+        "last",
+        help="Annual recurring revenue: 12 x MRR, the subscription revenue recognised in the "
+        "month (each subscription line spread evenly over its term from its invoice month). "
+        "Goods and project revenue is not recurring.",
+    ),
+    Tile(
+        "NRR",
+        "nrr_12m",
+        "percent",
+        "last",
+        help="Net revenue retention, 12 months: the ARR now of the customers that had ARR 12 "
+        "months earlier / their ARR then (expansion, contraction and churn included).",
+    ),
+    Tile(
+        "GRR",
+        "grr_12m",
+        "percent",
+        "last",
+        help="Gross revenue retention, 12 months: as NRR, each customer's ARR capped at its ARR "
+        "12 months earlier, so expansion never hides churn (at most 100 %).",
+    ),
     Tile("DSO", "dso_days", "days", "last", lower_is_better=True, topic="receivables"),
 ]
 

@@ -1,4 +1,8 @@
-"""Retention queries: the cohort retention heatmap, NRR and GRR, churned customers."""
+"""Retention queries: cohort heatmap, NRR and GRR, the ARR bridge, churned customers.
+
+NRR and GRR are on ARR (the KPI); "revenue retention, all revenue" is the variant on every
+invoice line, kept and labelled so.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboards.data import query
+from dashboards.data import has_table, query
 from dashboards.filters import Filters
 
 HEATMAP_COHORTS = 24
@@ -35,11 +39,33 @@ def retention_cohorts(version: str, month: dt.date) -> pl.DataFrame:
 
 
 def net_retention(version: str) -> pl.DataFrame:
-    """NRR, GRR and churned customers per complete month (rpt_kpi_monthly)."""
+    """NRR, GRR, revenue retention on all revenue, churned customers per complete month."""
     return query(
         """
-        select month, nrr_12m, grr_12m, churned_customers, active_customers
+        select month, nrr_12m, grr_12m, nrr_all_revenue_12m, grr_all_revenue_12m,
+            churned_customers, active_customers
         from marts.rpt_kpi_monthly
+        where is_complete_month
+        order by month
+        """,
+        version,
+    )
+
+
+def arr_bridge(version: str) -> pl.DataFrame:
+    """The ARR bridge per complete month (rpt_arr_bridge), oldest first.
+
+    Empty on a warehouse published before the mart existed.
+    """
+    if not has_table(version, "marts", "rpt_arr_bridge"):
+        return pl.DataFrame()
+    return query(
+        """
+        select month, is_arr_history_complete, opening_arr, new_arr, expansion_arr,
+            contraction_arr, churned_arr, reactivation_arr, closing_arr, opening_customers,
+            new_customers, churned_customers, reactivated_customers, closing_customers,
+            reporting_currency
+        from marts.rpt_arr_bridge
         where is_complete_month
         order by month
         """,
@@ -68,4 +94,5 @@ def run_all(version: str, filters: Filters, month: dt.date) -> None:
     """Every query the page runs (the benchmark's unit of work)."""
     retention_cohorts(version, month)
     net_retention(version)
+    arr_bridge(version)
     churned(version, filters, months_back(month, 11), month)

@@ -10,6 +10,7 @@ from dashboards.filters import shared_filters
 from dashboards.formatting import count, money, percent
 from dashboards.queries.customer import (
     SEARCH_LIMIT,
+    arr_history,
     clv,
     golden_record,
     monthly,
@@ -96,6 +97,7 @@ tabs = st.tabs(
     [
         "Golden record",
         "Revenue and margin",
+        "ARR",
         "Invoices",
         "Opportunities",
         "Cases",
@@ -135,12 +137,26 @@ with tabs[1]:
         figure.update_layout(barmode="group", yaxis_title=currency, margin={"t": 10}, height=320)
         st.plotly_chart(figure, width="stretch")
         table(months.reverse(), f"customer-{key}-monthly")
+with tabs[2]:
+    recurring = arr_history(version, key)
+    if recurring.is_empty():
+        empty_state("No subscription revenue for this customer.")
+    else:
+        figure = go.Figure()
+        figure.add_bar(x=recurring["month"], y=recurring["arr"].cast(pl.Float64), name="ARR")
+        figure.update_layout(yaxis_title=currency, margin={"t": 10}, height=320)
+        st.plotly_chart(figure, width="stretch")
+        st.caption(
+            "Annual recurring revenue at each month: 12 x MRR, the customer's subscription "
+            "revenue recognised in the month (rpt_arr_monthly), with the month's movement."
+        )
+        table(recurring.reverse(), f"customer-{key}-arr")
 for tab, kinds, name in (
-    (tabs[2], ["invoice", "credit_note"], "invoices"),
-    (tabs[3], ["opportunity"], "opportunities"),
-    (tabs[4], ["case"], "cases"),
-    (tabs[5], ["activity"], "activities"),
-    (tabs[6], ["sales_order"], "orders"),
+    (tabs[3], ["invoice", "credit_note"], "invoices"),
+    (tabs[4], ["opportunity"], "opportunities"),
+    (tabs[5], ["case"], "cases"),
+    (tabs[6], ["activity"], "activities"),
+    (tabs[7], ["sales_order"], "orders"),
 ):
     with tab:
         table(
@@ -148,13 +164,13 @@ for tab, kinds, name in (
             f"customer-{key}-{name}",
             empty=f"No {name.replace('_', ' ')} for this customer.",
         )
-with tabs[7]:
+with tabs[8]:
     table(
         receivables(version, key),
         f"customer-{key}-receivables",
         empty="No invoices for this customer.",
     )
-with tabs[8]:
+with tabs[9]:
     value = clv(version, key)
     if not value:
         empty_state(
@@ -170,5 +186,5 @@ with tabs[8]:
             ),
             f"customer-{key}-clv",
         )
-with tabs[9]:
+with tabs[10]:
     table(events, f"customer-{key}-timeline", empty="Nothing has happened with this customer yet.")

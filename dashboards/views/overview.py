@@ -83,7 +83,7 @@ for heading, suffix, compare in (
                 delta_color="inverse" if tile.lower_is_better else "normal",
                 chart_data=sparkline(spark[column]),
                 chart_type="bar" if tile.kind == "count" else "line",
-                help=reason,
+                help=reason or tile.help or None,
                 border=True,
             )
         if not suffix and cohorts.height:

@@ -145,3 +145,19 @@ def test_the_csat_tile_is_the_mean_score_of_the_customers_rated_cases_in_the_crm
     key = max(rated, key=lambda k: len(rated[k]))  # the customer with the most rated cases
     shown = tiles(run_page("customer_360", q=key))
     assert shown["CSAT"] == f"{sum(rated[key]) / len(rated[key]):.1f} / 5"
+
+
+def test_the_arr_tab_is_the_customers_recurring_revenue_history(published):
+    [key] = mart(
+        published,
+        "select customer_key from marts.rpt_arr_monthly group by customer_key "
+        "order by count(*) desc, customer_key limit 1",
+    )["customer_key"]
+    expected = mart(
+        published,
+        "select month, mrr, arr, arr_change, arr_movement from marts.rpt_arr_monthly "
+        f"where customer_key = '{key}' order by month desc",
+    )
+    shown = shown_table(run_page("customer_360", q=key), "arr_movement")
+    assert shown.select(expected.columns).equals(expected)
+    assert expected.height >= 6

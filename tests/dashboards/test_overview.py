@@ -194,3 +194,26 @@ def both_tile_rows_with_ltv(app) -> tuple[dict, dict]:
     metrics = [(m.label, (m.value, m.delta)) for m in app.metric]
     half = (len(metrics) - 1) // 2 + 1
     return dict(metrics[:half]), dict(metrics[half:])
+
+
+def test_the_arr_nrr_and_grr_tiles_equal_the_kpi_mart_and_define_themselves_in_their_help(
+    published,
+):
+    kpis = mart(
+        published,
+        "select * from marts.rpt_kpi_monthly where is_complete_month order by month desc limit 1",
+    ).row(0, named=True)
+    app = run_page()
+    shown = {m.label: m for m in app.metric}  # the last of each label: the year-to-date row
+    month = {m.label: m for m in reversed(app.metric)}
+    assert month["ARR"].value == money(kpis["arr"], "EUR")
+    assert month["NRR"].value == percent(kpis["nrr_12m"])
+    assert month["GRR"].value == percent(kpis["grr_12m"])
+    assert kpis["arr"] > 0 and kpis["nrr_12m"] is not None
+    # ARR is a state at month end, NRR and GRR look back 12 months: the year to date is the month.
+    assert [shown[label].value for label in ("ARR", "NRR", "GRR")] == [
+        month[label].value for label in ("ARR", "NRR", "GRR")
+    ]
+    assert "12 x MRR" in month["ARR"].help and "not recurring" in month["ARR"].help
+    assert "ARR 12 months earlier" in month["NRR"].help
+    assert "capped" in month["GRR"].help

@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboards.formatting import count, percent
+from dashboards.formatting import count, money, percent
 from tests.dashboards.app import latest_complete_month, mart, run_page, shown_table, tiles
 
 
@@ -14,6 +14,10 @@ def test_retention_tiles_equal_the_kpi_mart(published):
     shown = tiles(run_page("retention"))
     assert shown["NRR (12 months)"] == percent(month["nrr_12m"])
     assert shown["GRR (12 months)"] == percent(month["grr_12m"])
+    all_revenue = "revenue retention, all revenue (12 months)"
+    assert shown[f"Net {all_revenue}"] == percent(month["nrr_all_revenue_12m"])
+    assert shown[f"Gross {all_revenue}"] == percent(month["grr_all_revenue_12m"])
+    assert month["nrr_12m"] != month["nrr_all_revenue_12m"]
     assert shown["Churned customers"] == count(month["churned_customers"])
 
 
@@ -59,3 +63,22 @@ def test_the_heatmap_figures_are_the_retention_cohorts_of_complete_months(publis
     shown = shown_table(run_page("retention"), "logo_retention")
     key = ["acquisition_month", "months_since_acquisition"]
     assert shown.select(*key, "logo_retention").sort(key).equals(expected.sort(key))
+
+
+def test_the_arr_bridge_tiles_and_figures_are_the_bridge_mart_of_complete_months(published):
+    month = latest_complete_month(published)["month"]
+    bridge = mart(
+        published,
+        "select * exclude (is_complete_month) from marts.rpt_arr_bridge "
+        f"where is_complete_month and month <= '{month}' order by month desc limit 24",
+    )
+    app = run_page("retention")
+    shown = tiles(app)
+    this_month = bridge.row(0, named=True)
+    assert shown["Opening ARR"] == money(this_month["opening_arr"], "EUR")
+    assert shown["+ New"] == money(this_month["new_arr"], "EUR")
+    assert shown["− Churn"] == money(this_month["churned_arr"], "EUR")
+    assert shown["= Closing ARR"] == money(this_month["closing_arr"], "EUR")
+    figures = shown_table(app, "opening_arr")
+    assert figures.select(bridge.columns).equals(bridge)
+    assert bridge["closing_arr"].sum() > 0

@@ -59,6 +59,8 @@ COMPARED = (
     "marts.rpt_pipeline",
     "marts.rpt_pipeline_outcomes",
     "marts.fct_customer_activity_timeline",
+    "marts.rpt_arr_monthly",
+    "marts.rpt_arr_bridge",
 )
 NEW_DAY = "2026-09-05"
 
@@ -124,6 +126,11 @@ def write_fifth_day(settings: Settings) -> dict[str, str]:
     [(sku,)] = fetch(
         settings, "select sku from staging.stg_erp__products where kind = 'goods' limit 1"
     )
+    [(subscription,)] = fetch(
+        settings,
+        "select sku from staging.stg_erp__products where kind = 'subscription' "
+        "order by sku limit 1",
+    )
     folder = settings.landing_dir / "erp" / NEW_DAY
     folder.mkdir(parents=True)
     write_extract(
@@ -139,7 +146,11 @@ def write_fifth_day(settings: Settings) -> dict[str, str]:
         folder,
         "invoice_lines",
         "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount",
-        [f"INV9999001;1;{sku};;3,0000;100,0000;300,00;60,00"],
+        [
+            f"INV9999001;1;{sku};;3,0000;100,0000;300,00;60,00",
+            # A new subscription line moves the customer's ARR (rpt_arr_monthly, the bridge).
+            f"INV9999001;2;{subscription};;2,0000;600,0000;1200,00;240,00",
+        ],
     )
     write_extract(
         folder,
@@ -191,7 +202,7 @@ def test_the_fifth_days_corrections_reach_the_incremental_fact(incremental):
         f"sum(cogs) filter (where invoice_number = '{touched['recosted']}') "
         "from marts.fct_invoice_lines",
     )
-    assert (cancelled_lines, new_lines) == (0, 1)
+    assert (cancelled_lines, new_lines) == (0, 2)
     assert cogs_after > cogs_before
     # Paid long ago, then cancelled: nothing open, the payment is the customer's credit.
     assert fetch(

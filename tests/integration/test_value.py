@@ -103,10 +103,14 @@ def test_cohort_logo_retention_matches_the_ground_truth_revenue(settings):
     assert any(0 < retained < size for (_, age), (size, retained) in actual.items() if age > 0)
 
 
-def test_twelve_month_nrr_of_the_last_complete_month_matches_the_generators_figure(settings):
+def test_all_revenue_retention_of_the_last_complete_month_matches_the_generators_figure(settings):
+    # The generator's figure is on all revenue: "revenue retention, all revenue" in the marts.
     index = last_complete_month(settings.truth_dir)
     month = dt.date(index // 12, index % 12 + 1, 1)
-    [(nrr,)] = query(settings, f"select nrr_12m from marts.rpt_kpi_monthly where month = '{month}'")
+    [(nrr,)] = query(
+        settings,
+        f"select nrr_all_revenue_12m from marts.rpt_kpi_monthly where month = '{month}'",
+    )
     assert nrr == pytest.approx(plausibility(settings.truth_dir)["nrr_pct"] / 100, abs=1e-9)
 
 
