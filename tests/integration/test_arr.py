@@ -1,28 +1,17 @@
 """Recurring revenue marts on the shared generated company, against a Polars oracle."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from c360.serving import connect_readonly
 from c360.settings import Settings
-from tests.conftest import settings_for
+from tests.conftest import published
 from tests.integration.arr_oracle import arr_by_organisation_and_month, arr_retention
 from tests.integration.test_finance import organisation_of_customer
 
 
-@pytest.fixture
-def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_for(built, monkeypatch)
-
-
 def query(settings: Settings, sql: str) -> list[tuple]:
-    con = connect_readonly(settings)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return published(settings, sql).rows()
 
 
 def test_mrr_and_arr_per_customer_and_month_match_an_independent_computation_to_the_cent(
