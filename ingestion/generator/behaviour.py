@@ -32,7 +32,8 @@ LATE_SHARE_BY_SEGMENT: tuple[float, ...] = (0.30, 0.22, 0.18)
 ORDER_STYLE_LOADING, ORDER_STYLE_NOISE = 0.45, 0.5
 SUPPORT_LOADING, SUPPORT_NOISE = 2.1, 0.3
 ATTENTION_LOADING, ATTENTION_NOISE = 2.1, 0.3
-VOLUME_LOADING, VOLUME_NOISE = -0.3, 0.3
+# Difficult customers are often big buyers: large accounts are the most or the least profitable.
+VOLUME_LOADING, VOLUME_NOISE = 0.3, 0.3
 DISCOUNT_LOADING, DISCOUNT_NOISE = 1.3, 0.25
 LATE_LOADING, LATE_NOISE = 0.9, 0.4
 LATENESS_DAYS_LOADING = 0.45
@@ -50,8 +51,8 @@ class Behaviour:
 
     order_style: log-shift of ordering; orders come `exp(style)` times as often and are
     `exp(style)` times smaller, so the yearly volume is unchanged by it.
-    volume: multiplier of the quantities bought (difficult customers buy less than their
-    segment's typical customer).
+    volume: multiplier of the quantities bought (difficult customers tend to buy more than
+    their segment's typical customer, and to get the deepest discounts).
     support: multiplier of the case rate; handle_time: multiplier of minutes per case.
     attention: multiplier of account-management touchpoints (calls, meetings) once a customer.
     discount: multiplier of the segment's maximum discount and of the chance to get one.
@@ -115,7 +116,7 @@ def draw_behaviour(segment_idx: np.ndarray, block: Block) -> Behaviour:
         order_style=np.asarray(ORDER_STYLE_BY_SEGMENT)[segment_idx]
         + ORDER_STYLE_LOADING * z
         + ORDER_STYLE_NOISE * noise[0],
-        volume=habit(-VOLUME_LOADING, VOLUME_NOISE, 8),
+        volume=habit(VOLUME_LOADING, VOLUME_NOISE, 8),
         support=np.asarray(SUPPORT_BY_SEGMENT)[segment_idx]
         * habit(SUPPORT_LOADING, SUPPORT_NOISE, 1),
         handle_time=habit(HANDLE_TIME_LOADING, 0.2, 7),

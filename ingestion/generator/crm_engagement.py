@@ -32,13 +32,13 @@ DAYS_PER_MONTH = 30.4
 # worked far more than prospects, and each customer as much as its `behaviour.attention` asks.
 ACTIVITY_BASE = (1.0, 2.0)  # (prospect, customer)
 PROSPECT_ACTIVITIES_PER_MONTH = 0.15
-CUSTOMER_ACTIVITIES_PER_MONTH: tuple[float, ...] = (0.8, 5.0, 16.0)  # SMB, MM, Enterprise
+CUSTOMER_ACTIVITIES_PER_MONTH: tuple[float, ...] = (0.8, 3.5, 10.0)  # SMB, MM, Enterprise
 CSM_SHARE = 0.5  # activities on existing customers logged by customer success
 # Serving a customer is calls and meetings (reviews, escalations, on-site visits) more than
 # e-mails and demos: type weights (ACTIVITY_TYPES order) of activities after the first order.
-SERVICE_TYPE_WEIGHTS: tuple[float, ...] = (0.2, 0.03, 0.75, 0.02)
+SERVICE_TYPE_WEIGHTS: tuple[float, ...] = (0.13, 0.01, 0.85, 0.01)
 CASES_PER_CUSTOMER_MONTH = 0.4
-MEAN_HANDLE_MINUTES = 180.0  # beyond the first 5, for a typical customer
+MEAN_HANDLE_MINUTES = 240.0  # beyond the first 5, for a typical customer
 MEAN_RESOLUTION_HOURS: tuple[float, ...] = (72.0, 36.0, 12.0, 4.0)  # by CASE_PRIORITIES
 CSAT_ANSWERED_SHARE = 0.35
 CSAT_WEIGHTS: tuple[float, ...] = (0.05, 0.07, 0.13, 0.35, 0.40)  # scores 1..5

@@ -37,7 +37,7 @@ LICENCE_WEIGHTS: tuple[tuple[float, ...], ...] = (
 )
 MEAN_SEATS: tuple[float, ...] = (3.0, 10.0, 25.0)
 MONTHLY_CHURN: tuple[float, ...] = (0.014, 0.009, 0.005)
-MONTHLY_EXPANSION: tuple[float, ...] = (0.05, 0.06, 0.07)
+MONTHLY_EXPANSION: tuple[float, ...] = (0.06, 0.07, 0.08)
 MONTHLY_CONTRACTION = 0.015
 CHURN_DIFFICULTY_LOADING = 0.35  # difficult customers churn more often
 INITIAL_ADD_ON_SHARE = 0.12  # chance of each add-on in the first contract

@@ -80,16 +80,23 @@ def _summed(volumes: pl.DataFrame) -> pl.DataFrame:
     NumPy adds in row order; a parallel group-by may add floats in another order from one run
     to the next and change the last bit, and the truth files must be byte-identical per seed.
     """
+    if volumes.height == 0:
+        return volumes
     drivers = sorted(DRIVER_RATES_EUR)
     code = volumes["driver"].replace_strict(drivers, list(range(len(drivers)))).to_numpy()
-    key = np.stack([volumes["org_idx"].to_numpy(), volumes["month"].to_numpy(), code])
-    unique, inverse = np.unique(key, axis=1, return_inverse=True)
-    total = np.bincount(inverse.reshape(-1), weights=volumes["volume"].to_numpy())
+    month = volumes["month"].to_numpy()
+    first, span = int(month.min()), int(month.max() - month.min()) + 1
+    # one integer per (organisation, month, driver): a 1-D unique is ten times faster
+    key = (volumes["org_idx"].to_numpy() * span + month - first) * len(drivers) + code
+    unique, inverse = np.unique(key, return_inverse=True)
+    total = np.bincount(inverse, weights=volumes["volume"].to_numpy())
+    org_month, code = np.divmod(unique, len(drivers))
+    org, month = np.divmod(org_month, span)
     return pl.DataFrame(
         {
-            "org_idx": unique[0],
-            "month": unique[1],
-            "driver": pl.Series(drivers).gather(unique[2]),
+            "org_idx": org,
+            "month": month + first,
+            "driver": pl.Series(drivers).gather(code),
             "volume": total,
         }
     )

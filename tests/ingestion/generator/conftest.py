@@ -24,11 +24,6 @@ SMALL = {
 CONTRACTS = load_contracts()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """`slow`: a test over 20 s (a 10,000-customer company); `-m "not slow"` leaves it out."""
-    config.addinivalue_line("markers", "slow: takes more than 20 s")
-
-
 def entity(name: str) -> Entity:
     source, entity_name = name.split(".")
     return CONTRACTS[source].entities[entity_name]
