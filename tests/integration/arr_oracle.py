@@ -16,7 +16,7 @@ import polars as pl
 
 from tests.integration.oracle import CENT, _date, _dec, _latest, _month, _rates, _read_erp
 
-TERM_MONTHS = 12
+TERM_MONTHS = 1  # the default term: the sample company bills subscriptions monthly
 
 
 def _add_months(month: dt.date, n: int) -> dt.date:
