@@ -49,7 +49,8 @@ def current_version(personal_data: bool = False) -> str | None:
         path = resolve_current(settings, personal_data=personal_data)
     except (NoPublishedVersionError, FileNotFoundError):
         return None
-    return path.relative_to(settings.serving_dir).as_posix()
+    # resolved on both sides: a C360_HOME reached through a symlink is the same folder
+    return path.resolve().relative_to(settings.serving_dir.resolve()).as_posix()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

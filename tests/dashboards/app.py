@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from c360.serving import connect_readonly
+from c360.serving import connect_readonly, resolve_current
 from c360.settings import Settings
 
 DASHBOARDS = Path(__file__).parents[2] / "dashboards"
@@ -23,9 +23,13 @@ def run_page(page: str | None = None, **query_params: str) -> AppTest:
     return app
 
 
-def mart(settings: Settings, sql: str) -> pl.DataFrame:
-    """A query on the published warehouse, outside the dashboards' own loaders."""
-    con = connect_readonly(settings)
+def mart(settings: Settings, sql: str, personal_data: bool = False) -> pl.DataFrame:
+    """A query on the published warehouse, outside the dashboards' own loaders.
+
+    The masked file, or its copy with personal data: what a page run here shows, since the
+    reader of an AppTest is the local admin (no sign-in configured, c360.access).
+    """
+    con = connect_readonly(settings, resolve_current(settings, personal_data=personal_data))
     try:
         return con.sql(sql).pl()
     finally:

@@ -20,6 +20,7 @@ def test_win_rate_and_sales_cycle_are_those_of_the_deals_closed_in_the_last_12_m
         published,
         "select * from marts.rpt_pipeline_outcomes "
         f"where close_month > date '{month}' - interval 12 month and close_month <= '{month}'",
+        personal_data=True,  # the page's local admin reads owners' names
     )
     won, lost = closed["won_opportunities"].sum(), closed["lost_opportunities"].sum()
     assert won + lost > 0

@@ -2,11 +2,13 @@
 way out of the read-only sandbox tried from the page itself."""
 
 import hashlib
+import shutil
 
 import duckdb
 import pytest
 
 from c360.publish import switch_current
+from c360.serving import restricted_copy
 from tests.conftest import settings_for
 from tests.dashboards.app import mart, run_page
 
@@ -54,6 +56,9 @@ def test_the_catalogue_lists_published_tables_with_their_documented_columns(tmp_
     con.execute("comment on table marts.dim_customers is 'One row per customer.'")
     con.execute("comment on column marts.dim_customers.segment is 'ERP segment.'")
     con.close()
+    restricted = restricted_copy(settings, target)  # what the page's local admin reads
+    restricted.parent.mkdir()
+    shutil.copy(target, restricted)
     switch_current(settings, target)
     app = run_page("sql")
     tables = app.dataframe[0].value

@@ -2,20 +2,12 @@
 independent computation from the landing extracts, and against every mart that uses it."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
-import pytest
 
-from c360.settings import Settings
-from tests.conftest import settings_for
+from tests.conftest import published
 from tests.integration.cost_to_serve_oracle import organisation_costs
-from tests.integration.test_finance import organisation_of_customer, query
-
-
-@pytest.fixture
-def settings(built: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_for(built, monkeypatch)
+from tests.integration.test_finance import organisation_of_customer
 
 
 def test_cost_per_customer_month_and_driver_matches_an_independent_computation_to_the_cent(
@@ -24,7 +16,7 @@ def test_cost_per_customer_month_and_driver_matches_an_independent_computation_t
     costs = organisation_costs(settings.landing_dir, settings.truth_dir)
     expected = {key: cost for key, cost in costs.items() if cost != 0}
     org_of = organisation_of_customer(settings)
-    rows = query(
+    rows = published(
         settings,
         "select customer_key, month, driver, cost_to_serve from marts.rpt_cost_to_serve "
         "where customer_key is not null and cost_to_serve != 0",
@@ -50,7 +42,7 @@ def test_cost_per_customer_month_and_driver_matches_an_independent_computation_t
 
 
 def test_cost_to_serve_adds_up_to_the_kpi_marts_cost_to_serve_every_month(settings):
-    months = query(
+    months = published(
         settings,
         """
         with drivers as (
@@ -74,12 +66,12 @@ def test_cost_to_serve_adds_up_to_the_kpi_marts_cost_to_serve_every_month(settin
 
 
 def test_each_customers_lifetime_cost_and_top_driver_come_from_its_driver_rows(settings):
-    lifetime = query(
+    lifetime = published(
         settings,
         "select customer_key, cost_to_serve, contribution_margin, gross_margin, "
         "top_cost_driver, top_cost_driver_cost from marts.rpt_customer_profitability_lifetime",
     )
-    drivers = query(
+    drivers = published(
         settings,
         "select customer_key, driver, sum(cost_to_serve) as cost from marts.rpt_cost_to_serve "
         "where customer_key is not null group by all",
@@ -104,8 +96,8 @@ def test_each_customers_lifetime_cost_and_top_driver_come_from_its_driver_rows(s
 
 
 def test_every_driver_is_listed_with_its_configured_rate_and_available_sources(settings):
-    drivers = query(settings, "select * from marts.rpt_cost_drivers order by driver")
-    totals = query(
+    drivers = published(settings, "select * from marts.rpt_cost_drivers order by driver")
+    totals = published(
         settings,
         "select driver, sum(cost_to_serve) as cost from marts.rpt_cost_to_serve group by driver",
     )
