@@ -220,7 +220,9 @@ def test_the_overview_shows_both_tile_rows_and_the_trend_chart(served, browser_p
         "Active customers",
         "Churned customers",
         "Blended CAC",
+        "ARR",
         "NRR",
+        "GRR",
         "DSO",
     ]
     assert labels == [*row, "LTV:CAC", *row]  # the month (and LTV:CAC), then the year to date
