@@ -24,7 +24,8 @@ open_deals as (
         owner_name,
         count(*) as open_opportunities,
         sum(amount_converted) as open_amount,
-        sum(round({{ wide_decimal('amount_converted') }} * probability / 100, 2))
+        -- to the cent per deal the same on every engine (a division is a double on DuckDB)
+        sum({{ money_round(wide_decimal('amount_converted') ~ ' * probability / 100') }})
             as weighted_amount
     from opportunities
     where not is_closed
