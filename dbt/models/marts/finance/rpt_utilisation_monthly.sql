@@ -76,7 +76,8 @@ final as (
         end as utilisation_rate,
         case
             when billable_hours > 0
-                then cast(billed_hours as double) / cast(billable_hours as double)
+                -- of the published (cent-rounded) hours: the engines' unrounded shares differ
+                then cast(round(billed_hours, 2) as double) / cast(billable_hours as double)
         end as realisation_rate
     from combined
 
