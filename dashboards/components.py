@@ -161,3 +161,18 @@ def line_chart(
         yaxis_title=y_title, yaxis_tickformat=tickformat, margin={"t": 10}, height=320
     )
     st.plotly_chart(figure, width="stretch")
+
+
+def revenue_margin_bars(frame: pl.DataFrame, x: str, y_title: str, height: int = 320) -> None:
+    """Net revenue and gross margin as grouped bars over `x`: the one chart three pages draw.
+
+    One home, so the Overview trend, a customer's months and the margin breakdown read the same
+    (same colours, order and legend names); the caller has already handled the empty case.
+    """
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for column, name in (("net_revenue", "Net revenue"), ("gross_margin", "Gross margin")):
+        figure.add_bar(x=frame[x], y=frame[column].cast(pl.Float64), name=name)
+    figure.update_layout(barmode="group", yaxis_title=y_title, margin={"t": 10}, height=height)
+    st.plotly_chart(figure, width="stretch")

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards.auth import require_grant
-from dashboards.components import coverage_notes, empty_state, table
+from dashboards.components import coverage_notes, empty_state, revenue_margin_bars, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import count, money, percent
@@ -137,15 +137,7 @@ with tabs[1]:
     if months.is_empty():
         empty_state("No invoices for this customer.")
     else:
-        figure = go.Figure()
-        figure.add_bar(
-            x=months["month"], y=months["net_revenue"].cast(pl.Float64), name="Net revenue"
-        )
-        figure.add_bar(
-            x=months["month"], y=months["gross_margin"].cast(pl.Float64), name="Gross margin"
-        )
-        figure.update_layout(barmode="group", yaxis_title=currency, margin={"t": 10}, height=320)
-        st.plotly_chart(figure, width="stretch")
+        revenue_margin_bars(months, "month", currency)
         table(months.reverse(), f"customer-{key}-monthly")
 with tabs[2]:
     recurring = arr_history(version, key, rows)

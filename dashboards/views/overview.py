@@ -1,10 +1,16 @@
 """Executive overview: the chosen complete month and the year to date, with trends."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import UNKNOWN, coverage_notes, empty_state, gap_reason, table
+from dashboards.components import (
+    UNKNOWN,
+    coverage_notes,
+    empty_state,
+    gap_reason,
+    revenue_margin_bars,
+    table,
+)
 from dashboards.data import publication, require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import delta, ratio, value
@@ -106,11 +112,7 @@ st.subheader(f"Net revenue and gross margin, {scope}")
 if trend.is_empty() or not trend["net_revenue"].cast(pl.Float64).abs().sum():
     empty_state()
 else:
-    figure = go.Figure()
-    figure.add_bar(x=trend["month"], y=trend["net_revenue"].cast(pl.Float64), name="Net revenue")
-    figure.add_bar(x=trend["month"], y=trend["gross_margin"].cast(pl.Float64), name="Gross margin")
-    figure.update_layout(barmode="group", yaxis_title=currency, margin={"t": 10}, height=360)
-    st.plotly_chart(figure, width="stretch")
+    revenue_margin_bars(trend, "month", currency, height=360)
 if filters.is_customer_filtered:
     st.caption(
         "The tiles are company-wide; the segment, country and channel filters apply to this chart."

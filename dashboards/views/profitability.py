@@ -4,7 +4,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboards.components import coverage_notes, empty_state, table, with_customer_links
+from dashboards.components import (
+    coverage_notes,
+    empty_state,
+    revenue_margin_bars,
+    table,
+    with_customer_links,
+)
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import money, percent
@@ -146,16 +152,7 @@ dimension = st.segmented_control(
 )
 margins = margin_by(version, dimension or "product", filters.month)
 if margins.height:
-    top = margins.head(20)
-    figure = go.Figure()
-    figure.add_bar(
-        x=top["dimension_label"], y=top["net_revenue"].cast(pl.Float64), name="Net revenue"
-    )
-    figure.add_bar(
-        x=top["dimension_label"], y=top["gross_margin"].cast(pl.Float64), name="Gross margin"
-    )
-    figure.update_layout(barmode="group", yaxis_title=currency, margin={"t": 10}, height=340)
-    st.plotly_chart(figure, width="stretch")
+    revenue_margin_bars(margins.head(20), "dimension_label", currency, height=340)
 table(margins, f"margin_by_{dimension or 'product'}")
 
 st.subheader("Cost to serve and contribution margin")
