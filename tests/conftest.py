@@ -1,6 +1,8 @@
 """Shared fixtures: a c360 data root in a temporary folder, with the environment pointing at it."""
 
 import datetime as dt
+import inspect
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,35 @@ ENV_KEYS = (
     "C360_IDENTITY_OVERRIDES",
     "DAGSTER_HOME",
 )
+
+
+SLOW_WORK = re.compile(r"\b(generate_and_refresh|run_refresh|sync_playwright|spark_build)\(")
+"""Calls that make a test slow: a warehouse built by dbt, a browser, Spark (seconds to minutes)."""
+
+
+def _does_slow_work(function: object, seen: dict[object, bool]) -> bool:
+    """Whether `function`'s own source calls one of `SLOW_WORK` (cached per function)."""
+    if function not in seen:
+        try:
+            seen[function] = bool(SLOW_WORK.search(inspect.getsource(function)))
+        except (OSError, TypeError):
+            seen[function] = False
+    return seen[function]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` every test that builds a warehouse, starts a browser or Spark, or uses a fixture
+    that does (at any depth), so `pytest -m "not slow"` is the quick loop and nobody has to
+    remember to mark a new test by hand. `--durations` in `make test` measures them.
+    """
+    seen: dict[object, bool] = {}
+    for item in items:
+        functions = [getattr(item, "function", None)]
+        fixture_info = getattr(item, "_fixtureinfo", None)
+        for definitions in getattr(fixture_info, "name2fixturedefs", {}).values():
+            functions += [definition.func for definition in definitions]
+        if any(_does_slow_work(function, seen) for function in functions if function):
+            item.add_marker(pytest.mark.slow)
 
 
 def settings_for(
