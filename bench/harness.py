@@ -187,6 +187,7 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
     done(stages, "full_refresh", _step("refresh", {}, refresh_home))
     land_days(source_landing, refresh_home / "landing", extra)
     done(stages, "incremental_refresh", _step("refresh", {}, refresh_home))
+    done(stages, "nothing_new_refresh", _step("refresh", {}, refresh_home))
     done(stages, "dashboards", _step("dashboards", {"repeat": options.repeat}, refresh_home))
     run = {
         "customers": customers,

@@ -16,6 +16,7 @@ STAGES = {
     "publishing": "publishing",
     "full_refresh": "full refresh, `c360 refresh`",
     "incremental_refresh": "incremental refresh, one more day",
+    "nothing_new_refresh": "refresh with nothing new (nothing run or published)",
     "dashboards": "dashboards' queries",
 }
 BASELINES = {

@@ -119,12 +119,14 @@ def refresh(args: dict) -> dict:
     """`c360 refresh`, end to end (Dagster job: ingestion, dbt build and tests, publishing).
 
     A failed refresh ends the step, unless `report_failure` (the soak run): then its reasons
-    are the step's result.
+    are the step's result. `force` builds even when nothing is new since the last build.
     """
     from dagster_project.run_refresh import run_refresh
 
     settings = Settings.from_env()
-    summary = run_refresh(settings)
+    summary = run_refresh(settings, force=bool(args.get("force")))
+    if summary.up_to_date:  # nothing new since the last build: no Dagster run to measure
+        return {"success": True, "up_to_date": True, "files_loaded": 0, "steps": {}}
     reasons = summary.failures + [
         f"check {c}: {summary.check_reasons.get(c, '')}" for c in summary.checks_failed
     ]

@@ -51,10 +51,20 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
-    """Ingest new extracts, build and test the warehouse, publish it; non-zero on failure."""
+    """Ingest new extracts, build and test the warehouse, publish it; non-zero on failure.
+
+    Nothing new since the last build (no extract file, code or setting): it says so and stops.
+    """
     from dagster_project.run_refresh import run_refresh
 
-    summary = run_refresh(settings)
+    summary = run_refresh(settings, force=getattr(args, "force", False))
+    if summary.up_to_date:
+        _out(
+            f"nothing to do: no new extract file and nothing changed since the build of version "
+            f"{summary.version}; nothing was built or published ({summary.seconds:.1f} s). "
+            "`c360 refresh --force` rebuilds anyway."
+        )
+        return 0
     _out(
         f"files loaded {summary.files_loaded}, not loaded {summary.files_not_loaded}; "
         f"rows loaded {summary.rows_loaded}, quarantined {summary.rows_quarantined}"
@@ -291,7 +301,13 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", help="landing folder to write (default <C360_HOME>/landing)")
     gen.set_defaults(func=cmd_generate)
 
-    sub.add_parser("refresh", help=cmd_refresh.__doc__).set_defaults(func=cmd_refresh)
+    refresh = sub.add_parser("refresh", help=cmd_refresh.__doc__)
+    refresh.add_argument(
+        "--force",
+        action="store_true",
+        help="build and publish even when nothing is new since the last build",
+    )
+    refresh.set_defaults(func=cmd_refresh)
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--port", type=int, default=8501)

@@ -72,6 +72,11 @@ def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
         lines.append(f"                   pid {record.get('pid')}, started {record['started_at']}")
     elif state == "killed":
         lines.append("                   its process died before the end; readers kept the version")
+    elif state == "up to date":
+        lines.append(
+            f"                   nothing new since the build of version {record.get('version')}: "
+            "nothing was built or published"
+        )
     else:
         failed = record.get("checks_failed", [])
         warned = record.get("checks_warned", [])

@@ -21,11 +21,13 @@ from pathlib import Path
 import dagster as dg
 
 from c360.refresh_lock import refresh_lock
+from c360.retention import apply_retention
 from c360.settings import Settings
-from c360.status import write_last_refresh
+from c360.status import read_last_refresh, write_last_refresh
 from dagster_project.defs.automation import REFRESH_JOB
 from dagster_project.defs.publish_asset import SERVING_KEY
 from dagster_project.defs.step_failures import failure_reason
+from dagster_project.refresh_inputs import build_fingerprint, refresh_work
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 # The command line prints its own summary; Dagster's step-by-step log stays in the run history.
@@ -55,6 +57,7 @@ class RefreshSummary:
     failures: list[str] = field(default_factory=list)
     version: str | None = None
     run_id: str = ""
+    up_to_date: bool = False  # nothing new since the last build: nothing was run or published
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
@@ -125,8 +128,33 @@ def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     return [run.run_id for run in runs]
 
 
-def run_refresh(settings: Settings) -> RefreshSummary:
-    """Ingest, build, test and publish; the published version changes only if all of it passes."""
+def _up_to_date(
+    settings: Settings, started: float, started_at: str, fingerprint: str
+) -> RefreshSummary:
+    """Record that nothing was to do: the last build's version stays, retention still applies."""
+    version = (read_last_refresh(settings) or {}).get("version")
+    apply_retention(settings)
+    summary = RefreshSummary(
+        success=True, seconds=time.monotonic() - started, version=version, up_to_date=True
+    )
+    record = {"state": "up to date", "started_at": started_at, "fingerprint": fingerprint}
+    write_last_refresh(
+        settings,
+        {
+            **record,
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **asdict(summary),
+        },
+    )
+    return summary
+
+
+def run_refresh(settings: Settings, *, force: bool = False) -> RefreshSummary:
+    """Ingest, build, test and publish; the published version changes only if all of it passes.
+
+    With no new extract file and nothing changed since the last successful build
+    (`refresh_inputs`), nothing runs and the summary says `up_to_date`; `force` builds anyway.
+    """
     settings.export_to_environ()
     prepare_dagster_home(settings)
     from dagster_project.definitions import build_definitions
@@ -134,6 +162,9 @@ def run_refresh(settings: Settings) -> RefreshSummary:
     started = time.monotonic()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with refresh_lock(settings.refresh_lock):
+        work = refresh_work(settings)
+        if work.reason is None and not force:
+            return _up_to_date(settings, started, started_at, work.fingerprint)
         write_last_refresh(settings, {"state": "running", "started_at": started_at})
         try:
             definitions = build_definitions(settings)
@@ -154,6 +185,7 @@ def run_refresh(settings: Settings) -> RefreshSummary:
                 "state": "succeeded" if summary.success else "failed",
                 "started_at": started_at,
                 "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "fingerprint": build_fingerprint(settings) if summary.success else None,
                 **asdict(summary),
             },
         )

@@ -21,7 +21,6 @@ class LandedFile:
     extract_date: dt.date
     entity: Entity | None
     is_snapshot: bool = False
-    is_snapshot: bool = False
 
 
 def extract_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]]:

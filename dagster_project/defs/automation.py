@@ -6,6 +6,7 @@ import dagster as dg
 
 from c360.settings import Settings
 from dagster_project.defs.resources import C360Resource
+from dagster_project.refresh_inputs import refresh_work
 from ingestion.landing import newest_complete_extracts
 
 REFRESH_JOB = "refresh"
@@ -19,14 +20,28 @@ refresh_job = dg.define_asset_job(
 
 
 def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
-    """The daily refresh; time and timezone come from the settings."""
-    return dg.ScheduleDefinition(
+    """The daily refresh; time and timezone come from the settings.
+
+    It skips, saying why, when nothing is new since the last build (`refresh_inputs`): a run
+    would publish the same figures.
+    """
+
+    @dg.schedule(
         name="daily_refresh",
         job=refresh_job,
         cron_schedule=settings.schedule_cron,
         execution_timezone=settings.schedule_timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
+    def daily_refresh(context: dg.ScheduleEvaluationContext, c360: C360Resource):
+        work = refresh_work(c360.settings())
+        if work.reason is None:
+            return dg.SkipReason(
+                "nothing new since the last build: no extract file, code or setting"
+            )
+        return dg.RunRequest(tags={"c360/trigger": "schedule"})
+
+    return daily_refresh
 
 
 def build_landing_sensor(sources: list[str]) -> dg.SensorDefinition:

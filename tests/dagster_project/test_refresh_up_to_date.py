@@ -1,0 +1,74 @@
+"""A refresh with nothing new does nothing, says so, and any new input makes it build again."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from c360.publish import list_versions
+from c360.serving import resolve_current
+from c360.status import read_last_refresh
+from dagster_project.refresh_inputs import build_fingerprint, pending_files, refresh_work
+from dagster_project.run_refresh import run_refresh
+from tests.conftest import settings_for
+
+
+@pytest.fixture
+def home(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of the session's company: these tests write its refresh record."""
+    copy = tmp_path / "c360"
+    shutil.copytree(built, copy, symlinks=True)
+    return settings_for(copy, monkeypatch)
+
+
+def test_nothing_new_runs_nothing_and_publishes_nothing(home, capsys):
+    versions = list_versions(home)
+    last = read_last_refresh(home)
+
+    summary = run_refresh(home)
+
+    assert summary.success and summary.up_to_date
+    assert (summary.version, summary.files_loaded, summary.checks_passed) == (last["version"], 0, 0)
+    assert list_versions(home) == versions
+    record = read_last_refresh(home)
+    assert (record["state"], record["version"]) == ("up to date", last["version"])
+    from c360.cli import main
+
+    assert main(["refresh"]) == 0
+    assert "nothing to do: no new extract file" in capsys.readouterr().out
+
+
+def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeypatch):
+    assert refresh_work(home).reason is None
+    folder = next((home.landing_dir / "crm").iterdir())
+    (folder / "notes.csv").write_text("a\n1\n")
+    assert pending_files(home) == [f"crm/{folder.name}/notes.csv"]
+    assert refresh_work(home).reason == "1 new extract file(s)"
+    (folder / "notes.csv").unlink()
+
+    before = build_fingerprint(home)
+    monkeypatch.setenv("C360_SUBSCRIPTION_TERM_MONTHS", "12")
+    assert build_fingerprint(home) != before
+    assert refresh_work(home).reason == "the code, dbt project, settings or raw data changed"
+    monkeypatch.delenv("C360_SUBSCRIPTION_TERM_MONTHS")
+    assert refresh_work(home).reason is None
+
+    entry = next(home.load_log_dir.glob("*.parquet"))  # a repaired (or erased) load: work
+    written = entry.stat()
+    entry.write_bytes(entry.read_bytes())
+    assert refresh_work(home).reason == "the code, dbt project, settings or raw data changed"
+    os.utime(entry, ns=(written.st_atime_ns, written.st_mtime_ns))
+    assert refresh_work(home).reason is None
+
+    current = resolve_current(home)
+    with current.open("r+b") as file:  # one byte flipped in the middle: same size, other hash
+        file.seek(current.stat().st_size // 2)
+        byte = file.read(1)
+        file.seek(-1, 1)
+        file.write(bytes([byte[0] ^ 0xFF]))
+    assert refresh_work(home).reason.startswith("the published version is damaged")
+
+
+def test_the_fingerprint_ignores_where_the_data_root_is_kept(home):
+    assert build_fingerprint(home) == read_last_refresh(home)["fingerprint"]
