@@ -53,6 +53,7 @@ from ingestion.presets.mapping import (
     split_native_id,
 )
 from ingestion.presets.model import Preset
+from ingestion.raw_records import FIELD_COUNT, RAW_LINE, ROW_NUMBER, UnreadableFileError
 from ingestion.raw_store import (
     ensure_empty_tables,
     entity_dir,
@@ -61,7 +62,6 @@ from ingestion.raw_store import (
     read_load_log,
     write_atomically,
 )
-from ingestion.readers import FIELD_COUNT, RAW_LINE, ROW_NUMBER, UnreadableFileError
 from ingestion.readers import read_extract_chunks as read_chunks
 from ingestion.validate import REASON, validate_records
 
