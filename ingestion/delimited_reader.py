@@ -22,7 +22,7 @@ from ingestion.raw_records import (
     READ_ERROR,
     ROW_NUMBER,
     RawRecords,
-    decode_bytes,
+    decode_file,
     physical_lines,
     with_note,
 )
@@ -32,7 +32,7 @@ _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 
 def read_delimited(path: Path, fmt: FileFormat) -> RawRecords:
     """The records of a whole CSV file."""
-    text, note = decode_bytes(path.read_bytes(), fmt.encoding, 0)
+    text, note = decode_file(path, fmt.encoding)
     return with_note(read_delimited_text(text, fmt), note)
 
 

@@ -20,7 +20,7 @@ from ingestion.raw_records import (
     RAW_LINE,
     ROW_NUMBER,
     RawRecords,
-    decode_bytes,
+    decode_file,
     physical_lines,
     with_note,
 )
@@ -28,7 +28,7 @@ from ingestion.raw_records import (
 
 def read_json_lines(path: Path, fmt: FileFormat) -> RawRecords:
     """The records of a whole JSON Lines file."""
-    text, note = decode_bytes(path.read_bytes(), fmt.encoding, 0)
+    text, note = decode_file(path, fmt.encoding)
     return with_note(read_json_lines_text(text), note)
 
 
