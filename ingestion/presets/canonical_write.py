@@ -79,7 +79,7 @@ def write_entity(
     return written
 
 
-def stacked(entities: list[MappedEntity]) -> list[MappedEntity]:
+def stack_by_entity(entities: list[MappedEntity]) -> list[MappedEntity]:
     """One frame per canonical entity: the rows of its several mappings stacked."""
     by_name: dict[str, list[MappedEntity]] = defaultdict(list)
     for mapped in entities:

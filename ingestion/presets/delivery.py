@@ -41,7 +41,7 @@ from ingestion.load import (
     _quarantine_frame,
     _write_log,
 )
-from ingestion.presets.canonical_write import Delivery, stacked, write_entity
+from ingestion.presets.canonical_write import Delivery, stack_by_entity, write_entity
 from ingestion.presets.mapping import FILE_SHIFT, NATIVE_ID, MappedEntity, run_mapping
 from ingestion.presets.model import Preset
 from ingestion.presets.native_files import (
@@ -198,7 +198,7 @@ def load_delivery(
             for native in ids[NATIVE_ID].to_list():
                 outcome[native].append(reason)
         written: set[int] = set()
-        for mapped in stacked(result.entities):
+        for mapped in stack_by_entity(result.entities):
             written |= write_entity(delivery, mapped, outcome)
         for native in readable.values():
             quarantined = _finish_file(native, preset, result.entities, outcome, written)
