@@ -17,6 +17,8 @@ browser test's `open_page` (until Streamlit's status widget has been gone for a 
 first round's first page includes the server's first script run. Target (issue 8): under 2 s a
 page. Results go to bench/results/<--results>-browser.json, with the load average at each open
 (other work shares the machine's two cores).
+
+The pages' queries are `dashboard_pages.py`, the browser rounds `dashboard_browser.py`.
 """
 
 from __future__ import annotations
@@ -27,37 +29,16 @@ import json
 import logging
 import os
 import platform
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from bench.dashboard_browser import TARGET_PAGE_S, browser
+from bench.dashboard_pages import TARGET_P95_MS, say, time_pages
 from bench.scratch import scratch_dir
 
 BENCH_DIR = Path(__file__).parent
-REPO = BENCH_DIR.parent
 SEED = 42
-TARGET_P95_MS = 300
-TARGET_PAGE_S = 2.0
-# url path -> query string of every page, in the navigation's order; Customer 360 opens on the
-# biggest customer by lifetime revenue (filled in at run time).
-BROWSER_PAGES = [
-    "",
-    "profitability",
-    "acquisition",
-    "retention",
-    "pipeline",
-    "projects",
-    "customer-360",
-    "data-quality",
-    "sql",
-]
-
-
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 def _published(customers: int) -> Path:
@@ -88,121 +69,8 @@ def _published(customers: int) -> Path:
     summary = run_refresh(settings)
     if not summary.success:
         raise SystemExit(f"refresh failed: {summary.failures + summary.checks_failed}")
-    _say(f"refreshed {customers} customers in {time.perf_counter() - started:.0f} s")
+    say(f"refreshed {customers} customers in {time.perf_counter() - started:.0f} s")
     return home
-
-
-def _pages(version: str) -> dict[str, Callable[[int], None]]:
-    """Page name -> one cold run of everything the page queries (argument: repetition)."""
-    from dashboards.data import query
-    from dashboards.filters import Filters, complete_months, options
-    from dashboards.queries import (
-        acquisition,
-        customer,
-        overview,
-        pipeline,
-        profitability,
-        projects,
-        quality,
-        retention,
-        sql,
-    )
-    from dashboards.queries.retention import months_back
-
-    keys = query(
-        "select customer_key, erp_customer_number from marts.dim_customers "
-        "order by lifetime_net_revenue desc nulls last limit 50",
-        version,
-    ).rows()
-    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    month = complete_months(version)[0]  # the pages open on the last complete month
-
-    def filter_choices() -> None:
-        complete_months(version)
-        for column in ("segment", "country_code", "acquisition_channel"):
-            options(column, version)
-
-    def overview_page(_: int) -> None:
-        filter_choices()
-        overview.run_all(version, Filters())
-
-    def customer_page(i: int) -> None:
-        key, number = keys[i % len(keys)]
-        filter_choices()
-        customer.search(version, "", Filters())  # the page as it opens
-        customer.run_all(version, Filters(), key, number)  # then a search by ERP number
-
-    def profitability_page(_: int) -> None:
-        filter_choices()
-        profitability.run_all(version, Filters(), month)
-
-    def acquisition_page(_: int) -> None:
-        filter_choices()
-        acquisition.run_all(version, Filters())
-
-    def retention_page(_: int) -> None:
-        filter_choices()
-        retention.run_all(version, Filters(), month)
-
-    def pipeline_page(_: int) -> None:
-        complete_months(version)
-        pipeline.run_all(version, months_back(month, 11), month)
-
-    def projects_page(_: int) -> None:
-        filter_choices()
-        projects.run_all(version, Filters(), month)
-
-    def quality_page(_: int) -> None:
-        quality.run_all(version, now)
-
-    def sql_page(_: int) -> None:
-        sql.tables(version)
-        sql.columns(version, "marts.dim_customers")
-        sql.run_limited(
-            version,
-            "select * from marts.rpt_kpi_monthly order by month desc",
-            row_limit=1000,
-            seconds=10,
-        )
-
-    return {
-        "overview": overview_page,
-        "profitability": profitability_page,
-        "acquisition": acquisition_page,
-        "retention": retention_page,
-        "pipeline": pipeline_page,
-        "projects": projects_page,
-        "customer_360": customer_page,
-        "data_quality": quality_page,
-        "sql": sql_page,
-    }
-
-
-def time_pages(version: str, repeat: int, label: str = "") -> dict:
-    """p50/p95/max in ms of each page's queries on `version`, loader cache cleared each time.
-
-    Also called by the harness (`c360 bench`) on the warehouse it refreshed.
-    """
-    from dashboards.data import query
-
-    pages = {}
-    for name, run_page in _pages(version).items():
-        timings = []
-        for i in range(repeat):
-            query.clear()
-            started = time.perf_counter()
-            run_page(i)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-        pages[name] = {
-            "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(p95, 1),
-            "max_ms": round(timings[-1], 1),
-            "meets_target": p95 < TARGET_P95_MS,
-        }
-        _say(f"{label}  {name:<13} {pages[name]}")
-    return pages
 
 
 def bench(customers: int, repeat: int, home: Path | None = None) -> dict:
@@ -230,69 +98,6 @@ def bench(customers: int, repeat: int, home: Path | None = None) -> dict:
         "serving_file_mb": round((home / "warehouse/serving" / version).stat().st_size / 2**20, 1),
         "repeat": repeat,
         "pages": pages,
-    }
-
-
-def browser(home: Path, opens: int) -> dict:
-    """Seconds to open each whole page in chromium, `opens` rounds, over `home`'s warehouse."""
-    from playwright.sync_api import sync_playwright
-
-    from c360.serving import connect_readonly
-    from c360.settings import Settings
-    from tests.dashboards.test_browser import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        assert_no_error,
-        free_port,
-        open_page,
-        start_server,
-        stop_server,
-        wait_until_serving,
-    )
-
-    os.environ["C360_HOME"] = str(home)
-    con = connect_readonly(Settings.from_env())
-    try:
-        customers, biggest = con.execute(
-            "select count(*), arg_max(customer_key, lifetime_net_revenue) from marts.dim_customers"
-        ).fetchone()
-    finally:
-        con.close()
-    port = free_port()
-    started = time.perf_counter()
-    server = start_server(port)
-    url = f"http://127.0.0.1:{port}"
-    rounds: list[dict] = []
-    try:
-        wait_until_serving(url)
-        serving_s = time.perf_counter() - started
-        _say(f"serving after {serving_s:.1f} s")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = chromium.new_page(viewport={"width": 1400, "height": 1800})
-            for i in range(opens):
-                timings = {}
-                for path in BROWSER_PAGES:
-                    query = f"?q={biggest}" if path == "customer-360" else ""
-                    seconds = open_page(page, f"{url}/{path}{query}")
-                    assert_no_error(page)
-                    timings[path or "overview"] = {
-                        "seconds": round(seconds, 2),
-                        "load_1m": round(os.getloadavg()[0], 2),
-                    }
-                    _say(f"round {i + 1}  {path or 'overview':<14} {timings[path or 'overview']}")
-                rounds.append(timings)
-            chromium.close()
-    finally:
-        stop_server(server)
-    worst = max(t["seconds"] for r in rounds for t in r.values())
-    return {
-        "home": str(home),
-        "customers": customers,
-        "serving_after_s": round(serving_s, 1),
-        "rounds": rounds,
-        "worst_s": worst,
-        "meets_target": worst < TARGET_PAGE_S,
     }
 
 

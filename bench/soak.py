@@ -10,7 +10,8 @@ quarantined. At the end one refresh of the same landed files into an empty home 
 build) must publish marts equal, table by table, to the incremental ones.
 
 A refresh that fails is a finding, recorded with its reason, and the month goes on: the point is
-to see what a month of bad input does, not to stop at the first surprise.
+to see what a month of bad input does, not to stop at the first surprise. The checks are
+`soak_verdicts.py`, the progress lines and the table `soak_report.py`.
 """
 
 from __future__ import annotations
@@ -24,21 +25,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-
 from bench.child import measure_child
 from bench.days import extract_days, land_days
 from bench.harness import START, machine
 from bench.mutations import mutate_day
 from bench.scratch import scratch_dir
-from c360.serving import connect_readonly, resolve_current
+from bench.soak_report import day_line, render
+from bench.soak_verdicts import compare_marts, findings, reconcile
+from c360.serving import resolve_current
 from c360.settings import REPO_ROOT, Settings
-from ingestion.landing import MARKER_FILES
-
-HISTORY_SUFFIX = "_history"
-"""Snapshot histories (`dim_customers_history`) record what each refresh saw, with its time: a
-month of daily refreshes keeps versions a single rebuild never saw, by design. They are compared
-and shown, not counted as a difference."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,71 +92,6 @@ def _fresh_home(path: Path) -> Path:
 
 def _settings(home: Path) -> Settings:
     return Settings.from_env({"C360_HOME": str(home)})
-
-
-def landed(landing: Path) -> set[str]:
-    """Every landed extract file, relative to the landing folder (markers aside)."""
-    return {
-        p.relative_to(landing).as_posix()
-        for p in landing.glob("*/*/*")
-        if p.is_file() and p.name not in MARKER_FILES
-    }
-
-
-def reconcile(home: Path) -> dict:
-    """From the published `quality.load_log`: files per status, unreconciled and missing files."""
-    settings = _settings(home)
-    con = connect_readonly(settings)
-    try:
-        rows = con.execute(
-            "select source_file, status, rows_read, rows_loaded, rows_quarantined "
-            "from quality.load_log"
-        ).fetchall()
-    finally:
-        con.close()
-    by_status: dict[str, int] = {}
-    for _, status, *_ in rows:
-        by_status[status] = by_status.get(status, 0) + 1
-    unreconciled = sorted(f for f, _, read, ok, bad in rows if read != ok + bad)
-    return {
-        "files": by_status,
-        "rows_read": sum(r[2] for r in rows),
-        "rows_quarantined": sum(r[4] for r in rows),
-        "unreconciled": unreconciled,
-        "missing": sorted(landed(settings.landing_dir) - {r[0] for r in rows}),
-    }
-
-
-def compare_marts(incremental: Path, full: Path) -> dict[str, dict]:
-    """Per mart table: rows in each, and rows of each side missing from the other (EXCEPT ALL)."""
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{incremental}' as incremental (read_only)")
-        con.execute(f"attach '{full}' as full_build (read_only)")
-        tables = [
-            t
-            for (t,) in con.execute(
-                "select table_name from duckdb_tables() "
-                "where database_name = 'incremental' and schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        compared = {}
-        for table in tables:
-            a, b = f'incremental.marts."{table}"', f'full_build.marts."{table}"'
-            [(rows_a, rows_b, only_a, only_b)] = con.execute(
-                f"select (select count(*) from {a}), (select count(*) from {b}), "
-                f"(select count(*) from (from {a} except all from {b})), "
-                f"(select count(*) from (from {b} except all from {a}))"
-            ).fetchall()
-            compared[table] = {
-                "rows": rows_a,
-                "rows_full": rows_b,
-                "only_incremental": only_a,
-                "only_full": only_b,
-            }
-    finally:
-        con.close()
-    return compared
 
 
 def _refresh(home: Path) -> dict:
@@ -242,78 +172,3 @@ def _out_of_time(options: SoakOptions, started: float, days: list[dict]) -> bool
         return False
     slowest = max(d["wall_s"] or 0 for d in days)
     return time.monotonic() - started + slowest > options.max_minutes * 60
-
-
-def findings(days: list[dict], full: dict, marts: dict[str, dict]) -> list[str]:
-    """What broke a promise: failed refreshes, files not reconciled or not logged, marts unequal."""
-    found = []
-    for d in days:
-        if not d["success"]:
-            found.append(f"{d['day']}: refresh failed: {'; '.join(d['failures'])}")
-        check = d.get("reconciliation") or {}
-        if check.get("unreconciled"):
-            found.append(f"{d['day']}: rows do not reconcile in {check['unreconciled']}")
-        if check.get("missing"):
-            found.append(f"{d['day']}: landed files with no load log entry: {check['missing']}")
-    if not full.get("success"):
-        found.append(f"clean full build failed: {'; '.join(full.get('failures', []))}")
-    differing = [
-        t
-        for t, c in marts.items()
-        if (c["only_incremental"] or c["only_full"]) and not t.endswith(HISTORY_SUFFIX)
-    ]
-    if differing:
-        found.append(f"marts that differ between incremental and full builds: {differing}")
-    return found
-
-
-def day_line(d: dict) -> str:
-    """One day as a line of the progress output."""
-    check = d.get("reconciliation") or {}
-    files = ", ".join(f"{k} {v}" for k, v in sorted(check.get("files", {}).items()))
-    damaged = ", ".join(f"{m['kind']} {m['file']}" for m in d["mutations"])
-    outcome = "ok" if d["success"] else "FAILED " + "; ".join(d["failures"])[:300]
-    return (
-        f"{d['day']}  {d['wall_s']} s  {d['tree_peak_mb']} MB  {outcome}  "
-        f"[{files}]  damaged: {damaged}"
-    )
-
-
-def render(results: dict) -> str:
-    """The markdown of docs/benchmarks.md's month-of-messy-days table."""
-    lines = [
-        "| day | damaged files | refresh | wall s | peak MB (tree) | files loaded / rejected "
-        "(cumulative) | rows quarantined (cumulative) | reconciled |",
-        "| --- | --- | --- | ---: | ---: | --- | ---: | --- |",
-    ]
-    for d in results["days"]:
-        check = d.get("reconciliation")
-        files = check["files"] if check else {}
-        reconciled = (
-            "-" if not check else "yes" if not (check["unreconciled"] or check["missing"]) else "NO"
-        )
-        damaged = "<br>".join(f"{m['kind']}: `{m['file']}`" for m in d["mutations"]) or "-"
-        outcome = "ok" if d["success"] else "failed: " + "; ".join(d["failures"])[:200]
-        lines.append(
-            f"| {d['day']} | {damaged} | {outcome} | {d['wall_s']} | {d['tree_peak_mb']} | "
-            f"{files.get('loaded', '-')} / {files.get('rejected', '-')} | "
-            f"{check['rows_quarantined'] if check else '-'} | {reconciled} |"
-        )
-    full = results["full_build"]
-    marts = results["marts"]
-    equal = [t for t, c in marts.items() if not (c["only_incremental"] or c["only_full"])]
-    histories = [
-        f"{t} ({c['rows']:,} rows vs {c['rows_full']:,})"
-        for t, c in marts.items()
-        if t not in equal and t.endswith(HISTORY_SUFFIX)
-    ]
-    by_design = f"; snapshot histories, different by design: {', '.join(histories)}"
-    lines += [
-        "",
-        f"Clean full build of the same landed files: {'succeeded' if full['success'] else 'failed'}"
-        f" in {full['wall_s']} s, peak {full['tree_peak_mb']} MB; marts equal to the incremental "
-        f"ones: {len(equal)} of {len(marts)}{by_design if histories else ''}.",
-    ]
-    if results["findings"]:
-        lines += ["", "Findings:", *(f"- {f}" for f in results["findings"])]
-    return "\n".join(lines)

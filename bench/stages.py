@@ -180,7 +180,7 @@ def dashboards(args: dict) -> dict:
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from bench.dashboard_bench import time_pages
+    from bench.dashboard_pages import time_pages
     from dashboards.data import current_version
 
     return {"pages": time_pages(current_version(), args["repeat"])}

@@ -14,6 +14,7 @@ are hidden from it), so the raw sources are registered here as external tables w
 their files' schemas (`union_by_name`).
 
 Needs the `spark` extra and Java 17 (docs/scaling_out.md).
+The Python steps are `spark_python_steps.py`, the Jaro-Winkler function `jaro_winkler.py`.
 Run: `python -m dagster_project.spark_build`.
 """
 
@@ -28,18 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from c360.settings import Settings
+from dagster_project.jaro_winkler import jaro_winkler
+from dagster_project.spark_python_steps import (
+    CLV_STEPS,
+    IDENTITY_STEPS,
+    python_step_parents,
+    run_clv_steps,
+    run_identity_steps,
+)
 
 logger = logging.getLogger(__name__)
 
 # A target path of its own: switching targets in dbt/target would defeat DuckDB's partial parse.
 TARGET_PATH = "target/spark"
-IDENTITY_STEPS = ("int_identity_resolution",)
-CLV_STEPS = ("int_customer_clv", "int_clv_holdout", "clv_fit_quality", "clv_holdout_calibration")
 
 
 @dataclass
@@ -111,115 +117,6 @@ def register_raw_sources(spark: Any, manifest: Any) -> int:
     return count
 
 
-def jaro_winkler(left: str | None, right: str | None) -> float | None:
-    """Jaro-Winkler similarity as DuckDB's jaro_winkler_similarity computes it (rapidfuzz).
-
-    Matches within max(len)/2 - 1 bytes; the common prefix (up to 4) adds 0.1 x (1 - jaro)
-    per character when jaro > 0.7. Spark SQL has no such function (macros: name_similarity).
-    """
-    if left is None or right is None:
-        return None
-    return _jaro_winkler_bytes(left.encode(), right.encode())
-
-
-def _jaro_winkler_bytes(left: bytes, right: bytes) -> float:
-    # DuckDB compares the UTF-8 bytes, not the characters ("é" is two of them).
-    if not left and not right:
-        return 1.0
-    if not left or not right:
-        return 0.0
-    window = max(0, max(len(left), len(right)) // 2 - 1)
-    right_used = [False] * len(right)
-    left_matches: list[int] = []
-    for i, char in enumerate(left):
-        for j in range(max(0, i - window), min(len(right), i + window + 1)):
-            if not right_used[j] and right[j] == char:
-                right_used[j] = True
-                left_matches.append(char)
-                break
-    if not left_matches:
-        return 0.0
-    right_matches = [char for char, used in zip(right, right_used, strict=True) if used]
-    transpositions = sum(a != b for a, b in zip(left_matches, right_matches, strict=True)) // 2
-    m = len(left_matches)
-    jaro = (m / len(left) + m / len(right) + (m - transpositions) / m) / 3
-    if jaro <= 0.7:
-        return jaro
-    prefix = 0
-    for a, b in zip(left[:4], right[:4], strict=False):
-        if a != b:
-            break
-        prefix += 1
-    return jaro + prefix * 0.1 * (1 - jaro)
-
-
-def _read(spark: Any, name: str) -> pl.DataFrame:
-    return pl.from_arrow(spark.table(name).toArrow())
-
-
-def _write(spark: Any, frame: pl.DataFrame, name: str) -> None:
-    # A column with no values has Polars' Null type, which Spark cannot store: make it text.
-    frame = frame.with_columns(pl.col(pl.Null).cast(pl.String))
-    schema, _ = name.split(".")
-    spark.sql(f"create database if not exists {schema}")
-    spark.sql(f"drop table if exists {name}")
-    spark.createDataFrame(frame.to_arrow()).write.format("parquet").saveAsTable(name)
-
-
-def run_identity_steps(spark: Any) -> None:
-    """int_identity_resolution, as its dbt Python model computes it."""
-    from identity import resolution_table, resolve_staged_records
-
-    inputs = [
-        _read(spark, name)
-        for name in (
-            "staging.stg_crm__accounts",
-            "staging.stg_crm__contacts",
-            "staging.stg_erp__customers",
-            "intermediate.int_identity_rule_pairs",
-            "intermediate.int_identity_erp_number_pairs",
-        )
-    ]
-    previous = (
-        _read(spark, "intermediate.int_customer_bridge").select(
-            "customer_key", "source_system", "source_record_id"
-        )
-        if spark.catalog.tableExists("intermediate.int_customer_bridge")
-        else None
-    )
-    result = resolve_staged_records(*inputs, previous)
-    _write(spark, resolution_table(result), "intermediate.int_identity_resolution")
-
-
-def run_clv_steps(spark: Any) -> None:
-    """int_customer_clv, int_clv_holdout and the two CLV quality models (clv)."""
-    import duckdb
-
-    from clv import deciles_from, fit_quality_from, holdout_table, read_inputs, score_with_settings
-
-    # read_inputs takes relations; an in-memory DuckDB over the Spark tables' Arrow is one.
-    con = duckdb.connect()
-    invoice_lines = spark.table("marts.fct_invoice_lines").toArrow()
-    invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
-    lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
-    scores = score_with_settings(lines, as_of)
-    _write(spark, scores, "intermediate.int_customer_clv")
-    holdout = holdout_table(lines, as_of)
-    _write(spark, holdout, "intermediate.int_clv_holdout")
-    _write(spark, fit_quality_from(scores, holdout), "quality.clv_fit_quality")
-    _write(spark, deciles_from(holdout), "quality.clv_holdout_calibration")
-    con.close()
-
-
-def _python_step_parents(manifest: Any) -> dict[str, list[str]]:
-    """The models each Python model reads, by name: the steps this module runs, in dbt's DAG."""
-    return {
-        node.name: [manifest.nodes[p].name for p in node.depends_on.nodes if p.startswith("model.")]
-        for node in manifest.nodes.values()
-        if node.resource_type == "model" and node.language == "python"
-    }
-
-
 def _unit_tests(result: Any) -> list[Any]:
     return [r for r in (result.result or []) if r.node.resource_type == "unit_test"]
 
@@ -232,7 +129,7 @@ def build() -> SparkBuild:
     summary = SparkBuild()
     started = time.monotonic()
     manifest = _dbt(["parse"]).result
-    parents = _python_step_parents(manifest)
+    parents = python_step_parents(manifest)
     steps = [*IDENTITY_STEPS, *CLV_STEPS]
     if sorted(parents) != sorted(steps):
         summary.failures.append(f"Python models {sorted(parents)} != the steps run here {steps}")

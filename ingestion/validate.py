@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingestion.contracts import Column, Entity, FileFormat
-from ingestion.readers import FIELD_COUNT, RAW_LINE, READ_ERROR, ROW_NUMBER
+from ingestion.raw_records import FIELD_COUNT, RAW_LINE, READ_ERROR, ROW_NUMBER
 from ingestion.schema import rule_failures
 
 REASON = "_reason"

@@ -99,6 +99,13 @@ class FileDefectPlan:
     truncated_files: int = 0
     resent_files: int = 0
 
+    def added_column(self, name: str, day: int, *, is_snapshot: bool) -> tuple[str, pl.Expr] | None:
+        """The column appended to this file's header (name, values), if the plan adds one."""
+        first = self.added_columns.get(name)
+        if is_snapshot or first is None or day < first:
+            return None
+        return ADDED_COLUMNS[name]
+
 
 def plan_file_defects(profile: DefectProfile, timeline: Timeline, seed: int) -> FileDefectPlan:
     """Pick the empty files and the header changes among the delta days.

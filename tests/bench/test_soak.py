@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.soak import compare_marts, findings
+from bench.soak_verdicts import compare_marts, findings
 
 
 def warehouse(path: Path, customers: list[tuple[int, str]], months: list[int]) -> Path:

@@ -6,7 +6,7 @@ steps it runs; this catches a Python model added without its step on every machi
 not."""
 
 from c360.settings import REPO_ROOT
-from dagster_project.spark_build import CLV_STEPS, IDENTITY_STEPS
+from dagster_project.spark_python_steps import CLV_STEPS, IDENTITY_STEPS
 
 DBT_DIR = REPO_ROOT / "dbt"
 

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from ingestion.contracts import load_contracts
-from ingestion.generator.extract_writer import encode
+from ingestion.generator.file_encoding import encode
 
 FULL = "2026-09-01"
 

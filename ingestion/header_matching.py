@@ -1,0 +1,96 @@
+"""Match a file's header to the contract: canonical names, missing and extra columns.
+
+A required column the file lacks makes it unreadable; an optional one loads empty with a note;
+a column the contract does not know is kept as text under a safe name, with a note. Under
+`header_match: loose`, headers that differ from the contract's only in case and punctuation
+are taken as the contract's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from ingestion.contracts import Entity
+from ingestion.raw_records import (
+    FIELD_COUNT,
+    META_COLUMNS,
+    RAW_LINE,
+    READ_ERROR,
+    ROW_NUMBER,
+    RawRecords,
+    UnreadableFileError,
+)
+
+
+def header_key(header: str) -> str:
+    """A header as `loose` matching compares it: letters and digits only, lower case."""
+    return re.sub(r"[^0-9a-z]", "", header.lower())
+
+
+def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
+    """Rename file headers to canonical names; fail if a required column is absent."""
+    frame = records.frame
+    if entity.format.header_match == "loose" and frame.width:
+        frame = _match_headers_loosely(frame, entity)
+    notes = list(records.notes)
+    if frame.width == 0:
+        empty = pl.DataFrame(
+            schema={
+                **dict.fromkeys(entity.column_names, pl.String),
+                ROW_NUMBER: pl.Int64,
+                RAW_LINE: pl.String,
+                FIELD_COUNT: pl.Int64,
+                READ_ERROR: pl.String,
+            }
+        )
+        return RawRecords(empty, records.expected_fields, tuple(notes))
+    present = set(frame.columns)
+    meta = [c for c in META_COLUMNS if c in present]
+    missing_required = [
+        c.source_name for c in entity.columns if c.required and c.source_name not in present
+    ]
+    if missing_required:
+        hint = ""
+        if len(frame.columns) - len(meta) == 1 and entity.format.kind == "csv":
+            separator = entity.format.separator
+            hint = f" (the header has a single field: is the separator {separator!r}?)"
+        raise UnreadableFileError(
+            f"missing required column(s): {', '.join(missing_required)}{hint}"
+        )
+    missing = [c.source_name for c in entity.columns if c.source_name not in present]
+    if missing:
+        notes.append(f"optional column(s) absent, loaded as empty: {', '.join(missing)}")
+    known = {c.source_name for c in entity.columns} | set(META_COLUMNS)
+    extra = {_column_name(c, entity): c for c in frame.columns if c not in known}
+    if extra:
+        notes.append(f"column(s) not in the contract, kept as text: {', '.join(extra)}")
+    selected = [
+        (pl.col(c.source_name) if c.source_name in present else pl.lit(None, dtype=pl.String))
+        .cast(pl.String)
+        .alias(c.name)
+        for c in entity.columns
+    ]
+    kept = [pl.col(source).cast(pl.String).alias(name) for name, source in extra.items()]
+    frame = frame.select(*selected, *kept, *meta)
+    return RawRecords(frame, records.expected_fields, tuple(notes), tuple(extra))
+
+
+def _match_headers_loosely(frame: pl.DataFrame, entity: Entity) -> pl.DataFrame:
+    """Rename file headers to the contract's spelling where they differ only in case and `_`."""
+    wanted = {header_key(c.source_name): c.source_name for c in entity.columns}
+    renames = {
+        header: wanted[header_key(header)]
+        for header in frame.columns
+        if header_key(header) in wanted and header != wanted[header_key(header)]
+    }
+    taken = set(frame.columns) - set(renames)
+    renames = {old: new for old, new in renames.items() if new not in taken}
+    return frame.rename(renames) if renames else frame
+
+
+def _column_name(header: str, entity: Entity) -> str:
+    """A column added by the source, as a safe lower-case name that no canonical column has."""
+    name = re.sub(r"[^0-9a-z]+", "_", header.strip().lower()).strip("_") or "column"
+    return f"extra_{name}" if name in entity.column_names or name.startswith("_") else name
