@@ -25,6 +25,7 @@ def say(text: str) -> None:
 
 def _pages(version: str) -> dict[str, Callable[[int], None]]:
     """Page name -> one cold run of everything the page queries (argument: repetition)."""
+    from c360.access import EVERY_CUSTOMER
     from dashboards.data import query
     from dashboards.filters import Filters, complete_months, options
     from dashboards.queries import (
@@ -60,7 +61,7 @@ def _pages(version: str) -> dict[str, Callable[[int], None]]:
     def customer_page(i: int) -> None:
         key, number = keys[i % len(keys)]
         filter_choices()
-        customer.search(version, "", Filters())  # the page as it opens
+        customer.search(version, "", Filters(), EVERY_CUSTOMER)  # the page as it opens
         customer.run_all(version, Filters(), key, number)  # then a search by ERP number
 
     def profitability_page(_: int) -> None:
