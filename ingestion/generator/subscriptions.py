@@ -177,7 +177,7 @@ def _large_contract_factor(held_seats: np.ndarray, mean_seats: np.ndarray) -> np
     swings out of its range for the twelve months after.
     """
     ratio = np.maximum(held_seats, 1) / mean_seats
-    return np.minimum(1.0, ratio ** -LARGE_CONTRACT_CHURN_ELASTICITY)
+    return np.minimum(1.0, ratio**-LARGE_CONTRACT_CHURN_ELASTICITY)
 
 
 def _expand(

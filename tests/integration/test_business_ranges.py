@@ -91,8 +91,7 @@ def test_the_500_customer_company_is_in_every_range_on_its_marts(marts):
 def test_the_marts_nrr_and_grr_on_arr_are_the_generators_truth_month_by_month(marts):
     """The warehouse and the truth read retention alike: a GRR out of range is the company's."""
     truth = {
-        month: (nrr, grr)
-        for month, nrr, grr, _ in recurring_retention(marts.truth_dir).iter_rows()
+        month: (nrr, grr) for month, nrr, grr, _ in recurring_retention(marts.truth_dir).iter_rows()
     }
     rows = published(
         marts,
