@@ -1,10 +1,9 @@
 """The sample company behaves like a real B2B company on the measures docs/generator.md ranges.
 
 Checked on the generator's own truth (no refresh): the default company (500 customers, seed 42,
-30 days), the same customers over the 4 days the integration tests refresh (another draw of the
-same company: the days change every random stream), and a 10,000-customer one. The ranges are
-in ingestion/generator/plausibility_ranges.py, the publications behind them in
-docs/generator.md.
+30 days), the same arguments over the 4 days the integration tests refresh (another draw: its
+subscriptions differ), and a 10,000-customer one. The ranges are in
+ingestion/generator/plausibility_ranges.py, the publications behind them in docs/generator.md.
 """
 
 import datetime as dt
