@@ -20,6 +20,7 @@ from ingestion.generator.ground_truth import (
     MONTHLY_FILE,
     SUBSCRIPTION_MONTHS_FILE,
 )
+from ingestion.generator.plausibility_ranges import GRR_MONTHLY_RANGE, NRR_MONTHLY_RANGE
 
 
 def _month_index(column: str) -> pl.Expr:
@@ -131,7 +132,7 @@ def recurring_retention(truth_dir: Path) -> pl.DataFrame:
 
 
 def business_measures(truth_dir: Path) -> dict[str, float]:
-    """The measures docs/generator.md gives a range for, from the ground truth.
+    """The measures docs/generator.md gives a range for (plausibility_ranges), from the truth.
 
     Whale-curve peak % and share of customers with negative lifetime contribution; the share of
     the last 12 complete months whose 12-month GRR and NRR on ARR are in range, and their
@@ -158,8 +159,10 @@ def business_measures(truth_dir: Path) -> dict[str, float]:
         "negative_contribution_pct": 100.0
         * ranked.filter(pl.col("contribution_eur") < 0).height
         / ranked.height,
-        "grr_months_in_range_pct": 100.0 * float(retention["grr"].is_between(0.80, 0.97).mean()),
-        "nrr_months_in_range_pct": 100.0 * float(retention["nrr"].is_between(0.95, 1.25).mean()),
+        "grr_months_in_range_pct": 100.0
+        * float(retention["grr"].is_between(*GRR_MONTHLY_RANGE).mean()),
+        "nrr_months_in_range_pct": 100.0
+        * float(retention["nrr"].is_between(*NRR_MONTHLY_RANGE).mean()),
         "grr_median": float(retention["grr"].median()),
         "nrr_median": float(retention["nrr"].median()),
         "gross_margin_pct": 100.0 * sums["margin"] / sums["revenue"],

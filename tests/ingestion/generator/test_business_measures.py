@@ -1,7 +1,9 @@
 """The sample company behaves like a real B2B company on the measures docs/generator.md ranges.
 
-Checked on the generator's own truth (no refresh): the default company (500 customers, seed 42)
-and a 10,000-customer one. The ranges and the publications behind them are in docs/generator.md.
+Checked on the generator's own truth (no refresh): the default company (500 customers, seed 42,
+30 days), the same arguments over the 4 days the integration tests refresh (another draw: its
+subscriptions differ), and a 10,000-customer one. The ranges are in
+ingestion/generator/plausibility_ranges.py, the publications behind them in docs/generator.md.
 """
 
 import datetime as dt
@@ -16,20 +18,9 @@ from ingestion.generator.plausibility import (
     lifetime_contribution,
     recurring_retention,
 )
+from ingestion.generator.plausibility_ranges import out_of_range
 
 START = dt.date(2026, 9, 1)
-
-
-def _assert_in_ranges(measures: dict[str, float]) -> None:
-    assert 130 <= measures["whale_peak_pct"] <= 300, measures
-    assert 5 <= measures["negative_contribution_pct"] <= 25, measures
-    # "most months": at least 9 of the last 12 complete months in range
-    assert measures["grr_months_in_range_pct"] >= 75, measures
-    assert measures["nrr_months_in_range_pct"] >= 75, measures
-    assert 40 <= measures["gross_margin_pct"] <= 70, measures
-    assert 15 <= measures["win_rate_pct"] <= 35, measures
-    assert 35 <= measures["dso_days"] <= 75, measures
-    assert 60 <= measures["utilisation_pct"] <= 85, measures
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +31,22 @@ def default_truth(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_default_company_is_in_every_range_on_its_truth(default_truth):
-    _assert_in_ranges(business_measures(default_truth))
+    assert out_of_range(business_measures(default_truth)) == {}
+
+
+# 0.5 s. Before large contracts churned less, one subscriber holding a sixth of the ARR churned
+# in this draw and held GRR at 0.67-0.78 for seven of the last twelve months.
+def test_the_integration_tests_500_customer_company_is_in_every_range_on_its_truth(tmp_path):
+    generate_company(
+        tmp_path / "landing",
+        tmp_path / "truth",
+        customers=500,
+        seed=42,
+        start=START,
+        days=4,
+        defects="none",
+    )
+    assert out_of_range(business_measures(tmp_path / "truth")) == {}
 
 
 def test_the_whale_curve_is_the_cumulative_contribution_of_customers_ranked_best_first(
@@ -90,4 +96,4 @@ def test_a_10000_customer_company_is_in_every_range_on_its_truth(tmp_path):
     generate_company(
         tmp_path / "landing", tmp_path / "truth", customers=10_000, seed=42, start=START
     )
-    _assert_in_ranges(business_measures(tmp_path / "truth"))
+    assert out_of_range(business_measures(tmp_path / "truth")) == {}
