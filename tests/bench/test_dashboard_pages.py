@@ -1,4 +1,4 @@
-"""The dashboards' benchmark runs every page's queries as the page runs them, on a real warehouse."""
+"""The dashboards' benchmark runs every page's queries as the page does, on a real warehouse."""
 
 from bench.dashboard_pages import TARGET_P95_MS, time_pages
 from dashboards.data import current_version
