@@ -110,10 +110,8 @@ def test_the_refresh_step_loads_the_published_version(
     )
     assert result.success
     version = resolve_current(settings).name.removeprefix("c360-").removesuffix(".duckdb")
-    assert (
-        result.asset_materializations_for_node("postgres_public")[0].metadata["version"].value
-        == version
-    )
+    [event] = result.get_asset_materialization_events()
+    assert event.materialization.metadata["version"].value == version
     with psycopg.connect(server.url) as con:
         assert served_version(con) == version
     assert running(server.cluster_dir) == server
