@@ -224,38 +224,41 @@ def _duckdb(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _public_plan(duck: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list]]:
+    """(DuckDB schema, PostgreSQL public name, tables) of the masked file: every table."""
+    return [(schema, schema, _tables(duck, schema)) for schema in LOADED_SCHEMAS]
+
+
+def _restricted_plan(duck: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list]]:
+    """The same for the copy with personal data: only the tables that declare some."""
+    [(catalog,)] = duck.execute("select current_database()").fetchall()
+    holding: dict[str, list[str]] = {}
+    for schema, table in sorted(declared_columns(duck, catalog)):
+        holding.setdefault(schema, []).append(table)
+    return [
+        (schema, schema + RESTRICTED_SUFFIX, [t for t in _tables(duck, schema) if t[0] in tables])
+        for schema, tables in holding.items()
+    ]
+
+
 def _load(settings: Settings, pg: psycopg.Connection, suffix: str) -> tuple[int, int, list[str]]:
     """Load the current version into schemas ending in `suffix`: (tables, rows, public names)."""
-    masked_path = resolve_current(settings)
-    restricted_path = resolve_current(settings, personal_data=True)
+    files = (
+        (resolve_current(settings), _public_plan, False),
+        (resolve_current(settings, personal_data=True), _restricted_plan, True),
+    )
     names, tables, rows = [], 0, 0
     with tempfile.TemporaryDirectory(dir=settings.warehouse_dir, prefix=".pg-load-") as tmp:
-        scratch = Path(tmp)
-        masked = _duckdb(masked_path)
-        try:
-            for schema in LOADED_SCHEMAS:
-                listed = _tables(masked, schema)
-                rows += _load_schema(masked, pg, schema, listed, schema + suffix, scratch)
-                grant_schema(pg, schema + suffix, restricted=False)
-                names.append(schema)
-                tables += len(listed)
-        finally:
-            masked.close()
-        restricted = _duckdb(restricted_path)
-        try:
-            [(catalog,)] = restricted.execute("select current_database()").fetchall()
-            holding: dict[str, list[str]] = {}
-            for schema, table in sorted(declared_columns(restricted, catalog)):
-                holding.setdefault(schema, []).append(table)
-            for schema, personal in holding.items():
-                listed = [t for t in _tables(restricted, schema) if t[0] in personal]
-                name = schema + RESTRICTED_SUFFIX
-                rows += _load_schema(restricted, pg, schema, listed, name + suffix, scratch)
-                grant_schema(pg, name + suffix, restricted=True)
-                names.append(name)
-                tables += len(listed)
-        finally:
-            restricted.close()
+        for path, plan, restricted in files:
+            duck = _duckdb(path)
+            try:
+                for schema, name, listed in plan(duck):
+                    rows += _load_schema(duck, pg, schema, listed, name + suffix, Path(tmp))
+                    grant_schema(pg, name + suffix, restricted=restricted)
+                    names.append(name)
+                    tables += len(listed)
+            finally:
+                duck.close()
     return tables, rows, names
 
 
