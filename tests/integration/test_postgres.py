@@ -219,7 +219,7 @@ def test_eight_psql_readers_see_no_error_and_no_mixed_version_during_publication
         [(lines,)] = con.execute("select count(*) from marts.fct_invoice_lines").fetchall()
     expected[version] = lines
     publications = []
-    for _ in range(3):  # published before the readers start: PostgreSQL's switch is under test
+    for _ in range(2):  # published before the readers start: PostgreSQL's switch is under test
         _drop_one_invoice_line(settings)
         publications.append(publish(settings))
         expected[publications[-1].version] = publications[-1].row_counts["marts.fct_invoice_lines"]
@@ -250,7 +250,7 @@ def test_eight_psql_readers_see_no_error_and_no_mixed_version_during_publication
         for reader in readers:
             reader.join(timeout=60)
     assert errors == []
-    assert len(set(expected.values())) == 4
+    assert len(set(expected.values())) == 3
     mixed = [(v, n) for v, n in seen if expected.get(v) != n]
     assert mixed == []
     assert len({v for v, _ in seen}) >= 2, "the readers saw one version only"
