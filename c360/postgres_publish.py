@@ -8,7 +8,10 @@ Off unless `C360_POSTGRES_URL` is set. After the DuckDB publication (c360.publis
    that hold personal data, from the copy with personal data). Each table is exported by DuckDB
    as CSV and streamed with `COPY ... FROM STDIN`: DuckDB's `postgres` extension would be faster
    to write but is downloaded at run time (`INSTALL postgres` fails here without network).
-   dbt's descriptions become PostgreSQL comments, so DBeaver and Metabase show them.
+   dbt's descriptions become PostgreSQL comments, so DBeaver and Metabase show them. `COPY`
+   runs with `FREEZE` (allowed: each table was created in the same transaction): a reader in a
+   REPEATABLE READ transaction whose snapshot predates the load would otherwise find the new
+   tables empty after the swap, and nothing rewrites the rows later to set their hint bits.
 2. **Swap**, in one short transaction: ACCESS EXCLUSIVE locks on every table of the schemas in
    service, the old schemas renamed to `<name>__retired`, the new ones to their public names.
    Renaming a schema alone would not do: PostgreSQL resolves names against the latest catalog,
@@ -170,7 +173,7 @@ def _copy_table(
     schema, table = source
     csv = scratch / f"{uuid.uuid4().hex}.csv"
     duck.execute(f'copy "{schema}"."{table}" to \'{csv}\' (format csv, header false)')
-    statement = sql.SQL("copy {} from stdin (format csv)").format(target)
+    statement = sql.SQL("copy {} from stdin (format csv, freeze)").format(target)
     with pg.cursor() as cur, csv.open("rb") as data:
         with cur.copy(statement) as copy:
             while chunk := data.read(COPY_CHUNK_BYTES):
