@@ -141,6 +141,10 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
 
     with refresh_lock(settings.refresh_lock):  # never in the middle of a publication
         _out(f"current version is now {rollback(settings, skipped=_err).name}")
+        if settings.postgres_url:  # PostgreSQL readers follow (c360.postgres_publish)
+            from c360.postgres_publish import load_current
+
+            _out(f"PostgreSQL serves version {load_current(settings).version}")
     return 0
 
 
@@ -251,6 +255,12 @@ def cmd_subject_erase(args: argparse.Namespace, settings: Settings) -> int:
     audit = audit_recorder()
     report = erase_subject(settings, subject, audit, who=args.by or getpass.getuser())
     _out(json.dumps(report.summary(), indent=2))
+    if settings.postgres_url:  # PostgreSQL readers get the version erasure rewrote
+        from c360.postgres_publish import load_current
+        from c360.refresh_lock import refresh_lock
+
+        with refresh_lock(settings.refresh_lock):
+            _out(f"PostgreSQL reloaded: serves version {load_current(settings).version}")
     if not report.summary()["revenue_unchanged"]:
         _err("revenue per month changed in the published version: please report this")
     if report.traces:
