@@ -19,6 +19,7 @@ import duckdb
 import psycopg
 import pytest
 
+from c360.cli import main
 from c360.fault_points import POSTGRES_DURING_LOAD, RAISE_AT_ENV
 from c360.postgres_publish import PostgresLoadError, load_current, render_state, served_version
 from c360.postgres_roles import NoPostgresAccessError, create_login
@@ -254,3 +255,13 @@ def test_eight_psql_readers_see_no_error_and_no_mixed_version_during_publication
     mixed = [(v, n) for v, n in seen if expected.get(v) != n]
     assert mixed == []
     assert len({v for v, _ in seen}) >= 2, "the readers saw one version only"
+
+
+def test_a_rollback_takes_postgresql_readers_back_too(
+    settings: Settings, server: LocalServer, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["rollback"]) == 0
+    back = resolve_current(settings).name.removeprefix("c360-").removesuffix(".duckdb")
+    assert f"PostgreSQL serves version {back}" in capsys.readouterr().out
+    with psycopg.connect(server.url) as con:
+        assert served_version(con) == back
