@@ -330,6 +330,7 @@ def load_current(settings: Settings, url: str | None = None) -> PostgresLoad:
     suffix = VERSION_MARK + version.lower()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     previous: str | None = None
+    swapped_in = False
     try:
         with psycopg.connect(url, autocommit=True) as pg:
             previous = served_version(pg)
@@ -340,20 +341,20 @@ def load_current(settings: Settings, url: str | None = None) -> PostgresLoad:
                 tables, rows, names = _load(settings, pg, suffix)
             loaded = time.monotonic()
             _swap(pg, names, suffix)
-            swapped = time.monotonic()
+            swapped, swapped_in = time.monotonic(), True
             _drop(pg, [s for s in _managed_schemas(pg) if s.endswith(RETIRED_MARK)])
     except Exception as exc:
         still = f"version {previous}" if previous else "no version (none was loaded before)"
+        if swapped_in:  # only dropping the retired schemas failed; the next load drops them
+            still = f"version {version}, switched in before the failure"
         message = (
             f"PostgreSQL load of version {version} failed ({type(exc).__name__}: {exc}). "
             f"The DuckDB publication of {version} has happened: the dashboards and `c360 sql` "
             f"read it. PostgreSQL readers keep {still}."
         )
-        _write_state(
-            settings,
-            {"state": "failed", "version": version, "served": previous, "at": started_at,
-             "error": message},
-        )  # fmt: skip
+        served = version if swapped_in else previous
+        record = {"state": "failed", "version": version, "served": served, "at": started_at}
+        _write_state(settings, {**record, "error": message})
         raise PostgresLoadError(message) from exc
     result = PostgresLoad(
         version, tables, rows, round(loaded - started, 3), round(swapped - loaded, 3)
