@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install spark-install spark-parity demo test fuzz lint format browser manifest dagster refresh status bench soak clean
+.PHONY: help install spark-install spark-parity demo test fuzz lint format browser manifest dagster refresh status bench soak clean postgres postgres-stop
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,12 @@ browser:  ## Debian's chromium for the browser tests (installed with apt-get whe
 		 (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) && \
 		echo "installed chromium for the browser tests"; \
 	else echo "chromium missing and not root: the browser tests will be skipped"; fi
+
+postgres: install  ## Start the local PostgreSQL for analysts' tools (apt-get installs it as root; docs/analysts.md)
+	$(RUN) c360 postgres start
+
+postgres-stop: install  ## Stop the local PostgreSQL
+	$(RUN) c360 postgres stop
 
 dagster: install  ## Start the Dagster UI on http://localhost:3000
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.run_refresh import prepare_dagster_home; prepare_dagster_home(Settings.from_env())"

@@ -28,6 +28,7 @@ INGESTION_AFTER_RAW_WRITE = "ingestion:after_raw_write"
 DBT_BUILD_RUNNING = "dbt_build:running"
 PUBLISH_BEFORE_RENAME = "publish:before_rename"
 PUBLISH_BEFORE_SWITCH = "publish:before_switch"
+POSTGRES_DURING_LOAD = "postgres:during_load"
 
 _reached: Counter[str] = Counter()
 _raised: Counter[str] = Counter()

@@ -43,6 +43,8 @@ class Settings:
     reader_timeout_seconds: float = 60.0
     # Interface `c360 serve` listens on; another than loopback needs sign-in (docs/security.md).
     serve_address: str = "127.0.0.1"
+    # The PostgreSQL publish target (c360.postgres_publish): a libpq URL; None keeps it off.
+    postgres_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +68,7 @@ class Settings:
             reader_memory=env.get("C360_READER_MEMORY", "4GB"),
             reader_timeout_seconds=float(env.get("C360_READER_TIMEOUT", "60")),
             serve_address=env.get("C360_SERVE_ADDRESS", "127.0.0.1"),
+            postgres_url=env.get("C360_POSTGRES_URL") or None,
         )
 
     @property
@@ -137,6 +140,11 @@ class Settings:
     def current_pointer(self) -> Path:
         """Symlink to the published version readers open."""
         return self.serving_dir / "current"
+
+    @property
+    def postgres_dir(self) -> Path:
+        """The local PostgreSQL cluster `c360 postgres start` runs (c360.postgres_server)."""
+        return self.home / "postgres"
 
     @property
     def refresh_lock(self) -> Path:

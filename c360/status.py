@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from c360.postgres_publish import render_state as render_postgres_state
 from c360.query import format_result
 from c360.serving import (
     NoPublishedVersionError,
@@ -162,6 +163,7 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
         f"published version  {publication['version']}",
         f"published at       {published_at:%Y-%m-%d %H:%M:%S %Z} ({age_hours:.1f} h ago)",
         f"serving file       {path}",
+        render_postgres_state(settings),
         "",
         *last,
         "",

@@ -6,6 +6,7 @@ from c360.settings import Settings
 from dagster_project.defs.automation import build_landing_sensor, build_schedule, refresh_job
 from dagster_project.defs.dbt_assets import build_dbt_assets, public_asset_keys
 from dagster_project.defs.ingestion_assets import build_ingestion_assets
+from dagster_project.defs.postgres_asset import postgres_public
 from dagster_project.defs.publish_asset import build_publish_asset
 from dagster_project.defs.reference_rates_asset import ecb_monthly_rates
 from dagster_project.defs.resources import C360Resource
@@ -23,6 +24,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             ecb_monthly_rates,
             dbt_build,
             build_publish_asset(public_asset_keys(dbt_build)),
+            # the PostgreSQL publish target, off unless C360_POSTGRES_URL is set
+            *([postgres_public] if settings.postgres_url else []),
         ],
         jobs=[refresh_job],
         schedules=[build_schedule(settings)],

@@ -16,6 +16,7 @@ from dagster_project.defs.automation import build_schedule
 from dagster_project.defs.dbt_assets import dbt_resource
 from dagster_project.defs.freshness import source_freshness
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
+from dagster_project.defs.postgres_asset import POSTGRES_KEY
 from dagster_project.defs.resources import C360Resource
 from dagster_project.run_refresh import DAGSTER_YAML
 from tests.conftest import settings_for
@@ -191,3 +192,12 @@ def test_a_dbt_command_starts_without_a_version_probe_or_an_adapter(monkeypatch,
     assert invocation.is_successful()
     assert invocation.adapter is None
     assert (tmp_path / "manifest.json").exists()
+
+
+def test_the_postgresql_step_follows_publishing_only_when_its_url_is_set(tmp_path):
+    url = "postgresql://c360@127.0.0.1:5433/c360"
+    off = Settings.from_env({"C360_HOME": str(tmp_path)})
+    on = Settings.from_env({"C360_HOME": str(tmp_path), "C360_POSTGRES_URL": url})
+    assert POSTGRES_KEY not in build_definitions(off).resolve_asset_graph().get_all_asset_keys()
+    graph = build_definitions(on).resolve_asset_graph()
+    assert graph.get(POSTGRES_KEY).parent_keys == {dg.AssetKey(["serving", "current"])}
