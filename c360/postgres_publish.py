@@ -5,13 +5,12 @@ Off unless `C360_POSTGRES_URL` is set. After the DuckDB publication (c360.publis
 
 1. **Load**, in one transaction, into new schemas named after the version (`marts__v<version>`,
    `quality__v...`, `meta__v...` from the masked file; `marts_restricted__v...` with the tables
-   that hold personal data, from the copy with personal data). Each table is exported by DuckDB
-   as CSV and streamed with `COPY ... FROM STDIN`: DuckDB's `postgres` extension would be faster
-   to write but is downloaded at run time (`INSTALL postgres` fails here without network).
-   dbt's descriptions become PostgreSQL comments, so DBeaver and Metabase show them. `COPY`
-   runs with `FREEZE` (allowed: each table was created in the same transaction): a reader in a
-   REPEATABLE READ transaction whose snapshot predates the load would otherwise find the new
-   tables empty after the swap, and nothing rewrites the rows later to set their hint bits.
+   that hold personal data, from the copy with personal data), by `c360.postgres_copy`: DuckDB's
+   `postgres` extension would be faster to write but is downloaded at run time (`INSTALL
+   postgres` fails here without network). `COPY` runs with `FREEZE` (allowed: each table was
+   created in the same transaction): a reader in a REPEATABLE READ transaction whose snapshot
+   predates the load would otherwise find the new tables empty after the swap, and nothing
+   rewrites the rows later to set their hint bits.
 2. **Swap**, in one short transaction: ACCESS EXCLUSIVE locks on every table of the schemas in
    service, the old schemas renamed to `<name>__retired`, the new ones to their public names.
    Renaming a schema alone would not do: PostgreSQL resolves names against the latest catalog,
@@ -42,8 +41,8 @@ import duckdb
 import psycopg
 from psycopg import sql
 
-from c360.fault_points import POSTGRES_DURING_LOAD, fault_point
 from c360.personal_data import declared_columns
+from c360.postgres_copy import duckdb_tables, load_schema
 from c360.postgres_roles import RESTRICTED_SUFFIX, ensure_group_roles, grant_schema
 from c360.serving import META_SCHEMA, PUBLIC_SCHEMAS, resolve_current
 from c360.settings import Settings
@@ -53,31 +52,6 @@ VERSION_MARK = "__v"
 RETIRED_MARK = "__retired"
 SWAP_LOCK_TIMEOUT = "200ms"
 SWAP_ATTEMPTS = 150
-COPY_CHUNK_BYTES = 1 << 20
-
-# DuckDB type → PostgreSQL type; DECIMAL keeps its precision, anything else (lists, structs,
-# JSON) goes as DuckDB's text form of the value.
-_TYPES = {
-    "BOOLEAN": "boolean",
-    "TINYINT": "smallint",
-    "SMALLINT": "smallint",
-    "INTEGER": "integer",
-    "BIGINT": "bigint",
-    "UTINYINT": "smallint",
-    "USMALLINT": "integer",
-    "UINTEGER": "bigint",
-    "UBIGINT": "numeric(20, 0)",
-    "HUGEINT": "numeric(39, 0)",
-    "FLOAT": "real",
-    "DOUBLE": "double precision",
-    "DATE": "date",
-    "TIME": "time",
-    "TIMESTAMP": "timestamp",
-    "TIMESTAMP WITH TIME ZONE": "timestamptz",
-    "INTERVAL": "interval",
-    "UUID": "uuid",
-    "VARCHAR": "text",
-}
 
 
 class PostgresLoadError(RuntimeError):
@@ -93,13 +67,6 @@ class PostgresLoad:
     rows: int
     load_seconds: float
     swap_seconds: float
-
-
-def pg_type(duckdb_type: str) -> str:
-    """The PostgreSQL column type for a DuckDB column type."""
-    if duckdb_type.startswith("DECIMAL"):
-        return "numeric" + duckdb_type.removeprefix("DECIMAL")
-    return _TYPES.get(duckdb_type, "text")
 
 
 def state_file(settings: Settings) -> Path:
@@ -146,80 +113,6 @@ def served_version(con: psycopg.Connection) -> str | None:
     return row[0] if row else None
 
 
-def _columns(duck: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple]:
-    return duck.execute(
-        "select column_name, data_type, comment from duckdb_columns() "
-        "where schema_name = ? and table_name = ? and not internal order by column_index",
-        [schema, table],
-    ).fetchall()
-
-
-def _tables(duck: duckdb.DuckDBPyConnection, schema: str) -> list[tuple[str, str | None]]:
-    return duck.execute(
-        "select table_name, comment from duckdb_tables() "
-        "where database_name = current_database() and schema_name = ? order by table_name",
-        [schema],
-    ).fetchall()
-
-
-def _copy_table(
-    duck: duckdb.DuckDBPyConnection,
-    pg: psycopg.Connection,
-    source: tuple[str, str],
-    target: sql.Composable,
-    scratch: Path,
-) -> int:
-    """Export one DuckDB table as CSV and stream it into `target`; returns its row count."""
-    schema, table = source
-    csv = scratch / f"{uuid.uuid4().hex}.csv"
-    duck.execute(f'copy "{schema}"."{table}" to \'{csv}\' (format csv, header false)')
-    statement = sql.SQL("copy {} from stdin (format csv, freeze)").format(target)
-    with pg.cursor() as cur, csv.open("rb") as data:
-        with cur.copy(statement) as copy:
-            while chunk := data.read(COPY_CHUNK_BYTES):
-                copy.write(chunk)
-        rows = cur.rowcount
-    csv.unlink()
-    return rows
-
-
-def _load_schema(
-    duck: duckdb.DuckDBPyConnection,
-    pg: psycopg.Connection,
-    schema: str,
-    tables: list[tuple[str, str | None]],
-    target_schema: str,
-    scratch: Path,
-) -> int:
-    """Create `target_schema` with `tables` of DuckDB's `schema`, comments included; rows."""
-    pg.execute(sql.SQL("create schema {}").format(sql.Identifier(target_schema)))
-    rows = 0
-    for table, comment in tables:
-        target = sql.Identifier(target_schema, table)
-        columns = _columns(duck, schema, table)
-        pg.execute(
-            sql.SQL("create table {} ({})").format(
-                target,
-                sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(pg_type(data_type)))
-                    for name, data_type, _ in columns
-                ),
-            )
-        )
-        rows += _copy_table(duck, pg, (schema, table), target, scratch)
-        fault_point(POSTGRES_DURING_LOAD)
-        if comment:
-            pg.execute(sql.SQL("comment on table {} is {}").format(target, sql.Literal(comment)))
-        for name, _, column_comment in columns:
-            if column_comment:
-                pg.execute(
-                    sql.SQL("comment on column {} is {}").format(
-                        sql.Identifier(target_schema, table, name), sql.Literal(column_comment)
-                    )
-                )
-    return rows
-
-
 def _duckdb(path: Path) -> duckdb.DuckDBPyConnection:
     """The publishing account's read-only connection (exports need the local filesystem)."""
     con = duckdb.connect(str(path), read_only=True)
@@ -229,7 +122,7 @@ def _duckdb(path: Path) -> duckdb.DuckDBPyConnection:
 
 def _public_plan(duck: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list]]:
     """(DuckDB schema, PostgreSQL public name, tables) of the masked file: every table."""
-    return [(schema, schema, _tables(duck, schema)) for schema in LOADED_SCHEMAS]
+    return [(schema, schema, duckdb_tables(duck, schema)) for schema in LOADED_SCHEMAS]
 
 
 def _restricted_plan(duck: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list]]:
@@ -239,7 +132,11 @@ def _restricted_plan(duck: duckdb.DuckDBPyConnection) -> list[tuple[str, str, li
     for schema, table in sorted(declared_columns(duck, catalog)):
         holding.setdefault(schema, []).append(table)
     return [
-        (schema, schema + RESTRICTED_SUFFIX, [t for t in _tables(duck, schema) if t[0] in tables])
+        (
+            schema,
+            schema + RESTRICTED_SUFFIX,
+            [t for t in duckdb_tables(duck, schema) if t[0] in tables],
+        )
         for schema, tables in holding.items()
     ]
 
@@ -256,7 +153,7 @@ def _load(settings: Settings, pg: psycopg.Connection, suffix: str) -> tuple[int,
             duck = _duckdb(path)
             try:
                 for schema, name, listed in plan(duck):
-                    rows += _load_schema(duck, pg, schema, listed, name + suffix, Path(tmp))
+                    rows += load_schema(duck, pg, schema, listed, name + suffix, Path(tmp))
                     grant_schema(pg, name + suffix, restricted=restricted)
                     names.append(name)
                     tables += len(listed)
