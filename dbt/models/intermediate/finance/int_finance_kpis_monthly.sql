@@ -20,7 +20,7 @@ margins as (
 
 receivables as (
 
-    select * from {{ ref('rpt_receivables_monthly') }}
+    select * from {{ ref('int_receivables_monthly') }}
 
 ),
 
@@ -32,7 +32,7 @@ snapshots as (
 
 invoice_lines as (
 
-    select * from {{ ref('fct_invoice_lines') }}
+    select * from {{ ref('int_invoice_lines_costed') }}
 
 ),
 
