@@ -23,7 +23,7 @@ stg_crm_accounts as (
 
 invoice_lines as (
 
-    select * from {{ ref('fct_invoice_lines') }}
+    select * from {{ ref('int_invoice_lines_costed') }}
 
 ),
 

@@ -13,5 +13,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from clv import holdout_table, read_inputs
 
-    lines, as_of = read_inputs(dbt.ref("fct_invoice_lines"), dbt.ref("stg_erp__invoices"))
+    lines, as_of = read_inputs(dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices"))
     return holdout_table(lines, as_of)

@@ -1,11 +1,11 @@
 """Predicted CLV per customer as a dbt Python model (clv: BG/NBD x Gamma-Gamma).
 
-It runs inside the dbt process, so the warehouse keeps a single writer. Purchases come from the
-mart fct_invoice_lines, where the gross margin of each line is already computed (COGS rules in
-one place); the as-of date is the newest ERP invoices extract, so a rebuild of the same extracts
-gives the same figures. Horizon and discount rate: C360_CLV_HORIZON_MONTHS and
-C360_CLV_ANNUAL_DISCOUNT_RATE. fct_customer_clv publishes it under a contract (dbt does not
-enforce contracts on Python models).
+It runs inside the dbt process, so the warehouse keeps a single writer. Purchases come from
+int_invoice_lines_costed (the lines fct_invoice_lines publishes), where the gross margin of each
+line is already computed (COGS rules in one place); the as-of date is the newest ERP invoices
+extract, so a rebuild of the same extracts gives the same figures. Horizon and discount rate:
+C360_CLV_HORIZON_MONTHS and C360_CLV_ANNUAL_DISCOUNT_RATE. fct_customer_clv publishes it under a
+contract (dbt does not enforce contracts on Python models).
 """
 
 
@@ -14,5 +14,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from clv import read_inputs, score_with_settings
 
-    lines, as_of = read_inputs(dbt.ref("fct_invoice_lines"), dbt.ref("stg_erp__invoices"))
+    lines, as_of = read_inputs(dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices"))
     return score_with_settings(lines, as_of)

@@ -8,13 +8,8 @@ with
 
 gl_entries as (
 
-    select * from {{ ref('stg_erp__gl_entries') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('int_fx_rates_monthly') }}
+    -- Converted once for the whole ledger (int_gl_entries_converted).
+    select * from {{ ref('int_gl_entries_converted') }}
 
 ),
 
@@ -27,17 +22,13 @@ pool_drivers as (
 converted as (
 
     select
-        gl_entries.account_code,
-        {{ month_of('gl_entries.posting_date') }} as month,
-        cast(
-            round({{ wide_decimal('gl_entries.amount') }} * fx_rates.rate, 2) as decimal(18, 2)
-        ) as amount
+        account_code,
+        month,
+        amount
     from gl_entries
-    inner join fx_rates
-        on
-            {{ month_of('gl_entries.posting_date') }} = fx_rates.month
-            and gl_entries.currency = fx_rates.currency
-    where gl_entries.customer_number is null
+    where
+        customer_number is null
+        and has_rate
 
 ),
 

@@ -7,13 +7,8 @@ with
 
 gl_entries as (
 
-    select * from {{ ref('stg_erp__gl_entries') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('int_fx_rates_monthly') }}
+    -- Converted once for the whole ledger (int_gl_entries_converted).
+    select * from {{ ref('int_gl_entries_converted') }}
 
 ),
 
@@ -27,15 +22,9 @@ converted as (
 
     select
         customer_keys.customer_key,
-        {{ month_of('gl_entries.posting_date') }} as month,
-        cast(
-            round({{ wide_decimal('gl_entries.amount') }} * fx_rates.rate, 2) as decimal(18, 2)
-        ) as amount
+        gl_entries.month,
+        gl_entries.amount
     from gl_entries
-    left join fx_rates
-        on
-            {{ month_of('gl_entries.posting_date') }} = fx_rates.month
-            and gl_entries.currency = fx_rates.currency
     left join customer_keys
         on gl_entries.customer_number = customer_keys.customer_number
     where gl_entries.customer_number is not null

@@ -21,7 +21,7 @@ employees as (
 
 invoice_lines as (
 
-    select * from {{ ref('fct_invoice_lines') }}
+    select * from {{ ref('int_invoice_lines_costed') }}
 
 ),
 

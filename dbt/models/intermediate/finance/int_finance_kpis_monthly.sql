@@ -1,5 +1,6 @@
 {#- The finance figures rpt_kpi_monthly adds per month: cost to serve (including the cost no
-    customer could be found for), contribution margin and DSO.
+    customer could be found for) and DSO. Contribution margin (gross margin - cost to serve) is
+    computed in rpt_kpi_monthly only, where the month's gross margin and whether it is known are.
 
     DSO = receivables at the month's snapshot date / net revenue of the 90 days ending that day
     x 90 (KPIS.md); receivables are the open gross amounts (tax included) of fct_receivables'
@@ -12,15 +13,9 @@ cost_to_serve as (
 
 ),
 
-margins as (
-
-    select * from {{ ref('int_customer_margin_monthly') }}
-
-),
-
 receivables as (
 
-    select * from {{ ref('rpt_receivables_monthly') }}
+    select * from {{ ref('int_receivables_monthly') }}
 
 ),
 
@@ -32,7 +27,7 @@ snapshots as (
 
 invoice_lines as (
 
-    select * from {{ ref('fct_invoice_lines') }}
+    select * from {{ ref('int_invoice_lines_costed') }}
 
 ),
 
@@ -44,16 +39,6 @@ monthly_cost as (
         sum(case when customer_key is null then cost_to_serve else 0 end)
             as unattributed_cost_to_serve
     from cost_to_serve
-    group by month
-
-),
-
-monthly_margin as (
-
-    select
-        month,
-        sum(gross_margin) as gross_margin
-    from margins
     group by month
 
 ),
@@ -87,8 +72,6 @@ months as (
 
     select month from monthly_cost
     union
-    select month from monthly_margin
-    union
     select month from snapshots
 
 ),
@@ -100,10 +83,6 @@ final as (
         cast(coalesce(monthly_cost.cost_to_serve, 0) as decimal(18, 2)) as cost_to_serve,
         cast(coalesce(monthly_cost.unattributed_cost_to_serve, 0) as decimal(18, 2))
             as unattributed_cost_to_serve,
-        cast(
-            coalesce(monthly_margin.gross_margin, 0) - coalesce(monthly_cost.cost_to_serve, 0)
-            as decimal(18, 2)
-        ) as contribution_margin,
         cast(coalesce(monthly_receivables.receivables, 0) as decimal(18, 2)) as receivables,
         case
             when revenue_90_days.net_revenue_90d > 0
@@ -114,8 +93,6 @@ final as (
     from months
     left join monthly_cost
         on months.month = monthly_cost.month
-    left join monthly_margin
-        on months.month = monthly_margin.month
     left join monthly_receivables
         on months.month = monthly_receivables.month
     left join revenue_90_days

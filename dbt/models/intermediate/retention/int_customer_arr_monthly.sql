@@ -13,7 +13,7 @@ with
 
 invoice_lines as (
 
-    select * from {{ ref('fct_invoice_lines') }}
+    select * from {{ ref('int_invoice_lines_costed') }}
 
 ),
 

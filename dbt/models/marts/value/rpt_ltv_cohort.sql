@@ -2,27 +2,9 @@
     cohort's cumulative net revenue and gross margin per customer (definitions: docs/metrics.md). -#}
 with
 
-customer_months as (
-
-    select * from {{ ref('int_customer_months') }}
-
-),
-
 cohort_ages as (
 
-    select
-        acquisition_month,
-        months_since_acquisition,
-        max(month) as month,
-        min(case when is_complete_month then 1 else 0 end) = 1 as is_complete_month,
-        count(*) as cohort_customers,
-        sum(net_revenue) as net_revenue,
-        sum(gross_margin) as gross_margin
-    from customer_months
-    where months_since_acquisition >= 0
-    group by
-        acquisition_month,
-        months_since_acquisition
+    select * from {{ ref('int_cohort_ages') }}
 
 ),
 

@@ -1,3 +1,4 @@
+{%- set business_key = ['customer_number'] -%}
 with
 
 source as (
@@ -8,7 +9,7 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['customer_number'], 'updated_on', has_snapshots=true) }}
+    {{ latest_version('source', business_key, 'updated_on', has_snapshots=true) }}
 
 ),
 

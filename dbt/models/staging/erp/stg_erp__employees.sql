@@ -1,3 +1,4 @@
+{%- set business_key = ['employee_id'] -%}
 with
 
 source as (
@@ -8,7 +9,7 @@ source as (
 
 latest as (
 
-    {{ latest_version('source', ['employee_id'], none, has_snapshots=true) }}
+    {{ latest_version('source', business_key, none, has_snapshots=true) }}
 
 ),
 
