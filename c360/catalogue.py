@@ -41,12 +41,15 @@ class CatalogueError(RuntimeError):
     """The build left no semantic manifest or documentation to publish."""
 
 
-def _metric_formula(metric: dict[str, Any]) -> str:
-    """The metric's formula in words MetricFlow's spec uses: measure, ratio or expression."""
+def _metric_formula(metric: dict[str, Any], homes: dict[str, dict[str, Any]]) -> str:
+    """The metric's formula: the measure's aggregation over its mart, a ratio or an expression."""
     params = metric["type_params"]
     kind = metric["type"]
     if kind == "simple":
-        formula = f"sum of measure {params['measure']['name']}"
+        home = homes[params["measure"]["name"]]
+        formula = f"{home['agg']}({home['expr']}) over {home['mart']}"
+        if home["last_of_period"]:
+            formula += " (a state: the period's last month)"
     elif kind == "ratio":
         formula = f"{params['numerator']['name']} / {params['denominator']['name']}"
     elif kind == "derived":
@@ -71,7 +74,8 @@ def _measure_homes(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "semantic_model": model["name"],
                 "mart": model["node_relation"]["alias"],
                 "agg": measure["agg"],
-                "expr": measure.get("expr") or measure["name"],
+                "expr": " ".join((measure.get("expr") or measure["name"]).split()),
+                "last_of_period": bool(measure.get("non_additive_dimension")),
             }
     return homes
 
@@ -126,7 +130,7 @@ def metric_rows(manifest: dict[str, Any]) -> list[tuple]:
                 metric.get("label") or name,
                 (metric.get("description") or "").strip(),
                 metric["type"],
-                _metric_formula(metric),
+                _metric_formula(metric, homes),
                 meta.get("owner"),
                 meta.get("grain"),
                 ", ".join(models),
@@ -227,4 +231,5 @@ def _comment(con: duckdb.DuckDBPyConnection) -> None:
         "without compiled SQL (the Docs page of the dashboards).",
     }
     for table, text in comments.items():
-        con.execute(f"comment on table {CATALOGUE_SCHEMA}.{table} is '{text}'")
+        quoted = text.replace("'", "''")
+        con.execute(f"comment on table {CATALOGUE_SCHEMA}.{table} is '{quoted}'")
