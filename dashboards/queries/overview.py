@@ -20,64 +20,59 @@ from dashboards.filters import Filters
 
 @dataclass(frozen=True)
 class Tile:
-    """A headline KPI: label, rpt_kpi_monthly column, format and year-to-date rule."""
+    """A headline KPI: label, rpt_kpi_monthly column, catalogue metric, format, year-to-date rule.
+
+    The tile's help is the metric's description in the catalogue of the version shown
+    (dashboards.queries.catalogue), so it reads as `c360 metrics list` and the docs do.
+    """
 
     label: str
     column: str
+    metric: str  # the metric's name in the catalogue (catalogue.metrics)
     kind: str  # money, percent or count (dashboards.formatting)
     ytd: str = "sum"  # sum, last, none, or "ratio:<numerator>/<denominator>"
     lower_is_better: bool = False
     topic: str = "revenue"  # quality.source_coverage topic whose gaps leave the tile unknown
-    help: str = ""  # the KPI's definition, shown in the tile's help
 
 
 TILES = [
-    Tile("Net revenue", "net_revenue", "money"),
-    Tile("Gross margin", "gross_margin", "money", topic="margin"),
+    Tile("Net revenue", "net_revenue", "net_revenue", "money"),
+    Tile("Gross margin", "gross_margin", "gross_margin", "money", topic="margin"),
     # Over the revenue whose cost is known (costed_net_revenue), so partial cost data does not
     # understate the margin; warehouses built before that column divide by net_revenue.
     Tile(
         "Gross margin %",
         "gross_margin_pct",
+        "gross_margin_pct",
         "percent",
         "ratio:gross_margin/costed_net_revenue|net_revenue",
         topic="margin",
     ),
-    Tile("Contribution margin", "contribution_margin", "money", topic="margin"),
-    Tile("New customers", "new_customers", "count"),
-    Tile("Active customers", "active_customers", "count", "last"),
-    Tile("Churned customers", "churned_customers", "count", lower_is_better=True),
+    Tile(
+        "Contribution margin", "contribution_margin", "contribution_margin", "money", topic="margin"
+    ),
+    Tile("New customers", "new_customers", "new_customers", "count"),
+    Tile("Active customers", "active_customers", "active_customers", "count", "last"),
+    Tile(
+        "Churned customers", "churned_customers", "churned_customers", "count", lower_is_better=True
+    ),
     # Spend is not in the KPI mart, so a year-to-date CAC (spend / new customers of the year)
     # cannot be taken from it: the year-to-date row shows none rather than a mean of months.
-    Tile("Blended CAC", "blended_cac", "money", "none", lower_is_better=True, topic="acquisition"),
+    Tile(
+        "Blended CAC",
+        "blended_cac",
+        "blended_cac",
+        "money",
+        "none",
+        lower_is_better=True,
+        topic="acquisition",
+    ),
     # ARR is a state at month end; NRR, GRR and DSO already look back (12 months, 90 days):
     # their year to date is the month's.
-    Tile(
-        "ARR",
-        "arr",
-        "money",
-        "last",
-        help="Annual recurring revenue: 12 x MRR, the subscription revenue recognised in the "
-        "month (each subscription line spread evenly over its term from its invoice month). "
-        "Goods and project revenue is not recurring.",
-    ),
-    Tile(
-        "NRR",
-        "nrr_12m",
-        "percent",
-        "last",
-        help="Net revenue retention, 12 months: the ARR now of the customers that had ARR 12 "
-        "months earlier / their ARR then (expansion, contraction and churn included).",
-    ),
-    Tile(
-        "GRR",
-        "grr_12m",
-        "percent",
-        "last",
-        help="Gross revenue retention, 12 months: as NRR, each customer's ARR capped at its ARR "
-        "12 months earlier, so expansion never hides churn (at most 100 %).",
-    ),
-    Tile("DSO", "dso_days", "days", "last", lower_is_better=True, topic="receivables"),
+    Tile("ARR", "arr", "arr", "money", "last"),
+    Tile("NRR", "nrr_12m", "nrr", "percent", "last"),
+    Tile("GRR", "grr_12m", "grr", "percent", "last"),
+    Tile("DSO", "dso_days", "dso", "days", "last", lower_is_better=True, topic="receivables"),
 ]
 
 # LTV:CAC is a cohort figure (rpt_unit_economics): the Blended row of the last quarter cohort
