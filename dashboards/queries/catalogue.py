@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from c360.metrics import compile_metric_sql
 from dashboards.data import has_table, query
 
 SCHEMA = "catalogue"
@@ -43,3 +44,18 @@ def docs_site(version: str) -> str | None:
     if not has_table(version, SCHEMA, "docs_site"):
         return None
     return query(f"select html from {SCHEMA}.docs_site", version)["html"][0]
+
+
+def metric_values(
+    version: str, metrics_asked: list[str], by: list[str], where: list[str] | None = None
+) -> pl.DataFrame:
+    """Metrics of this version's catalogue grouped by `by`, as `c360 metrics query` answers.
+
+    Compiled from the version's own semantic manifest and run through the page's cached loader,
+    so a page shows the catalogue's number. Empty for a version without a catalogue.
+    """
+    if not has_table(version, SCHEMA, "semantic_manifest"):
+        return pl.DataFrame()
+    manifest = query(f"select manifest_json from {SCHEMA}.semantic_manifest", version)
+    sql = compile_metric_sql(manifest["manifest_json"][0], metrics_asked, by, where)
+    return query(sql, version)

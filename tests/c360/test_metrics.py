@@ -170,6 +170,7 @@ CASES = [
             ("avg_sales_cycle_days", ratio("won_sales_cycle_days_total", "won_opportunities")),
             ("avg_deal_size", ratio("won_amount", "won_opportunities")),
             ("won_opportunities", "sum(won_opportunities)"),
+            ("lost_opportunities", "sum(lost_opportunities)"),
             ("closed_opportunities", "sum(won_opportunities + lost_opportunities)"),
             ("won_amount", "sum(won_amount)"),
             ("closed_amount", "sum(won_amount + lost_amount)"),
