@@ -127,12 +127,12 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_metrics_list(args: argparse.Namespace, settings: Settings) -> int:
     """List the metric catalogue of the published version: name, owner, grain, description."""
-    from c360.metrics import definitions_json, list_metrics
+    from c360.metrics import definitions_json, definitions_markdown, list_metrics
     from c360.query import format_result
 
     definitions = list_metrics(settings)
-    if args.format == "json":
-        _out(definitions_json(definitions))
+    if args.format in {"json", "markdown"}:
+        _out((definitions_json if args.format == "json" else definitions_markdown)(definitions))
         return 0
     columns = ["metric", "owner", "grain", "formula", "description"]
     rows = [(d.name, d.owner, d.grain, d.formula, d.description) for d in definitions]
@@ -356,7 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     metrics = sub.add_parser("metrics", help="the metric catalogue: list it, query a metric")
     metric_commands = metrics.add_subparsers(dest="metrics_command", required=True)
     listing = metric_commands.add_parser("list", help=cmd_metrics_list.__doc__)
-    listing.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    listing.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
     listing.set_defaults(func=cmd_metrics_list)
     metric_query = metric_commands.add_parser("query", help=cmd_metrics_query.__doc__)
     metric_query.add_argument("metrics", nargs="+", help="metric names (c360 metrics list)")

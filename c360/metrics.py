@@ -215,3 +215,21 @@ def query_metrics(
 def definitions_json(definitions: list[MetricDefinition]) -> str:
     """The catalogue as JSON (`c360 metrics list --format json`)."""
     return json.dumps([d.__dict__ for d in definitions], indent=2, ensure_ascii=False)
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def definitions_markdown(definitions: list[MetricDefinition]) -> str:
+    """The catalogue as the Markdown table docs/metrics.md embeds (`--format markdown`)."""
+    lines = [
+        "| metric | definition | formula | owner | grain |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{d.name}` ({_cell(d.label)}) | {_cell(d.description)} | `{_cell(d.formula)}` "
+        f"| {_cell(d.owner)} | {_cell(d.grain)} |"
+        for d in definitions
+    ]
+    return "\n".join(lines)

@@ -12,10 +12,11 @@ import datetime as dt
 import decimal
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from c360.metrics import MetricQueryError, list_metrics, query_metrics
+from c360.metrics import MetricQueryError, definitions_markdown, list_metrics, query_metrics
 from c360.settings import Settings
 from tests.conftest import published
 
@@ -252,3 +253,11 @@ def test_a_metric_the_catalogue_does_not_know_is_named(settings: Settings) -> No
 def test_a_dimension_the_metric_does_not_have_lists_those_it_has(settings: Settings) -> None:
     with pytest.raises(MetricQueryError, match="customer__segment"):
         query_metrics(settings, ["net_revenue"], ["month", "segmnt"])
+
+
+def test_the_catalogue_table_of_docs_metrics_is_the_published_catalogue(settings: Settings) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "metrics.md").read_text()
+    block = page.split("<!-- catalogue:begin -->\n", 1)[1].split("\n<!-- catalogue:end -->", 1)[0]
+    assert block == definitions_markdown(list_metrics(settings)), (
+        "docs/metrics.md is stale: paste `c360 metrics list --format markdown` between its markers"
+    )
