@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from c360.cli import main
 from c360.metrics import MetricQueryError, definitions_markdown, list_metrics, query_metrics
 from c360.settings import Settings
 from tests.conftest import published
@@ -261,3 +263,20 @@ def test_the_catalogue_table_of_docs_metrics_is_the_published_catalogue(settings
     assert block == definitions_markdown(list_metrics(settings)), (
         "docs/metrics.md is stale: paste `c360 metrics list --format markdown` between its markers"
     )
+
+
+def test_the_command_line_lists_the_catalogue_and_queries_by_month_and_segment(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["metrics", "list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {m["name"] for m in listed} == {case.metric for case in CASES}
+    assert (
+        main(["metrics", "query", "net_revenue", "--by", "month,segment", "--format", "csv"]) == 0
+    )
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header == "metric_time__month,customer__segment,net_revenue"
+    _, rows = query_metrics(settings, ["net_revenue"], ["month", "segment"])
+    assert len(lines) == len(rows) > 0
+    assert main(["metrics", "query", "net_revenu"]) == 1
+    assert "unknown metric net_revenu" in capsys.readouterr().err
