@@ -66,8 +66,14 @@ def outcomes_by_owner(version: str, first: dt.date, last: dt.date) -> pl.DataFra
     names = list(OUTCOME_METRICS)
     total = metric_values(version, names, [], period)
     owners = metric_values(version, names, ["pipeline_outcome__owner_name"], period)
-    if owners.is_empty() and total.is_empty():
-        return pl.DataFrame()
+    if owners.is_empty() and total.is_empty():  # no deals closed, or no catalogue yet
+        return pl.DataFrame(
+            schema={
+                "owner_name": pl.String,
+                **dict.fromkeys(OUTCOME_METRICS.values(), pl.Float64),
+                "is_total": pl.Boolean,
+            }
+        )
     columns = [pl.col(name).alias(shown) for name, shown in OUTCOME_METRICS.items()]
     return pl.concat(
         [
