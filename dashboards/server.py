@@ -44,6 +44,7 @@ WARM_MODULES = (
     # its import is the slow part of the first compile.
     "metricflow.engine.metricflow_engine",
     "metricflow_semantics.model.semantic_manifest_lookup",
+    "metricflow_semantics.model.dbt_manifest_parser",
     "metricflow.sql.render.duckdb_renderer",
 )
 
