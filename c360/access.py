@@ -28,6 +28,10 @@ DASHBOARD_PAGES = (
 )
 SQL_PAGE = "sql"
 AUDIT_PAGE = "audit"
+# dbt's documentation site: every table's and column's definition, its SQL and lineage back to
+# the source files. For the roles that work with the schema itself (analysts' SQL, stewards'
+# data quality, admins).
+DOCS_PAGE = "docs"
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,9 @@ ROLES: dict[str, Role] = {
         Role("executive", DASHBOARD_PAGES, personal_data=False),
         Role("finance", ("overview", "profitability", "projects"), personal_data=False),
         Role("sales", ("pipeline", "customer_360"), personal_data=True, own_customers_only=True),
-        Role("analyst", (*DASHBOARD_PAGES, SQL_PAGE), personal_data=False),
-        Role("steward", ("data_quality",), personal_data=True),
-        Role("admin", (*DASHBOARD_PAGES, SQL_PAGE, AUDIT_PAGE), personal_data=True),
+        Role("analyst", (*DASHBOARD_PAGES, SQL_PAGE, DOCS_PAGE), personal_data=False),
+        Role("steward", ("data_quality", DOCS_PAGE), personal_data=True),
+        Role("admin", (*DASHBOARD_PAGES, SQL_PAGE, DOCS_PAGE, AUDIT_PAGE), personal_data=True),
     )
 }
 # When a claim carries several roles, the first of this order wins (the widest).

@@ -4,6 +4,7 @@ import dagster as dg
 
 from c360.settings import Settings
 from dagster_project.defs.automation import build_landing_sensor, build_schedule, refresh_job
+from dagster_project.defs.catalogue_asset import CATALOGUE_KEY, build_catalogue_asset
 from dagster_project.defs.dbt_assets import build_dbt_assets, public_asset_keys
 from dagster_project.defs.ingestion_assets import build_ingestion_assets
 from dagster_project.defs.postgres_asset import postgres_public
@@ -18,12 +19,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     sources = load_sources(settings.sources_file, settings.contracts_dir)
     dbt_build, dbt_resource = build_dbt_assets(settings.dbt_project_dir)
+    public_keys = public_asset_keys(dbt_build)
     return dg.Definitions(
         assets=[
             *build_ingestion_assets(sources),
             ecb_monthly_rates,
             dbt_build,
-            build_publish_asset(public_asset_keys(dbt_build)),
+            build_catalogue_asset(public_keys),
+            build_publish_asset([*public_keys, CATALOGUE_KEY]),
             # the PostgreSQL publish target, off unless C360_POSTGRES_URL is set
             *([postgres_public] if settings.postgres_url else []),
         ],

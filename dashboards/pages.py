@@ -16,5 +16,6 @@ PAGES = [
     ("customer_360", "Customer 360", ":material/person_search:", "customer-360"),
     ("data_quality", "Data quality", ":material/fact_check:", "data-quality"),
     ("sql", "SQL", ":material/terminal:", "sql"),
+    ("docs", "Docs", ":material/menu_book:", "docs"),
     ("audit", "Audit log", ":material/policy:", "audit"),
 ]

@@ -40,6 +40,12 @@ WARM_MODULES = (
     "dashboards.filters",
     "dashboards.formatting",
     "dashboards.auth",
+    # The Pipeline page compiles its win rates with MetricFlow (dashboards.queries.catalogue):
+    # its import is the slow part of the first compile.
+    "metricflow.engine.metricflow_engine",
+    "metricflow_semantics.model.semantic_manifest_lookup",
+    "metricflow_semantics.model.dbt_manifest_parser",
+    "metricflow.sql.render.duckdb_renderer",
 )
 
 

@@ -1,16 +1,17 @@
 """Overview queries: the KPI tiles (month and year to date) and the revenue trend.
 
-A tile is one line in TILES. Its year-to-date rule says how months add up: `sum` for amounts and
-counts, `last` for a state at month end (active customers), or `ratio` of two year-to-date sums
-(a margin % over the year is not the mean of monthly percentages); `a|b` in a ratio takes the
-first of the columns the mart has. Tiles whose column the KPI mart does not have yet are skipped,
-so a tile can be listed as soon as its mart is being built. A tile's `topic` names the
+A tile is one line in TILES: its month value is a column of rpt_kpi_monthly, its year-to-date
+value the column of the same name in rpt_kpi_year_to_date, which decides how months add up
+(sums, the ratio of sums, or the month's own value for states). The page only selects: no KPI
+is computed here (tests/dashboards/test_no_formulas.py). Tiles whose column the KPI mart does
+not have yet are skipped, so a tile can be listed as soon as its mart is being built; a version
+without the year-to-date mart shows no year-to-date values. A tile's `topic` names the
 quality.source_coverage subject whose absence makes it unknown (dashboards.queries.quality).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -20,64 +21,48 @@ from dashboards.filters import Filters
 
 @dataclass(frozen=True)
 class Tile:
-    """A headline KPI: label, rpt_kpi_monthly column, format and year-to-date rule."""
+    """A headline KPI: label, rpt_kpi_monthly column, catalogue metric, format, year-to-date rule.
+
+    The tile's help is the metric's description in the catalogue of the version shown
+    (dashboards.queries.catalogue), so it reads as `c360 metrics list` and the docs do.
+    """
 
     label: str
     column: str
+    metric: str  # the metric's name in the catalogue (catalogue.metrics)
     kind: str  # money, percent or count (dashboards.formatting)
-    ytd: str = "sum"  # sum, last, none, or "ratio:<numerator>/<denominator>"
+    has_ytd: bool = True  # rpt_kpi_year_to_date has the column
     lower_is_better: bool = False
     topic: str = "revenue"  # quality.source_coverage topic whose gaps leave the tile unknown
-    help: str = ""  # the KPI's definition, shown in the tile's help
 
 
 TILES = [
-    Tile("Net revenue", "net_revenue", "money"),
-    Tile("Gross margin", "gross_margin", "money", topic="margin"),
-    # Over the revenue whose cost is known (costed_net_revenue), so partial cost data does not
-    # understate the margin; warehouses built before that column divide by net_revenue.
+    Tile("Net revenue", "net_revenue", "net_revenue", "money"),
+    Tile("Gross margin", "gross_margin", "gross_margin", "money", topic="margin"),
+    Tile("Gross margin %", "gross_margin_pct", "gross_margin_pct", "percent", topic="margin"),
     Tile(
-        "Gross margin %",
-        "gross_margin_pct",
-        "percent",
-        "ratio:gross_margin/costed_net_revenue|net_revenue",
-        topic="margin",
+        "Contribution margin", "contribution_margin", "contribution_margin", "money", topic="margin"
     ),
-    Tile("Contribution margin", "contribution_margin", "money", topic="margin"),
-    Tile("New customers", "new_customers", "count"),
-    Tile("Active customers", "active_customers", "count", "last"),
-    Tile("Churned customers", "churned_customers", "count", lower_is_better=True),
-    # Spend is not in the KPI mart, so a year-to-date CAC (spend / new customers of the year)
-    # cannot be taken from it: the year-to-date row shows none rather than a mean of months.
-    Tile("Blended CAC", "blended_cac", "money", "none", lower_is_better=True, topic="acquisition"),
-    # ARR is a state at month end; NRR, GRR and DSO already look back (12 months, 90 days):
-    # their year to date is the month's.
+    Tile("New customers", "new_customers", "new_customers", "count"),
+    Tile("Active customers", "active_customers", "active_customers", "count"),
     Tile(
-        "ARR",
-        "arr",
+        "Churned customers", "churned_customers", "churned_customers", "count", lower_is_better=True
+    ),
+    # Spend is not in the KPI mart, so rpt_kpi_year_to_date has no year-to-date CAC: the row
+    # shows none rather than a mean of months.
+    Tile(
+        "Blended CAC",
+        "blended_cac",
+        "blended_cac",
         "money",
-        "last",
-        help="Annual recurring revenue: 12 x MRR, the subscription revenue recognised in the "
-        "month (each subscription line spread evenly over its term from its invoice month). "
-        "Goods and project revenue is not recurring.",
+        has_ytd=False,
+        lower_is_better=True,
+        topic="acquisition",
     ),
-    Tile(
-        "NRR",
-        "nrr_12m",
-        "percent",
-        "last",
-        help="Net revenue retention, 12 months: the ARR now of the customers that had ARR 12 "
-        "months earlier / their ARR then (expansion, contraction and churn included).",
-    ),
-    Tile(
-        "GRR",
-        "grr_12m",
-        "percent",
-        "last",
-        help="Gross revenue retention, 12 months: as NRR, each customer's ARR capped at its ARR "
-        "12 months earlier, so expansion never hides churn (at most 100 %).",
-    ),
-    Tile("DSO", "dso_days", "days", "last", lower_is_better=True, topic="receivables"),
+    Tile("ARR", "arr", "arr", "money"),
+    Tile("NRR", "nrr_12m", "nrr", "percent"),
+    Tile("GRR", "grr_12m", "grr", "percent"),
+    Tile("DSO", "dso_days", "dso", "days", lower_is_better=True, topic="receivables"),
 ]
 
 # LTV:CAC is a cohort figure (rpt_unit_economics): the Blended row of the last quarter cohort
@@ -85,63 +70,45 @@ TILES = [
 LTV_TO_CAC_LABEL = "LTV:CAC"
 
 
-def _ytd_expression(tile: Tile) -> str:
-    if tile.ytd == "sum":
-        return f"sum({tile.column}) over year_so_far"
-    if tile.ytd == "last":
-        return tile.column
-    if tile.ytd == "none":
-        return "null"
-    numerator, denominator = tile.ytd.removeprefix("ratio:").split("/")
-    return (
-        f"cast(sum({numerator}) over year_so_far as double)"
-        f" / nullif(cast(sum({denominator}) over year_so_far as double), 0)"
-    )
-
-
-def kpi_columns(version: str) -> set[str]:
-    """Columns of rpt_kpi_monthly in this version (which tiles can be shown)."""
+def mart_columns(version: str, table: str) -> set[str]:
+    """Columns of `marts.<table>` in this version (which tiles and year-to-date values exist)."""
     rows = query(
-        "select column_name from duckdb_columns() "
-        "where schema_name = 'marts' and table_name = 'rpt_kpi_monthly'",
+        "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?",
         version,
+        (table,),
     )
     return set(rows["column_name"].to_list())
 
 
 def available_tiles(version: str) -> list[Tile]:
-    """The tiles whose columns (and year-to-date inputs) exist in the published mart."""
-    columns = kpi_columns(version)
-    tiles = []
-    for tile in TILES:
-        if tile.ytd.startswith("ratio:"):
-            operands = []
-            for choices in tile.ytd.removeprefix("ratio:").split("/"):
-                present = [c for c in choices.split("|") if c in columns]
-                operands.append(present[0] if present else choices)
-            tile = replace(tile, ytd="ratio:" + "/".join(operands))
-            needed = {tile.column, *operands}
-        else:
-            needed = {tile.column}
-        if needed <= columns:
-            tiles.append(tile)
-    return tiles
+    """The tiles whose columns exist in the published KPI mart."""
+    columns = mart_columns(version, "rpt_kpi_monthly")
+    return [tile for tile in TILES if tile.column in columns]
 
 
 def kpis(version: str) -> pl.DataFrame:
     """Complete months of rpt_kpi_monthly with each tile's value and year-to-date value."""
     tiles = available_tiles(version)
-    selected = ",\n    ".join(f"{t.column}, {_ytd_expression(t)} as {t.column}__ytd" for t in tiles)
+    year_to_date = mart_columns(version, "rpt_kpi_year_to_date") if tiles else set()
+    selected = ",\n    ".join(
+        f"k.{t.column}, "
+        + (f"y.{t.column}" if t.has_ytd and t.column in year_to_date else "null")
+        + f" as {t.column}__ytd"
+        for t in tiles
+    )
+    joined = (
+        "left join marts.rpt_kpi_year_to_date as y on k.month = y.month" if year_to_date else ""
+    )
     return query(
         f"""
         select
-            month,
-            reporting_currency,
+            k.month,
+            k.reporting_currency,
             {selected}
-        from marts.rpt_kpi_monthly
-        where is_complete_month
-        window year_so_far as (partition by year(month) order by month)
-        order by month
+        from marts.rpt_kpi_monthly as k
+        {joined}
+        where k.is_complete_month
+        order by k.month
         """,
         version,
     )

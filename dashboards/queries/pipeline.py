@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from dashboards.data import query
+from dashboards.queries.catalogue import metric_values
 
 
 def open_by_stage(version: str) -> pl.DataFrame:
@@ -40,34 +41,48 @@ def open_by_owner(version: str) -> pl.DataFrame:
     )
 
 
+# The catalogue's pipeline metrics, under the names the page's table shows.
+OUTCOME_METRICS = {
+    "won_opportunities": "won_opportunities",
+    "lost_opportunities": "lost_opportunities",
+    "won_amount": "won_amount",
+    "win_rate": "win_rate_by_count",
+    "win_rate_by_amount": "win_rate_by_amount",
+    "avg_sales_cycle_days": "avg_sales_cycle_days",
+}
+
+
 def outcomes_by_owner(version: str, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Deals closed from month `first` to `last` per owner, with win rate and sales cycle.
 
-    Over several months a rate is the ratio of the summed counts and days that
-    rpt_pipeline_outcomes publishes for that purpose, never a mean of monthly rates. The first
-    row (is_total) is every owner together.
+    The metric catalogue computes them (win rate = won / (won + lost) over the period's summed
+    counts, never a mean of monthly rates), the same definitions `c360 metrics query` answers.
+    The first row (is_total) is every owner together.
     """
-    return query(
-        """
-        select
-            coalesce(owner_name, 'All owners') as owner_name,
-            sum(won_opportunities) as won_opportunities,
-            sum(lost_opportunities) as lost_opportunities,
-            sum(won_amount) as won_amount,
-            cast(sum(won_opportunities) as double)
-                / nullif(sum(won_opportunities + lost_opportunities), 0) as win_rate_by_count,
-            cast(sum(won_amount) as double)
-                / nullif(sum(won_amount + lost_amount), 0) as win_rate_by_amount,
-            cast(sum(won_sales_cycle_days_total) as double)
-                / nullif(sum(won_opportunities), 0) as avg_sales_cycle_days,
-            grouping(owner_name) = 1 as is_total
-        from marts.rpt_pipeline_outcomes
-        where close_month between ? and ?
-        group by grouping sets ((owner_name), ())
-        order by is_total desc, won_amount desc, owner_name
-        """,
-        version,
-        (first, last),
+    period = [
+        "{{ TimeDimension('metric_time', 'month') }} "
+        f"between date '{first:%Y-%m-01}' and date '{last:%Y-%m-01}'"
+    ]
+    names = list(OUTCOME_METRICS)
+    total = metric_values(version, names, [], period)
+    owners = metric_values(version, names, ["pipeline_outcome__owner_name"], period)
+    if owners.is_empty() and total.is_empty():  # no deals closed, or no catalogue yet
+        return pl.DataFrame(
+            schema={
+                "owner_name": pl.String,
+                **dict.fromkeys(OUTCOME_METRICS.values(), pl.Float64),
+                "is_total": pl.Boolean,
+            }
+        )
+    columns = [pl.col(name).alias(shown) for name, shown in OUTCOME_METRICS.items()]
+    return pl.concat(
+        [
+            total.select(pl.lit("All owners").alias("owner_name"), *columns, is_total=True),
+            owners.select(
+                pl.col("pipeline_outcome__owner_name").alias("owner_name"), *columns, is_total=False
+            ).sort(["won_amount", "owner_name"], descending=[True, False], nulls_last=True),
+        ],
+        how="vertical_relaxed",
     )
 
 

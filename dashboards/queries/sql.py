@@ -19,7 +19,7 @@ from dashboards.data import connect, query
 
 __all__ = ["QueryTimeoutError", "Result", "columns", "run_limited", "tables"]
 
-PUBLISHED_SCHEMAS = ("marts", "quality", "meta")
+PUBLISHED_SCHEMAS = ("marts", "quality", "catalogue", "meta")
 
 
 @dataclass(frozen=True)

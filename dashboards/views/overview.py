@@ -14,6 +14,7 @@ from dashboards.components import (
 from dashboards.data import publication, require_version
 from dashboards.filters import shared_filters
 from dashboards.formatting import delta, ratio, value
+from dashboards.queries.catalogue import descriptions
 from dashboards.queries.overview import (
     LTV_TO_CAC_LABEL,
     available_tiles,
@@ -64,6 +65,7 @@ st.caption(
 )
 
 tiles = available_tiles(version)
+definitions = descriptions(version)
 gaps = coverage_gaps(version, tuple({tile.topic for tile in tiles}))
 coverage_notes(gaps)
 cohorts = ltv_to_cac(version)
@@ -89,7 +91,7 @@ for heading, suffix, compare in (
                 delta_color="inverse" if tile.lower_is_better else "normal",
                 chart_data=sparkline(spark[column]),
                 chart_type="bar" if tile.kind == "count" else "line",
-                help=reason or tile.help or None,
+                help=reason or definitions.get(tile.metric),
                 border=True,
             )
         if not suffix and cohorts.height:

@@ -11,6 +11,7 @@ from c360.settings import Settings
 from dashboards.auth import who
 from dashboards.components import table
 from dashboards.data import require_version
+from dashboards.queries.catalogue import metrics
 from dashboards.queries.sql import QueryTimeoutError, columns, run_limited, tables
 
 DEFAULT_QUERY = """select month, net_revenue, gross_margin, gross_margin_pct, active_customers
@@ -32,6 +33,12 @@ with catalogue:
     chosen = st.selectbox("Columns of", listed["table_name"].to_list(), key="sql_table")
     if chosen:
         table(columns(version, chosen), f"columns-{chosen}")
+    st.subheader("Metrics")
+    st.caption(
+        "The metric catalogue: each KPI's definition, formula and the marts it reads. Query one "
+        "by grain and dimension with `c360 metrics query <metric> --by month,segment`."
+    )
+    table(metrics(version), "metrics", height=300, empty="This version has no catalogue.")
 with editor:
     st.subheader("Query")
     sql = st.text_area("SQL", DEFAULT_QUERY, height=200, key="sql_text")

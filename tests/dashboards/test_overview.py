@@ -41,6 +41,22 @@ def publish_kpis(settings) -> None:
         "insert into marts.rpt_kpi_monthly values (?, 'EUR', ?, ?, ?, ?, ?, ?, ?, ?)",
         [(m, Decimal(r), Decimal(c), Decimal(g), *rest) for m, r, c, g, *rest in KPI_ROWS],
     )
+    # The year to date as rpt_kpi_year_to_date publishes it (its arithmetic is the model's dbt
+    # unit test, with these figures): July + August of each year, margin % the ratio of sums.
+    con.execute(
+        "create table marts.rpt_kpi_year_to_date (month date, net_revenue decimal(18,2), "
+        "gross_margin decimal(18,2), gross_margin_pct double, new_customers integer, "
+        "active_customers integer)"
+    )
+    con.executemany(
+        "insert into marts.rpt_kpi_year_to_date values (?, ?, ?, ?, ?, ?)",
+        [
+            (dt.date(2025, 7, 1), Decimal("50000.00"), Decimal("20000.00"), 0.40, 2, 20),
+            (dt.date(2025, 8, 1), Decimal("100000.00"), Decimal("45000.00"), 0.45, 5, 22),
+            (dt.date(2026, 7, 1), Decimal("100000.00"), Decimal("40000.00"), 0.40, 4, 50),
+            (dt.date(2026, 8, 1), Decimal("225000.00"), Decimal("95000.00"), 95 / 225, 10, 53),
+        ],
+    )
     con.execute(
         "create table marts.dim_customers as select 'K1' as customer_key, 'SMB' as segment, "
         "'FR' as country_code, 'Webinar' as acquisition_channel"
@@ -80,8 +96,7 @@ def test_year_to_date_adds_months_up_and_compares_with_the_same_months_a_year_be
     publish_kpis(settings_for(tmp_path, monkeypatch))
     app = run_page()
     _, ytd = both_tile_rows(app)
-    # 2026: July + August; 2025: July + August. Margin % is the ratio of the sums, active the
-    # state at the month's end.
+    # The year-to-date mart's August 2026 against its August 2025.
     assert ytd == {
         "Net revenue": ("225.00 k EUR", "+125.0 %"),
         "Gross margin": ("95.00 k EUR", "+111.1 %"),

@@ -167,6 +167,21 @@ def test_each_role_sees_exactly_its_pages_and_a_foreign_url_shows_none_of_it(
     )
 
 
+def test_the_docs_page_shows_dbts_documentation_to_an_analyst_and_nothing_to_sales(
+    site, browser, provider
+):
+    url, _ = site
+    page = sign_in(browser, site, provider, "analyst")
+    open_page(page, f"{url}/docs")
+    assert heading(page) == "Docs"
+    docs = page.frame_locator("iframe").first
+    docs.get_by_text("auto-generated documentation", exact=False).first.wait_for(timeout=60_000)
+    sales = sign_in(browser, site, provider, "sales", crm_user_id="nobody")
+    open_page(sales, f"{url}/docs")
+    assert heading(sales) == TITLES["pipeline"]  # Streamlit runs the home page instead
+    assert sales.locator("iframe").count() == 0
+
+
 def test_sales_sees_only_the_customers_it_owns_and_each_download_is_audited_once(
     site, browser, provider
 ):
