@@ -89,13 +89,21 @@ class Subject:
     def owned_rows(self, frame: pl.DataFrame, *, extract: bool) -> pl.Series:
         """Which rows are this person's records (see the module docstring).
 
-        `extract`: the frame is an extract's records (landing, raw, quarantine), where any value
-        carrying their email makes the record theirs; otherwise only identifier columns count.
+        `extract`: the frame is an extract's records (landing, raw, quarantine, a generator's
+        ground truth), where any value carrying their email, or being one of an organisation's
+        codes (a list's element too), makes the record theirs; otherwise only identifier
+        columns count.
         """
         owned = pl.repeat(False, frame.height, eager=True)
+        codes = sorted(self.codes) if extract else []
         for column, dtype in frame.schema.items():
+            if codes and dtype == pl.List(pl.String):
+                in_list = pl.element().str.strip_chars().is_in(codes)
+                owned |= frame[column].list.eval(in_list).list.any()
             if dtype != pl.String:
                 continue
+            if codes:
+                owned |= frame[column].str.strip_chars().is_in(codes)
             values = frame[column].str.strip_chars()
             kind = identifier_kind(column)
             if kind == CONTACT_ID and self.contact_ids:
