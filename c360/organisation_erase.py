@@ -31,12 +31,12 @@ organisation is found through the published identity bridge).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from c360.organisation import FoundOrganisation
 from c360.organisation_kpis import KpiLoss
-from c360.publish import list_versions, remove_leftovers
+from c360.publish import prune_versions, remove_leftovers
 from c360.refresh_lock import refresh_lock
 from c360.serving import restricted_copy
 from c360.settings import Settings
@@ -86,15 +86,12 @@ def _current_files(settings: Settings) -> frozenset[Path]:
 
 
 def _remove_older_versions(settings: Settings) -> list[str]:
-    """Delete every serving version but the current one, both files; their names."""
-    current = settings.current_pointer.resolve()
-    removed = []
-    for path in list_versions(settings):
-        if path.resolve() != current:
-            restricted_copy(settings, path).unlink(missing_ok=True)
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
-    return removed
+    """Delete every serving version but the current one, both files; their names.
+
+    Publishing's own pruning, keeping one version: one home for what a version's files are.
+    """
+    pruned = prune_versions(replace(settings, keep_versions=1))
+    return sorted({path.name for path in pruned})
 
 
 def erase_organisation(
