@@ -188,9 +188,10 @@ def test_nothing_of_the_organisation_remains_under_the_data_root(erased):
 
 
 def test_its_redelivered_rows_load_none_and_are_counted_as_erased(erased):
-    log = {row["source_file"].split("/")[-1]: row for row in erased.redelivery_log.to_dicts()}
+    log = {row["source_file"]: row for row in erased.redelivery_log.to_dicts()}
     for name, (_, rows) in erased.redelivered.items():
-        entry = log[name.split("/")[-1]]
+        source, entity = name.split("/")
+        entry = log[f"{source}/{REDELIVERY}/{entity}.csv"]
         assert (entry["rows_read"], entry["rows_loaded"], entry["rows_erased"]) == (
             len(rows),
             1,
