@@ -484,8 +484,8 @@ def _parser() -> argparse.ArgumentParser:
         who.add_argument(
             "--customer",
             help="a customer organisation, whole: its customer key (dim_customers), or any of "
-            "its ERP customer numbers or CRM account ids (all of its records go, and its "
-            "contacts as people)",
+            "its ERP customer numbers or CRM account ids (every record of it, and its contacts "
+            "as people; erasing it removes its revenue, printed first, and rebuilds)",
         )
         command.set_defaults(func=func)
     subject_commands.choices["export"].add_argument("--out", help="JSON file (default stdout)")
