@@ -6,9 +6,13 @@ drops every row that holds one of their identifiers and counts it in the load lo
 erased), only `sha256(salt, kind, value)`: the salt is generated once per installation and kept
 beside the ledger, so the hashes cannot be matched against a list of emails computed elsewhere.
 
-Identifiers are emails (trimmed, lower case) and contact ids (trimmed). Names are not: they are
-not unique ("Anne Martin"), so dropping every row with an erased name would erase other people.
-Phones are not either: an account's switchboard is often a contact's number too.
+Identifiers are emails (trimmed, lower case) and contact ids (trimmed); an erased customer
+organisation adds the keys of its records (`RECORD_KINDS`: its ERP customer numbers and CRM
+account ids, and the numbers of its orders, invoices, payments, projects, timesheets,
+opportunities, leads, activities and cases), so a re-delivered invoice line, which names only its
+invoice, is dropped too. Names are not: they are not unique ("Anne Martin"), so dropping every
+row with an erased name would erase other people. Phones are not either: an account's
+switchboard is often a contact's number too.
 
 Ingestion receives an `ErasedIdentifiers` as its `erased` argument (`ingestion.erased_rows`).
 """
@@ -28,6 +32,30 @@ from pathlib import Path
 import polars as pl
 
 EMAIL, CONTACT_ID = "email", "contact_id"
+CUSTOMER_NUMBER, ACCOUNT_ID, CUSTOMER_KEY = "customer_number", "account_id", "customer_key"
+# A column (its name without case, `_` or spaces) -> the kinds of record key it may hold. Every
+# name a built-in extract or a warehouse table gives a key of an organisation's records; the
+# bridge's `source_record_id` holds an account id or an ERP customer number.
+RECORD_KINDS: dict[str, tuple[str, ...]] = {
+    "customernumber": (CUSTOMER_NUMBER,),
+    "erpcustomernumber": (CUSTOMER_NUMBER,),
+    "accountid": (ACCOUNT_ID,),
+    "crmaccountid": (ACCOUNT_ID,),
+    "convertedaccountid": (ACCOUNT_ID,),
+    "sourcerecordid": (CUSTOMER_NUMBER, ACCOUNT_ID),
+    "customerkey": (CUSTOMER_KEY,),
+    "ordernumber": ("order_number",),
+    "invoicenumber": ("invoice_number",),
+    "paymentid": ("payment_id",),
+    "projectid": ("project_id",),
+    "timesheetid": ("timesheet_id",),
+    "opportunityid": ("opportunity_id",),
+    "crmopportunityid": ("opportunity_id",),
+    "convertedopportunityid": ("opportunity_id",),
+    "leadid": ("lead_id",),
+    "activityid": ("activity_id",),
+    "caseid": ("case_id",),
+}
 LEDGER_FILE = "ledger.jsonl"
 SALT_FILE = "salt"
 # An email-shaped token in a raw line: catches an erased email in a row whose columns could
@@ -57,6 +85,11 @@ def identifier_kind(column: str) -> str | None:
     return None
 
 
+def record_kinds(column: str) -> tuple[str, ...]:
+    """Which kinds of record key a column holds, from its name (`RECORD_KINDS`)."""
+    return RECORD_KINDS.get(re.sub(r"[^0-9a-z]", "", column.lower()), ())
+
+
 @dataclass(frozen=True)
 class ErasedIdentifiers:
     """The ledger as ingestion uses it: the salt and the set of erased hashes."""
@@ -77,23 +110,26 @@ class ErasedIdentifiers:
     def rows(self, frame: pl.DataFrame) -> pl.Series:
         """Whether each row of a text frame (a reader's records) carries an erased identifier.
 
-        Columns are chosen by name (`email`, `Email`, `contact_id`, `WhoId`), plus every
-        email-shaped token of the raw line when the frame has one. Only distinct values are
-        hashed, so the cost follows the number of distinct emails, not of rows.
+        Columns are chosen by name (`email`, `Email`, `contact_id`, `WhoId`, the record keys of
+        `RECORD_KINDS`), plus every email-shaped token of the raw line when the frame has one.
+        Only distinct values are hashed, so the cost follows the number of distinct values, not
+        of rows.
         """
         erased = pl.repeat(False, frame.height, eager=True)
         if not self.hashes or frame.height == 0:
             return erased
         for column in frame.columns:
-            kind = identifier_kind(column)
-            if kind is None or frame.schema[column] != pl.String:
+            if frame.schema[column] != pl.String:
                 continue
-            hits = self._erased_values(frame[column].str.strip_chars(), kind)
-            if kind == EMAIL:
-                hits = [h.lower() for h in hits]
-                erased |= frame[column].str.strip_chars().str.to_lowercase().is_in(hits)
-            else:
-                erased |= frame[column].str.strip_chars().is_in(hits)
+            kind = identifier_kind(column)
+            values = frame[column].str.strip_chars()
+            for key_kind in (kind,) if kind else record_kinds(column):
+                hits = self._erased_values(values, key_kind)
+                if key_kind == EMAIL:
+                    hits = [h.lower() for h in hits]
+                    erased |= values.str.to_lowercase().is_in(hits)
+                else:
+                    erased |= values.is_in(hits)
         if _RAW_LINE in frame.columns:
             tokens = frame[_RAW_LINE].str.extract_all(_EMAIL_TOKEN)
             hits = self._erased_values(tokens.explode().str.to_lowercase(), EMAIL)

@@ -14,18 +14,26 @@ Two rules, used by the export, the erasure and its verification alike:
 
 A person is found by email or contact id in the raw contacts and leads (every raw table with an
 email column); their contact ids, emails, phones and full names are then what is looked for.
+
+A customer organisation is a `Subject` too (`c360.organisation`): its contacts' persons, plus
+`keys`, the keys of its own records by kind (`erasure_ledger.RECORD_KINDS`: its customer numbers,
+account ids, golden customer key, orders, invoices...). A row holding one of them in a column of
+that kind is its record, in the warehouse too: its revenue goes with it. Its `codes` (customer
+numbers, account ids, customer keys, contact ids) are searched for as whole words, never inside
+a longer code or number, and its names as words, like a person's.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
+from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind, record_kinds
 from c360.settings import Settings
 
 REDACTED = "[erased]"
@@ -40,6 +48,8 @@ class Subject:
     emails: frozenset[str]  # lower case
     phones: frozenset[str]
     names: frozenset[str]  # "First Last"
+    keys: Mapping[str, frozenset[str]] = field(default_factory=dict)  # an organisation's records
+    codes: frozenset[str] = frozenset()  # an organisation's identifiers, searched as whole words
 
     @property
     def terms(self) -> list[str]:
@@ -50,26 +60,50 @@ class Subject:
         terms = {t for t in self.emails | self.phones | self.names if len(t.strip()) >= 4}
         return sorted(terms, key=lambda t: (-len(t), t))
 
+    @property
+    def searched_codes(self) -> list[str]:
+        """The codes searched for in text (4 characters at least, as terms), longest first."""
+        return sorted((c for c in self.codes if len(c.strip()) >= 4), key=lambda c: (-len(c), c))
+
+    @property
+    def pattern(self) -> str | None:
+        """One regex for the terms and codes, read alike by Polars and DuckDB (None: nothing)."""
+        if not (self.terms or self.searched_codes):
+            return None
+        return regex_of(self.terms, self.searched_codes)
+
     def identifiers(self) -> list[tuple[str, str]]:
         """The `(kind, value)` pairs the erasure ledger hashes."""
-        return [(EMAIL, e) for e in sorted(self.emails)] + [
-            (CONTACT_ID, c) for c in sorted(self.contact_ids)
-        ]
+        keys = [(kind, v) for kind, values in sorted(self.keys.items()) for v in sorted(values)]
+        return (
+            [(EMAIL, e) for e in sorted(self.emails)]
+            + [(CONTACT_ID, c) for c in sorted(self.contact_ids)]
+            + keys
+        )
 
     def is_empty(self) -> bool:
-        """Whether nothing identifies anyone (no id, email, phone or name)."""
-        return not (self.contact_ids or self.emails or self.phones or self.names)
+        """Whether nothing identifies anyone (no id, email, phone, name or record key)."""
+        keyed = any(self.keys.values())
+        return not (self.contact_ids or self.emails or self.phones or self.names or keyed)
 
     def owned_rows(self, frame: pl.DataFrame, *, extract: bool) -> pl.Series:
         """Which rows are this person's records (see the module docstring).
 
-        `extract`: the frame is an extract's records (landing, raw, quarantine), where any value
-        carrying their email makes the record theirs; otherwise only identifier columns count.
+        `extract`: the frame is an extract's records (landing, raw, quarantine, a generator's
+        ground truth), where any value carrying their email, or being one of an organisation's
+        codes (a list's element too), makes the record theirs; otherwise only identifier
+        columns count.
         """
         owned = pl.repeat(False, frame.height, eager=True)
+        codes = sorted(self.codes) if extract else []
         for column, dtype in frame.schema.items():
+            if codes and dtype == pl.List(pl.String):
+                in_list = pl.element().str.strip_chars().is_in(codes)
+                owned |= frame[column].list.eval(in_list).list.any()
             if dtype != pl.String:
                 continue
+            if codes:
+                owned |= frame[column].str.strip_chars().is_in(codes)
             values = frame[column].str.strip_chars()
             kind = identifier_kind(column)
             if kind == CONTACT_ID and self.contact_ids:
@@ -78,23 +112,26 @@ class Subject:
                 owned |= values.str.to_lowercase().is_in(sorted(self.emails))
             elif extract and self.emails:
                 owned |= values.str.contains(regex_of(sorted(self.emails)))
+            for key_kind in () if kind else record_kinds(column):
+                if self.keys.get(key_kind):
+                    owned |= values.is_in(sorted(self.keys[key_kind]))
         return owned.fill_null(False)
 
     def mentioned(self, frame: pl.DataFrame) -> pl.Series:
         """Which rows hold one of the terms in any text value."""
         mentioned = pl.repeat(False, frame.height, eager=True)
-        if self.terms:
-            pattern = regex_of(self.terms)
+        pattern = self.pattern
+        if pattern:
             for column, dtype in frame.schema.items():
                 if dtype == pl.String:
                     mentioned |= frame[column].str.contains(pattern)
         return mentioned.fill_null(False)
 
     def redact(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """`frame` with every term in its text values replaced by `[erased]`."""
-        if not self.terms:
+        """`frame` with every term and code in its text values replaced by `[erased]`."""
+        pattern = self.pattern
+        if not pattern:
             return frame
-        pattern = regex_of(self.terms)
         return frame.with_columns(
             pl.col(c).str.replace_all(pattern, REDACTED)
             for c, dtype in frame.schema.items()
@@ -120,6 +157,9 @@ class Subject:
             for needle, replacement in _needles(term):
                 pattern = re.compile(re.escape(needle), re.IGNORECASE)
                 data = pattern.sub(replacement, data)
+        for code in self.searched_codes:
+            for pattern, replacement in _code_needles(code):
+                data = pattern.sub(replacement, data)
         return data
 
 
@@ -140,9 +180,44 @@ def _needles(term: str) -> list[tuple[bytes, bytes]]:
     return needles
 
 
-def regex_of(terms: list[str]) -> str:
-    """A case-insensitive regex matching any of `terms` (read alike by Polars and DuckDB)."""
-    return "(?i)" + "|".join(re.escape(t) for t in terms)
+# A code is a whole word when no letter or digit touches it: "C000012" is not in "C0000123".
+_WORD = "0-9A-Za-z"
+
+
+def _code_needles(code: str) -> list[tuple[re.Pattern[bytes], bytes]]:
+    """Byte patterns of `code` as a whole word, each with the bytes of `[erased]` alike.
+
+    UTF-8 (Windows-1252 writes a code's letters and digits alike) and UTF-16 of both byte orders.
+    """
+    word = f"[{_WORD}]".encode()
+    forms = {
+        "utf-8": (b"(?<!" + word + b")", b"(?!" + word + b")"),
+        "utf-16-le": (b"(?<!" + word + b"\x00)", b"(?!" + word + b"\x00)"),
+        "utf-16-be": (b"(?<!\x00" + word + b")", b"(?!\x00" + word + b")"),
+    }
+    needles = []
+    for encoding, (before, after) in forms.items():
+        try:
+            body = re.escape(code.encode(encoding))
+        except UnicodeEncodeError:
+            continue
+        pattern = re.compile(before + body + after, re.IGNORECASE)
+        needles.append((pattern, REDACTED.encode(encoding)))
+    return needles
+
+
+def regex_of(terms: list[str], codes: Sequence[str] = ()) -> str:
+    """A case-insensitive regex matching any of `terms`, or of `codes` as whole words.
+
+    Read alike by Polars and DuckDB (RE2 has no look-around, so a code's edges are word
+    boundaries where its first or last character is a letter or digit).
+    """
+    alternatives = [re.escape(t) for t in terms]
+    for code in codes:
+        start = r"\b" if re.match(f"[{_WORD}]", code) else ""
+        end = r"\b" if re.match(f"[{_WORD}]", code[-1:]) else ""
+        alternatives.append(start + re.escape(code) + end)
+    return "(?i)" + "|".join(alternatives)
 
 
 def _person_tables(raw_dir: Path) -> list[pl.DataFrame]:
@@ -164,13 +239,22 @@ def _text(row: dict, *columns: str) -> str | None:
 
 
 def find_subject(settings: Settings, *, email: str | None, contact_id: str | None) -> Subject:
-    """Everything that identifies the person with `email` or `contact_id` in the raw area.
+    """Everything that identifies the person with `email` or `contact_id` in the raw area."""
+    return find_people(
+        settings,
+        emails={email} if email else set(),
+        contact_ids={contact_id} if contact_id else set(),
+    )
+
+
+def find_people(settings: Settings, *, emails: set[str], contact_ids: set[str]) -> Subject:
+    """Everything that identifies the people with these emails or contact ids in the raw area.
 
     Two passes: a contact id found through an email (or the reverse) brings the other
     records of that person in.
     """
-    emails = {email.strip().lower()} if email else set()
-    contact_ids = {contact_id.strip()} if contact_id else set()
+    emails = {e.strip().lower() for e in emails}
+    contact_ids = {c.strip() for c in contact_ids}
     phones: set[str] = set()
     names: set[str] = set()
     tables = _person_tables(settings.raw_dir)

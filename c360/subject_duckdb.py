@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind
-from c360.subject import REDACTED, Subject, regex_of
+from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind, record_kinds
+from c360.subject import REDACTED, Subject
 
 _ROW_COUNTS = "meta.row_counts"
 
@@ -66,14 +66,20 @@ def _literals(values: frozenset[str]) -> str:
 
 
 def owned_condition(columns: list[tuple[str, str]], subject: Subject) -> str | None:
-    """SQL true for the person's rows: an email or contact column holding theirs."""
+    """SQL true for the subject's rows: an email, contact or record-key column holding theirs."""
     conditions = []
     for column, dtype in columns:
-        kind = identifier_kind(column) if dtype == "VARCHAR" else None
+        if dtype != "VARCHAR":
+            continue
+        kind = identifier_kind(column)
         if kind == EMAIL and subject.emails:
             conditions.append(f"lower(trim({_quoted(column)})) in ({_literals(subject.emails)})")
         elif kind == CONTACT_ID and subject.contact_ids:
             conditions.append(f"trim({_quoted(column)}) in ({_literals(subject.contact_ids)})")
+        for key_kind in () if kind else record_kinds(column):
+            if subject.keys.get(key_kind):
+                values = _literals(subject.keys[key_kind])
+                conditions.append(f"trim({_quoted(column)}) in ({values})")
     return " or ".join(conditions) or None
 
 
@@ -81,14 +87,14 @@ def _scrub(con: duckdb.DuckDBPyConnection, subject: Subject) -> tuple[dict[str, 
     """Delete the person's rows and redact their mentions in every table of the open file."""
     removed: dict[str, int] = {}
     redacted = 0
-    pattern = regex_of(subject.terms)
+    pattern = subject.pattern
     for table, columns in table_columns(con).items():
         condition = owned_condition(columns, subject)
         if condition:
             [(count,)] = con.execute(f"delete from {table} where {condition}").fetchall()
             if count:
                 removed[table] = count
-        if not subject.terms:
+        if not pattern:
             continue
         for column, dtype in columns:
             if dtype != "VARCHAR":

@@ -189,6 +189,42 @@ def _other_files(settings: Settings) -> list[Path]:
     )
 
 
+def erase_extracts(settings: Settings, subject: Subject, report: ErasureReport) -> None:
+    """Steps 1 to 3: the delivered extracts, the raw area and every other Parquet file."""
+    report.landing = erase_from_landing(settings, subject)
+    _erase_raw(settings, subject, report)
+    for path in sorted(settings.home.rglob("*.parquet")):
+        elsewhere = not path.is_relative_to(settings.landing_dir) and not path.is_relative_to(
+            settings.raw_dir
+        )
+        if elsewhere and scrub_parquet(path, subject, extract=True) is not None:
+            report.parquet_files.append(path)
+
+
+def scrub_databases(
+    settings: Settings, subject: Subject, report: ErasureReport, skip: frozenset[Path] = frozenset()
+) -> None:
+    """Step 4: every DuckDB file but those in `skip` (resolved paths)."""
+    for path in sorted(settings.home.rglob("*.duckdb")):
+        if path.is_file() and not path.is_symlink() and path.resolve() not in skip:
+            report.databases.append(scrub_duckdb(path, subject))
+            if path.is_relative_to(settings.serving_dir):
+                _record_rewritten_version(settings, path)
+
+
+def scrub_other_files(settings: Settings, subject: Subject, report: ErasureReport) -> None:
+    """Step 5: Dagster's storage, dbt's artifacts and logs, anything else."""
+    for path in _other_files(settings):
+        action = scrub_file(path, subject)
+        if action:
+            report.other_files[path] = action
+
+
+def record_in_ledger(settings: Settings, subject: Subject, report: ErasureReport) -> None:
+    """Step 6: the salted hashes of the subject's identifiers."""
+    report.ledger_hashes_added = len(record_erasure(settings.erasure_dir, subject.identifiers()))
+
+
 def erase_subject(
     settings: Settings, subject: Subject, audit: AuditRecord | None = None, who: str = ""
 ) -> ErasureReport:
@@ -200,26 +236,10 @@ def erase_subject(
         report.revenue_before = revenue_by_month(settings)
         if settings.serving_dir.is_dir():
             remove_leftovers(settings)
-        report.landing = erase_from_landing(settings, subject)
-        _erase_raw(settings, subject, report)
-        for path in sorted(settings.home.rglob("*.parquet")):
-            elsewhere = not path.is_relative_to(settings.landing_dir) and not path.is_relative_to(
-                settings.raw_dir
-            )
-            if elsewhere and scrub_parquet(path, subject, extract=True) is not None:
-                report.parquet_files.append(path)
-        for path in sorted(settings.home.rglob("*.duckdb")):
-            if path.is_file() and not path.is_symlink():
-                report.databases.append(scrub_duckdb(path, subject))
-                if path.is_relative_to(settings.serving_dir):
-                    _record_rewritten_version(settings, path)
-        for path in _other_files(settings):
-            action = scrub_file(path, subject)
-            if action:
-                report.other_files[path] = action
-        report.ledger_hashes_added = len(
-            record_erasure(settings.erasure_dir, subject.identifiers())
-        )
+        erase_extracts(settings, subject, report)
+        scrub_databases(settings, subject, report)
+        scrub_other_files(settings, subject, report)
+        record_in_ledger(settings, subject, report)
         report.revenue_after = revenue_by_month(settings)
         report.traces = find_traces(settings.home, subject)
         if audit is not None:

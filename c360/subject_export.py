@@ -19,7 +19,7 @@ import polars as pl
 from c360.erasure_ledger import read_ledger
 from c360.serving import NoPublishedVersionError, connect_readonly, published_version
 from c360.settings import Settings
-from c360.subject import Subject, regex_of
+from c360.subject import Subject
 from c360.subject_duckdb import owned_condition, table_columns
 from c360.subject_landing import LINE, RAW_TEXT, read_records
 
@@ -61,13 +61,13 @@ def _warehouse(settings: Settings, subject: Subject) -> dict:
         con = connect_readonly(settings)
     except NoPublishedVersionError:
         return {"version": None, "rows": []}
-    pattern = regex_of(subject.terms)
+    pattern = subject.pattern
     rows = []
     try:
         version = published_version(con).get("version")
         for table, columns in table_columns(con).items():
             conditions = [owned_condition(columns, subject)]
-            if subject.terms:
+            if pattern:
                 conditions += [
                     f'regexp_matches("{c}", $pattern)' for c, dtype in columns if dtype == "VARCHAR"
                 ]
@@ -103,10 +103,14 @@ def _identity_decisions(settings: Settings, subject: Subject) -> list[dict]:
 
 
 def export_subject(settings: Settings, subject: Subject) -> dict:
-    """The person's data and where each piece is (dates and decimals need `default=str`)."""
+    """The subject's data and where each piece is (dates and decimals need `default=str`).
+
+    An organisation's export lists the keys of its records too (`record_keys`).
+    """
     ledger = read_ledger(settings.erasure_dir)
     identifiers = subject.identifiers()
     erased = any(ledger.digest(kind, value) in ledger.hashes for kind, value in identifiers)
+    record_keys = {kind: sorted(values) for kind, values in subject.keys.items() if values}
     return {
         "exported_at": dt.datetime.now(dt.UTC).isoformat(),
         "data_root": str(settings.home),
@@ -115,6 +119,7 @@ def export_subject(settings: Settings, subject: Subject) -> dict:
             "emails": sorted(subject.emails),
             "phones": sorted(subject.phones),
             "names": sorted(subject.names),
+            **({"record_keys": record_keys} if record_keys else {}),
             "erased_before": erased,
         },
         "landing": _landing(settings, subject),

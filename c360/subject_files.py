@@ -75,11 +75,33 @@ def scrub_sqlite(path: Path, subject: Subject) -> bool:
                             [spelling, REDACTED, spelling],
                         )
                         changed += cursor.rowcount
+        changed += _scrub_sqlite_codes(con, tables, subject)
         con.commit()
         con.execute("vacuum")
     finally:
         con.close()
     return changed > 0
+
+
+def _scrub_sqlite_codes(con: sqlite3.Connection, tables: list[str], subject: Subject) -> int:
+    """An organisation's codes as whole words, through `Subject.redact_bytes`.
+
+    SQLite's `replace` cannot tell "C000012" from the start of "C0000123": a Python function can.
+    """
+    if not subject.searched_codes:
+        return 0
+    con.create_function(
+        "c360_redact", 1, lambda v: subject.redact_bytes(v.encode("utf-8")).decode("utf-8")
+    )
+    changed = 0
+    for table in tables:
+        for column in [row[1] for row in con.execute(f'pragma table_info("{table}")')]:
+            cursor = con.execute(
+                f'update "{table}" set "{column}" = c360_redact("{column}") '
+                f'where typeof("{column}") = \'text\' and c360_redact("{column}") <> "{column}"'
+            )
+            changed += cursor.rowcount
+    return changed
 
 
 def scrub_file(path: Path, subject: Subject) -> str | None:

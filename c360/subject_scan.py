@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from c360.subject import Subject, regex_of
+from c360.subject import Subject
 from c360.subject_files import GZIP_MAGIC
 
 PARQUET_MAGIC = b"PAR1"
@@ -37,7 +37,7 @@ def _in_parquet(path: Path, subject: Subject) -> bool:
 
 def _in_duckdb(path: Path, subject: Subject) -> list[str]:
     """The tables of a DuckDB file holding one of the terms in any column (cast to text)."""
-    pattern = regex_of(subject.terms)
+    pattern = subject.pattern
     hits = []
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -66,7 +66,7 @@ def _in_duckdb(path: Path, subject: Subject) -> list[str]:
 
 def find_traces(home: Path, subject: Subject) -> list[str]:
     """Where under `home` the person's name, email or phone still is (empty: nowhere)."""
-    if not subject.terms:
+    if not subject.pattern:
         return []
     traces = []
     for path in sorted(p for p in home.rglob("*") if p.is_file() and not p.is_symlink()):
