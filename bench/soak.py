@@ -140,8 +140,10 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
     say(f"clean full build: {'ok' if full.get('success') else full.get('failures')}")
     marts: dict[str, dict] = {}
     if full.get("success") and days[-1]["success"]:
+        # The copies with personal data: the masked files' tokens are salted per version.
         marts = compare_marts(
-            resolve_current(_settings(home)), resolve_current(_settings(full_home))
+            resolve_current(_settings(home), personal_data=True),
+            resolve_current(_settings(full_home), personal_data=True),
         )
     results = {
         "command": f"c360 soak --customers {options.customers} --days {options.days} "
