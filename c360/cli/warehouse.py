@@ -114,8 +114,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
     """Point readers back at the previously published version."""
-    from c360.publish import rollback
     from c360.refresh_lock import refresh_lock
+    from c360.rollback import rollback
 
     with refresh_lock(settings.refresh_lock):  # never in the middle of a publication
         _out(f"current version is now {rollback(settings, skipped=_err).name}")

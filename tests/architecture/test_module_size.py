@@ -21,7 +21,6 @@ REASON = f"Longer than {LIMIT} lines because"
 # Modules other work was changing when this rule came in: each is to be split or to state its
 # reason, then taken off this list. An entry that no longer breaks the rule fails below.
 PENDING_SPLIT = {
-    "c360/publish.py",
     "ingestion/load.py",
     "ingestion/generator/crm_accounts.py",
     "ingestion/generator/crm_marketing.py",

@@ -15,7 +15,8 @@ import pytest
 
 from c360.cli import main
 from c360.personal_data import MASK_MARK, PersonalDataDeclarationError, create_declarations
-from c360.publish import list_versions, publish, remove_leftovers, rollback
+from c360.publish import list_versions, publish, remove_leftovers
+from c360.rollback import rollback
 from c360.serving import connect_readonly, resolve_current
 from c360.version_integrity import DamagedVersionError, check_size
 from tests.conftest import settings_for

@@ -19,10 +19,10 @@ from c360.publish import (
     list_versions,
     prune_versions,
     publish,
-    rollback,
     served_versions,
 )
 from c360.refresh_lock import RefreshInProgressError, holds_refresh_lock, refresh_lock
+from c360.rollback import rollback
 from c360.serving import connect_readonly, published_version, resolve_current
 from c360.settings import REPO_ROOT
 from tests.conftest import settings_for
