@@ -112,7 +112,7 @@ line_inputs as (
             "'|'",
             "coalesce(product_costs.cost_currency, '')", "'|'",
             "coalesce(" ~ dbt.cast('cost_fx.rate', dbt.type_string()) ~ ", '')", "'|'",
-            "coalesce(" ~ dbt.cast('project_costs.timesheet_cost', dbt.type_string()) ~ ", '')",
+            "coalesce(" ~ dbt.cast('project_costs.billable_timesheet_cost', dbt.type_string()) ~ ", '')",
             "'|'",
             "coalesce("
             ~ dbt.cast('project_billing.lines_billing_period', dbt.type_string()) ~ ", '')",
