@@ -26,12 +26,12 @@ from ingestion.generator.blocks import Block
 # Per segment (SMB, Mid-Market, Enterprise). Order style > 0 means more, smaller orders.
 ORDER_STYLE_BY_SEGMENT: tuple[float, ...] = (0.3, 0.0, -0.3)
 # Larger customers have more sites, devices and users, hence more support cases.
-SUPPORT_BY_SEGMENT: tuple[float, ...] = (0.5, 2.5, 8.0)
+SUPPORT_BY_SEGMENT: tuple[float, ...] = (0.14, 7.0, 10.5)
 LATE_SHARE_BY_SEGMENT: tuple[float, ...] = (0.30, 0.22, 0.18)
 # How strongly the latent difficulty moves each habit (log scale), and each habit's own noise.
 ORDER_STYLE_LOADING, ORDER_STYLE_NOISE = 0.45, 0.5
-SUPPORT_LOADING, SUPPORT_NOISE = 2.1, 0.3
-ATTENTION_LOADING, ATTENTION_NOISE = 2.1, 0.3
+SUPPORT_LOADING, SUPPORT_NOISE = 1.3, 0.3
+ATTENTION_LOADING, ATTENTION_NOISE = 1.3, 0.3
 # Difficult customers are often big buyers: large accounts are the most or the least profitable.
 VOLUME_LOADING, VOLUME_NOISE = 0.3, 0.3
 DISCOUNT_LOADING, DISCOUNT_NOISE = 1.3, 0.25
@@ -41,8 +41,17 @@ HANDLE_TIME_LOADING = 0.6
 NON_BILLABLE_BASE, NON_BILLABLE_LOADING = 0.12, 0.8
 NON_BILLABLE_RANGE = (0.04, 0.6)
 NEVER_PAID_LOADING = 1.5
-# No customer asks for more than this many times the typical customer's mean service.
+# No habit drawn for a customer exceeds this many times the typical customer's.
 MAX_HABIT = 40.0
+# Support and attention grow with what a customer has to serve: sites, devices, users. However
+# difficult, a small customer cannot need as much as a large one, so each segment has its own
+# ceiling, a multiple of its typical customer's (SMB, Mid-Market, Enterprise): at most about
+# 0.45 cases and 1.2 calls or meetings a month for an SMB customer, 14 and 28 for a Mid-Market
+# one, 17 and 36 for an Enterprise one (docs/generator.md, "Cost-to-serve behaviour").
+MAX_SUPPORT_BY_SEGMENT: tuple[float, ...] = (8.0, 5.0, 4.0)
+MAX_ATTENTION_BY_SEGMENT: tuple[float, ...] = (8.0, 4.0, 3.0)
+# A difficult customer's cases take longer, up to 3 times the typical 4 hours.
+MAX_HANDLE_TIME = 3.0
 
 
 @dataclass(frozen=True)
@@ -118,9 +127,15 @@ def draw_behaviour(segment_idx: np.ndarray, block: Block) -> Behaviour:
         + ORDER_STYLE_NOISE * noise[0],
         volume=habit(VOLUME_LOADING, VOLUME_NOISE, 8),
         support=np.asarray(SUPPORT_BY_SEGMENT)[segment_idx]
-        * habit(SUPPORT_LOADING, SUPPORT_NOISE, 1),
-        handle_time=habit(HANDLE_TIME_LOADING, 0.2, 7),
-        attention=habit(ATTENTION_LOADING, ATTENTION_NOISE, 2),
+        * np.minimum(
+            habit(SUPPORT_LOADING, SUPPORT_NOISE, 1),
+            np.asarray(MAX_SUPPORT_BY_SEGMENT)[segment_idx],
+        ),
+        handle_time=np.minimum(habit(HANDLE_TIME_LOADING, 0.2, 7), MAX_HANDLE_TIME),
+        attention=np.minimum(
+            habit(ATTENTION_LOADING, ATTENTION_NOISE, 2),
+            np.asarray(MAX_ATTENTION_BY_SEGMENT)[segment_idx],
+        ),
         discount=habit(DISCOUNT_LOADING, DISCOUNT_NOISE, 3),
         late_share=late_share,
         lateness=habit(LATENESS_DAYS_LOADING, 0.3, 5),

@@ -32,7 +32,7 @@ DAYS_PER_MONTH = 30.4
 # worked far more than prospects, and each customer as much as its `behaviour.attention` asks.
 ACTIVITY_BASE = (1.0, 2.0)  # (prospect, customer)
 PROSPECT_ACTIVITIES_PER_MONTH = 0.15
-CUSTOMER_ACTIVITIES_PER_MONTH: tuple[float, ...] = (0.8, 3.5, 10.0)  # SMB, MM, Enterprise
+CUSTOMER_ACTIVITIES_PER_MONTH: tuple[float, ...] = (0.15, 7.0, 12.0)  # SMB, MM, Enterprise
 CSM_SHARE = 0.5  # activities on existing customers logged by customer success
 # Serving a customer is calls and meetings (reviews, escalations, on-site visits) more than
 # e-mails and demos: type weights (ACTIVITY_TYPES order) of activities after the first order.

@@ -332,8 +332,12 @@ class TruthAccumulator:
     def _project_cogs(
         self, lines: pl.DataFrame, projects: Projects, month: np.ndarray
     ) -> np.ndarray:
-        """The project's timesheet cost (all hours) of the month before the invoice."""
-        sheets = projects.timesheets
+        """The project's billable timesheet cost of the month before the invoice.
+
+        Non-billable hours on a customer's project are cost to serve (their driver in
+        truth_cost_to_serve), so COGS leaves them out and each hour is costed once.
+        """
+        sheets = projects.timesheets.filter(pl.col("is_billable"))
         project_idx = lines["project_idx"].to_numpy()
         if sheets.height == 0 or not (project_idx >= 0).any():
             return np.zeros(project_idx.size, dtype=np.int64)

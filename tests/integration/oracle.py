@@ -86,7 +86,8 @@ def priced_lines(landing: Path) -> list[dict]:
     }
     project_month_cost: dict[tuple[str, dt.date], Decimal] = defaultdict(Decimal)
     for r in _latest(_read_erp(landing, "timesheets"), ["timesheet_id"]).iter_rows(named=True):
-        if r["project_id"]:
+        # COGS costs the billable hours; non-billable ones are cost to serve
+        if r["project_id"] and r["is_billable"] != "0":
             month = _month(_date(r["work_date"]))
             project_month_cost[(r["project_id"], month)] += (
                 _dec(r["hours"]) * cost_rates[r["employee_id"]]

@@ -5,9 +5,10 @@
       (they are price adjustments: no goods come back);
     - amounts are converted at the rate of the invoice's month and rounded to the cent per line;
     - goods and subscriptions cost quantity x the standard cost valid at the invoice date;
-    - a line billing a project costs that project's timesheets of the calendar month before the
-      invoice date (the period it bills), shared by quantity among every invoice line billing
-      it, whichever documents a build recomputes;
+    - a line billing a project costs that project's billable timesheet hours of the calendar
+      month before the invoice date (the period it bills), shared by quantity among every
+      invoice line billing it, whichever documents a build recomputes; non-billable hours are
+      cost to serve (once, there);
     - a line whose cost the data cannot give (no standard cost for its SKU, no timesheets for its
       project-month: a company without product costs) has a null cogs and gross margin, never
       a zero cost that would show a 100 % margin (has_known_cost);
@@ -138,12 +139,12 @@ costed as (
             when lines.project_id is not null and project_costs.project_id is null
                 then case when cost_data.has_timesheets then 0 end
             when lines.project_id is not null and project_billing.lines_billing_period = 1
-                then project_costs.timesheet_cost
+                then project_costs.billable_timesheet_cost
             when lines.project_id is not null
                 -- Division yields a double on DuckDB: bring it back to a decimal, or the whole
                 -- case becomes a double and costs round wrongly at half cents.
                 then {{ wide_decimal(
-                    'project_costs.timesheet_cost * lines.quantity'
+                    'project_costs.billable_timesheet_cost * lines.quantity'
                     ~ ' / nullif(project_billing.quantity_billing_period, 0)'
                 ) }}
             else
@@ -155,7 +156,7 @@ costed as (
         product_costs.standard_unit_cost,
         product_costs.cost_currency as standard_cost_currency,
         cost_fx.rate as standard_cost_fx_rate,
-        project_costs.timesheet_cost as project_timesheet_cost,
+        project_costs.billable_timesheet_cost as project_timesheet_cost,
         project_billing.lines_billing_period as project_lines_billing_period,
         project_billing.quantity_billing_period as project_quantity_billing_period
     from lines

@@ -1,5 +1,8 @@
-{#- Timesheet cost of each project per calendar month: every hour (billable or not) costed at
-    the employee's cost rate, which the ERP keeps in the company currency. -#}
+{#- Timesheet cost of each project per calendar month, at the employee's cost rate, which the ERP
+    keeps in the company currency: every hour (billable or not: the project's own margin) and
+    the billable hours alone (the COGS of the invoice that bills the month; a non-billable hour
+    on a customer's project is cost to serve, its `non_billable_hours` driver, and is costed
+    there once). -#}
 with
 
 timesheets as (
@@ -22,7 +25,14 @@ final as (
         sum(timesheets.hours) as hours,
         sum(
             {{ wide_decimal('timesheets.hours') }} * employees.cost_rate_per_hour
-        ) as timesheet_cost
+        ) as timesheet_cost,
+        sum(
+            case
+                when timesheets.is_billable
+                    then {{ wide_decimal('timesheets.hours') }} * employees.cost_rate_per_hour
+                else 0
+            end
+        ) as billable_timesheet_cost
     from timesheets
     inner join employees
         on timesheets.employee_id = employees.employee_id
