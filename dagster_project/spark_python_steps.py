@@ -62,7 +62,7 @@ def run_clv_steps(spark: Any) -> None:
 
     # read_inputs takes relations; an in-memory DuckDB over the Spark tables' Arrow is one.
     con = duckdb.connect()
-    invoice_lines = spark.table("marts.fct_invoice_lines").toArrow()
+    invoice_lines = spark.table("intermediate.int_invoice_lines_costed").toArrow()
     invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
     lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
     scores = score_with_settings(lines, as_of)

@@ -95,12 +95,16 @@ def browser():
             launched.close()
 
 
-def sign_in(browser, site, provider, role: str, **claims):
-    """A new browser context signed in as `<role>@example.com` with the `roles` claim `role`."""
+def sign_in(browser, site, provider, role: str, user: str | None = None, **claims):
+    """A new browser context signed in as `<user>@example.com` with the `roles` claim `role`.
+
+    `user` defaults to the role's name; another one keeps a test's audit entries its own.
+    """
     url, _ = site
-    person = {"email": f"{role}@example.com", "roles": [role], **claims}
+    user = user or role
+    person = {"email": f"{user}@example.com", "roles": [role], **claims}
     request = urllib.request.Request(
-        f"{provider}/users/{role}",
+        f"{provider}/users/{user}",
         data=json.dumps(person).encode(),
         method="PUT",
         headers={"Content-Type": "application/json"},
@@ -110,7 +114,7 @@ def sign_in(browser, site, provider, role: str, **claims):
     page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
     open_page(page, url)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_placeholder("sub").fill(role)
+    page.get_by_placeholder("sub").fill(user)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{url}/**", timeout=30_000)
     wait_until_drawn(page)  # the home page, once the provider has sent the browser back
@@ -171,12 +175,12 @@ def test_the_docs_page_shows_dbts_documentation_to_an_analyst_and_nothing_to_sal
     site, browser, provider
 ):
     url, _ = site
-    page = sign_in(browser, site, provider, "analyst")
+    page = sign_in(browser, site, provider, "analyst", user="docs-analyst")
     open_page(page, f"{url}/docs")
     assert heading(page) == "Docs"
     docs = page.frame_locator("iframe").first
     docs.get_by_text("auto-generated documentation", exact=False).first.wait_for(timeout=60_000)
-    sales = sign_in(browser, site, provider, "sales", crm_user_id="nobody")
+    sales = sign_in(browser, site, provider, "sales", user="docs-sales", crm_user_id="nobody")
     open_page(sales, f"{url}/docs")
     assert heading(sales) == TITLES["pipeline"]  # Streamlit runs the home page instead
     assert sales.locator("iframe").count() == 0
@@ -220,11 +224,11 @@ def test_sales_sees_only_the_customers_it_owns_and_each_download_is_audited_once
 
 def test_a_query_and_a_sign_out_each_leave_one_entry(site, browser, provider):
     url, settings = site
-    page = sign_in(browser, site, provider, "analyst", name="Ana Lyst")
+    page = sign_in(browser, site, provider, "analyst", user="query-analyst", name="Ana Lyst")
     open_page(page, f"{url}/sql")
     page.get_by_role("button", name="Run").click()
     page.get_by_text("rows in").wait_for(timeout=30_000)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_timeout(2_000)
-    counts = audit(settings, "analyst@example.com")
+    counts = audit(settings, "query-analyst@example.com")
     assert (counts["sql"], counts["sign-out"]) == (1, 1)

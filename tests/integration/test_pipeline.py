@@ -77,6 +77,7 @@ def test_a_second_refresh_with_nothing_new_loads_nothing_and_keeps_the_figures(s
         "ecb__monthly_rates",
         "ingestion_quality",
         "dbt_build",
+        "catalogue__published",
         "serving__current",
     }
     assert 0 < sum(steps.values()) <= run <= summary.seconds
