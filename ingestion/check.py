@@ -18,7 +18,7 @@ import polars as pl
 
 from ingestion.contracts import Entity
 from ingestion.landing import match_entity
-from ingestion.load import REJECTED, UNKNOWN
+from ingestion.load_log import REJECTED, UNKNOWN
 from ingestion.presets.native_files import native_entity_for
 from ingestion.raw_store import entity_dir, quarantine_dir
 from ingestion.readers import UnreadableFileError, read_extract_chunks

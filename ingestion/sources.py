@@ -26,7 +26,8 @@ import yaml
 from ingestion.contracts import SourceContract, load_contracts
 from ingestion.contracts.model import BUILTIN_CONTRACTS_DIR, parse_contract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
-from ingestion.load import FileLoad, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import FileLoad
 from ingestion.presets import BUILTIN_PRESET, Preset, load_preset
 from ingestion.presets.delivery import ingest_preset_source
 

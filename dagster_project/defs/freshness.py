@@ -12,7 +12,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from ingestion.load import LOADED
+from ingestion.load_log import LOADED
 
 FRESHNESS_SUFFIX = "_freshness"
 

@@ -22,7 +22,7 @@ from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import failures_named
 from ingestion.landing import landed_files
-from ingestion.load import LOADED, FileLoad
+from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
 from ingestion.sources import Source, ingest
 

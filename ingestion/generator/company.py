@@ -15,12 +15,13 @@ from ingestion.generator.blocks import Block, Numbering, block_sizes
 from ingestion.generator.defect_profiles import defect_profile
 from ingestion.generator.extract_writer import ExtractWriter
 from ingestion.generator.file_defects import plan_file_defects
-from ingestion.generator.ground_truth import TruthAccumulator, organisations_truth, write_truth
+from ingestion.generator.ground_truth import organisations_truth, write_truth
 from ingestion.generator.ledger import company_entries, served_customers
 from ingestion.generator.organisations import NameDraws, organisation_count
 from ingestion.generator.row_defects import apply_row_defects
 from ingestion.generator.simulation import simulate_block, simulate_shared
 from ingestion.generator.timeline import Timeline
+from ingestion.generator.truth_accumulator import TruthAccumulator
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from ingestion.generator.pools import HOURLY_SERVICE_SKUS, PRODUCTS
+from ingestion.generator.products import HOURLY_SERVICE_SKUS, PRODUCTS
 from ingestion.generator.randomness import rng_for
 from ingestion.generator.timeline import Timeline, date_series, day_number, year_of
 

@@ -8,10 +8,10 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.blocks import Block
+from ingestion.generator.countries import COUNTRIES
 from ingestion.generator.fx import CURRENCIES
 from ingestion.generator.org_defects import NAME_IN_ERP, OrgDefects
 from ingestion.generator.organisations import Organisations, draw_addresses
-from ingestion.generator.pools import COUNTRIES
 from ingestion.generator.timeline import date_series
 
 VAT_KNOWN_SHARE = 0.8

@@ -17,10 +17,11 @@ import polars as pl
 
 from ingestion.generator.arrays import parent_index, position_in_parent
 from ingestion.generator.blocks import Block, Numbering
-from ingestion.generator.crm_marketing import Campaigns
+from ingestion.generator.crm_campaigns import Campaigns
 from ingestion.generator.crm_team import MONTHLY_SALARY_EUR, Team
-from ingestion.generator.erp_billing import NEVER_PAID, Billing
+from ingestion.generator.erp_billing import Billing
 from ingestion.generator.erp_customers import ErpCustomers
+from ingestion.generator.erp_payments import NEVER_PAID
 from ingestion.generator.erp_sales import Sales
 from ingestion.generator.fx import FxRates
 from ingestion.generator.money import VAT_PERCENT

@@ -13,20 +13,19 @@ import numpy as np
 import polars as pl
 
 from ingestion.generator.blocks import Block
+from ingestion.generator.countries import COUNTRIES, Country
 from ingestion.generator.fx import CURRENCIES
 from ingestion.generator.identifiers import format_ids
 from ingestion.generator.pools import (
     COMPANY_ACTIVITIES,
     COMPANY_AREAS,
     COMPANY_FAMILIES,
-    COUNTRIES,
     FIRST_NAMES,
     INDUSTRIES,
     LAST_NAMES,
     SEGMENT_WEIGHTS,
     SEGMENTS,
     SPECIAL_ORGANISATIONS,
-    Country,
     slug,
 )
 from ingestion.generator.randomness import pick_weighted, rng_for

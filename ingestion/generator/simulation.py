@@ -14,16 +14,12 @@ import polars as pl
 
 from ingestion.generator.behaviour import Behaviour, draw_behaviour
 from ingestion.generator.blocks import Block
-from ingestion.generator.crm_accounts import accounts_table, build_contacts, number_accounts
+from ingestion.generator.crm_accounts import accounts_table, number_accounts
+from ingestion.generator.crm_campaigns import Campaigns, build_campaigns, campaigns_table
+from ingestion.generator.crm_contacts import build_contacts
 from ingestion.generator.crm_deletions import contacts_table, with_deleted_opportunities
 from ingestion.generator.crm_engagement import activities_table, cases_table
-from ingestion.generator.crm_marketing import (
-    Campaigns,
-    attribute_org_leads,
-    build_campaigns,
-    campaigns_table,
-    leads_table,
-)
+from ingestion.generator.crm_leads import attribute_org_leads, leads_table
 from ingestion.generator.crm_pipeline import build_pipeline
 from ingestion.generator.crm_team import Team, assign_owners, build_team, users_table
 from ingestion.generator.defect_profiles import DefectProfile

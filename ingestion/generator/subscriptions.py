@@ -25,7 +25,7 @@ from ingestion.generator.blocks import Block
 from ingestion.generator.erp_catalogue import Catalogue
 from ingestion.generator.erp_customers import ErpCustomers
 from ingestion.generator.fx import FxRates
-from ingestion.generator.pools import ADD_ON_SKUS, LICENCE_SKUS
+from ingestion.generator.products import ADD_ON_SKUS, LICENCE_SKUS
 from ingestion.generator.timeline import Timeline, first_day, month_of
 
 # By segment (SMB, Mid-Market, Enterprise).

@@ -30,17 +30,10 @@ import polars as pl
 
 from ingestion.contracts import SourceContract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
+from ingestion.file_loader import quarantine_frame
 from ingestion.landing import LandedFile, landed_files
-from ingestion.load import (
-    DUPLICATE,
-    LOADED,
-    UNKNOWN,
-    FileLoad,
-    _has_records,
-    _now,
-    _quarantine_frame,
-    _write_log,
-)
+from ingestion.load import has_records
+from ingestion.load_log import DUPLICATE, LOADED, UNKNOWN, FileLoad, now, write_log
 from ingestion.presets.canonical_write import Delivery, stack_by_entity, write_entity
 from ingestion.presets.mapping import FILE_SHIFT, NATIVE_ID, MappedEntity, run_mapping
 from ingestion.presets.model import Preset
@@ -162,7 +155,7 @@ def load_delivery(
                 UNKNOWN,
                 f"{landed.relative_path}: no table of preset {preset.name} matches this file name",
             )
-        elif native.content_hash in seen_hashes and _has_records(
+        elif native.content_hash in seen_hashes and has_records(
             replace(landed, entity=native_entity_for(landed.entity, landed.path))
         ):
             native.load_id += "-dup"
@@ -190,7 +183,7 @@ def load_delivery(
             raw_dir,
             files[0].extract_date,
             _delivery_hash(list(readable.values())),
-            _now(),
+            now(),
             readable,
         )
         outcome: dict[int, list[str]] = defaultdict(list)
@@ -206,13 +199,13 @@ def load_delivery(
     for native, quarantined in quarantines:
         if quarantined.height:
             write_atomically(
-                _quarantine_frame(native.landed, native.load_id, quarantined),
+                quarantine_frame(native.landed, native.load_id, quarantined),
                 quarantine_dir(raw_dir) / f"{native.load_id}.parquet",
             )
     results = []
     for native in natives:
         assert native.result is not None
-        _write_log(raw_dir, native.landed, native.result, native.content_hash, native.started_at)
+        write_log(raw_dir, native.landed, native.result, native.content_hash, native.started_at)
         if native.result.status != LOADED or native.result.rows_quarantined:
             log.warning("%s", native.result.message)
         results.append(native.result)

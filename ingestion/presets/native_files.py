@@ -18,7 +18,7 @@ from ingestion.contracts import Entity
 from ingestion.contracts.model import PARQUET_TEXT
 from ingestion.erased_rows import ErasedRows
 from ingestion.landing import LandedFile
-from ingestion.load import REJECTED, FileLoad, _now, file_hash
+from ingestion.load_log import REJECTED, FileLoad, file_hash, now
 from ingestion.presets.mapping import native_id
 from ingestion.raw_records import RAW_LINE, ROW_NUMBER, UnreadableFileError
 from ingestion.readers import read_extract_chunks as read_chunks
@@ -68,7 +68,7 @@ def read_native(native: NativeFile, fill_down: tuple[str, ...], erased: ErasedRo
 
     `fill_down` columns, written by the exporter on a record's first line only, are carried
     down to the lines below before the checks. Rows of erased people (`erased`) are dropped
-    first and counted, as in `ingestion.load`.
+    first and counted, as in `ingestion.file_loader`.
     """
     landed = native.landed
     assert landed.entity is not None
@@ -103,4 +103,4 @@ def new_native_file(landed: LandedFile, index: int, source: str) -> NativeFile:
     content_hash = file_hash(landed.path)
     table = landed.entity.name if landed.entity else landed.path.stem
     load_id = f"{source}-{table}-{landed.extract_date:%Y%m%d}-{content_hash[:12]}"
-    return NativeFile(landed, index, content_hash, _now(), load_id)
+    return NativeFile(landed, index, content_hash, now(), load_id)

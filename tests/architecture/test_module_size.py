@@ -11,24 +11,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("c360", "identity", "clv", "ingestion", "dagster_project", "dashboards", "bench")
 LIMIT = 300
 REASON = f"Longer than {LIMIT} lines because"
-
-# Modules other work was changing when this rule came in: each is to be split or to state its
-# reason, then taken off this list. An entry that no longer breaks the rule fails below.
-PENDING_SPLIT = {
-    "ingestion/load.py",
-    "ingestion/generator/crm_accounts.py",
-    "ingestion/generator/crm_marketing.py",
-    "ingestion/generator/crm_pipeline.py",
-    "ingestion/generator/erp_billing.py",
-    "ingestion/generator/ground_truth.py",
-    "ingestion/generator/pools.py",
-}
 
 
 def _modules(root: Path = REPO) -> list[Path]:
@@ -48,15 +34,7 @@ def _breaks_the_rule(path: Path, root: Path = REPO) -> str | None:
 
 
 def test_no_module_is_over_300_lines_without_saying_why():
-    checked = [p for p in _modules() if p.relative_to(REPO).as_posix() not in PENDING_SPLIT]
-    assert [broken for path in checked if (broken := _breaks_the_rule(path))] == []
-
-
-@pytest.mark.parametrize("name", sorted(PENDING_SPLIT))
-def test_every_module_pending_a_split_still_breaks_the_rule(name: str):
-    """A module split, or given its reason, comes off the list, so the list only shrinks."""
-    assert (REPO / name).exists(), f"{name} is gone: take it off PENDING_SPLIT"
-    assert _breaks_the_rule(REPO / name), f"{name} keeps the rule now: take it off PENDING_SPLIT"
+    assert [broken for path in _modules() if (broken := _breaks_the_rule(path))] == []
 
 
 def test_the_rule_names_a_long_module_and_its_line_count_unless_it_says_why(tmp_path: Path):

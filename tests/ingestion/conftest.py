@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 
 from ingestion.contracts import load_contracts
-from ingestion.load import FileLoad, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import FileLoad
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
 
 DAY = "2026-09-02"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingestion.load import LOADED, REJECTED, FileLoad
+from ingestion.load_log import LOADED, REJECTED, FileLoad
 from tests.ingestion.conftest import DAY
 
 LINES = "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
@@ -281,7 +281,7 @@ def test_a_crash_before_the_log_entry_is_completed_by_the_next_run(land, monkeyp
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(load_module, "_write_log", crash)
+    monkeypatch.setattr(load_module, "write_log", crash)
     with pytest.raises(KeyboardInterrupt):
         land.load("erp")
     monkeypatch.undo()

@@ -8,7 +8,8 @@ import pytest
 
 from ingestion.contracts import load_contracts
 from ingestion.generator import generate_company
-from ingestion.load import DUPLICATE, LOADED, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import DUPLICATE, LOADED
 from ingestion.raw_store import quarantine_dir, read_load_log
 
 

@@ -6,7 +6,7 @@ Found against the code before the fix unless said otherwise; each names what fai
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.load import LOADED, REJECTED
+from ingestion.load_log import LOADED, REJECTED
 
 CUSTOMERS = (
     "customer_number;legal_name;trading_name;vat_number;address;postal_code;city;country_code;"

@@ -15,7 +15,8 @@ from ingestion import readers
 from ingestion.contracts import load_contracts
 from ingestion.generator import generate_company
 from ingestion.landing import landed_files
-from ingestion.load import LOADED, REJECTED, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import LOADED, REJECTED
 from ingestion.raw_store import entity_dir, quarantine_dir
 
 CONTACTS_HEADER = (

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from ingestion.contracts import load_contracts
-from ingestion.load import DUPLICATE, LOADED, REJECTED, UNKNOWN, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import DUPLICATE, LOADED, REJECTED, UNKNOWN
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
 
 INVOICE_LINES_HEADER = (

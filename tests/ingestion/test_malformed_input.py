@@ -8,11 +8,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import ingestion.load as load_module
+import ingestion.file_loader as file_loader
 from ingestion import readers
 from ingestion.csv_recovery import MAX_RECORD_LINES
 from ingestion.generator import generate_company
-from ingestion.load import LOADED, REJECTED, FileLoad, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import LOADED, REJECTED, FileLoad
 
 ACCOUNTS = (
     "account_id,name,website,industry,employee_count,annual_revenue,billing_street,billing_city,"
@@ -229,14 +230,14 @@ def test_a_parquet_ledger_of_another_schema_is_rejected_naming_the_columns(land)
 def test_an_unexpected_error_rejects_that_file_naming_it_and_the_others_load(land, monkeypatch):
     land.put("erp", "fx_rates.csv", "month;currency;rate\n01/09/2026;USD;0,92\n")
     land.put("erp", "payments.csv", f"{PAYMENTS}\nP1;C1;F1;01/09/2026;10,00;EUR;card\n")
-    real = load_module.validate_records
+    real = file_loader.validate_records
 
     def fails_on_fx(frame, entity, *args, **kwargs):
         if entity.name == "fx_rates":
             raise ZeroDivisionError("a bug no test foresaw")
         return real(frame, entity, *args, **kwargs)
 
-    monkeypatch.setattr(load_module, "validate_records", fails_on_fx)
+    monkeypatch.setattr(file_loader, "validate_records", fails_on_fx)
     results = {r.entity: r for r in land.load("erp")}
     assert outcome(results["fx_rates"]) == (REJECTED, 0, 0, 0)
     assert results["fx_rates"].message == (

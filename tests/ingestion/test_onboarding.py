@@ -7,7 +7,8 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.contracts import load_contracts
-from ingestion.load import LOADED, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import LOADED
 from ingestion.raw_store import entity_dir
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "other_crm"

@@ -21,7 +21,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from ingestion.contracts import load_contracts
-from ingestion.load import DUPLICATE, LOADED, REJECTED, FileLoad, ingest_source
+from ingestion.load import ingest_source
+from ingestion.load_log import DUPLICATE, LOADED, REJECTED, FileLoad
 from ingestion.raw_store import entity_dir, quarantine_dir
 from tests.ingestion.fuzz.conftest import FUZZ, Extract, landing_with
 from tests.ingestion.fuzz.mutations import mutated_parquet, mutated_text

@@ -10,8 +10,8 @@ import pytest
 
 from ingestion.generator import generate_company
 from ingestion.generator.defect_profiles import PROFILES
-from ingestion.generator.ground_truth import SALES_AND_MARKETING_ACCOUNTS
 from ingestion.generator.row_defects import MALFORMED_TARGETS
+from ingestion.generator.truth_accumulator import SALES_AND_MARKETING_ACCOUNTS
 from tests.ingestion.generator.conftest import START, Company
 from tests.ingestion.generator.contract_check import bad_lines, entity_of
 

@@ -19,7 +19,7 @@ import pytest
 
 from c360.serving import connect_readonly
 from dagster_project.run_refresh import run_refresh
-from ingestion.load import LOADED, UNKNOWN, FileLoad
+from ingestion.load_log import LOADED, UNKNOWN, FileLoad
 from ingestion.sources import ingest, load_sources
 from tests.conftest import settings_for
 
