@@ -46,10 +46,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Then the files are ordered longest first, each file's tests kept together and in their
     order: `make test` hands whole files to its two workers in this order, so the long files
     start at once and the many short ones fill in at the end, instead of one worker running a
-    long file alone while the other has finished. Longest: a slow file with work of its own (a
-    test or fixture of the file does slow work, or a module-scoped fixture of the file sets up
-    what its tests share: a company built, copied and changed); then one using only the
-    session's shared companies (built once per worker); then the rest.
+    long file alone while the other has finished. Longest: a file with set-up of its own (a
+    module-scoped fixture of the file prepares what its tests share: a company generated,
+    built, copied or changed), or whose own tests or fixtures do slow work; then one using only
+    the session's shared companies (built once per worker); then the rest.
     """
     seen: dict[object, bool] = {}
     rank: dict[Path, int] = {}
@@ -66,7 +66,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
         slow = [f for f in functions if f and _does_slow_work(f, seen)]
         own = own_setup or any(getattr(f, "__module__", None) == module for f in slow)
-        rank[item.path] = min(rank.get(item.path, 2), (0 if own else 1) if slow else 2)
+        rank[item.path] = min(rank.get(item.path, 2), 0 if own else 1 if slow else 2)
         if slow:
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: rank[item.path])  # stable: the order kept within each rank

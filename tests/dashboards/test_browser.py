@@ -210,7 +210,6 @@ def test_every_page_renders_its_headline_numbers_without_errors(
 def test_the_overview_shows_both_tile_rows_and_the_trend_chart(served, browser_page):
     open_page(browser_page, served)
     browser_page.wait_for_selector(".js-plotly-plot", timeout=45_000)
-    labels = browser_page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     row = [
         "Net revenue",
         "Gross margin",
@@ -225,6 +224,13 @@ def test_the_overview_shows_both_tile_rows_and_the_trend_chart(served, browser_p
         "GRR",
         "DSO",
     ]
+    # Tiles are drawn as their queries return: wait for all of them (a loaded machine is slow).
+    browser_page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=\"stMetricLabel\"]').length >= n",
+        arg=2 * len(row) + 1,
+        timeout=45_000,
+    )
+    labels = browser_page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     assert labels == [*row, "LTV:CAC", *row]  # the month (and LTV:CAC), then the year to date
     assert_no_error(browser_page)
 
