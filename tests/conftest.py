@@ -37,39 +37,19 @@ def _does_slow_work(function: object, seen: dict[object, bool]) -> bool:
     return seen[function]
 
 
-@pytest.hookimpl(trylast=True)  # after any reordering plugin: the order below is the last word
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `slow` every test that builds a warehouse, starts a browser or Spark, or uses a fixture
     that does (at any depth), so `pytest -m "not slow"` is the quick loop and nobody has to
     remember to mark a new test by hand. `--durations` in `make test` measures them.
-
-    Then the files are ordered longest first, each file's tests kept together and in their
-    order: `make test` hands whole files to its two workers in this order, so the long files
-    start at once and the many short ones fill in at the end, instead of one worker running a
-    long file alone while the other has finished. Longest: a file with set-up of its own (a
-    module-scoped fixture of the file prepares what its tests share: a company generated,
-    built, copied or changed), or whose own tests or fixtures do slow work; then one using only
-    the session's shared companies (built once per worker); then the rest.
     """
     seen: dict[object, bool] = {}
-    rank: dict[Path, int] = {}
     for item in items:
-        module = getattr(getattr(item, "module", None), "__name__", None)
         functions = [getattr(item, "function", None)]
-        own_setup = False
         fixture_info = getattr(item, "_fixtureinfo", None)
         for definitions in getattr(fixture_info, "name2fixturedefs", {}).values():
             functions += [definition.func for definition in definitions]
-            own_setup |= any(
-                d.scope != "function" and getattr(d.func, "__module__", None) == module
-                for d in definitions
-            )
-        slow = [f for f in functions if f and _does_slow_work(f, seen)]
-        own = own_setup or any(getattr(f, "__module__", None) == module for f in slow)
-        rank[item.path] = min(rank.get(item.path, 2), 0 if own else 1 if slow else 2)
-        if slow:
+        if any(_does_slow_work(function, seen) for function in functions if function):
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: rank[item.path])  # stable: the order kept within each rank
 
 
 def settings_for(
