@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from c360.settings import PUBLIC_DB_ALIAS, PUBLIC_DB_FILE
+from c360.build_files import apply_build_settings
+from c360.settings import PUBLIC_DB_ALIAS, PUBLIC_DB_FILE, Settings
 
 RUN_TYPES = frozenset({"model", "test"})
 
@@ -89,6 +90,8 @@ def run_direct(manifest_path: Path, built_db: Path) -> dict:
     statements = direct_statements(manifest)
     started = time.perf_counter()
     con = duckdb.connect(str(copies[0]))
+    # The build's memory, threads and spill folder, as dbt's connection has them (the profile).
+    apply_build_settings(con, Settings.from_env())
     con.execute(f"attach '{copies[1]}' as {PUBLIC_DB_ALIAS}")
     for _, sql in statements:
         con.execute(sql).fetchall()

@@ -36,7 +36,12 @@ def generate(args: dict) -> dict:
 
 
 def ingest(args: dict) -> dict:
-    """c360 ingestion of every source (read, type, validate, quarantine, Parquet, load log)."""
+    """c360 ingestion of every source (read, type, validate, quarantine, Parquet, load log).
+
+    And the ECB reference rates the refresh writes beside them (a raw asset of its own), which
+    the dbt build reads.
+    """
+    from ingestion.reference_rates import write_monthly_rates
     from ingestion.sources import ingest, load_sources
 
     settings = Settings.from_env()
@@ -45,6 +50,7 @@ def ingest(args: dict) -> dict:
         for result in ingest(source, settings.landing_dir, settings.raw_dir):
             rows += result.rows_read
             files += 1
+    write_monthly_rates(settings.raw_dir)
     return {"rows": rows, "files": files}
 
 
@@ -52,7 +58,10 @@ def duckdb_read(args: dict) -> dict:
     """DuckDB's own readers: every extract file into a table (no validation), into `db`."""
     import duckdb
 
+    from c360.build_files import apply_build_settings
+
     con = duckdb.connect(args["db"])
+    apply_build_settings(con, Settings.from_env())  # the memory the build's DuckDB has
     rows = files = failed = 0
     for index, path in enumerate(sorted(Path(args["landing"]).rglob("*.*"))):
         if path.name.startswith("_") or path.stat().st_size == 0:

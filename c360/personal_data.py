@@ -25,6 +25,7 @@ null (none is declared today).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -140,12 +141,16 @@ def _check_declarations(
             )
 
 
-def write_masked_copy(source: Path, target: Path) -> list[str]:
+def write_masked_copy(
+    source: Path, target: Path, duckdb_settings: Mapping[str, str] | None = None
+) -> list[str]:
     """Write `target`: `source` with every declared personal-data column masked.
 
+    `duckdb_settings` (memory limit, threads, spill folder: the build's, from publishing) bound
+    the copy of every table, which would otherwise take DuckDB's 80 % of RAM.
     Returns the masked columns as `schema.table.column`.
     """
-    con = duckdb.connect(str(target))
+    con = duckdb.connect(str(target), config=dict(duckdb_settings or {}))
     try:
         [(catalog,)] = con.execute("select current_database()").fetchall()
         con.execute(f"attach '{source}' as source (read_only)")

@@ -237,7 +237,7 @@ def publish(settings: Settings) -> Publication:
     try:
         counts = _write_version(settings.public_db, restricted_tmp, version, now)
         restricted_tmp.chmod(0o640)
-        masked = write_masked_copy(restricted_tmp, tmp)
+        masked = write_masked_copy(restricted_tmp, tmp, settings.build_duckdb_settings())
         recorded = {**fingerprint(tmp), "restricted": fingerprint(restricted_tmp)}
         fault_point(PUBLISH_BEFORE_RENAME)
         os.replace(restricted_tmp, restricted)

@@ -41,6 +41,16 @@ class Settings:
     # Each reader's ceiling (c360.serving): DuckDB's own default is 80 % of RAM per process.
     reader_memory: str = "4GB"
     reader_timeout_seconds: float = 60.0
+    # The build's DuckDB (dbt's connection, Python models included, and every process that runs
+    # heavy queries on the build file). A fixed bound, not DuckDB's default share of RAM (80 %,
+    # 50 % before this setting): the refresh must stay under 8 GB at 1,000,000 customers, and
+    # DuckDB is only part of it; the Python models' frames (identity resolution, the CLV fits),
+    # dbt and Dagster share the process. Half of that budget to DuckDB, which spills the rest to
+    # `build_spill_dir`. On a small machine lower it: it is a ceiling, not a reservation.
+    build_memory_limit: str = "4GB"
+    # DuckDB's threads for the build; its own default is every core. Each thread's hash tables
+    # and sort runs count against the memory limit, so more threads want more memory.
+    build_threads: int = os.cpu_count() or 1
     # Interface `c360 serve` listens on; another than loopback needs sign-in (docs/security.md).
     serve_address: str = "127.0.0.1"
     # The PostgreSQL publish target (c360.postgres_publish): a libpq URL; None keeps it off.
@@ -67,6 +77,8 @@ class Settings:
             ),
             reader_memory=env.get("C360_READER_MEMORY", "4GB"),
             reader_timeout_seconds=float(env.get("C360_READER_TIMEOUT", "60")),
+            build_memory_limit=env.get("C360_BUILD_MEMORY_LIMIT", "4GB"),
+            build_threads=int(env.get("C360_BUILD_THREADS", str(os.cpu_count() or 1))),
             serve_address=env.get("C360_SERVE_ADDRESS", "127.0.0.1"),
             postgres_url=env.get("C360_POSTGRES_URL") or None,
         )
@@ -110,6 +122,24 @@ class Settings:
     def build_db(self) -> Path:
         """The DuckDB file that only a refresh writes."""
         return self.warehouse_dir / "build.duckdb"
+
+    @property
+    def build_spill_dir(self) -> Path:
+        """Where the build's DuckDB writes what does not fit in `build_memory_limit`.
+
+        Under the data root, on the warehouse's disk, rather than DuckDB's default beside the
+        database file or the system's /tmp (often a small RAM disk). DuckDB names its files by
+        process, so concurrent processes share the folder; it removes its files on close.
+        """
+        return self.warehouse_dir / "spill"
+
+    def build_duckdb_settings(self) -> dict[str, str]:
+        """The DuckDB settings of every connection that builds or scans the build file."""
+        return {
+            "memory_limit": self.build_memory_limit,
+            "threads": str(self.build_threads),
+            "temp_directory": str(self.build_spill_dir),
+        }
 
     @property
     def public_db(self) -> Path:
@@ -191,6 +221,9 @@ class Settings:
         return {
             "C360_BUILD_DB": str(self.build_db),
             "C360_PUBLIC_DB": str(self.public_db),
+            "C360_BUILD_MEMORY_LIMIT": self.build_memory_limit,
+            "C360_BUILD_THREADS": str(self.build_threads),
+            "C360_BUILD_SPILL_DIR": str(self.build_spill_dir),
             "C360_RAW_DIR": str(self.raw_dir),
             "C360_REPORTING_CURRENCY": self.reporting_currency,
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),

@@ -26,6 +26,9 @@ import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
+from c360.build_files import apply_build_settings
+from c360.settings import Settings
+
 if TYPE_CHECKING:
     from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
@@ -191,6 +194,10 @@ def score_candidates(
     if crm_candidates.height == 0 or erp_candidates.height == 0:
         return pl.DataFrame(schema=PAIR_SCHEMA)
     con = duckdb.connect()
+    # An in-memory database of its own (Splink's work tables stay out of the build file), in
+    # the dbt build's process: held to the build's memory limit and spill folder, not DuckDB's
+    # default of 80 % of RAM.
+    apply_build_settings(con, Settings.from_env())
     try:
         return _score(con, crm_candidates, erp_candidates, erp_all, floor)
     finally:

@@ -1,0 +1,111 @@
+"""The build's DuckDB runs with the configured memory limit, threads and spill folder.
+
+A real `dbt build` of a small generated company (60 customers, 4 days), ingested here without
+Dagster, under a limit far below DuckDB's default (80 % of RAM): it completes, and DuckDB
+fails a query rather than pass its limit, so completing is the limit holding. Then, through the
+same profile, one query that needs more than the limit: dbt's connection reports the configured
+settings, and the query finishes by spilling into the data root's spill folder (seen there
+while it runs; DuckDB removes its files on close).
+"""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from c360.settings import REPO_ROOT, Settings
+from ingestion.generator import generate_company
+from ingestion.reference_rates import write_monthly_rates
+from ingestion.sources import ingest, load_sources
+
+DBT = str(Path(sys.executable).parent / "dbt")
+LIMIT = {"C360_BUILD_MEMORY_LIMIT": "128MB", "C360_BUILD_THREADS": "1"}
+# Three million distinct 32-character hashes: a hash table of a few hundred MB.
+SETTINGS_AND_A_LARGE_AGGREGATE = (
+    "select current_setting('memory_limit') as memory_limit,"
+    " current_setting('threads') as threads,"
+    " current_setting('temp_directory') as temp_directory,"
+    " (select count(*) from (select distinct md5(i::varchar) from range(3000000) r(i)))"
+    " as distinct_hashes"
+)
+
+
+class SpillWatcher(threading.Thread):
+    """Names of the files that appear in `folder` until stopped (sampled every 20 ms)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(daemon=True)
+        self.folder, self.seen, self.done = folder, set(), threading.Event()
+
+    def run(self) -> None:
+        """Sample until `done` is set."""
+        while not self.done.is_set():
+            if self.folder.is_dir():
+                self.seen.update(os.listdir(self.folder))
+            self.done.wait(0.02)
+
+
+def _dbt(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [DBT, *args], cwd=REPO_ROOT / "dbt", env=env, capture_output=True, text=True
+    )
+
+
+def _ingested_company(settings: Settings) -> None:
+    """Generate the company and ingest it as a refresh does (sources, then ECB rates)."""
+    generate_company(
+        settings.landing_dir,
+        settings.truth_dir,
+        customers=60,
+        seed=7,
+        start=dt.date(2026, 9, 1),
+        days=4,
+        defects="none",
+    )
+    for source in load_sources(settings.sources_file, settings.contracts_dir).values():
+        list(ingest(source, settings.landing_dir, settings.raw_dir))
+    write_monthly_rates(settings.raw_dir)
+
+
+@pytest.mark.slow
+def test_the_build_runs_under_the_configured_limit_and_spills_to_the_data_root(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    settings = Settings.from_env({"C360_HOME": str(home), **LIMIT})
+    _ingested_company(settings)
+    settings.warehouse_dir.mkdir(parents=True)
+    env = {**os.environ, "C360_HOME": str(home), **settings.dbt_env()}
+    target = ["--target-path", str(tmp_path / "target")]
+
+    build = _dbt(["build", "--exclude-resource-type", "unit_test", *target], env)
+    assert build.returncode == 0, build.stdout[-4000:]
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    assert len(results) > 200 and {r["status"] for r in results} <= {"success", "pass"}
+
+    watcher = SpillWatcher(settings.build_spill_dir)
+    watcher.start()
+    show_args = ["show", "--inline", SETTINGS_AND_A_LARGE_AGGREGATE, "--output", "json"]
+    show = _dbt([*show_args, *target, "--log-format", "json"], env)
+    watcher.done.set()
+    watcher.join()
+    assert show.returncode == 0, show.stdout[-4000:]
+    [preview] = [
+        json.loads(event["data"]["preview"])
+        for event in map(json.loads, show.stdout.splitlines())
+        if "preview" in event.get("data", {})
+    ]
+    assert preview == [
+        {
+            "memory_limit": "122.0 MiB",  # 128 MB in DuckDB's binary units
+            "threads": 1,
+            "temp_directory": str(settings.build_spill_dir),
+            "distinct_hashes": 3_000_000,
+        }
+    ]
+    assert any(name.startswith("duckdb_temp_") for name in watcher.seen), watcher.seen
