@@ -35,7 +35,7 @@ from bench.days import extract_days, land_days
 from bench.direct import excluded_seconds
 from bench.scratch import scratch_dir
 from bench.stages import CLV_SELECTOR, IDENTITY_SELECTOR
-from c360.settings import REPO_ROOT
+from c360.settings import REPO_ROOT, Settings
 
 START = dt.date(2026, 9, 1)
 DLT_REQUIREMENTS = ["dlt[duckdb,filesystem]", "pandas", "pyarrow"]
@@ -92,7 +92,7 @@ def dlt_python(data_dir: Path) -> tuple[Path | None, str]:
     return python, f"dlt {version.stdout.strip()}"
 
 
-def _generation(options: BenchOptions, customers: int, root: Path) -> dict:
+def generate_once(options: BenchOptions, customers: int, root: Path) -> dict:
     """Generate the company once per size and seed; later runs reuse it and its figures."""
     source = root / "source"
     marker = source / "generation.json"
@@ -135,7 +135,7 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
         group[key] = measured
         say(f"{customers:>9,} {key:<20} {measured.get('wall_s', '-')} s  {measured}")
 
-    done(stages, "generation", _generation(options, customers, root))
+    done(stages, "generation", generate_once(options, customers, root))
     source_landing = root / "source" / "landing"
     days = extract_days(source_landing)
     base, extra = days[:-1], days[-1:]
@@ -197,6 +197,7 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load_before": load_before,
         "load_after": [round(x, 2) for x in os.getloadavg()],
+        "build_memory_limit": Settings.from_env().build_memory_limit,  # the stages inherit it
         "stages": stages,
         "baselines": baselines,
         "profile": _profile(build_target),
