@@ -3,7 +3,8 @@
 import duckdb
 import pytest
 
-from c360.build_files import connect_build
+from c360.build_files import apply_build_settings, connect_build
+from c360.settings import Settings
 from tests.c360.test_publish import build_with
 from tests.conftest import settings_for
 
@@ -19,3 +20,26 @@ def test_internal_and_public_schemas_resolve_by_their_own_names(tmp_path, monkey
     finally:
         con.close()
     assert row == (42, 1)
+
+
+def test_a_connection_takes_the_builds_limits_and_spills_into_its_folder(tmp_path):
+    settings = Settings.from_env(
+        {"C360_HOME": str(tmp_path), "C360_BUILD_MEMORY_LIMIT": "64MB", "C360_BUILD_THREADS": "1"}
+    )
+    con = duckdb.connect()
+    try:
+        apply_build_settings(con, settings)
+        # Two million distinct 32-character hashes: well past 64MB in a hash table.
+        [(count,)] = con.execute(
+            "select count(*) from (select distinct md5(i::varchar) from range(2000000) r(i))"
+        ).fetchall()
+        assert count == 2_000_000
+        # DuckDB keeps its owner file in a folder it has spilled into until it closes.
+        assert [p.name for p in settings.build_spill_dir.glob("duckdb_temp_*_owner")]
+        apply_build_settings(con, settings)  # again, after spilling: the folder is left as is
+        assert con.execute(
+            "select current_setting('memory_limit'), current_setting('threads'),"
+            " current_setting('temp_directory')"
+        ).fetchall() == [("61.0 MiB", 1, str(settings.build_spill_dir))]
+    finally:
+        con.close()
