@@ -11,7 +11,7 @@ why scipy, and what was reproduced on CDNOW.
 
 from clv.bg_nbd import BgNbdFit, bg_nbd_log_likelihood, fit_bg_nbd
 from clv.cadence import cadence_boundary
-from clv.fit_store import fits_table
+from clv.fit_store import fits_table, fits_with_settings
 from clv.gamma_gamma import GammaGammaFit, fit_gamma_gamma, gamma_gamma_log_likelihood
 from clv.holdout import deciles_from, fit_quality_from, holdout_from_fits, holdout_table
 from clv.refresh_step import read_inputs, score_with_settings
@@ -36,6 +36,7 @@ __all__ = [
     "fit_gamma_gamma",
     "fit_quality_from",
     "fits_table",
+    "fits_with_settings",
     "gamma_gamma_log_likelihood",
     "holdout_from_fits",
     "holdout_table",

@@ -116,3 +116,12 @@ def fits_of_row(row: dict[str, object]) -> Fits:
         converged=row["gamma_gamma_converged"],
     )
     return Fits(bg, gg)
+
+
+def fits_with_settings(
+    lines: pl.DataFrame, as_of: date | None, stored: pl.DataFrame | None
+) -> pl.DataFrame:
+    """`fits_table` on the cadence of the settings (C360_CLV_REFIT_DAYS)."""
+    from c360.settings import Settings
+
+    return fits_table(lines, as_of, Settings.from_env().clv_refit_days, stored)

@@ -68,11 +68,10 @@ def run_clv_steps(spark: Any) -> None:
     """
     import duckdb
 
-    from c360.settings import Settings
     from clv import (
         deciles_from,
         fit_quality_from,
-        fits_table,
+        fits_with_settings,
         holdout_from_fits,
         read_inputs,
         score_with_settings,
@@ -83,7 +82,7 @@ def run_clv_steps(spark: Any) -> None:
     invoice_lines = spark.table("intermediate.int_invoice_lines_costed").toArrow()
     invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
     lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
-    fits = fits_table(lines, as_of, Settings.from_env().clv_refit_days)
+    fits = fits_with_settings(lines, as_of, stored=None)
     _write(spark, fits, "intermediate.int_clv_fits")
     scores = score_with_settings(lines, as_of, fits)
     _write(spark, scores, "intermediate.int_customer_clv")

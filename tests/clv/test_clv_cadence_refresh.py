@@ -53,14 +53,6 @@ def snapshot(settings: Settings) -> dict[str, pl.DataFrame]:
         con.close()
 
 
-def refresh(home: Path) -> dict[str, pl.DataFrame]:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        settings = settings_for(home, monkeypatch)
-        summary = run_refresh(settings)
-        assert summary.success, summary.failures + summary.checks_failed
-        return snapshot(settings)
-
-
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, pl.DataFrame]]:
     """The tables after each incremental refresh (by last extract day) and after the rebuild."""
@@ -69,14 +61,16 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, pl.D
     generate_company(
         generated, root / "truth", customers=50, seed=5, start=START, days=DAYS, defects="none"
     )
-    chain = root / "chain" / "c360"
+    chain, rebuilt = root / "chain" / "c360", root / "rebuilt" / "c360"
     states = {}
-    for day in CHAIN:
-        deliver(generated, chain, day)
-        states[str(day)] = refresh(chain)
-    rebuilt = root / "rebuilt" / "c360"
-    deliver(generated, rebuilt, CHAIN[-1])
-    states["rebuilt"] = refresh(rebuilt)
+    runs = [*((chain, day, str(day)) for day in CHAIN), (rebuilt, CHAIN[-1], "rebuilt")]
+    for home, through, name in runs:
+        deliver(generated, home, through)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            settings = settings_for(home, monkeypatch)
+            summary = run_refresh(settings)
+            assert summary.success, summary.failures + summary.checks_failed
+            states[name] = snapshot(settings)
     return states
 
 

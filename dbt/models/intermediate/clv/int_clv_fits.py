@@ -11,9 +11,8 @@ Cadence: C360_CLV_REFIT_DAYS.
 def model(dbt, session):
     """One row per fit in use: parameters, figures, input digest, the as-of date that used it."""
     dbt.config(materialized="incremental", unique_key="fit", incremental_strategy="delete+insert")
-    from c360.settings import Settings
-    from clv import fits_table, read_inputs
+    from clv import fits_with_settings, read_inputs
 
     lines, as_of = read_inputs(dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices"))
     stored = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
-    return fits_table(lines, as_of, Settings.from_env().clv_refit_days, stored)
+    return fits_with_settings(lines, as_of, stored)
