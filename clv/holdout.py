@@ -15,7 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from clv.fit_store import FULL, HOLDOUT, calibration_end, current_fit, fits_of_row
+from clv.fit_store import FULL, HOLDOUT, calibration_end, current_fit, fits_of_row, fits_table
 from clv.refresh_step import FIT_FIGURES_SCHEMA
 from clv.summary import purchases_between, summarise
 from clv.value import expected_purchases
@@ -57,8 +57,6 @@ HOLDOUT_SCHEMA: dict[str, pl.DataType] = {
 
 def holdout_table(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
     """`holdout_from_fits` with both fits made through `as_of` itself (a refit every day)."""
-    from clv.fit_store import fits_table
-
     return holdout_from_fits(lines, fits_table(lines, as_of, refit_days=1), as_of)
 
 

@@ -2,7 +2,8 @@
 
 Inputs are fct_invoice_lines (customer_key, invoice_kind, invoice_date, gross_margin) and the
 as-of date, the newest ERP extract date, so a rebuild of the same extracts gives the same
-figures (no wall clock). Times are in days.
+figures (no wall clock). Times are in days. The fits are made, or reused, on the refit cadence
+by clv.fit_store (dbt model int_clv_fits); `score_from_fits` applies them to today's summary.
 """
 
 from __future__ import annotations
