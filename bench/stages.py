@@ -16,7 +16,9 @@ from bench.child import own_peak_mb
 from c360.settings import Settings
 
 IDENTITY_SELECTOR = "path:models/intermediate/identity"  # rules in SQL, the resolution once
-CLV_SELECTOR = "int_customer_clv int_clv_holdout clv_fit_quality clv_holdout_calibration"
+CLV_SELECTOR = (
+    "int_clv_fits int_customer_clv int_clv_holdout clv_fit_quality clv_holdout_calibration"
+)
 
 
 def generate(args: dict) -> dict:

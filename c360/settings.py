@@ -19,6 +19,13 @@ PUBLIC_DB_FILE = "public.duckdb"
 PUBLIC_DB_ALIAS = "public_marts"
 
 
+def _at_least_one(name: str, value: int) -> int:
+    """`value` if it is a positive count; a refit every 0 days means nothing, so it is refused."""
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every path and tunable of the product.
@@ -35,6 +42,9 @@ class Settings:
     schedule_timezone: str = "UTC"
     clv_horizon_months: int = 36
     clv_annual_discount_rate: float = 0.10
+    # Days between CLV refits (clv.cadence): a refresh scores daily with the fit through the
+    # last cadence boundary; 1 refits on every new as-of date.
+    clv_refit_days: int = 7
     freshness_hours: float = 48.0
     # Days landed files and replaced serving versions are kept (c360.retention); None: forever.
     retention_days: float | None = None
@@ -71,6 +81,9 @@ class Settings:
             schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
             clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
+            clv_refit_days=_at_least_one(
+                "C360_CLV_REFIT_DAYS", int(env.get("C360_CLV_REFIT_DAYS", "7"))
+            ),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
             retention_days=(
                 float(env["C360_RETENTION_DAYS"]) if env.get("C360_RETENTION_DAYS") else None
@@ -229,6 +242,7 @@ class Settings:
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),
             "C360_CLV_HORIZON_MONTHS": str(self.clv_horizon_months),
             "C360_CLV_ANNUAL_DISCOUNT_RATE": str(self.clv_annual_discount_rate),
+            "C360_CLV_REFIT_DAYS": str(self.clv_refit_days),
         }
 
     def export_to_environ(self) -> None:

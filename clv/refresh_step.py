@@ -2,7 +2,8 @@
 
 Inputs are fct_invoice_lines (customer_key, invoice_kind, invoice_date, gross_margin) and the
 as-of date, the newest ERP extract date, so a rebuild of the same extracts gives the same
-figures (no wall clock). Times are in days.
+figures (no wall clock). Times are in days. The fits are made, or reused, on the refit cadence
+by clv.fit_store (dbt model int_clv_fits); `score_from_fits` applies them to today's summary.
 """
 
 from __future__ import annotations
@@ -111,31 +112,57 @@ def _unless_unknown(value: pl.Expr, unknown: pl.Series) -> pl.Expr:
     return pl.when(pl.col("customer_key").is_in(unknown.implode())).then(None).otherwise(value)
 
 
+def fit_input(lines: pl.DataFrame, through: date) -> pl.DataFrame:
+    """The summary through `through` that a fit learns from and the scores apply to.
+
+    A margin summed over lines of unknown cost is no margin: Gamma-Gamma learns only from
+    customers whose margin is known, and the others' mean margin stays null.
+    """
+    summary = summarise(lines, through)
+    unknown = _customers_of_unknown_margin(lines)
+    return summary.with_columns(_unless_unknown(pl.col("monetary_value"), unknown))
+
+
 def score(
     lines: pl.DataFrame, as_of: date | None, horizon_months: int, annual_discount_rate: float
 ) -> pl.DataFrame:
+    """fct_customer_clv's rows scored with a fit through `as_of` itself (a refit every day)."""
+    from clv.fit_store import fits_table
+
+    fits = fits_table(lines, as_of, refit_days=1)
+    return score_from_fits(lines, as_of, fits, horizon_months, annual_discount_rate)
+
+
+def score_from_fits(
+    lines: pl.DataFrame,
+    as_of: date | None,
+    fits: pl.DataFrame,
+    horizon_months: int,
+    annual_discount_rate: float,
+) -> pl.DataFrame:
     """fct_customer_clv's rows: every customer with a purchase up to `as_of`, scored.
 
-    Each row also carries the fit's figures (FIT_FIGURES_SCHEMA), which quality.clv_fit_quality
-    reports: the fit runs once a refresh.
+    The parameters are the build's 'full' fit in `fits` (int_clv_fits: fitted through the last
+    cadence boundary, maybe by an earlier build); the summary is today's. Each row also carries
+    the fit's figures (FIT_FIGURES_SCHEMA), which quality.clv_fit_quality reports.
     """
-    summary = summarise(lines, as_of) if as_of else pl.DataFrame(schema=SUMMARY_SCHEMA)
-    if summary.is_empty():
+    from clv.fit_store import FULL, current_fit, fits_of_row
+
+    row = current_fit(fits, FULL, as_of)
+    summary = fit_input(lines, as_of) if row else pl.DataFrame(schema=SUMMARY_SCHEMA)
+    if row is None or summary.is_empty():
         return pl.DataFrame(schema=CLV_SCHEMA)
     unknown = _customers_of_unknown_margin(lines)
-    # A margin summed over lines of unknown cost is no margin: Gamma-Gamma learns only from
-    # customers whose margin is known, and the others' mean margin stays null.
-    summary = summary.with_columns(_unless_unknown(pl.col("monetary_value"), unknown))
-    fits = fit(summary)
+    fitted = fits_of_row(row)
     x, t_x, t_cal = summary["frequency"], summary["recency_days"], summary["t_days"]
-    if fits.gamma_gamma is None:
+    if fitted.gamma_gamma is None:
         margin = np.full(summary.height, np.nan)
     else:
-        margin = expected_margin_per_purchase(fits.gamma_gamma, x, summary["monetary_value"])
+        margin = expected_margin_per_purchase(fitted.gamma_gamma, x, summary["monetary_value"])
     margin = np.where(summary["customer_key"].is_in(unknown).to_numpy(), np.nan, margin)
     horizon = horizon_months * DAYS_PER_MONTH
     clv = discounted_clv(
-        fits.bg_nbd,
+        fitted.bg_nbd,
         margin,
         x,
         t_x,
@@ -144,17 +171,14 @@ def score(
         annual_discount_rate=annual_discount_rate,
     )
     return summary.with_columns(
-        pl.Series("p_alive", p_alive(fits.bg_nbd, x, t_x, t_cal)),
-        pl.Series("expected_purchases", expected_purchases(fits.bg_nbd, x, t_x, t_cal, horizon)),
+        pl.Series("p_alive", p_alive(fitted.bg_nbd, x, t_x, t_cal)),
+        pl.Series("expected_purchases", expected_purchases(fitted.bg_nbd, x, t_x, t_cal, horizon)),
         pl.Series("expected_margin_per_purchase", margin).fill_nan(None),
         pl.Series("predicted_clv", clv).fill_nan(None),
         pl.lit(horizon_months).alias("horizon_months"),
         pl.lit(annual_discount_rate).alias("annual_discount_rate"),
         pl.lit(as_of).alias("as_of_date"),
-        *(
-            pl.lit(value).alias(column)
-            for column, value in fit_figures(fits, as_of, summary).items()
-        ),
+        *(pl.lit(row[column]).alias(column) for column in FIT_FIGURES_SCHEMA),
     ).cast(CLV_SCHEMA)
 
 
@@ -186,9 +210,13 @@ def read_inputs(
     return lines, newest["as_of_date"][0]
 
 
-def score_with_settings(lines: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
-    """`score` with the horizon and discount rate of the settings (C360_CLV_*)."""
+def score_with_settings(
+    lines: pl.DataFrame, as_of: date | None, fits: pl.DataFrame
+) -> pl.DataFrame:
+    """`score_from_fits` with the horizon and discount rate of the settings (C360_CLV_*)."""
     from c360.settings import Settings
 
     settings = Settings.from_env()
-    return score(lines, as_of, settings.clv_horizon_months, settings.clv_annual_discount_rate)
+    return score_from_fits(
+        lines, as_of, fits, settings.clv_horizon_months, settings.clv_annual_discount_rate
+    ).with_columns(pl.lit(settings.clv_refit_days, dtype=pl.Int64).alias("refit_days"))

@@ -13,7 +13,13 @@ from typing import Any
 import polars as pl
 
 IDENTITY_STEPS = ("int_identity_resolution",)
-CLV_STEPS = ("int_customer_clv", "int_clv_holdout", "clv_fit_quality", "clv_holdout_calibration")
+CLV_STEPS = (
+    "int_clv_fits",
+    "int_customer_clv",
+    "int_clv_holdout",
+    "clv_fit_quality",
+    "clv_holdout_calibration",
+)
 
 
 def _read(spark: Any, name: str) -> pl.DataFrame:
@@ -55,19 +61,32 @@ def run_identity_steps(spark: Any) -> None:
 
 
 def run_clv_steps(spark: Any) -> None:
-    """int_customer_clv, int_clv_holdout and the two CLV quality models (clv)."""
+    """int_clv_fits, int_customer_clv, int_clv_holdout and the two CLV quality models (clv).
+
+    The Spark build starts from nothing, so it fits on the cadence without stored fits: the
+    same fits a full DuckDB rebuild makes (clv.cadence).
+    """
     import duckdb
 
-    from clv import deciles_from, fit_quality_from, holdout_table, read_inputs, score_with_settings
+    from clv import (
+        deciles_from,
+        fit_quality_from,
+        fits_with_settings,
+        holdout_from_fits,
+        read_inputs,
+        score_with_settings,
+    )
 
     # read_inputs takes relations; an in-memory DuckDB over the Spark tables' Arrow is one.
     con = duckdb.connect()
     invoice_lines = spark.table("intermediate.int_invoice_lines_costed").toArrow()
     invoices = spark.table("staging.stg_erp__invoices").select("_extract_date").toArrow()
     lines, as_of = read_inputs(con.from_arrow(invoice_lines), con.from_arrow(invoices))
-    scores = score_with_settings(lines, as_of)
+    fits = fits_with_settings(lines, as_of, stored=None)
+    _write(spark, fits, "intermediate.int_clv_fits")
+    scores = score_with_settings(lines, as_of, fits)
     _write(spark, scores, "intermediate.int_customer_clv")
-    holdout = holdout_table(lines, as_of)
+    holdout = holdout_from_fits(lines, fits, as_of)
     _write(spark, holdout, "intermediate.int_clv_holdout")
     _write(spark, fit_quality_from(scores, holdout), "quality.clv_fit_quality")
     _write(spark, deciles_from(holdout), "quality.clv_holdout_calibration")

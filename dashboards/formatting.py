@@ -77,3 +77,14 @@ def short_amount(value: float | None) -> str:
         if abs(amount) >= threshold:
             return f"{amount / threshold:.3g}{suffix}"
     return f"{amount:.3g}"
+
+
+def clv_fit_caption(fitted_through: object, refit_days: int | None) -> str:
+    """`CLV fitted through 2026-08-31 (refit weekly)`: how old the model behind the scores is.
+
+    The CLV scores every refresh but refits every `refit_days` days (fct_customer_clv).
+    """
+    cadence = {None: "", 1: " (refit daily)", 7: " (refit weekly)"}.get(
+        refit_days, f" (refit every {refit_days} days)"
+    )
+    return f"CLV fitted through {fitted_through}{cadence}"

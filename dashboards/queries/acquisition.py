@@ -123,12 +123,13 @@ def _scored(filters: Filters) -> tuple[str, tuple[object, ...]]:
 
 
 def clv_summary(version: str, filters: Filters) -> dict[str, object]:
-    """Customers scored, their total predicted CLV, the horizon and currency (one row)."""
+    """Customers scored, their total predicted CLV, horizon, currency and fit date (one row)."""
     scored, params = _scored(filters)
     return query(
         f"""
         select count(*) as customers, sum(v.predicted_clv) as predicted_clv,
             max(v.horizon_months) as horizon_months,
+            max(v.fitted_through) as fitted_through, max(v.refit_days) as refit_days,
             max(v.reporting_currency) as reporting_currency
         {scored}
         """,

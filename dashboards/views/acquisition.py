@@ -13,7 +13,7 @@ from dashboards.components import (
 )
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import count, money, ratio, short_amount
+from dashboards.formatting import clv_fit_caption, count, money, ratio, short_amount
 from dashboards.queries.acquisition import (
     BINS_PER_DECADE,
     TOP_CUSTOMERS,
@@ -163,6 +163,7 @@ else:
             "discounted (fct_customer_clv), for the filtered customers.",
             border=True,
         )
+    st.caption(clv_fit_caption(summary["fitted_through"], summary["refit_days"]))
     bins = clv_histogram(version, filters)
     bands = [
         f"under {short_amount(upper)}"

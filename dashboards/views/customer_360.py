@@ -8,7 +8,7 @@ from dashboards.auth import require_grant
 from dashboards.components import coverage_notes, empty_state, revenue_margin_bars, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import count, money, percent
+from dashboards.formatting import clv_fit_caption, count, money, percent
 from dashboards.queries.customer import (
     SEARCH_LIMIT,
     arr_history,
@@ -179,6 +179,7 @@ with tabs[9]:
             "The CLV model has not scored this customer (no purchase before its as-of date)."
         )
     else:
+        st.caption(clv_fit_caption(value["fitted_through"], value["refit_days"]))
         table(
             pl.DataFrame(
                 {

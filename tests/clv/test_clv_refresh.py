@@ -2,7 +2,9 @@
 
 The purchase history is rebuilt in plain Polars from the landing ERP files (the integration
 oracle's readers), not from the warehouse; the fit is redone on it with the library and must
-give the parameters the refresh recorded. Margins are checked against fct_invoice_lines in SQL.
+give the parameters the refresh recorded. The refresh refits weekly (C360_CLV_REFIT_DAYS'
+default): the fit is through the Monday on or before the as-of date, computed here from Python's
+weekday. Margins are checked against fct_invoice_lines in SQL.
 """
 
 import datetime as dt
@@ -67,13 +69,20 @@ def test_every_customer_s_purchase_history_matches_the_extracts(settings, purcha
     assert actual.drop("as_of_date").rows() == expected.rows()
 
 
-def test_the_recorded_fit_is_the_maximum_likelihood_fit_of_that_history(settings, purchase_days):
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def test_the_recorded_fit_is_the_maximum_likelihood_fit_of_the_history_to_monday(
+    settings, purchase_days
+):
     days, as_of = purchase_days
-    summary = _oracle_summary(days, as_of)
+    summary = _oracle_summary(days, monday_of(as_of))
     refit = fit_bg_nbd(summary["frequency"], summary["recency_days"], summary["t_days"])
     [full] = published(settings, "select * from quality.clv_fit_quality where fit = 'full'").rows(
         named=True
     )
+    assert full["fitted_through"] == monday_of(as_of) < as_of
     assert full["customers"] == refit.customers == summary.height
     assert full["bg_nbd_log_likelihood"] == pytest.approx(refit.log_likelihood, abs=1e-6)
     assert full["bg_nbd_r"] == pytest.approx(refit.r, rel=1e-6)
@@ -149,20 +158,23 @@ def test_dim_customers_carries_each_customer_s_clv_and_null_for_the_never_invoic
     assert unscored["first_invoice_date"].null_count() == unscored.height
 
 
-def test_the_holdout_counts_the_actual_purchase_days_of_the_last_six_months(
+def test_the_holdout_counts_the_actual_purchase_days_of_the_six_months_to_monday(
     settings, purchase_days
 ):
     days, as_of = purchase_days
-    end = calibration_end(as_of)
+    monday = monday_of(as_of)
+    end = calibration_end(monday)
     known = days.filter(pl.col("invoice_date") <= end)["customer_key"].unique()
     actual = days.filter(
-        (pl.col("invoice_date") > end) & pl.col("customer_key").is_in(known.implode())
+        (pl.col("invoice_date") > end)
+        & (pl.col("invoice_date") <= monday)
+        & pl.col("customer_key").is_in(known.implode())
     ).height
     [row] = published(
         settings, "select * from quality.clv_fit_quality where fit = 'holdout_calibration'"
     ).rows(named=True)
     deciles = published(settings, "select * from quality.clv_holdout_calibration order by decile")
-    assert (row["holdout_start_date"], row["holdout_end_date"]) == (end, as_of)
+    assert (row["holdout_start_date"], row["holdout_end_date"]) == (end, monday)
     assert row["customers"] == known.len() == deciles["customers"].sum()
     assert row["actual_holdout_purchases"] == actual == deciles["actual_purchases"].sum()
     assert row["predicted_holdout_purchases"] == pytest.approx(deciles["predicted_purchases"].sum())

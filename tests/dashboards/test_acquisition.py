@@ -125,3 +125,12 @@ def test_only_the_top_customers_by_predicted_clv_are_listed_and_the_page_says_so
     )
     labels = [b.proto.label for b in app.get("download_button")]
     assert f"Download all {scored.height:,} scored customers (CSV)" in labels
+
+
+def test_the_page_says_how_old_the_clv_fit_is(published):
+    fits = mart(published, "select distinct fitted_through, as_of_date from marts.fct_customer_clv")
+    [(fitted_through, as_of)] = fits.rows()
+    # The default weekly cadence fits through the Monday on or before the as-of date.
+    assert fitted_through.weekday() == 0 and 0 <= (as_of - fitted_through).days < 7
+    captions = [caption.value for caption in run_page("acquisition").caption]
+    assert f"CLV fitted through {fitted_through.isoformat()} (refit weekly)" in captions

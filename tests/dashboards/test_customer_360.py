@@ -181,3 +181,14 @@ def test_the_cost_to_serve_tab_breaks_the_customers_cost_down_by_driver(publishe
     assert shown["driver"].to_list() == expected["driver"].to_list()
     assert shown["cost_to_serve"].to_list() == expected["cost"].to_list()
     assert shown["cost_to_serve"].sum() == lifetime
+
+
+def test_the_clv_tab_says_when_the_model_was_fitted(published, customer):
+    [fitted_through] = mart(
+        published,
+        "select fitted_through from marts.fct_customer_clv "
+        f"where customer_key = '{customer['customer_key']}'",
+    )["fitted_through"]
+    app = run_page("customer_360", q=customer["erp_customer_number"])
+    captions = [caption.value for caption in app.caption]
+    assert f"CLV fitted through {fitted_through.isoformat()} (refit weekly)" in captions

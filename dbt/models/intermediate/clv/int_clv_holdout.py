@@ -1,17 +1,17 @@
-"""The CLV holdout test's calibration fit, computed once for both quality models.
+"""The CLV holdout test's per-customer predictions, from the calibration fit of int_clv_fits.
 
-clv.holdout.holdout_table: BG/NBD and Gamma-Gamma refitted on the history up to six months
-before the as-of date; per customer known then, the purchases it predicts for the last six
-months and the actual ones, with the fit's figures on every row. quality.clv_fit_quality and
-quality.clv_holdout_calibration read this table instead of refitting (the fit is the costly
-part: about 12 s at 100,000 customers).
+clv.holdout.holdout_from_fits: the calibration fit (BG/NBD and Gamma-Gamma on the history up to
+six months before the full fit's cadence boundary) predicts each customer's purchases up to that
+boundary, against the actual ones, with the fit's figures on every row.
+quality.clv_fit_quality and quality.clv_holdout_calibration read this table; nothing is fitted
+here (int_clv_fits fits, on the cadence, or reuses).
 """
 
 
 def model(dbt, session):
     """One row per customer known at the calibration end: predicted and actual purchases."""
     dbt.config(materialized="table")
-    from clv import holdout_table, read_inputs
+    from clv import holdout_from_fits, read_inputs
 
     lines, as_of = read_inputs(dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices"))
-    return holdout_table(lines, as_of)
+    return holdout_from_fits(lines, dbt.ref("int_clv_fits").pl(), as_of)

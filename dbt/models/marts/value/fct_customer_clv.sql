@@ -24,7 +24,9 @@ final as (
         {{ money_round('predicted_clv') }} as predicted_clv,
         cast(horizon_months as integer) as horizon_months,
         cast(annual_discount_rate as double) as annual_discount_rate,
-        cast(as_of_date as date) as as_of_date
+        cast(as_of_date as date) as as_of_date,
+        cast(fitted_through as date) as fitted_through,
+        cast(refit_days as integer) as refit_days
     from scores
 
 )
