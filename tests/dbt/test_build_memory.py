@@ -1,14 +1,14 @@
 """The build's DuckDB runs with the configured memory limit, threads and spill folder.
 
-A real `dbt build` of a small generated company (60 customers, 4 days), ingested here without
-Dagster, under a limit far below DuckDB's default (80 % of RAM): it completes, and DuckDB
-fails a query rather than pass its limit, so completing is the limit holding. Then, through the
-same profile, one query that needs more than the limit: dbt's connection reports the configured
-settings, and the query finishes by spilling into the data root's spill folder (seen there
-while it runs; DuckDB removes its files on close).
+Through the project's dbt profile, under a limit far below DuckDB's default (80 % of RAM), one
+query that needs more than the limit: dbt's connection reports the configured settings, and
+the query finishes by spilling into the data root's spill folder (seen there while it runs;
+DuckDB removes its files on close). DuckDB fails a query rather than pass its limit, so
+finishing is the limit holding. A whole build under a low limit is measured by
+`bench/memory_bench.py` (docs/benchmarks.md), not here: under 128 MB and one thread it took
+minutes, and the connection it runs on is the one this test checks.
 """
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -19,9 +19,6 @@ from pathlib import Path
 import pytest
 
 from c360.settings import REPO_ROOT, Settings
-from ingestion.generator import generate_company
-from ingestion.reference_rates import write_monthly_rates
-from ingestion.sources import ingest, load_sources
 
 DBT = str(Path(sys.executable).parent / "dbt")
 LIMIT = {"C360_BUILD_MEMORY_LIMIT": "128MB", "C360_BUILD_THREADS": "1"}
@@ -56,37 +53,15 @@ def _dbt(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def _ingested_company(settings: Settings) -> None:
-    """Generate the company and ingest it as a refresh does (sources, then ECB rates)."""
-    generate_company(
-        settings.landing_dir,
-        settings.truth_dir,
-        customers=60,
-        seed=7,
-        start=dt.date(2026, 9, 1),
-        days=4,
-        defects="none",
-    )
-    for source in load_sources(settings.sources_file, settings.contracts_dir).values():
-        list(ingest(source, settings.landing_dir, settings.raw_dir))
-    write_monthly_rates(settings.raw_dir)
-
-
 @pytest.mark.slow
 def test_the_build_runs_under_the_configured_limit_and_spills_to_the_data_root(
     tmp_path: Path,
 ) -> None:
     home = tmp_path / "home"
     settings = Settings.from_env({"C360_HOME": str(home), **LIMIT})
-    _ingested_company(settings)
     settings.warehouse_dir.mkdir(parents=True)
     env = {**os.environ, "C360_HOME": str(home), **settings.dbt_env()}
     target = ["--target-path", str(tmp_path / "target")]
-
-    build = _dbt(["build", "--exclude-resource-type", "unit_test", *target], env)
-    assert build.returncode == 0, build.stdout[-4000:]
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    assert len(results) > 200 and {r["status"] for r in results} <= {"success", "pass"}
 
     watcher = SpillWatcher(settings.build_spill_dir)
     watcher.start()
