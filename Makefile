@@ -11,7 +11,7 @@ export UV_PYTHON := $(PYTHON)
 export C360_HOME ?= $(CURDIR)/data
 export DO_NOT_TRACK := 1
 
-.PHONY: help install spark-install spark-parity demo test fuzz lint format browser manifest dagster refresh status bench soak clean postgres postgres-stop
+.PHONY: help install spark-install spark-parity demo test durations fuzz lint format browser manifest dagster refresh status bench soak clean postgres postgres-stop
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -57,11 +57,18 @@ spark-parity: spark-install  ## Build the small company on DuckDB and Spark, com
 
 # The whole suite includes the Spark build, parity and unit tests (~4-5 minutes), so CI proves
 # them on every run. It runs on both cores (pytest-xdist; serially it took 15 min 38 s), a test
-# file per worker so module fixtures are built once. The dbt manifest is parsed first: two
-# workers parsing it at once would write the same target folder. `--durations` lists the ten
-# slowest tests of every run, so the suite's time is measured where it is spent.
+# file per worker so module fixtures are built once, longest files first by the seconds in
+# tests/durations.json (tests/suite_order.py; `make durations` measures them again). The dbt
+# manifest is parsed first: two workers parsing it at once would write the same target folder.
+# `--durations` lists the ten slowest tests of every run, so the suite's time is measured where
+# it is spent.
+PYTEST_PARALLEL := pytest -n 2 --dist loadfile --no-loadscope-reorder
+
 test: install spark-install lint browser manifest  ## Linters and the whole test suite
-	$(RUN) pytest -n 2 --dist loadfile --durations=10
+	$(RUN) $(PYTEST_PARALLEL) --durations=10
+
+durations: install spark-install browser manifest  ## The whole suite, writing each test file's seconds to tests/durations.json
+	$(RUN) $(PYTEST_PARALLEL) --durations=10 --record-durations tests/durations.json
 
 manifest: install
 	$(RUN) python -c "from c360.settings import Settings; from dagster_project.defs.dbt_assets import project_manifest; project_manifest(Settings.from_env().dbt_project_dir)"

@@ -1,7 +1,9 @@
 """Shared fixtures: a c360 data root in a temporary folder, with the environment pointing at it."""
 
 import datetime as dt
+import fcntl
 import inspect
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -12,6 +14,8 @@ import pytest
 
 from c360.serving import connect_readonly
 from c360.settings import Settings
+
+pytest_plugins = ("tests.suite_order",)  # longest test files first; `--record-durations`
 
 ENV_KEYS = (
     "C360_HOME",
@@ -114,6 +118,31 @@ def generate_and_refresh(
     return home
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]
+) -> Path:
+    """`build(home)` run once for the whole test run, each pytest-xdist worker given its copy.
+
+    The first worker to need the company builds it (under a file lock, in the folder all workers
+    share); the others wait for it and copy it (a few MB, well under a second) instead of
+    spending a refresh of their own on the same company. Each worker works on its own copy,
+    so tests writing into the data root (audit logs, sign-ins) never meet another worker's.
+    """
+    home = tmp_path_factory.mktemp(name)
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:  # one process: nothing to share
+        return build(home)
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / ".complete").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a worker that died part-way
+            build(shared)
+            (shared / ".complete").touch()
+    shutil.copytree(shared, home, symlinks=True, dirs_exist_ok=True)
+    (home / ".complete").unlink()
+    return home
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data root with a clean 60-customer company generated, refreshed and published once.
@@ -121,8 +150,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Shared by the integration and browser tests (a refresh takes ~15 s); tests that change it
     work on a copy.
     """
-    return generate_and_refresh(
-        tmp_path_factory.mktemp("c360"), customers=60, seed=7, defects="none"
+    return built_once(
+        tmp_path_factory,
+        "c360",
+        lambda home: generate_and_refresh(home, customers=60, seed=7, defects="none"),
     )
 
 
@@ -151,10 +182,10 @@ def erp_only_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     No CRM, no product costs, no timesheets, no FX rates (the ECB's are used). Shared by the
     partial-source tests (a refresh takes ~20 s).
     """
-    return generate_and_refresh(
-        tmp_path_factory.mktemp("c360_erp_only"),
-        edit_landing=remove_crm_and_costs,
-        customers=40,
-        seed=11,
-        defects="none",
+    return built_once(
+        tmp_path_factory,
+        "c360_erp_only",
+        lambda home: generate_and_refresh(
+            home, edit_landing=remove_crm_and_costs, customers=40, seed=11, defects="none"
+        ),
     )
