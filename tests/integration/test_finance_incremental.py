@@ -2,10 +2,11 @@
 
 A copy of the shared clean company (already refreshed with four days) receives a fifth ERP
 extract written by hand, so that it holds the late corrections the incremental build must
-handle: a new invoice, a partial payment, an invoice paid long ago re-sent cancelled, and a
-timesheet booked late on a month already billed; and a fifth CRM extract that deletes an
-opportunity. After the normal refresh, the incremental staging tables and the marts must equal
-those of `dbt run --full-refresh`.
+handle: a new invoice, a partial payment, an invoice paid more than two years before re-sent
+cancelled, and a timesheet booked late on a month already billed; a fifth CRM extract that
+deletes an opportunity; and a steward's decision that merges two customers. Customers the day
+does not touch still age by a day. After the normal refresh, the incremental staging tables
+and the marts must equal those of `dbt run --full-refresh`.
 """
 
 import os
@@ -64,8 +65,11 @@ COMPARED = (
     "marts.fct_customer_activity_timeline",
     "marts.rpt_arr_monthly",
     "marts.rpt_arr_bridge",
+    "intermediate.int_customer_bridge",
+    "marts.dim_customers",
 )
 NEW_DAY = "2026-09-05"
+DAYS_BEFORE_NEW_DAY = "date '2026-09-05' - invoice_date"
 
 
 def fetch(settings: Settings, sql: str) -> list[tuple]:
@@ -97,6 +101,20 @@ def delete_an_opportunity(settings: Settings) -> str:
     (folder / "opportunities.csv").write_text("\n".join([header, ",".join(fields)]) + "\n")
     (folder / "_SUCCESS").touch()
     return fields[0]
+
+
+def merge_two_customers(settings: Settings) -> dict[str, str]:
+    """A steward's `same` decision joining the ERP records of two customers: record -> old key."""
+    [(key_a, record_a), (key_b, record_b)] = fetch(
+        settings,
+        "select customer_key, min(source_record_id) from intermediate.int_customer_bridge "
+        "where source_system = 'erp' group by customer_key order by customer_key limit 2",
+    )
+    settings.identity_overrides.parent.mkdir(parents=True, exist_ok=True)
+    settings.identity_overrides.write_text(
+        f"record_a,record_b,decision\nerp:{record_a},erp:{record_b},same\n"
+    )
+    return {record_a: key_a, record_b: key_b}
 
 
 def write_fifth_day(settings: Settings) -> dict[str, str]:
@@ -173,12 +191,13 @@ def write_fifth_day(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
-    """(settings, marts after the incremental refresh, documents touched, COGS before)."""
+    """(settings, marts after the incremental refresh, documents touched, figures before)."""
     home = tmp_path_factory.mktemp("incremental") / "c360"
     shutil.copytree(built, home, symlinks=True)
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = settings_for(home, monkeypatch)
         touched = write_fifth_day(settings) | {"deleted": delete_an_opportunity(settings)}
+        merged = merge_two_customers(settings)
         assert fetch(
             settings,
             "select count(*) from staging.stg_crm__opportunities "
@@ -190,14 +209,28 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
             f"where invoice_number = '{touched['part_paid']}') from marts.fct_invoice_lines "
             f"where invoice_number = '{touched['recosted']}'",
         )[0]
+        overdue_before = dict(fetch(settings, OVERDUE_UNTOUCHED))
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
         assert summary.files_loaded == 5
-        yield settings, snapshot(settings), touched, before
+        yield settings, snapshot(settings), touched, before, merged, overdue_before
+
+
+# Open invoices already overdue: a day later each is a day more overdue, whoever the day touched.
+OVERDUE_UNTOUCHED = (
+    "select invoice_number, days_past_due from marts.fct_receivables "
+    "where is_overdue and invoice_status = 'open' order by invoice_number"
+)
 
 
 def test_the_fifth_days_corrections_reach_the_incremental_fact(incremental):
-    settings, _, touched, (cogs_before, open_before) = incremental
+    settings, _, touched, (cogs_before, open_before), _, _ = incremental
+    [(days_back,)] = fetch(
+        settings,
+        f"select {DAYS_BEFORE_NEW_DAY} from staging.stg_erp__invoices "
+        f"where invoice_number = '{touched['cancelled']}'",
+    )
+    assert days_back > 2 * 365  # the correction reaches more than two years back
     [(cancelled_lines, new_lines, cogs_after)] = fetch(
         settings,
         "select count(*) filter (where invoice_number = "
@@ -220,7 +253,7 @@ def test_the_fifth_days_corrections_reach_the_incremental_fact(incremental):
 
 
 def test_a_deleted_opportunity_leaves_the_incremental_staging_table(incremental):
-    settings, _, touched, _ = incremental
+    settings, _, touched, _, _, _ = incremental
     assert fetch(
         settings,
         "select count(*) from staging.stg_crm__opportunities "
@@ -228,8 +261,29 @@ def test_a_deleted_opportunity_leaves_the_incremental_staging_table(incremental)
     ) == [(0,)]
 
 
+def test_the_stewards_merge_leaves_one_customer_of_the_two(incremental):
+    settings, _, _, _, merged, _ = incremental
+    records = ", ".join(f"'{record}'" for record in merged)
+    keys = fetch(
+        settings,
+        "select distinct customer_key from intermediate.int_customer_bridge "
+        f"where source_system = 'erp' and source_record_id in ({records})",
+    )
+    assert len(merged) == 2 and len(keys) == 1
+    assert keys[0][0] in merged.values()  # the merged customer keeps one of the two keys
+
+
+def test_open_overdue_invoices_age_by_exactly_one_day(incremental):
+    settings, _, _, _, _, overdue_before = incremental
+    overdue_after = dict(fetch(settings, OVERDUE_UNTOUCHED))
+    assert overdue_before  # the company has overdue invoices to age
+    assert {number: overdue_after.get(number) for number in overdue_before} == {
+        number: days + 1 for number, days in overdue_before.items()
+    }
+
+
 def test_an_incremental_build_after_one_more_day_equals_a_full_refresh(incremental):
-    settings, incremental_marts, _, _ = incremental
+    settings, incremental_marts, _, _, _, _ = incremental
     result = subprocess.run(
         [dbt_executable(), "run", "--full-refresh", "--quiet"],
         cwd=settings.dbt_project_dir,
