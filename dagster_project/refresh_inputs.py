@@ -87,7 +87,10 @@ def code_fingerprint(settings: Settings) -> str:
     for key, value in sorted(dataclasses.asdict(settings).items()):
         if not isinstance(value, Path):
             digest.update(f"setting {key}={value}\n".encode())
-    for key in sorted(k for k in os.environ if k.startswith("C360_")):
+    # The variables `export_to_environ` sets are the settings hashed above: hashing them again
+    # would give another fingerprint in a process that exported them (the refresh's own).
+    exported = settings.dbt_env().keys()
+    for key in sorted(k for k in os.environ if k.startswith("C360_") and k not in exported):
         if not os.path.isabs(os.environ[key]):
             digest.update(f"env {key}={os.environ[key]}\n".encode())
     for path in _code_files(settings):

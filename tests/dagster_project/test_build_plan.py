@@ -59,7 +59,7 @@ def land(settings: Settings, source: str, name: str) -> None:
 def test_no_record_a_code_change_a_moved_raw_area_or_force_build_everything(home, monkeypatch):
     assert plan(home) == BuildPlan((), "0 raw entities changed")
     monkeypatch.setenv("C360_REPORTING_CURRENCY", "USD")
-    assert plan(home).changed is None
+    assert plan(Settings.from_env()).changed is None
     monkeypatch.delenv("C360_REPORTING_CURRENCY")
     assert plan_build(home, {}, force=True).changed is None
     state = read_build_state(home)
@@ -143,3 +143,15 @@ def test_the_selection_is_what_dbt_selects_downstream_of_the_sources_and_publish
     raw = {k for k in graph.get_all_asset_keys() if graph.get(k).group_name == "raw"}
     assert raw <= selected  # ingestion always runs: it is what loads the new files
     assert plan_selection(BuildPlan(None, "full"), graph) is None
+
+
+def test_the_code_fingerprint_is_the_same_whether_the_settings_were_exported_or_not(
+    home, monkeypatch
+):
+    """The schedule and sensor plan in the daemon, which never exported the settings; the dbt
+    step records in the refresh's process, which did: both must see the same code."""
+    exported = code_fingerprint(home)
+    for key in home.dbt_env():
+        monkeypatch.delenv(key, raising=False)
+    assert code_fingerprint(home) == exported
+    assert plan(home).changed == ()
