@@ -12,6 +12,7 @@ import pytest
 
 from c360.settings import Settings
 from dagster_project.build_plan import (
+    PLAN_TAG,
     BuildPlan,
     covered_entities,
     plan_build,
@@ -27,6 +28,7 @@ from dagster_project.build_state import (
 )
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.dbt_assets import project_manifest
+from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import StepError
 from dagster_project.refresh_inputs import code_fingerprint
 from ingestion.sources import load_sources
@@ -155,3 +157,18 @@ def test_the_code_fingerprint_is_the_same_whether_the_settings_were_exported_or_
         monkeypatch.delenv(key, raising=False)
     assert code_fingerprint(home) == exported
     assert plan(home).changed == ()
+
+
+def test_the_landing_sensor_requests_a_run_of_only_what_the_delivery_changes(home):
+    definitions = build_definitions(home)
+    land(home, "crm", "opportunities.csv")
+    (home.landing_dir / "crm" / "2026-09-05" / "_SUCCESS").touch()
+    context = dg.build_sensor_context(
+        resources={"c360": C360Resource(home=str(home.home))}, definitions=definitions
+    )
+    [request] = definitions.resolve_sensor_def("landing_sensor").evaluate_tick(context).run_requests
+    assert request.tags[PLAN_TAG] == ",".join(("crm.opportunities", *LOAD_LOG))
+    selected = set(request.asset_selection)
+    assert dg.AssetKey(["marts", "rpt_pipeline"]) in selected
+    assert dg.AssetKey(["serving", "current"]) in selected
+    assert dg.AssetKey(["staging", "stg_erp__invoices"]) not in selected
