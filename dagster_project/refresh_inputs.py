@@ -81,18 +81,27 @@ def _code_files(settings: Settings) -> list[Path]:
     return sorted(path for path in files if path.is_file())
 
 
-def build_fingerprint(settings: Settings) -> str:
-    """A hash of everything besides the extracts that decides what a build publishes."""
+def code_fingerprint(settings: Settings) -> str:
+    """A hash of the settings, the code and the dbt project: what turns raw data into marts."""
     digest = hashlib.sha256()
     for key, value in sorted(dataclasses.asdict(settings).items()):
         if not isinstance(value, Path):
             digest.update(f"setting {key}={value}\n".encode())
-    for key in sorted(k for k in os.environ if k.startswith("C360_")):
+    # The variables `export_to_environ` sets are the settings hashed above: hashing them again
+    # would give another fingerprint in a process that exported them (the refresh's own).
+    exported = settings.dbt_env().keys()
+    for key in sorted(k for k in os.environ if k.startswith("C360_") and k not in exported):
         if not os.path.isabs(os.environ[key]):
             digest.update(f"env {key}={os.environ[key]}\n".encode())
     for path in _code_files(settings):
         digest.update(f"file {_portable_name(path, settings)}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def build_fingerprint(settings: Settings) -> str:
+    """A hash of everything that decides what a build publishes: the code's, then the raw area."""
+    digest = hashlib.sha256(f"code {code_fingerprint(settings)}\n".encode())
     for path in sorted(p for p in settings.raw_dir.rglob("*") if p.is_file()):
         stat = path.stat()
         name = path.relative_to(settings.raw_dir).as_posix()

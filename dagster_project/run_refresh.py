@@ -24,10 +24,12 @@ from c360.refresh_lock import refresh_lock
 from c360.retention import apply_retention
 from c360.settings import Settings
 from c360.status import read_last_refresh, write_last_refresh
+from dagster_project.build_plan import PLAN_TAG, plan_build, plan_selection
 from dagster_project.defs.automation import REFRESH_JOB
 from dagster_project.defs.publish_asset import SERVING_KEY
 from dagster_project.defs.step_failures import failure_reason
 from dagster_project.refresh_inputs import build_fingerprint, refresh_work
+from ingestion.sources import load_sources
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
 # The command line prints its own summary; Dagster's step-by-step log stays in the run history.
@@ -58,6 +60,9 @@ class RefreshSummary:
     version: str | None = None
     run_id: str = ""
     up_to_date: bool = False  # nothing new since the last build: nothing was run or published
+    # `full`, or the raw entities whose downstream models were rebuilt (build_plan), and why
+    build_plan: str = ""
+    build_plan_reason: str = ""
 
 
 def prepare_dagster_home(settings: Settings) -> Path:
@@ -153,7 +158,9 @@ def run_refresh(settings: Settings, *, force: bool = False) -> RefreshSummary:
     """Ingest, build, test and publish; the published version changes only if all of it passes.
 
     With no new extract file and nothing changed since the last successful build
-    (`refresh_inputs`), nothing runs and the summary says `up_to_date`; `force` builds anyway.
+    (`refresh_inputs`), nothing runs and the summary says `up_to_date`. Otherwise the run
+    rebuilds only the models downstream of the raw entities that changed (`build_plan`);
+    `force` builds every model.
     """
     settings.export_to_environ()
     prepare_dagster_home(settings)
@@ -169,16 +176,24 @@ def run_refresh(settings: Settings, *, force: bool = False) -> RefreshSummary:
         try:
             definitions = build_definitions(settings)
             job = definitions.resolve_job_def(REFRESH_JOB)
+            sources = load_sources(settings.sources_file, settings.contracts_dir)
+            plan = plan_build(settings, sources, force=force)
             with dg.DagsterInstance.get() as instance:
                 fail_dead_runs(instance)
                 result = job.execute_in_process(
-                    run_config=QUIET_LOGS, instance=instance, raise_on_error=False, tags=CLI_TAGS
+                    run_config=QUIET_LOGS,
+                    instance=instance,
+                    raise_on_error=False,
+                    tags={**CLI_TAGS, PLAN_TAG: plan.tag},
+                    asset_selection=plan_selection(plan, definitions.resolve_asset_graph()),
                 )
         except Exception as exc:  # e.g. the dbt project does not parse: say so in status
             failure = {"success": False, "failures": [f"{type(exc).__name__}: {exc}"]}
             write_last_refresh(settings, {"state": "failed", "started_at": started_at, **failure})
             raise
         summary = _summarise(result, started)
+        summary.build_plan = plan.tag
+        summary.build_plan_reason = plan.reason
         write_last_refresh(
             settings,
             {

@@ -47,6 +47,7 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
 
     Nothing new since the last build (no extract file, code or setting): it says so and stops.
     """
+    from dagster_project.build_plan import FULL, NOTHING
     from dagster_project.run_refresh import run_refresh
 
     summary = run_refresh(settings, force=getattr(args, "force", False))
@@ -61,6 +62,14 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
         f"files loaded {summary.files_loaded}, not loaded {summary.files_not_loaded}; "
         f"rows loaded {summary.rows_loaded}, quarantined {summary.rows_quarantined}"
     )
+    built = (
+        "every model"
+        if summary.build_plan == FULL
+        else "no model"
+        if summary.build_plan == NOTHING
+        else "the models downstream of " + summary.build_plan.replace(",", ", ")
+    )
+    _out(f"built {built} ({summary.build_plan_reason})")
     _out(
         f"checks and tests passed {summary.checks_passed}, warned {len(summary.checks_warned)}, "
         f"failed {len(summary.checks_failed)}"

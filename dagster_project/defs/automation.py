@@ -5,9 +5,11 @@ import json
 import dagster as dg
 
 from c360.settings import Settings
+from dagster_project.build_plan import PLAN_TAG, plan_build, plan_selection
 from dagster_project.defs.resources import C360Resource
 from dagster_project.refresh_inputs import refresh_work
 from ingestion.landing import newest_complete_extracts
+from ingestion.sources import load_sources
 
 REFRESH_JOB = "refresh"
 
@@ -17,6 +19,20 @@ refresh_job = dg.define_asset_job(
     description="Ingest new extracts, build and test the warehouse, publish it to readers.",
     tags={"c360/writes-warehouse": "true"},
 )
+
+
+def planned_request(
+    context: dg.ScheduleEvaluationContext | dg.SensorEvaluationContext,
+    settings: Settings,
+    tags: dict[str, str],
+    run_key: str | None = None,
+) -> dg.RunRequest:
+    """A refresh run that rebuilds only what changed: its asset selection and plan tag."""
+    plan = plan_build(settings, load_sources(settings.sources_file, settings.contracts_dir))
+    selection = None if plan.full else plan_selection(plan, context.repository_def.asset_graph)
+    return dg.RunRequest(
+        run_key=run_key, tags={**tags, PLAN_TAG: plan.tag}, asset_selection=selection
+    )
 
 
 def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
@@ -39,7 +55,7 @@ def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
             return dg.SkipReason(
                 "nothing new since the last build: no extract file, code or setting"
             )
-        return dg.RunRequest(tags={"c360/trigger": "schedule"})
+        return planned_request(context, c360.settings(), {"c360/trigger": "schedule"})
 
     return daily_refresh
 
@@ -61,9 +77,11 @@ def build_landing_sensor(sources: list[str]) -> dg.SensorDefinition:
             return dg.SkipReason("no new complete extract folder")
         cursor = {**seen, **fresh}
         context.update_cursor(json.dumps(cursor, sort_keys=True))
-        return dg.RunRequest(
+        return planned_request(
+            context,
+            c360.settings(),
+            {"c360/trigger": "landing_sensor"},
             run_key="landing:" + ",".join(f"{s}={d}" for s, d in sorted(cursor.items())),
-            tags={"c360/trigger": "landing_sensor"},
         )
 
     return landing_sensor

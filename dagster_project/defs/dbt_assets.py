@@ -25,6 +25,8 @@ from packaging.version import Version
 
 from c360.fault_points import DBT_BUILD_RUNNING, fault_point
 from c360.refresh_lock import refresh_lock
+from dagster_project.build_plan import PLAN_TAG, covered_entities
+from dagster_project.build_state import read_build_state, record_build
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import StepError, failures_named
@@ -122,6 +124,13 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
         settings.export_to_environ()
         settings.build_db.parent.mkdir(parents=True, exist_ok=True)
         with failures_named(context), refresh_lock(settings.refresh_lock):
+            assets_def = context.assets_def
+            record, covered, code = covered_entities(
+                settings,
+                context.run.tags.get(PLAN_TAG),
+                full=assets_def.keys_by_output_name == assets_def.node_keys_by_output_name,
+            )
+            previous = read_build_state(settings)
             invocation = dbt.cli(
                 list(REFRESH_BUILD_ARGS),
                 context=context,
@@ -134,6 +143,8 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
             if not invocation.is_successful():
                 # Retried only when a node failed on a lock held by a client (step_failures).
                 raise StepError("dbt build failed: " + "; ".join(failed_nodes(invocation)))
+            if record:  # what the next refresh's plan compares the raw area with
+                record_build(settings, code, covered, previous)
 
     return dbt_build, dbt_resource(project)
 
