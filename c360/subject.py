@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -140,10 +141,36 @@ class Subject:
 
     def email_in_bytes(self, data: bytes) -> bool:
         """Whether `data` carries one of their emails, in any of the text encodings."""
+        lowered = data.lower()
         return any(
-            re.search(re.escape(needle), data, re.IGNORECASE)
-            for email in self.emails
-            for needle, _ in _needles(email)
+            needle.lower() in lowered for email in self.emails for needle, _ in _needles(email)
+        )
+
+    @cached_property
+    def _byte_needles(self) -> list[tuple[bytes, re.Pattern[bytes], bytes]]:
+        """What `redact_bytes` replaces, in its order, compiled once per subject.
+
+        Each is the pattern's literal text in lower case (every match contains it: a bytes
+        pattern's IGNORECASE folds ASCII letters only, as `bytes.lower` does), the pattern, and
+        the bytes of `[erased]` in its encoding.
+        """
+        needles = [
+            (needle.lower(), re.compile(re.escape(needle), re.IGNORECASE), replacement)
+            for term in self.terms
+            for needle, replacement in _needles(term)
+        ]
+        return needles + [n for code in self.searched_codes for n in _code_needles(code)]
+
+    def in_bytes(self, data: bytes) -> bool:
+        """Whether `redact_bytes` would change `data`: a term or code in any of the encodings.
+
+        A fast scan for each pattern's literal text first (the erasure's verification reads
+        every file under the data root), the pattern itself only where that text is.
+        """
+        lowered = data.lower()
+        return any(
+            literal in lowered and pattern.search(data) is not None
+            for literal, pattern, _ in self._byte_needles
         )
 
     def redact_bytes(self, data: bytes) -> bytes:
@@ -153,13 +180,10 @@ class Subject:
         outside ASCII (as `json.dumps` writes them by default): text is rewritten as bytes, so
         the rest of a file keeps its encoding, line endings and quoting byte for byte.
         """
-        for term in self.terms:
-            for needle, replacement in _needles(term):
-                pattern = re.compile(re.escape(needle), re.IGNORECASE)
-                data = pattern.sub(replacement, data)
-        for code in self.searched_codes:
-            for pattern, replacement in _code_needles(code):
-                data = pattern.sub(replacement, data)
+        if not self.in_bytes(data):
+            return data
+        for _, pattern, replacement in self._byte_needles:
+            data = pattern.sub(replacement, data)
         return data
 
 
@@ -184,8 +208,8 @@ def _needles(term: str) -> list[tuple[bytes, bytes]]:
 _WORD = "0-9A-Za-z"
 
 
-def _code_needles(code: str) -> list[tuple[re.Pattern[bytes], bytes]]:
-    """Byte patterns of `code` as a whole word, each with the bytes of `[erased]` alike.
+def _code_needles(code: str) -> list[tuple[bytes, re.Pattern[bytes], bytes]]:
+    """Byte patterns of `code` as a whole word: literal text in lower case, pattern, `[erased]`.
 
     UTF-8 (Windows-1252 writes a code's letters and digits alike) and UTF-16 of both byte orders.
     """
@@ -198,11 +222,11 @@ def _code_needles(code: str) -> list[tuple[re.Pattern[bytes], bytes]]:
     needles = []
     for encoding, (before, after) in forms.items():
         try:
-            body = re.escape(code.encode(encoding))
+            literal = code.encode(encoding)
         except UnicodeEncodeError:
             continue
-        pattern = re.compile(before + body + after, re.IGNORECASE)
-        needles.append((pattern, REDACTED.encode(encoding)))
+        pattern = re.compile(before + re.escape(literal) + after, re.IGNORECASE)
+        needles.append((literal.lower(), pattern, REDACTED.encode(encoding)))
     return needles
 
 

@@ -96,7 +96,7 @@ def _identity_decisions(settings: Settings, subject: Subject) -> list[dict]:
             continue
         for number, line in enumerate(path.read_bytes().splitlines(), start=1):
             text = line.decode("utf-8", errors="replace")
-            if subject.redact_bytes(line) != line or any(c in text for c in subject.contact_ids):
+            if subject.in_bytes(line) or any(c in text for c in subject.contact_ids):
                 where = path.relative_to(settings.home).as_posix()
                 items.append({"file": where, "line": number, "text": text})
     return items

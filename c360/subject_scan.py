@@ -21,10 +21,6 @@ PARQUET_MAGIC = b"PAR1"
 DUCKDB_MAGIC = b"DUCK"  # at offset 8 of a DuckDB file
 
 
-def _in_bytes(data: bytes, subject: Subject) -> bool:
-    return subject.redact_bytes(data) != data
-
-
 def _in_parquet(path: Path, subject: Subject) -> bool:
     frame = pl.read_parquet(path)
     if not frame.width or not frame.height:
@@ -72,9 +68,9 @@ def find_traces(home: Path, subject: Subject) -> list[str]:
     for path in sorted(p for p in home.rglob("*") if p.is_file() and not p.is_symlink()):
         data = path.read_bytes()
         where = path.relative_to(home).as_posix()
-        if _in_bytes(data, subject):
+        if subject.in_bytes(data):
             traces.append(f"{where}: in the file's bytes")
-        if data.startswith(GZIP_MAGIC) and _in_bytes(gzip.decompress(data), subject):
+        if data.startswith(GZIP_MAGIC) and subject.in_bytes(gzip.decompress(data)):
             traces.append(f"{where}: inside the gzip content")
         elif data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC):
             if _in_parquet(path, subject):

@@ -6,6 +6,7 @@ import inspect
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,6 +77,30 @@ def settings_for(
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DAGSTER_HOME", str(settings.dagster_home))
     return settings
+
+
+def dbt_full_refresh(settings: Settings, command: tuple[str, ...] | None = None) -> None:
+    """Rebuild every model of `settings`' warehouse from scratch with dbt (`--full-refresh`).
+
+    `command` is the dbt command and its selection; by default the refresh's own build.
+
+    The oracle of the tests that an incremental or selective refresh equals a full one. Its
+    artifacts go to a folder of that data root: the project's own `target/` holds the manifest
+    every test worker reads.
+    """
+    from dagster_project.defs.dbt_assets import REFRESH_BUILD_ARGS, dbt_executable
+
+    target = settings.warehouse_dir / "full-refresh-target"
+    dbt = [dbt_executable(), *(command or REFRESH_BUILD_ARGS), "--full-refresh", "--quiet"]
+    result = subprocess.run(
+        [*dbt, "--target-path", str(target)],
+        cwd=settings.dbt_project_dir,
+        env={**os.environ, **settings.dbt_env(), "C360_HOME": str(settings.home)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def published(settings: Settings, sql: str) -> pl.DataFrame:

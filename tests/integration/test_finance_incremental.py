@@ -9,9 +9,7 @@ does not touch still age by a day. After the normal refresh, the incremental sta
 and the marts must equal those of `dbt run --full-refresh`.
 """
 
-import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,9 +17,8 @@ import pytest
 
 from c360.build_files import connect_build
 from c360.settings import Settings
-from dagster_project.defs.dbt_assets import dbt_executable
 from dagster_project.run_refresh import run_refresh
-from tests.conftest import settings_for
+from tests.conftest import dbt_full_refresh, settings_for
 
 STAGING = tuple(
     f"staging.stg_{entity}"
@@ -284,15 +281,7 @@ def test_open_overdue_invoices_age_by_exactly_one_day(incremental):
 
 def test_an_incremental_build_after_one_more_day_equals_a_full_refresh(incremental):
     settings, incremental_marts, _, _, _, _ = incremental
-    result = subprocess.run(
-        [dbt_executable(), "run", "--full-refresh", "--quiet"],
-        cwd=settings.dbt_project_dir,
-        env={**os.environ, **settings.dbt_env(), "C360_HOME": str(settings.home)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    dbt_full_refresh(settings, ("run",))
     rebuilt = snapshot(settings)
     for table in COMPARED:
         assert incremental_marts[table] == rebuilt[table], table

@@ -12,7 +12,6 @@ public table must be what the partial build published.
 import datetime as dt
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -21,10 +20,9 @@ import pytest
 
 from c360.serving import resolve_current
 from c360.settings import Settings
-from dagster_project.defs.dbt_assets import REFRESH_BUILD_ARGS, dbt_executable
 from dagster_project.run_refresh import run_refresh
 from ingestion.generator import generate_company
-from tests.conftest import settings_for
+from tests.conftest import dbt_full_refresh, settings_for
 from tests.dbt.mart_baseline import differences, public_tables, save
 
 CHANGED = ("crm.opportunities", "ingestion.load_log", "ingestion.quarantine")
@@ -142,22 +140,7 @@ def test_the_dagster_run_materialised_exactly_the_rebuilt_models_and_published(d
 
 def test_the_published_marts_equal_a_full_rebuild_of_every_model(delivered):
     settings, _, _, baseline = delivered
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            *REFRESH_BUILD_ARGS,
-            "--full-refresh",
-            "--quiet",
-            "--target-path",
-            str(settings.warehouse_dir / "full-refresh-target"),
-        ],
-        cwd=settings.dbt_project_dir,
-        env={**os.environ, **settings.dbt_env(), "C360_HOME": str(settings.home)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    dbt_full_refresh(settings)
     con = duckdb.connect(str(settings.public_db), read_only=True)
     try:
         assert len(public_tables(con)) > 40
