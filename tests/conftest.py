@@ -172,8 +172,8 @@ def built_once(
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data root with a clean 60-customer company generated, refreshed and published once.
 
-    Shared by the integration and browser tests (a refresh takes ~15 s); tests that change it
-    work on a copy.
+    Shared by the integration and browser tests (a refresh of it takes about a minute); tests
+    that change it work on a copy.
     """
     return built_once(
         tmp_path_factory,
