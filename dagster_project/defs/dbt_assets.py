@@ -25,6 +25,7 @@ from packaging.version import Version
 
 from c360.fault_points import DBT_BUILD_RUNNING, fault_point
 from c360.refresh_lock import refresh_lock
+from c360.settings import Settings
 from dagster_project.build_plan import PLAN_TAG, covered_entities
 from dagster_project.build_state import read_build_state, record_build
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
@@ -36,6 +37,17 @@ PUBLIC_GROUPS = frozenset({"marts", "quality"})
 # dbt unit tests check the models' logic on fixed fixtures, not the day's data: they run in CI
 # (tests/dbt/test_unit_tests.py), not in every refresh, as dbt's documentation recommends.
 REFRESH_BUILD_ARGS = ("build", "--exclude-resource-type", "unit_test")
+
+
+def refresh_log_args(settings: Settings) -> list[str]:
+    """Where and how much dbt's own log file of a refresh holds: the data root's, at info level.
+
+    Not the project folder's `logs/`, which every data root and process would share; info, not
+    dbt's default debug: the file line of every statement cost 4 s of a 40 s build of the test
+    company (`dbt build` in a built data root, 40.4 s against 36.4 s), and the compiled SQL of
+    every node stays in the target folder beside it.
+    """
+    return ["--log-path", str(settings.dbt_target_dir / "logs"), "--log-level-file", "info"]
 
 
 class C360DbtTranslator(DagsterDbtTranslator):
@@ -132,7 +144,7 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
             )
             previous = read_build_state(settings)
             invocation = dbt.cli(
-                list(REFRESH_BUILD_ARGS),
+                [*REFRESH_BUILD_ARGS, *refresh_log_args(settings)],
                 context=context,
                 target_path=settings.dbt_target_dir,
                 raise_on_error=False,

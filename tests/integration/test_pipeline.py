@@ -3,6 +3,7 @@
 The marts are checked against an independent Polars computation over the same extracts.
 """
 
+import json
 import shutil
 
 import polars as pl
@@ -60,6 +61,13 @@ def test_new_customers_add_up_to_the_customers_ever_invoiced(settings):
         "(select count(*) from marts.dim_customers where first_invoice_date is not null)",
     )
     assert new_total == invoiced > 0
+
+
+def test_dbt_logs_the_refresh_in_the_data_root_at_info_level(settings):
+    log = settings.dbt_target_dir / "logs" / "dbt.log"
+    events = [json.loads(line)["info"] for line in log.read_text().splitlines()]
+    assert "debug" not in {event["level"] for event in events}
+    assert any("fct_invoice_lines" in event["msg"] for event in events)
 
 
 def test_a_second_refresh_with_nothing_new_loads_nothing_and_keeps_the_figures(settings):
