@@ -119,7 +119,9 @@ def detail(key: str, m: Mapping) -> str:
         parts.append(f"{m['nodes']} nodes")
     if "rows_loaded" in m:
         parts.append(f"{m['files_loaded']} files, {m['rows_loaded']:,} rows loaded")
-    if "steps" in m:
+    if m.get("up_to_date"):
+        parts.append("up to date: no Dagster run, no dbt build, nothing published")
+    elif "steps" in m:
         parts.append(refresh_steps(m))
     if m.get("reused"):
         parts.append("reused: measured when generated")

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.contracts import Entity
-from ingestion.validate import polars_dtype
+from ingestion.stored_types import polars_dtype
 
 AUDIT_SCHEMA: dict[str, pl.DataType] = {
     "_load_id": pl.String(),

@@ -23,9 +23,9 @@ import polars as pl
 from ingestion.contracts import Column, Entity, FileFormat
 from ingestion.raw_records import FIELD_COUNT, RAW_LINE, READ_ERROR, ROW_NUMBER
 from ingestion.schema import rule_failures
+from ingestion.stored_types import polars_dtype
 
 REASON = "_reason"
-DECIMAL_PRECISION = 18
 _INDEX = "__index"
 # C0 controls (NUL included), DEL, and the byte-order mark / zero-width no-break space.
 _CONTROL = r"[\x00-\x1f\x7f\x{feff}]"
@@ -37,18 +37,6 @@ class ValidatedRows:
 
     loaded: pl.DataFrame
     quarantined: pl.DataFrame
-
-
-def polars_dtype(column: Column) -> pl.DataType:
-    """The Polars type a contract column is stored as in the raw Parquet."""
-    return {
-        "string": pl.String(),
-        "integer": pl.Int64(),
-        "decimal": pl.Decimal(DECIMAL_PRECISION, column.scale),
-        "boolean": pl.Boolean(),
-        "date": pl.Date(),
-        "timestamp": pl.Datetime("us", "UTC"),
-    }[column.type]
 
 
 def _number_text(text: pl.Expr, fmt: FileFormat) -> pl.Expr:

@@ -47,7 +47,6 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
 
     Nothing new since the last build (no extract file, code or setting): it says so and stops.
     """
-    from dagster_project.build_plan import FULL, NOTHING
     from dagster_project.run_refresh import run_refresh
 
     summary = run_refresh(settings, force=getattr(args, "force", False))
@@ -58,6 +57,8 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
             "`c360 refresh --force` rebuilds anyway."
         )
         return 0
+    from dagster_project.build_plan import FULL, NOTHING  # imports Dagster: only after a run
+
     _out(
         f"files loaded {summary.files_loaded}, not loaded {summary.files_not_loaded}; "
         f"rows loaded {summary.rows_loaded}, quarantined {summary.rows_quarantined}"

@@ -21,7 +21,7 @@ import polars as pl
 
 from ingestion.contracts import Column, Entity
 from ingestion.presets.model import DELIVERY_TABLE, EntityMapping, Preset, SkipRule, ValueMap, quote
-from ingestion.validate import polars_dtype
+from ingestion.stored_types import polars_dtype
 
 NATIVE_ID = "__native_id"
 """A native row's id within one delivery: its file's index (high bits) and its line number."""

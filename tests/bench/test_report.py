@@ -112,3 +112,24 @@ def test_a_refresh_row_says_where_its_time_went():
         "1 files, 5 rows loaded; Dagster: run set-up 3.5 s, ingestion 3.2 s, load checks 0.5 s, "
         "dbt step 50.0 s (dbt's own run 41.0 s), publishing 0.2 s"
     )
+
+
+def test_a_refresh_with_nothing_new_is_a_row_of_its_own_without_steps():
+    # what `c360 refresh` measures when nothing landed: no run, so no Dagster steps
+    nothing_new = {
+        "wall_s": 7.7,
+        "cpu_s": 7.9,
+        "peak_mb": 340,
+        "tree_peak_mb": 353,
+        "success": True,
+        "up_to_date": True,
+        "files_loaded": 0,
+        "steps": {},
+    }
+    table = report.stage_table([_run(nothing_new_refresh=nothing_new)])
+
+    [row] = [line for line in table.splitlines() if "nothing new" in line]
+    assert row == (
+        "| 100,000 | refresh with nothing new (nothing run or published) | 7.7 | 7.9 | 340 "
+        "| up to date: no Dagster run, no dbt build, nothing published |"
+    )
