@@ -108,6 +108,10 @@ def read_load_log(raw_dir: Path) -> pl.DataFrame:
     files = sorted(load_log_dir(raw_dir).glob("*.parquet"))
     if not files:
         return pl.DataFrame(schema=LOAD_LOG_SCHEMA)
-    # Entries written before `rows_erased` existed lack it: none of their rows was erased then.
-    frame = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
-    return frame.with_columns(pl.col("rows_erased").fill_null(0)).select(list(LOAD_LOG_SCHEMA))
+    # One scan of every entry (one file per loaded file: 665 at 100,000 customers, 1.7 s read
+    # one by one, 0.6 s in one scan; every refresh reads them to find what is new). Entries
+    # written before `rows_erased` existed lack it: none of their rows was erased then.
+    frame = pl.scan_parquet(
+        files, schema=LOAD_LOG_SCHEMA, missing_columns="insert", extra_columns="ignore"
+    ).collect()
+    return frame.with_columns(pl.col("rows_erased").fill_null(0))

@@ -247,3 +247,39 @@ def test_identical_empty_deltas_on_different_days_are_all_loaded(tmp_path, contr
         land(landing, "erp", day, "invoice_lines.csv", INVOICE_LINES_HEADER + "\n")
     results = ingest_source(contracts["erp"], landing, raw)
     assert [(r.status, r.rows_read) for r in results] == [(LOADED, 0), (LOADED, 0)]
+
+
+def test_the_load_log_reads_entries_written_before_rows_erased_existed_as_none_erased(tmp_path):
+    from ingestion.raw_store import LOAD_LOG_SCHEMA, load_log_dir
+
+    raw = tmp_path / "raw"
+    folder = load_log_dir(raw)
+    folder.mkdir(parents=True)
+    entry = {
+        "load_id": "a",
+        "source": "crm",
+        "entity": "accounts",
+        "source_file": "crm/2026-09-01/accounts.csv",
+        "extract_date": dt.date(2026, 9, 1),
+        "file_hash": "h",
+        "file_bytes": 10,
+        "rows_read": 3,
+        "rows_loaded": 2,
+        "rows_quarantined": 1,
+        "rows_erased": 1,
+        "status": LOADED,
+        "message": None,
+        "started_at": dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+        "finished_at": dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+    }
+    older = {k: v for k, v in entry.items() if k != "rows_erased"}
+    old_schema = {k: LOAD_LOG_SCHEMA[k] for k in older}
+    pl.DataFrame([older | {"load_id": "0"}], schema=old_schema).write_parquet(
+        folder / "0-old.parquet"
+    )
+    pl.DataFrame([entry], schema=LOAD_LOG_SCHEMA).write_parquet(folder / "1-new.parquet")
+
+    log = read_load_log(raw)
+
+    assert log.schema == pl.Schema(LOAD_LOG_SCHEMA)
+    assert log.select("load_id", "rows_erased").rows() == [("0", 0), ("a", 1)]
