@@ -1,15 +1,20 @@
-"""The instance's storage keeps one engine per event-log database and stores what Dagster's does.
+"""The instance's storage keeps one engine and connection per event-log database and stores what
+Dagster's does.
 
 The instance is the one `c360 refresh` makes: the project's `dagster.yaml` in a DAGSTER_HOME. Its
 files are Dagster's default SQLite ones, so Dagster's own storage reads what it wrote and the other
 way round (a data root made before the change, or opened by a Dagster without this module).
 """
 
+import os
 import shutil
+import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
 import pytest
+import sqlalchemy as db
 import yaml
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
@@ -159,3 +164,51 @@ def test_engines_beyond_the_bound_are_let_go_and_their_runs_stay_readable(
     assert len(first_run_events) == len(storage.get_logs_for_run(run_ids[2])) > 4 * ASSETS
     assert len(kept_after_read) == 2
     assert kept_after_read[-1] == run_ids[0]
+
+
+def test_a_run_opens_one_connection_per_database_and_its_file_alone_holds_every_event(
+    project_home, monkeypatch, tmp_path
+):
+    opened: list[str] = []
+    create_engine = instance_storage.create_engine
+
+    def counted(url, **kwargs):
+        engine = create_engine(url, **kwargs)
+        name = Path(str(url).split("///")[-1]).name
+        db.event.listen(engine, "connect", lambda *_: opened.append(name))
+        return engine
+
+    monkeypatch.setattr(instance_storage, "create_engine", counted)
+    with dg.DagsterInstance.get() as instance:
+        run_id = _run(instance)
+        stored = len(instance.event_log_storage.get_logs_for_run(run_id))
+        # Dagster's watchers stream a running run's events to the UI when its `.db` file changes:
+        # every write is checkpointed into the file, so a copy of the file alone has them all
+        alone = tmp_path / "alone.db"
+        shutil.copyfile(Path(instance.event_log_storage.path_for_shard(run_id)), alone)
+        with sqlite3.connect(alone) as copy:
+            [(in_file,)] = copy.execute("select count(*) from event_logs").fetchall()
+
+    # Dagster's storage opens a connection for every write (about forty in this run); here each
+    # file's connections are opened once: the writes' and the one for Dagster's `has_table`
+    assert set(opened) == {f"{run_id}.db", "index.db"}
+    assert max(Counter(opened).values()) <= instance_storage.KEPT_CONNECTIONS
+    assert in_file == stored > 6 * ASSETS
+
+
+def test_a_forked_child_opens_its_own_connections(project_home):
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        run_id = _run(instance)
+        events = len(storage.get_logs_for_run(run_id))
+        open_before = sum(engine.pool.checkedin() for engine in storage._engines.values())
+        child = os.fork()
+        if child == 0:  # the child: none of the parent's connections, and it reads the run
+            inherited = sum(engine.pool.checkedin() for engine in storage._engines.values())
+            os._exit(0 if inherited == 0 and len(storage.get_logs_for_run(run_id)) == events else 1)
+        _, status = os.waitpid(child, 0)
+        # the parent's own connections were not closed under it by the child
+        kept = sum(engine.pool.checkedin() for engine in storage._engines.values())
+        assert len(storage.get_logs_for_run(run_id)) == events
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert kept == open_before > 0
