@@ -69,9 +69,16 @@ def _newest_source_mtime(project_dir: Path) -> float:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's venv), else the one on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    """The dbt installed beside this Python (the project's venv), else the one on PATH.
+
+    Beside this Python, `c360-dbt` (dagster_project/dbt_launcher.py: dbt without the log lines
+    nobody keeps) when the project's own commands are installed there, else plain `dbt`.
+    """
+    folder = Path(sys.executable).parent
+    for name in ("c360-dbt", "dbt"):
+        if (folder / name).exists():
+            return str(folder / name)
+    return shutil.which("dbt") or "dbt"
 
 
 class C360DbtCliResource(DbtCliResource):
