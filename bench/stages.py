@@ -87,9 +87,16 @@ def duckdb_read(args: dict) -> dict:
 
 
 def dbt(args: dict) -> dict:
-    """`dbt <command> [--select ...]` in this process; node timings from run_results.json."""
+    """`dbt <command> [--select ...]` in this process; node timings from run_results.json.
+
+    dbt logs as a refresh's does (`c360-dbt`'s lines, the file at info level), so the stage
+    measures the dbt a refresh runs.
+    """
     from dbt.cli.main import dbtRunner
 
+    from dagster_project.dbt_launcher import build_only_kept_lines
+
+    build_only_kept_lines()
     settings = Settings.from_env()
     settings.export_to_environ()
     settings.build_db.parent.mkdir(parents=True, exist_ok=True)
@@ -104,6 +111,8 @@ def dbt(args: dict) -> dict:
         str(target),
         "--log-path",
         str(target / "logs"),
+        "--log-level-file",
+        "info",
         "--quiet",
     ]
     if args.get("select"):

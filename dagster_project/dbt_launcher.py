@@ -46,9 +46,14 @@ def write_line_if_kept(self: _Logger, msg: EventMsg) -> None:
         _dbt_write_line(self, msg)
 
 
+def build_only_kept_lines() -> None:
+    """Put `write_line_if_kept` in place of dbt's `write_line`, for dbt run in this process."""
+    _Logger.write_line = write_line_if_kept  # type: ignore[method-assign]
+
+
 def main() -> None:
     """Run dbt's command line with `write_line_if_kept` in place (the `c360-dbt` command)."""
-    _Logger.write_line = write_line_if_kept  # type: ignore[method-assign]
+    build_only_kept_lines()
     from dbt.cli.main import cli
 
     sys.exit(cli())
