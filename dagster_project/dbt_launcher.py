@@ -6,8 +6,8 @@ JSON document with the environment's secrets scrubbed) before Python's logging l
 line's level and drops it. A build fires debug events for every SQL statement and connection
 step, and a refresh logs at info: at 333 nodes, tens of thousands of lines were built to be
 thrown away. Measured on the 60-customer test company, the refresh's `dbt build` of every node,
-alternating with plain `dbt` (two runs each after a warm-up): 36.1 against 45.2 CPU s and 31.5
-against 41.5 s wall (docs/benchmarks.md).
+alternating with plain `dbt` (two runs each after a warm-up): 37.9 against 43.4 CPU s and 33.9
+against 39.5 s wall (docs/benchmarks.md).
 
 The lines that are written are the same, in the same order, and so is every other behaviour:
 `write_line_if_kept` asks the logger's own level first, as Python's logging would have, and

@@ -46,7 +46,7 @@ from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_lo
 from dagster._serdes import ConfigurableClassData
 
 # A run writes two files (its own and the index); a UI or daemon reads a few runs at a time. Each
-# kept engine holds one SQLite connection (a file handle) open.
+# kept engine holds up to `KEPT_CONNECTIONS` SQLite connections (file handles) open.
 KEPT_ENGINES = 16
 # Writes take Dagster's lock, so one connection a file serves them; Dagster asks the index's
 # `has_table` while it holds that one (every asset check event), so a second is kept for it. More
@@ -68,7 +68,7 @@ os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):
-    """Dagster's run-sharded SQLite event log, one engine and connection kept per database file."""
+    """Dagster's run-sharded SQLite event log, one engine and its connections kept per file."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, db.engine.Engine] = OrderedDict()
