@@ -152,6 +152,8 @@ class Settings:
             "memory_limit": self.build_memory_limit,
             "threads": str(self.build_threads),
             "temp_directory": str(self.build_spill_dir),
+            # Where the sources' relative raw folder is found (dbt_env).
+            "file_search_path": str(self.home),
         }
 
     @property
@@ -230,14 +232,21 @@ class Settings:
         return self.home / "dagster"
 
     def dbt_env(self) -> dict[str, str]:
-        """Variables the dbt profile and sources read (see dbt/profiles.yml)."""
+        """Variables the dbt profile and sources read (see dbt/profiles.yml).
+
+        The raw folder is given relative to the data root, which the profile makes DuckDB's
+        search path (`file_search_path`): the sources' text, and so dbt's parse of the project,
+        is then the same in every data root, and a copied or moved one reuses its partial parse
+        instead of parsing the whole project again (dagster_project/dbt_launcher.py).
+        """
         return {
+            "C360_HOME": str(self.home),
             "C360_BUILD_DB": str(self.build_db),
             "C360_PUBLIC_DB": str(self.public_db),
             "C360_BUILD_MEMORY_LIMIT": self.build_memory_limit,
             "C360_BUILD_THREADS": str(self.build_threads),
             "C360_BUILD_SPILL_DIR": str(self.build_spill_dir),
-            "C360_RAW_DIR": str(self.raw_dir),
+            "C360_RAW_DIR": self.raw_dir.relative_to(self.home).as_posix(),
             "C360_REPORTING_CURRENCY": self.reporting_currency,
             "C360_IDENTITY_OVERRIDES": str(self.identity_overrides),
             "C360_CLV_HORIZON_MONTHS": str(self.clv_horizon_months),
@@ -247,5 +256,4 @@ class Settings:
 
     def export_to_environ(self) -> None:
         """Make dbt (run in this process by Dagster) see the same paths as this process."""
-        os.environ["C360_HOME"] = str(self.home)
         os.environ.update(self.dbt_env())

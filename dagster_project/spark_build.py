@@ -94,8 +94,10 @@ def register_raw_sources(spark: Any, manifest: Any) -> int:
 
     Recreated on each build, so a column added to an extract appears; dropping an external
     table leaves its files alone. The folder comes from the source's dbt-duckdb
-    `external_location` (`read_parquet('<folder>/*.parquet', ...)`).
+    `external_location` (`read_parquet('<folder>/*.parquet', ...)`); a relative one is in the
+    data root, where DuckDB's search path finds it (Settings.dbt_env).
     """
+    home = Settings.from_env().home
     count = 0
     for source in manifest.sources.values():
         location = source.meta.get("external_location") or source.source_meta.get(
@@ -103,7 +105,7 @@ def register_raw_sources(spark: Any, manifest: Any) -> int:
         )
         if not location:
             continue
-        folder = Path(location.split("'")[1].replace("{name}", source.name)).parent
+        folder = home / Path(location.split("'")[1].replace("{name}", source.name)).parent
         schema = spark.createDataFrame(_raw_schema(folder).empty_table()).schema
         spark.sql(f"create database if not exists {source.schema}")
         spark.sql(f"drop table if exists {source.schema}.{source.identifier}")

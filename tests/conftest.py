@@ -91,6 +91,11 @@ def dbt_full_refresh(settings: Settings, command: tuple[str, ...] | None = None)
     from dagster_project.defs.dbt_assets import REFRESH_BUILD_ARGS, dbt_executable
 
     target = settings.warehouse_dir / "full-refresh-target"
+    # The refreshes' partial parse, so that dbt does not parse the whole project again.
+    saved = settings.dbt_target_dir / "partial_parse.msgpack"
+    if saved.is_file() and not (target / saved.name).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(saved, target / saved.name)
     dbt = [dbt_executable(), *(command or REFRESH_BUILD_ARGS), "--full-refresh", "--quiet"]
     result = subprocess.run(
         [*dbt, "--target-path", str(target)],

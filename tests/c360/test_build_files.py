@@ -1,6 +1,7 @@
 """One connection over the build's two files, as dbt sees them."""
 
 import duckdb
+import polars as pl
 import pytest
 
 from c360.build_files import apply_build_settings, connect_build
@@ -43,3 +44,19 @@ def test_a_connection_takes_the_builds_limits_and_spills_into_its_folder(tmp_pat
         ).fetchall() == [("61.0 MiB", 1, str(settings.build_spill_dir))]
     finally:
         con.close()
+
+
+def test_a_view_over_the_raw_files_finds_them_in_the_data_root(settings):
+    """The sources name the raw folder relative to the data root (Settings.dbt_env)."""
+    con = connect_build(settings)
+    try:
+        [(definition,)] = con.execute(
+            "select sql from duckdb_views() where view_name = 'stg_erp__products'"
+        ).fetchall()
+        rows = con.execute("select sku from staging.stg_erp__products").fetchall()
+    finally:
+        con.close()
+    assert "'raw/erp/products/" in definition
+    skus = {sku for (sku,) in rows}
+    raw = pl.read_parquet(settings.raw_dir / "erp" / "products" / "*.parquet")
+    assert skus == set(raw["sku"]) and len(skus) > 10

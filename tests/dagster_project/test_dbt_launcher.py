@@ -1,11 +1,16 @@
-"""`c360-dbt` writes the lines dbt writes, and builds no line that a logger's level would drop."""
+"""`c360-dbt` writes the lines dbt writes and builds no line a logger's level would drop, and a
+copied data root reuses the partial parse of the one it was copied from."""
 
 import importlib.metadata
 import io
 import json
 import logging
+import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from dbt_common.events.base_types import EventLevel
@@ -13,6 +18,7 @@ from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import LineFormat, LoggerConfig, _JsonLogger, _Logger
 from dbt_common.events.types import Note, PrintEvent
 
+from c360.settings import REPO_ROOT, Settings
 from dagster_project import dbt_launcher
 from dagster_project.defs.dbt_assets import dbt_executable
 
@@ -81,3 +87,74 @@ def test_the_refresh_runs_c360_dbt_and_it_is_dbt():
     ]
     assert versions[0] == versions[1]
     assert versions[0][1].split()[-1] == importlib.metadata.version("dbt-core")
+
+
+def _loader(home: Path, memory_limit: str = "4GB") -> SimpleNamespace:
+    """What the state check reads of dbt's loader: the rendered profile and its variables."""
+    variables = {
+        "C360_BUILD_DB": f"{home}/warehouse/build.duckdb",
+        "C360_PUBLIC_DB": f"{home}/warehouse/public.duckdb",
+        "C360_BUILD_SPILL_DIR": f"{home}/warehouse/spill",
+        "C360_BUILD_MEMORY_LIMIT": memory_limit,
+        "C360_HOME": str(home),
+    }
+    connection = {
+        "database": "build",
+        "path": variables["C360_BUILD_DB"],
+        "attach": [{"path": variables["C360_PUBLIC_DB"], "alias": "public_marts"}],
+        "config_options": {"temp_directory": variables["C360_BUILD_SPILL_DIR"]},
+        "settings": {"memory_limit": memory_limit, "file_search_path": str(home)},
+    }
+    credentials = SimpleNamespace(connection_info=lambda: iter(connection.items()))
+    return SimpleNamespace(
+        root_project=SimpleNamespace(credentials=credentials, profile_env_vars=variables)
+    )
+
+
+def test_the_profile_hash_does_not_say_where_the_data_root_is():
+    text = dbt_launcher.profile_text_without_data_root
+    assert text(_loader(Path("/a/c360"))) == text(_loader(Path("/elsewhere/copy")))
+    assert "/a/c360" not in text(_loader(Path("/a/c360")))
+    # Every other value still counts: another memory limit is another profile.
+    assert text(_loader(Path("/a/c360"), "8GB")) != text(_loader(Path("/a/c360")))
+
+
+def test_the_project_reads_no_connection_value_that_the_hash_leaves_out():
+    """What makes leaving the paths out safe: no project file reads them while dbt parses."""
+    project = REPO_ROOT / "dbt"
+    read = {
+        attribute
+        for folder in ("models", "macros", "snapshots", "tests", "seeds", "analyses")
+        for path in (project / folder).rglob("*")
+        if path.suffix in {".sql", ".yml", ".py"}
+        for attribute in re.findall(r"\btarget\.(\w+)", path.read_text())
+    } | set(re.findall(r"\btarget\.(\w+)", (project / "dbt_project.yml").read_text()))
+    assert read <= {"type", "name", "schema", "database"}, read
+
+
+def test_a_copied_data_root_parses_nothing_again(built: Path, tmp_path: Path):
+    """A test's copy of a built company, or a data root moved elsewhere: no second full parse."""
+    copy = tmp_path / "moved"
+    shutil.copytree(built, copy, symlinks=True)
+    settings = Settings.from_env({"C360_HOME": str(copy)})
+    target = settings.dbt_target_dir
+    parse = subprocess.run(
+        [dbt_executable(), "parse", "--target-path", str(target), "--log-path", str(tmp_path)],
+        cwd=settings.dbt_project_dir,
+        env={**os.environ, **settings.dbt_env()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert parse.returncode == 0, parse.stdout + parse.stderr
+    assert "Unable to do partial parsing" not in parse.stdout
+    performance = json.loads((target / "perf_info.json").read_text())
+    assert performance["is_partial_parse_enabled"]
+    assert performance["parsed_path_count"] == 0
+    # The sources name the raw folder inside the data root, which DuckDB searches.
+    manifest = json.loads((target / "manifest.json").read_text())
+    locations = {
+        source["meta"].get("external_location") or source["source_meta"]["external_location"]
+        for source in manifest["sources"].values()
+    }
+    assert locations and all("'raw/" in location for location in locations), locations

@@ -56,6 +56,8 @@ def spark_home(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         **os.environ,
         **settings.dbt_env(),
         "C360_HOME": str(home),
+        # The session company's raw folder, by its absolute path: the Spark home has none.
+        "C360_RAW_DIR": str(settings.raw_dir),
         "SPARK_LOCAL_IP": "127.0.0.1",
     }
     run = subprocess.run(
