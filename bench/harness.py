@@ -10,7 +10,8 @@ each in a child process (wall, CPU, peak memory):
    fit (their dbt models rerun alone), publishing;
 2. on a second, empty home: `c360 refresh` end to end (the full refresh), then the last day's
    extracts landed and `c360 refresh` again (the incremental refresh), then the dashboards'
-   queries on what it published.
+   queries on what it published, then an hour's CRM changes delivered with the Dagster daemon
+   running, until readers see them (bench/intraday.py).
 
 Results go to `bench/results/<name>.json` (runs of other sizes kept) and the generated block of
 docs/benchmarks.md.
@@ -56,6 +57,8 @@ class BenchOptions:
     # dlt's records path held ~1 GB at 200 customers and reached 22 GB (killed by the kernel's
     # OOM killer) at 10,000: larger sizes record why it was not run.
     dlt_max_customers: int = 1_000
+    # The landing sensor's interval in the intra-day delivery's run (bench/intraday.py).
+    sensor_interval_s: int = 10
     data_dir: Path = dataclasses.field(default_factory=scratch_dir)
     results_dir: Path = REPO_ROOT / "bench" / "results"
     docs: Path = REPO_ROOT / "docs" / "benchmarks.md"
@@ -191,6 +194,8 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
     land_days(source_landing, refresh_home / "landing", extra)
     done(stages, "incremental_refresh", _step("refresh", {}, refresh_home))
     done(stages, "nothing_new_refresh", _step("refresh", {}, refresh_home))
+    intraday = {"interval_s": options.sensor_interval_s}
+    done(stages, "intraday_delivery", _step("intraday", intraday, refresh_home))
     done(stages, "dashboards", _step("dashboards", {"repeat": options.repeat}, refresh_home))
     run = {
         "customers": customers,

@@ -22,6 +22,7 @@ STAGES = {
     "incremental_refresh": "incremental refresh, one more day",
     "nothing_new_refresh": "refresh with nothing new (nothing run or published)",
     "dashboards": "dashboards' queries",
+    "intraday_delivery": "intra-day delivery (an hour's CRM changes) to readers, by the daemon",
 }
 BASELINES = {
     "duckdb_read": "baseline: DuckDB read_* of the same files",
@@ -109,6 +110,13 @@ def detail(key: str, m: Mapping) -> str:
         return (
             f"{m['statements']} statements, SQL {m['sql_s']} s (Python models, seeds, "
             f"snapshots, unit tests left out; dbt spent {m['excluded_s']} s on the first two)"
+        )
+    if key == "intraday_delivery":
+        return (
+            f"{m['records']:,} records; sensor every {m['sensor_interval_s']} s: the run was "
+            f"requested {m['sensor_and_queue_s']} s after `_SUCCESS`, started "
+            f"{m['launch_s']} s later and ran {m['run_s']} s ({m['run_status']}); wall is "
+            "`_SUCCESS` to readers' new version (CPU and memory: the measuring process only)"
         )
     parts = []
     if "rows" in m:

@@ -206,9 +206,26 @@ def dashboards(args: dict) -> dict:
     return {"pages": time_pages(current_version(), args["repeat"])}
 
 
+def intraday(args: dict) -> dict:
+    """An hour's CRM changes from `_SUCCESS` to readers, through the Dagster daemon."""
+    from bench.intraday import measure
+
+    return measure(int(args["interval_s"]))
+
+
 STEPS = {
     f.__name__: f
-    for f in (generate, ingest, duckdb_read, dbt, publish, refresh, dbt_direct, dashboards)
+    for f in (
+        generate,
+        ingest,
+        duckdb_read,
+        dbt,
+        publish,
+        refresh,
+        dbt_direct,
+        dashboards,
+        intraday,
+    )
 }
 
 

@@ -20,7 +20,7 @@ PUBLIC_DB_ALIAS = "public_marts"
 
 
 def _at_least_one(name: str, value: int) -> int:
-    """`value` if it is a positive count; a refit every 0 days means nothing, so it is refused."""
+    """`value` if it is a positive count: a refit every 0 days or a sensor every 0 s is refused."""
     if value < 1:
         raise ValueError(f"{name} must be 1 or more, got {value}")
     return value
@@ -40,6 +40,9 @@ class Settings:
     keep_versions: int = 5
     schedule_cron: str = "0 6 * * *"
     schedule_timezone: str = "UTC"
+    # How often the daemon's landing sensor looks for a complete new delivery: the longest a
+    # `_SUCCESS` marker waits before its refresh starts. Lower it for intra-day deliveries.
+    sensor_interval_seconds: int = 60
     clv_horizon_months: int = 36
     clv_annual_discount_rate: float = 0.10
     # Days between CLV refits (clv.cadence): a refresh scores daily with the fit through the
@@ -79,6 +82,9 @@ class Settings:
             keep_versions=int(env.get("C360_KEEP_VERSIONS", "5")),
             schedule_cron=env.get("C360_SCHEDULE_CRON", "0 6 * * *"),
             schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
+            sensor_interval_seconds=_at_least_one(
+                "C360_SENSOR_INTERVAL_SECONDS", int(env.get("C360_SENSOR_INTERVAL_SECONDS", "60"))
+            ),
             clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
             clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
             clv_refit_days=_at_least_one(

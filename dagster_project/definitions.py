@@ -32,7 +32,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         ],
         jobs=[refresh_job],
         schedules=[build_schedule(settings)],
-        sensors=[build_landing_sensor(sorted(sources))],
+        sensors=[build_landing_sensor(sorted(sources), settings.sensor_interval_seconds)],
         resources={"c360": C360Resource(home=str(settings.home)), "dbt": dbt_resource},
     )
 

@@ -81,16 +81,24 @@ def _code_files(settings: Settings) -> list[Path]:
     return sorted(path for path in files if path.is_file())
 
 
+# Settings of when refreshes start, not of what they compute: changing them rebuilds nothing.
+TIMING_SETTINGS = {
+    "schedule_cron": "C360_SCHEDULE_CRON",
+    "schedule_timezone": "C360_SCHEDULE_TIMEZONE",
+    "sensor_interval_seconds": "C360_SENSOR_INTERVAL_SECONDS",
+}
+
+
 def code_fingerprint(settings: Settings) -> str:
     """A hash of the settings, the code and the dbt project: what turns raw data into marts."""
     digest = hashlib.sha256()
     for key, value in sorted(dataclasses.asdict(settings).items()):
-        if not isinstance(value, Path):
+        if not isinstance(value, Path) and key not in TIMING_SETTINGS:
             digest.update(f"setting {key}={value}\n".encode())
     # The variables `export_to_environ` sets are the settings hashed above: hashing them again
     # would give another fingerprint in a process that exported them (the refresh's own).
-    exported = settings.dbt_env().keys()
-    for key in sorted(k for k in os.environ if k.startswith("C360_") and k not in exported):
+    skipped = {*settings.dbt_env().keys(), *TIMING_SETTINGS.values()}
+    for key in sorted(k for k in os.environ if k.startswith("C360_") and k not in skipped):
         if not os.path.isabs(os.environ[key]):
             digest.update(f"env {key}={os.environ[key]}\n".encode())
     for path in _code_files(settings):

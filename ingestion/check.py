@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from ingestion.contracts import Entity
-from ingestion.landing import match_entity
+from ingestion.landing import delivery_instant, match_entity
 from ingestion.load_log import REJECTED, UNKNOWN
 from ingestion.presets.native_files import native_entity_for
 from ingestion.raw_store import entity_dir, quarantine_dir
@@ -168,8 +168,6 @@ def check_delivery(folder: Path, source: Source) -> CheckReport:
 
 
 def _folder_date(folder: Path) -> dt.date:
-    """The delivery's date from its folder name (`2026-11-30`), else today's."""
-    try:
-        return dt.date.fromisoformat(folder.resolve().name)
-    except ValueError:
-        return dt.datetime.now(dt.UTC).date()
+    """The delivery's date from its folder name (`2026-11-30`, `2026-11-30T1400`), else today's."""
+    instant = delivery_instant(folder.resolve().name)
+    return instant.date() if instant is not None else dt.datetime.now(dt.UTC).date()

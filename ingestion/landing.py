@@ -9,6 +9,8 @@ from pathlib import Path
 from ingestion.contracts import Entity, SourceContract
 
 MARKER_FILES = frozenset({"_SUCCESS"})
+INTRADAY_FOLDER_FORMAT = "%Y-%m-%dT%H%M"
+"""An intra-day delivery's folder (`2026-09-05T1400`): the changes up to that time of the day."""
 
 
 @dataclass(frozen=True)
@@ -23,18 +25,37 @@ class LandedFile:
     is_snapshot: bool = False
 
 
+def delivery_instant(name: str) -> dt.datetime | None:
+    """When the extract in folder `name` was taken; None when the name is not a delivery's.
+
+    `YYYY-MM-DD` is a day's extract, which covers the whole day (its end); `YYYY-MM-DDTHHMM` is
+    an intra-day one, taken at that time. A day's extract thus comes after its intra-day ones.
+    """
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(name), dt.time.max)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(name, INTRADAY_FOLDER_FORMAT)
+    except ValueError:
+        return None
+
+
 def extract_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]]:
-    """The `<landing>/<source>/<YYYY-MM-DD>` folders in date order; other names are ignored."""
+    """The source's delivery folders with their extract dates, oldest first (delivery_instant).
+
+    `<landing>/<source>/<YYYY-MM-DD>`, or an intra-day `<YYYY-MM-DDTHHMM>`; other names are
+    ignored.
+    """
     root = landing_dir / source
     if not root.is_dir():
         return []
     folders = []
     for child in root.iterdir():
-        try:
-            folders.append((dt.date.fromisoformat(child.name), child))
-        except ValueError:
-            continue
-    return sorted(f for f in folders if f[1].is_dir())
+        instant = delivery_instant(child.name)
+        if instant is not None and child.is_dir():
+            folders.append((instant, child))
+    return [(instant.date(), folder) for instant, folder in sorted(folders)]
 
 
 def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | None, str | None]:
@@ -70,18 +91,18 @@ def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile
     return files
 
 
-def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str, dt.date]:
-    """Per source, the newest extract folder holding its `_SUCCESS` marker (delivery complete).
+def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str, str]:
+    """Per source, the name of its newest delivery folder holding the `_SUCCESS` marker.
 
     A folder without the marker may still be being copied; it is not reported until it is done.
     """
-    newest: dict[str, dt.date] = {}
+    newest: dict[str, str] = {}
     for source in sources:
         complete = [
-            extract_date
-            for extract_date, folder in extract_folders(landing_dir, source)
+            folder.name
+            for _, folder in extract_folders(landing_dir, source)
             if any((folder / marker).exists() for marker in MARKER_FILES)
         ]
         if complete:
-            newest[source] = max(complete)
+            newest[source] = complete[-1]
     return newest

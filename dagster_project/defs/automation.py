@@ -8,7 +8,7 @@ from c360.settings import Settings
 from dagster_project.build_plan import PLAN_TAG, plan_build, plan_selection
 from dagster_project.defs.resources import C360Resource
 from dagster_project.refresh_inputs import refresh_work
-from ingestion.landing import newest_complete_extracts
+from ingestion.landing import delivery_instant, newest_complete_extracts
 from ingestion.sources import load_sources
 
 REFRESH_JOB = "refresh"
@@ -18,6 +18,11 @@ refresh_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Ingest new extracts, build and test the warehouse, publish it to readers.",
     tags={"c360/writes-warehouse": "true"},
+    # The runs the daemon starts (schedule, sensor, UI) run their steps in the run's process,
+    # as `c360 refresh` does: Dagster's default starts a process per step, each importing
+    # Dagster and loading the definitions again, and the steps that write the warehouse run one
+    # at a time in their pool anyway.
+    executor_def=dg.in_process_executor,
 )
 
 
@@ -60,19 +65,29 @@ def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
     return daily_refresh
 
 
-def build_landing_sensor(sources: list[str]) -> dg.SensorDefinition:
-    """Start a refresh when a complete new extract folder lands for any source."""
+def _is_newer(folder: str, seen: str | None) -> bool:
+    """Whether delivery `folder` was taken after the newest one the sensor has seen."""
+    instant = delivery_instant(folder)
+    before = delivery_instant(seen) if seen else None
+    return instant is not None and (before is None or instant > before)
+
+
+def build_landing_sensor(sources: list[str], interval_seconds: int) -> dg.SensorDefinition:
+    """Start a refresh when a complete new delivery folder (a day's or intra-day) lands.
+
+    Evaluated at most every `interval_seconds` (Settings.sensor_interval_seconds).
+    """
 
     @dg.sensor(
         name="landing_sensor",
         job=refresh_job,
-        minimum_interval_seconds=60,
+        minimum_interval_seconds=interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
     def landing_sensor(context: dg.SensorEvaluationContext, c360: C360Resource):
         newest = newest_complete_extracts(c360.settings().landing_dir, sources)
         seen = json.loads(context.cursor) if context.cursor else {}
-        fresh = {s: d.isoformat() for s, d in newest.items() if d.isoformat() > seen.get(s, "")}
+        fresh = {s: name for s, name in newest.items() if _is_newer(name, seen.get(s))}
         if not fresh:
             return dg.SkipReason("no new complete extract folder")
         cursor = {**seen, **fresh}

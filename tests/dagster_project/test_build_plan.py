@@ -159,6 +159,15 @@ def test_the_code_fingerprint_is_the_same_whether_the_settings_were_exported_or_
     assert plan(home).changed == ()
 
 
+def test_when_refreshes_start_is_not_part_of_what_they_compute(home, monkeypatch):
+    before = code_fingerprint(home)
+    monkeypatch.setenv("C360_SENSOR_INTERVAL_SECONDS", "10")
+    monkeypatch.setenv("C360_SCHEDULE_CRON", "0 * * * *")
+    assert code_fingerprint(Settings.from_env()) == before
+    monkeypatch.setenv("C360_REPORTING_CURRENCY", "USD")  # this one decides figures
+    assert code_fingerprint(Settings.from_env()) != before
+
+
 def test_the_landing_sensor_requests_a_run_of_only_what_the_delivery_changes(home):
     definitions = build_definitions(home)
     land(home, "crm", "opportunities.csv")

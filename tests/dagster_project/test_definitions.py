@@ -86,6 +86,27 @@ def test_the_sensor_starts_a_refresh_only_for_complete_new_extract_folders(
     result, cursor = evaluate(cursor)
     assert result.run_requests == []  # nothing new since
 
+    def deliver(name: str) -> int:
+        """Runs the sensor requests once folder `name` is complete."""
+        nonlocal cursor
+        folder = settings.landing_dir / "crm" / name
+        folder.mkdir(parents=True)
+        (folder / "_SUCCESS").touch()
+        result, cursor = evaluate(cursor)
+        return len(result.run_requests)
+
+    # An hour's changes, the next hour's, the day's own extract after them; then one older.
+    assert [deliver(name) for name in ("2026-09-02T0900", "2026-09-02T1000")] == [1, 1]
+    assert deliver("2026-09-02") == 1
+    assert deliver("2026-09-02T1100") == 0  # taken before the day's extract already seen
+
+
+def test_the_sensor_looks_as_often_as_the_settings_say(defs, tmp_path):
+    environment = {"C360_HOME": str(tmp_path), "C360_SENSOR_INTERVAL_SECONDS": "10"}
+    sensor = build_definitions(Settings.from_env(environment)).resolve_sensor_def("landing_sensor")
+    assert sensor.minimum_interval_seconds == 10
+    assert defs.resolve_sensor_def("landing_sensor").minimum_interval_seconds == 60
+
 
 def test_each_source_has_a_freshness_check_and_only_the_reconciliation_blocks(defs):
     specs = {

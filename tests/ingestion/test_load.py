@@ -249,6 +249,33 @@ def test_identical_empty_deltas_on_different_days_are_all_loaded(tmp_path, contr
     assert [(r.status, r.rows_read) for r in results] == [(LOADED, 0), (LOADED, 0)]
 
 
+def test_intra_day_deliveries_load_in_time_order_and_belong_to_their_day(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    # Landed out of order: the day's extract covers the whole day, after its intra-day ones.
+    for folder, line in (
+        ("2026-09-02", "F3;1;SKU1;;1;5,00;5,00;1,00"),
+        ("2026-09-02T1400", "F2;1;SKU1;;1;4,00;4,00;0,80"),
+        ("2026-09-02T0900", "F1;1;SKU1;;1;3,00;3,00;0,60"),
+        ("2026-09-01T2330", "F0;1;SKU1;;1;2,00;2,00;0,40"),
+    ):
+        land(landing, "erp", folder, "invoice_lines.csv", f"{INVOICE_LINES_HEADER}\n{line}")
+    results = ingest_source(contracts["erp"], landing, raw)
+    assert [r.source_file.split("/")[1] for r in results] == [
+        "2026-09-01T2330",
+        "2026-09-02T0900",
+        "2026-09-02T1400",
+        "2026-09-02",
+    ]
+    assert {r.status for r in results} == {LOADED}
+    rows = raw_rows(raw, contracts["erp"], "invoice_lines").sort("invoice_number")
+    assert rows["_extract_date"].to_list() == [
+        dt.date(2026, 9, 1),
+        dt.date(2026, 9, 2),
+        dt.date(2026, 9, 2),
+        dt.date(2026, 9, 2),
+    ]
+
+
 def test_the_load_log_reads_entries_written_before_rows_erased_existed_as_none_erased(tmp_path):
     from ingestion.raw_store import LOAD_LOG_SCHEMA, load_log_dir
 
