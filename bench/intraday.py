@@ -37,10 +37,12 @@ MODULE = ("-m", "dagster_project.definitions")
 SENSOR_LOOKED = "landing_sensor"  # the daemon logs the sensor's name each time it evaluates it
 
 
-def hour_of_changes(day_folder: Path, target: Path) -> int:
-    """Every `SHARE`th record of each CSV and JSON-lines file of `day_folder`; records written.
+def hour_of_changes(day_folder: Path, target: Path, offset: int = 0) -> int:
+    """Every `SHARE`th record from `offset` of each CSV and JSON-lines file of `day_folder`.
 
-    CSV through the csv module (a quoted value may hold a line break), the header kept.
+    Returns the records written. CSV through the csv module (a quoted value may hold a line
+    break), the header kept. Another offset is another hour: files never equal to one already
+    loaded, which ingestion would skip as duplicates.
     """
     target.mkdir(parents=True)
     written = 0
@@ -48,11 +50,11 @@ def hour_of_changes(day_folder: Path, target: Path) -> int:
         if path.suffix == ".csv":
             with path.open(newline="", encoding="utf-8") as source:
                 header, *records = list(csv.reader(source))
-            kept = records[::SHARE]
+            kept = records[offset::SHARE]
             with (target / path.name).open("w", newline="", encoding="utf-8") as out:
                 csv.writer(out).writerows([header, *kept])
         elif path.suffix == ".jsonl":
-            kept = path.read_text(encoding="utf-8").splitlines()[::SHARE]
+            kept = path.read_text(encoding="utf-8").splitlines()[offset::SHARE]
             (target / path.name).write_text("".join(f"{line}\n" for line in kept), "utf-8")
         else:
             continue
@@ -138,7 +140,7 @@ def measure(interval_s: int) -> dict:
     last = [folder for _, folder in folders if "T" not in folder.name][-1]  # a day's extract
     day = folders[-1][0] + dt.timedelta(days=1)
     delivery = settings.landing_dir / "crm" / f"{day}T{DELIVERY_TIME}"
-    records = hour_of_changes(last, delivery)
+    records = hour_of_changes(last, delivery, offset=day.toordinal() % SHARE)
     before = _published(settings)
     log = settings.home / "bench-daemon.log"
     with log.open("w") as output:

@@ -6,12 +6,14 @@ nothing changed.
 """
 
 import importlib.metadata
+import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import dagster as dg
 from dagster_dbt import (
@@ -116,7 +118,11 @@ def ensure_manifest(project: DbtProject) -> Path:
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(
         project.project_dir
     ):
-        dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        # With a refresh's profile (the settings' dbt variables): dagster-dbt copies this
+        # parse's partial_parse.msgpack into the target folder of every new data root, whose
+        # first refresh then reuses it instead of parsing the whole project (dbt_launcher.py).
+        with mock.patch.dict(os.environ, Settings.from_env().dbt_env()):
+            dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
     return manifest
 
 

@@ -132,14 +132,11 @@ def test_the_project_reads_no_connection_value_that_the_hash_leaves_out():
     assert read <= {"type", "name", "schema", "database"}, read
 
 
-def test_a_copied_data_root_parses_nothing_again(built: Path, tmp_path: Path):
-    """A test's copy of a built company, or a data root moved elsewhere: no second full parse."""
-    copy = tmp_path / "moved"
-    shutil.copytree(built, copy, symlinks=True)
-    settings = Settings.from_env({"C360_HOME": str(copy)})
+def _parse(settings: Settings, log_path: Path) -> dict:
+    """`c360-dbt parse` into the data root's target folder; dbt's performance record of it."""
     target = settings.dbt_target_dir
     parse = subprocess.run(
-        [dbt_executable(), "parse", "--target-path", str(target), "--log-path", str(tmp_path)],
+        [dbt_executable(), "parse", "--target-path", str(target), "--log-path", str(log_path)],
         cwd=settings.dbt_project_dir,
         env={**os.environ, **settings.dbt_env()},
         capture_output=True,
@@ -148,9 +145,28 @@ def test_a_copied_data_root_parses_nothing_again(built: Path, tmp_path: Path):
     )
     assert parse.returncode == 0, parse.stdout + parse.stderr
     assert "Unable to do partial parsing" not in parse.stdout
-    performance = json.loads((target / "perf_info.json").read_text())
+    return json.loads((target / "perf_info.json").read_text())
+
+
+def test_a_new_data_root_starts_from_the_projects_parse(tmp_path: Path):
+    """dagster-dbt seeds a new target folder with the project's partial parse (`make manifest`,
+    dbt_assets.ensure_manifest): the first refresh of a new data root parses nothing again."""
+    settings = Settings.from_env({"C360_HOME": str(tmp_path / "new")})
+    project_parse = settings.dbt_project_dir / "target" / "partial_parse.msgpack"
+    settings.dbt_target_dir.mkdir(parents=True)
+    shutil.copy(project_parse, settings.dbt_target_dir)  # as dagster-dbt does
+    assert _parse(settings, tmp_path)["parsed_path_count"] == 0
+
+
+def test_a_copied_data_root_parses_nothing_again(built: Path, tmp_path: Path):
+    """A test's copy of a built company, or a data root moved elsewhere: no second full parse."""
+    copy = tmp_path / "moved"
+    shutil.copytree(built, copy, symlinks=True)
+    settings = Settings.from_env({"C360_HOME": str(copy)})
+    performance = _parse(settings, tmp_path)
     assert performance["is_partial_parse_enabled"]
     assert performance["parsed_path_count"] == 0
+    target = settings.dbt_target_dir
     # The sources name the raw folder inside the data root, which DuckDB searches.
     manifest = json.loads((target / "manifest.json").read_text())
     locations = {
