@@ -130,14 +130,15 @@ def _last_run() -> dict[str, float | str]:
 def measure(interval_s: int) -> dict:
     """Land an hour's CRM changes with the daemon running; seconds until readers see them."""
     from dagster_project.run_refresh import prepare_dagster_home
-    from ingestion.landing import extract_folders
+    from ingestion.landing import delivery_instant, extract_folders
 
     settings = Settings.from_env()
     prepare_dagster_home(settings)
     environment = _environment(settings, interval_s)
     cursor = set_sensor_cursor(settings, environment)
     folders = extract_folders(settings.landing_dir, "crm")
-    last = [folder for _, folder in folders if "T" not in folder.name][-1]  # a day's extract
+    # The last day's extract: a day's folder is taken at the day's end (delivery_instant).
+    last = [f for _, f in folders if delivery_instant(f.name).time() == dt.time.max][-1]
     day = folders[-1][0] + dt.timedelta(days=1)
     delivery = settings.landing_dir / "crm" / f"{day}T{DELIVERY_TIME}"
     records = hour_of_changes(last, delivery, offset=day.toordinal() % SHARE)
