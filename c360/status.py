@@ -1,8 +1,10 @@
 """`c360 status`: what readers see now, how fresh it is, and what the last refresh did.
 
-The last refresh is read from `last_refresh.json`, which the refresh runner writes twice: `running`
-with its pid when it starts, the outcome when it ends. A record still `running` whose pid is gone
-is a refresh that was killed: readers stayed on the published version shown above it.
+The last refresh is read from `last_refresh.json`. `c360 refresh` writes it twice: `running` with
+its pid when it starts, the outcome when it ends; the daemon's runs (schedule, sensor, UI) are
+recorded when they end (dagster_project/run_outcome.py), with what started them. A record still
+`running` whose pid is gone is a refresh that was killed: readers stayed on the published
+version shown above it.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
         return ["last refresh       none recorded"]
     state = record["state"]
     when = record.get("finished_at") or record.get("started_at")
-    lines = [f"last refresh       {state.upper()} at {when}"]
+    trigger = f" ({record['trigger']})" if record.get("trigger") else ""
+    lines = [f"last refresh       {state.upper()} at {when}{trigger}"]
     if state == "running":
         lines.append(f"                   pid {record.get('pid')}, started {record['started_at']}")
     elif state == "killed":
@@ -89,7 +92,7 @@ def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
         lines += [f"  failed check     {c}: {reasons.get(c, '')}" for c in failed]
         lines += [f"  warning          {c}: {reasons.get(c, '')}" for c in warned]
         lines += [f"  failed step      {f}" for f in record.get("failures", [])]
-        if state == "failed":
+        if state in ("failed", "canceled"):
             lines.append("                   nothing was published; readers kept the version")
         elif record.get("version"):
             lines.append(f"                   published version {record['version']}")

@@ -20,8 +20,9 @@ told to build fewer, Dagster 1.13 skips every step downstream of an output not p
 the run's lineage in the UI shows what was rebuilt. Unselected models keep their tables, which
 the publication copies with the rest of `public.duckdb`.
 
-The plan rides on the run as the tag `c360/build-plan`; the dbt step checks it against the raw
-area after ingestion (`covered_entities`) and records what the build covered (`build_state`).
+The plan rides on the run as the tag `c360/build-plan`, and why as `c360/build-plan-reason`;
+the dbt step checks the plan against the raw area after ingestion (`covered_entities`) and
+records what the build covered (`build_state`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from ingestion.landing import match_entity
 from ingestion.sources import Source
 
 PLAN_TAG = "c360/build-plan"
+PLAN_REASON_TAG = "c360/build-plan-reason"  # why: shown by `c360 refresh` and `c360 status`
 FULL = "full"
 NOTHING = "none"
 LOAD_LOG_ENTITIES = frozenset({f"{QUALITY_SOURCE}.load_log", f"{QUALITY_SOURCE}.quarantine"})
@@ -68,6 +70,11 @@ class BuildPlan:
         if self.changed is None:
             return FULL
         return ",".join(self.changed) or NOTHING
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """The run tags that carry the plan (its entities) and why it was made."""
+        return {PLAN_TAG: self.tag, PLAN_REASON_TAG: self.reason}
 
 
 def planned_entities(tag: str | None) -> set[str] | None:

@@ -3,7 +3,12 @@
 import dagster as dg
 
 from c360.settings import Settings
-from dagster_project.defs.automation import build_landing_sensor, build_schedule, refresh_job
+from dagster_project.defs.automation import (
+    build_landing_sensor,
+    build_outcome_sensors,
+    build_schedule,
+    refresh_job,
+)
 from dagster_project.defs.catalogue_asset import CATALOGUE_KEY, build_catalogue_asset
 from dagster_project.defs.dbt_assets import build_dbt_assets, public_asset_keys
 from dagster_project.defs.ingestion_assets import build_ingestion_assets
@@ -32,7 +37,10 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         ],
         jobs=[refresh_job],
         schedules=[build_schedule(settings)],
-        sensors=[build_landing_sensor(sorted(sources), settings.sensor_interval_seconds)],
+        sensors=[
+            build_landing_sensor(sorted(sources), settings.sensor_interval_seconds),
+            *build_outcome_sensors(),
+        ],
         resources={"c360": C360Resource(home=str(settings.home)), "dbt": dbt_resource},
     )
 

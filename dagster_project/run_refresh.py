@@ -8,7 +8,8 @@ run of this kind still marked as started in the instance while we hold the lock 
 process that died (killed, machine lost): it is marked failed and its concurrency pool slots are
 freed, otherwise the next run would wait for them forever. What the run did is written to
 `<C360_HOME>/warehouse/last_refresh.json` for `c360 status`: first `running` with the pid, then
-the outcome, the checks that failed and why, and the version published.
+the outcome, the checks that failed and why, and the version published (`run_outcome`, which
+records the daemon's runs the same way).
 """
 
 import datetime as dt
@@ -22,7 +23,7 @@ from c360.refresh_lock import refresh_lock
 from c360.retention import apply_retention
 from c360.settings import Settings
 from c360.status import read_last_refresh, write_last_refresh
-from dagster_project.refresh_inputs import build_fingerprint, refresh_work
+from dagster_project.refresh_inputs import refresh_work
 from dagster_project.refresh_summary import RefreshSummary
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
@@ -80,19 +81,11 @@ def run_refresh(settings: Settings, *, force: bool = False) -> RefreshSummary:
         try:
             from dagster_project.in_process_run import execute_refresh_job
 
-            summary = execute_refresh_job(settings, force=force, started=started)
+            summary = execute_refresh_job(
+                settings, force=force, started=started, started_at=started_at
+            )
         except Exception as exc:  # e.g. the dbt project does not parse: say so in status
             failure = {"success": False, "failures": [f"{type(exc).__name__}: {exc}"]}
             write_last_refresh(settings, {"state": "failed", "started_at": started_at, **failure})
             raise
-        write_last_refresh(
-            settings,
-            {
-                "state": "succeeded" if summary.success else "failed",
-                "started_at": started_at,
-                "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "fingerprint": build_fingerprint(settings) if summary.success else None,
-                **asdict(summary),
-            },
-        )
     return summary

@@ -1,17 +1,24 @@
-"""When refreshes run: a daily schedule and a sensor on the landing folder, one job for both."""
+"""When refreshes run, and how their end is recorded.
+
+A daily schedule and a sensor on the landing folder start the one refresh job; run-status
+sensors record how each refresh run the daemon started ended (`run_outcome`).
+"""
 
 import json
 
 import dagster as dg
 
 from c360.settings import Settings
-from dagster_project.build_plan import PLAN_TAG, plan_build, plan_selection
+from dagster_project.build_plan import plan_build, plan_selection
 from dagster_project.defs.resources import C360Resource
 from dagster_project.refresh_inputs import refresh_work
+from dagster_project.run_outcome import TRIGGER_TAG, iso_time, record_run, superseded
 from ingestion.landing import delivery_instant, newest_complete_extracts
 from ingestion.sources import load_sources
 
 REFRESH_JOB = "refresh"
+# How soon after a daemon's run ends `c360 status` shows it (the daemon's default is 30 s).
+OUTCOME_SENSOR_SECONDS = 10
 
 refresh_job = dg.define_asset_job(
     REFRESH_JOB,
@@ -35,9 +42,7 @@ def planned_request(
     """A refresh run that rebuilds only what changed: its asset selection and plan tag."""
     plan = plan_build(settings, load_sources(settings.sources_file, settings.contracts_dir))
     selection = None if plan.full else plan_selection(plan, context.repository_def.asset_graph)
-    return dg.RunRequest(
-        run_key=run_key, tags={**tags, PLAN_TAG: plan.tag}, asset_selection=selection
-    )
+    return dg.RunRequest(run_key=run_key, tags={**tags, **plan.tags}, asset_selection=selection)
 
 
 def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
@@ -60,7 +65,7 @@ def build_schedule(settings: Settings) -> dg.ScheduleDefinition:
             return dg.SkipReason(
                 "nothing new since the last build: no extract file, code or setting"
             )
-        return planned_request(context, c360.settings(), {"c360/trigger": "schedule"})
+        return planned_request(context, c360.settings(), {TRIGGER_TAG: "schedule"})
 
     return daily_refresh
 
@@ -95,8 +100,43 @@ def build_landing_sensor(sources: list[str], interval_seconds: int) -> dg.Sensor
         return planned_request(
             context,
             c360.settings(),
-            {"c360/trigger": "landing_sensor"},
+            {TRIGGER_TAG: "landing_sensor"},
             run_key="landing:" + ",".join(f"{s}={d}" for s, d in sorted(cursor.items())),
         )
 
     return landing_sensor
+
+
+def record_ended_run(context: dg.RunStatusSensorContext, settings: Settings) -> dg.SkipReason:
+    """Record a refresh run the daemon started, once it ended; `c360 refresh` records its own."""
+    run = context.dagster_run
+    if run.tags.get(TRIGGER_TAG) == "cli":
+        return dg.SkipReason("`c360 refresh` recorded this run itself")
+    ended_at = iso_time(context.instance.get_run_stats(run.run_id).end_time) or ""
+    if superseded(settings, ended_at):
+        return dg.SkipReason("the status file already holds a later refresh")
+    summary = record_run(settings, context.instance, run)
+    return dg.SkipReason(f"recorded run {run.run_id}: success {summary.success}")
+
+
+def build_outcome_sensors() -> list[dg.RunStatusSensorDefinition]:
+    """One run-status sensor per way a refresh run ends: succeeded, failed, canceled."""
+    sensors = []
+    for status in (
+        dg.DagsterRunStatus.SUCCESS,
+        dg.DagsterRunStatus.FAILURE,
+        dg.DagsterRunStatus.CANCELED,
+    ):
+
+        @dg.run_status_sensor(
+            run_status=status,
+            name=f"refresh_outcome_{status.value.lower()}",
+            monitored_jobs=[refresh_job],
+            default_status=dg.DefaultSensorStatus.RUNNING,
+            minimum_interval_seconds=OUTCOME_SENSOR_SECONDS,
+        )
+        def record_outcome(context: dg.RunStatusSensorContext, c360: C360Resource):
+            return record_ended_run(context, c360.settings())
+
+        sensors.append(record_outcome)
+    return sensors

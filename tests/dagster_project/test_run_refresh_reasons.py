@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.in_process_run import _reason
+from dagster_project.run_outcome import _reason
 
 
 def evaluation(metadata: dict, description: str | None = None) -> dg.AssetCheckEvaluation:
