@@ -60,7 +60,10 @@ def pending_files(settings: Settings) -> list[str]:
     landed = (
         path.relative_to(landing).as_posix()
         for path in landing.glob("*/*/*")
-        if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith(".")
+        if path.is_file()
+        and path.name not in MARKER_FILES
+        and not path.name.startswith(".")
+        and not path.parent.name.startswith(".")  # ingestion leaves hidden folders alone
     )
     return sorted(name for name in landed if name not in logged)
 

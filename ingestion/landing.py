@@ -20,7 +20,7 @@ class LandedFile:
     path: Path
     relative_path: str
     source: str
-    extract_date: dt.date
+    extract_date: dt.date | None  # None: a file of a folder not named as a delivery
     entity: Entity | None
     is_snapshot: bool = False
 
@@ -56,6 +56,26 @@ def extract_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]
         if instant is not None and child.is_dir():
             folders.append((instant, child))
     return [(instant.date(), folder) for instant, folder in sorted(folders)]
+
+
+def misnamed_folder_files(landing_dir: Path, source: str) -> list[LandedFile]:
+    """The files of the source's folders whose name is not a delivery's (`2026-9-5`, `latest`).
+
+    Ingestion reads delivery folders only; these files are rejected with the folder named
+    (`ingestion.sources.ingest`), so none waits unreported. Hidden folders are left alone.
+    """
+    root = landing_dir / source
+    if not root.is_dir():
+        return []
+    return [
+        LandedFile(path, path.relative_to(landing_dir).as_posix(), source, None, None)
+        for folder in sorted(root.iterdir())
+        if folder.is_dir()
+        and not folder.name.startswith(".")
+        and delivery_instant(folder.name) is None
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith(".")
+    ]
 
 
 def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | None, str | None]:

@@ -23,10 +23,11 @@ from polars.exceptions import PanicException
 from ingestion.contracts import SourceContract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.file_loader import load_file
-from ingestion.landing import LandedFile, landed_files
+from ingestion.landing import LandedFile, landed_files, misnamed_folder_files
 from ingestion.load_log import (
     DUPLICATE,
     LOADED,
+    REJECTED,
     FileLoad,
     file_hash,
     load_id_of,
@@ -100,5 +101,38 @@ def ingest_source(
             seen_hashes.add(content_hash)
         if result.status != LOADED or result.rows_quarantined:
             log.warning("%s", result.message)
+        results.append(result)
+    return results
+
+
+def reject_misnamed_folders(source: str, landing_dir: Path, raw_dir: Path) -> list[FileLoad]:
+    """Log each new file of a misnamed folder of `source` as rejected, naming the folder.
+
+    Ingestion reads delivery folders only (`<YYYY-MM-DD>`, `<YYYY-MM-DDTHHMM>`). Before, a file
+    in `crm/2026-9-5/` was read by nothing and reported by nothing, and every refresh counted it
+    as new work. Renamed, its folder is a delivery and the next refresh loads it.
+    """
+    seen_files = set(read_load_log(raw_dir)["source_file"].to_list())
+    results = []
+    for landed in misnamed_folder_files(landing_dir, source):
+        if landed.relative_path in seen_files:
+            continue
+        started_at = now()
+        content_hash = file_hash(landed.path)
+        folder = landed.path.parent.name
+        result = FileLoad(
+            load_id_of(landed, content_hash),
+            landed.relative_path,
+            None,
+            REJECTED,
+            0,
+            0,
+            0,
+            f"{landed.relative_path}: file rejected: folder {folder!r} is not named as a "
+            "delivery: name it YYYY-MM-DD (a day's extract) or YYYY-MM-DDTHHMM (an intra-day "
+            "one, e.g. 2026-09-05T1400); the next refresh then loads its files",
+        )
+        write_log(raw_dir, landed, result, content_hash, started_at)
+        log.warning("%s", result.message)
         results.append(result)
     return results

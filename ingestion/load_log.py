@@ -46,9 +46,13 @@ def file_hash(path: Path) -> str:
 
 
 def load_id_of(landed: LandedFile, content_hash: str) -> str:
-    """`<source>-<entity>-<YYYYMMDD>-<hash prefix>`: the same file always gets the same id."""
+    """`<source>-<entity>-<YYYYMMDD>-<hash prefix>`: the same file always gets the same id.
+
+    A file outside any delivery folder has no extract date: `undated` stands in for it.
+    """
     entity = landed.entity.name if landed.entity else landed.path.stem
-    return f"{landed.source}-{entity}-{landed.extract_date:%Y%m%d}-{content_hash[:12]}"
+    day = f"{landed.extract_date:%Y%m%d}" if landed.extract_date else "undated"
+    return f"{landed.source}-{entity}-{day}-{content_hash[:12]}"
 
 
 def now() -> dt.datetime:

@@ -26,7 +26,7 @@ import yaml
 from ingestion.contracts import SourceContract, load_contracts
 from ingestion.contracts.model import BUILTIN_CONTRACTS_DIR, parse_contract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
-from ingestion.load import ingest_source
+from ingestion.load import ingest_source, reject_misnamed_folders
 from ingestion.load_log import FileLoad
 from ingestion.presets import BUILTIN_PRESET, Preset, load_preset
 from ingestion.presets.delivery import ingest_preset_source
@@ -131,7 +131,10 @@ def ingest(
 
     `after_raw_write`: see `ingest_source` (the preset path writes a delivery as one unit).
     `erased` is the erasure ledger: rows carrying an erased person's identifier are dropped.
+    The files of folders not named as deliveries are logged as rejected, naming the folder.
     """
     if source.preset is None:
-        return ingest_source(source.contract, landing_dir, raw_dir, after_raw_write, erased)
-    return ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir, erased)
+        loads = ingest_source(source.contract, landing_dir, raw_dir, after_raw_write, erased)
+    else:
+        loads = ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir, erased)
+    return loads + reject_misnamed_folders(source.contract.source, landing_dir, raw_dir)

@@ -72,6 +72,24 @@ def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeyp
     assert refresh_work(home).reason.startswith("the published version is damaged")
 
 
+def test_a_misnamed_folder_is_work_until_ingestion_rejects_it_and_a_hidden_one_never(home):
+    from ingestion.sources import ingest, load_sources
+
+    day = next((home.landing_dir / "crm").iterdir())
+    for folder in ("latest", ".partial"):
+        shutil.copytree(day, home.landing_dir / "crm" / folder)
+    delivered = sorted(p.name for p in day.iterdir() if p.name != "_SUCCESS")
+    assert pending_files(home) == [f"crm/latest/{name}" for name in delivered]
+
+    source = load_sources(home.sources_file, home.contracts_dir)["crm"]
+    loads = ingest(source, home.landing_dir, home.raw_dir)
+
+    assert [(load.source_file, load.status) for load in loads] == [
+        (f"crm/latest/{name}", "rejected") for name in delivered
+    ]
+    assert pending_files(home) == []
+
+
 def test_the_fingerprint_ignores_where_the_data_root_is_kept(home):
     assert build_fingerprint(home) == read_last_refresh(home)["fingerprint"]
 

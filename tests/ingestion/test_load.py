@@ -11,6 +11,7 @@ from ingestion.contracts import load_contracts
 from ingestion.load import ingest_source
 from ingestion.load_log import DUPLICATE, LOADED, REJECTED, UNKNOWN
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
+from ingestion.sources import Source, ingest
 
 INVOICE_LINES_HEADER = (
     "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
@@ -274,6 +275,32 @@ def test_intra_day_deliveries_load_in_time_order_and_belong_to_their_day(tmp_pat
         dt.date(2026, 9, 2),
         dt.date(2026, 9, 2),
     ]
+
+
+@pytest.mark.parametrize("folder", ["2026-9-2", "latest", "2026-09-02 1400"])
+def test_a_misnamed_folder_s_files_are_rejected_naming_it_and_load_once_renamed(
+    tmp_path, contracts, folder
+):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    lines = ["F1;1;SKU1;;1;3,00;3,00;0,60", "F1;2;SKU2;;2;4,00;8,00;1,60"]
+    land(landing, "erp", folder, "invoice_lines.csv", "\n".join([INVOICE_LINES_HEADER, *lines]))
+    (landing / "erp" / folder / "_SUCCESS").touch()
+    land(landing, "erp", ".partial", "invoice_lines.csv", INVOICE_LINES_HEADER)  # hidden: not ours
+    source = Source(contracts["erp"])
+
+    [result] = ingest(source, landing, raw)
+
+    assert (result.status, result.source_file) == (REJECTED, f"erp/{folder}/invoice_lines.csv")
+    assert f"folder {folder!r} is not named as a delivery" in result.message
+    assert "YYYY-MM-DD" in result.message
+    [entry] = read_load_log(raw).rows(named=True)
+    assert (entry["status"], entry["extract_date"], entry["rows_read"]) == (REJECTED, None, 0)
+    assert ingest(source, landing, raw) == []  # logged once
+
+    (landing / "erp" / folder).rename(landing / "erp" / "2026-09-02")
+    [loaded] = ingest(source, landing, raw)
+    assert (loaded.status, loaded.rows_loaded) == (LOADED, len(lines))
+    assert raw_rows(raw, contracts["erp"], "invoice_lines")["sku"].to_list() == ["SKU1", "SKU2"]
 
 
 def test_the_load_log_reads_entries_written_before_rows_erased_existed_as_none_erased(tmp_path):

@@ -120,6 +120,17 @@ def test_every_native_row_is_loaded_or_quarantined_with_its_reason(tmp_path):
     assert (log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()
 
 
+def test_a_preset_source_s_misnamed_folder_is_rejected_too(tmp_path):
+    home = _home(tmp_path)
+    (home / "landing" / "crm" / DAY).rename(home / "landing" / "crm" / "export")
+    loads, _ = _ingest(home)
+    assert sorted((load.status, load.source_file) for load in loads) == [
+        ("rejected", "crm/export/Managers.csv"),
+        ("rejected", "crm/export/Staff.csv"),
+    ]
+    assert all("folder 'export' is not named as a delivery" in load.message for load in loads)
+
+
 def test_a_value_the_preset_does_not_map_is_reported_in_the_load_log(tmp_path):
     home = _home(tmp_path)
     loads, _ = _ingest(home)
