@@ -58,26 +58,6 @@ def extract_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]
     return [(instant.date(), folder) for instant, folder in sorted(folders)]
 
 
-def misnamed_folder_files(landing_dir: Path, source: str) -> list[LandedFile]:
-    """The files of the source's folders whose name is not a delivery's (`2026-9-5`, `latest`).
-
-    Ingestion reads delivery folders only; these files are rejected with the folder named
-    (`ingestion.sources.ingest`), so none waits unreported. Hidden folders are left alone.
-    """
-    root = landing_dir / source
-    if not root.is_dir():
-        return []
-    return [
-        LandedFile(path, path.relative_to(landing_dir).as_posix(), source, None, None)
-        for folder in sorted(root.iterdir())
-        if folder.is_dir()
-        and not folder.name.startswith(".")
-        and delivery_instant(folder.name) is None
-        for path in sorted(folder.iterdir())
-        if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith(".")
-    ]
-
-
 def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | None, str | None]:
     """The entity a file carries and whether as a `delta` or a full `snapshot`.
 
@@ -126,3 +106,26 @@ def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str,
         if complete:
             newest[source] = complete[-1]
     return newest
+
+
+def misnamed_folder_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile]:
+    """The files of the source's folders whose name is not a delivery's (`2026-9-5`, `latest`).
+
+    Ingestion reads delivery folders only; these files are rejected with the folder named
+    (`ingestion.load.reject_misnamed_folders`), so none waits unreported. Each keeps the entity
+    its name matches, so the refresh counts it with that entity's files. Hidden folders are
+    left alone.
+    """
+    root = landing_dir / contract.source
+    if not root.is_dir():
+        return []
+    files = []
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or folder.name.startswith(".") or delivery_instant(folder.name):
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith("."):
+                entity, _ = match_entity(contract, path.name)
+                relative = path.relative_to(landing_dir).as_posix()
+                files.append(LandedFile(path, relative, contract.source, None, entity))
+    return files

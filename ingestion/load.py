@@ -105,8 +105,12 @@ def ingest_source(
     return results
 
 
-def reject_misnamed_folders(source: str, landing_dir: Path, raw_dir: Path) -> list[FileLoad]:
-    """Log each new file of a misnamed folder of `source` as rejected, naming the folder.
+def reject_misnamed_folders(
+    contract: SourceContract, landing_dir: Path, raw_dir: Path
+) -> list[FileLoad]:
+    """Log each new file of a misnamed folder of the source as rejected, naming the folder.
+
+    `contract` is the one its files are named by (a preset's native tables).
 
     Ingestion reads delivery folders only (`<YYYY-MM-DD>`, `<YYYY-MM-DDTHHMM>`). Before, a file
     in `crm/2026-9-5/` was read by nothing and reported by nothing, and every refresh counted it
@@ -114,7 +118,7 @@ def reject_misnamed_folders(source: str, landing_dir: Path, raw_dir: Path) -> li
     """
     seen_files = set(read_load_log(raw_dir)["source_file"].to_list())
     results = []
-    for landed in misnamed_folder_files(landing_dir, source):
+    for landed in misnamed_folder_files(landing_dir, contract):
         if landed.relative_path in seen_files:
             continue
         started_at = now()
@@ -123,7 +127,7 @@ def reject_misnamed_folders(source: str, landing_dir: Path, raw_dir: Path) -> li
         result = FileLoad(
             load_id_of(landed, content_hash),
             landed.relative_path,
-            None,
+            landed.entity.name if landed.entity else None,
             REJECTED,
             0,
             0,

@@ -135,6 +135,8 @@ def ingest(
     """
     if source.preset is None:
         loads = ingest_source(source.contract, landing_dir, raw_dir, after_raw_write, erased)
+        named_by = source.contract
     else:
         loads = ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir, erased)
-    return loads + reject_misnamed_folders(source.contract.source, landing_dir, raw_dir)
+        named_by = source.preset.native  # the files are the native export's
+    return loads + reject_misnamed_folders(named_by, landing_dir, raw_dir)

@@ -294,7 +294,12 @@ def test_a_misnamed_folder_s_files_are_rejected_naming_it_and_load_once_renamed(
     assert f"folder {folder!r} is not named as a delivery" in result.message
     assert "YYYY-MM-DD" in result.message
     [entry] = read_load_log(raw).rows(named=True)
-    assert (entry["status"], entry["extract_date"], entry["rows_read"]) == (REJECTED, None, 0)
+    assert (entry["status"], entry["entity"], entry["extract_date"], entry["rows_read"]) == (
+        REJECTED,
+        "invoice_lines",  # counted with that entity's files in the refresh's summary
+        None,
+        0,
+    )
     assert ingest(source, landing, raw) == []  # logged once
 
     (landing / "erp" / folder).rename(landing / "erp" / "2026-09-02")
