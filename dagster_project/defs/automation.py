@@ -17,8 +17,8 @@ from ingestion.landing import delivery_instant, newest_complete_extracts
 from ingestion.sources import load_sources
 
 REFRESH_JOB = "refresh"
-# How soon after a daemon's run ends `c360 status` shows it (the daemon's default is 30 s).
-OUTCOME_SENSOR_SECONDS = 10
+# At most this long after a daemon's run ends, `c360 status` shows it (Dagster's default).
+OUTCOME_SENSOR_SECONDS = 30
 
 refresh_job = dg.define_asset_job(
     REFRESH_JOB,
