@@ -9,7 +9,9 @@ kept after that moment:
 - a landed file goes once its load log entry (whatever its status: loaded, duplicate, rejected)
   is older than the retention; its entry stays, so the file is never looked for again, and a
   re-delivery of the same content is still recognised as a duplicate by its hash. An extract
-  folder left with only its `_SUCCESS` marker goes too;
+  folder left with only its `_SUCCESS` marker goes too. A file rejected because its folder is
+  not named as a delivery (its entry has no extract date) stays: nothing read it yet, and
+  renaming the folder loads it;
 - a serving version goes once another version has been current for longer than the retention
   (the serving history says when), never the current one, with every file of that version
   (`c360-<time>.*`: a version may be several files).
@@ -45,10 +47,11 @@ def _expired_landing(settings: Settings, cutoff: dt.datetime) -> list[Path]:
     if not files:
         return []
     log = pl.concat(
-        [pl.read_parquet(f, columns=["source_file", "finished_at"]) for f in files],
+        [pl.read_parquet(f, columns=["source_file", "extract_date", "finished_at"]) for f in files],
         how="vertical_relaxed",
     )
-    handled = log.filter(pl.col("finished_at") < cutoff)["source_file"].drop_nulls().to_list()
+    read = (pl.col("finished_at") < cutoff) & pl.col("extract_date").is_not_null()
+    handled = log.filter(read)["source_file"].drop_nulls().to_list()
     return [settings.landing_dir / f for f in handled if (settings.landing_dir / f).is_file()]
 
 

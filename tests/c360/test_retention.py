@@ -24,10 +24,13 @@ def _logged(settings: Settings, source_file: str, finished_at: dt.datetime) -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("id\n1\n")
     (path.parent / "_SUCCESS").touch()
+    folder = source_file.split("/")[1]
+    dated = folder[:4].isdigit() and folder.count("-") == 2
     entry = {c: None for c in LOAD_LOG_SCHEMA} | {
         "load_id": source_file.replace("/", "-"),
         "source_file": source_file,
-        "status": "loaded",
+        "extract_date": dt.date.fromisoformat(folder) if dated else None,
+        "status": "loaded" if dated else "rejected",
         "finished_at": finished_at,
     }
     frame = pl.DataFrame([entry], schema=LOAD_LOG_SCHEMA)
@@ -49,6 +52,8 @@ def test_files_loaded_and_versions_replaced_before_the_retention_are_removed(tmp
     settings = _settings(tmp_path, "30")
     _logged(settings, "crm/2026-08-01/accounts.csv", NOW - dt.timedelta(days=31))
     _logged(settings, "crm/2026-09-20/accounts.csv", NOW - dt.timedelta(days=10))
+    # Rejected for its folder's name: never read, so kept until the folder is renamed.
+    _logged(settings, "crm/latest/accounts.csv", NOW - dt.timedelta(days=31))
     unlogged = settings.landing_dir / "crm" / "2026-08-02" / "contacts.csv"
     unlogged.parent.mkdir(parents=True)
     unlogged.write_text("not loaded yet\n")
@@ -69,6 +74,7 @@ def test_files_loaded_and_versions_replaced_before_the_retention_are_removed(tmp
     ]
     assert not (settings.landing_dir / "crm" / "2026-08-01").exists()  # marker-only folder gone
     assert unlogged.exists()
+    assert (settings.landing_dir / "crm" / "latest" / "accounts.csv").exists()
     assert (settings.landing_dir / "crm" / "2026-09-20" / "accounts.csv").exists()
     assert sorted(p.name for p in result.serving_files) == [
         "c360-20260801T000000Z.duckdb",
