@@ -32,6 +32,7 @@ from c360.serving import NoPublishedVersionError, resolve_current
 from c360.settings import REPO_ROOT, Settings
 from c360.status import read_last_refresh
 from c360.version_integrity import DamagedVersionError, check_intact
+from ingestion.contracts import load_contracts
 from ingestion.landing import MARKER_FILES
 from ingestion.raw_store import read_load_log
 
@@ -52,14 +53,19 @@ class RefreshWork:
 
 
 def pending_files(settings: Settings) -> list[str]:
-    """Landed files (relative to the landing folder) that no load-log entry names yet."""
+    """Landed files (relative to the landing folder) that no load-log entry names yet.
+
+    Only the sources' folders count (`crm/`, `erp/`: one per contract), as ingestion reads
+    nothing else: a file under `landing/hubspot/` was work that no refresh would ever do.
+    """
     landing = settings.landing_dir
     if not landing.is_dir():
         return []
     logged = set(read_load_log(settings.raw_dir)["source_file"].to_list())
     landed = (
         path.relative_to(landing).as_posix()
-        for path in landing.glob("*/*/*")
+        for source in sorted(load_contracts(settings.contracts_dir))
+        for path in (landing / source).glob("*/*")
         if path.is_file()
         and path.name not in MARKER_FILES
         and not path.name.startswith(".")

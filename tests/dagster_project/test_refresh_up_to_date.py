@@ -72,12 +72,14 @@ def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeyp
     assert refresh_work(home).reason.startswith("the published version is damaged")
 
 
-def test_a_misnamed_folder_is_work_until_ingestion_rejects_it_and_a_hidden_one_never(home):
+def test_a_misnamed_folder_is_work_until_ingestion_rejects_it_a_hidden_or_unknown_one_never(
+    home,
+):
     from ingestion.sources import ingest, load_sources
 
     day = next((home.landing_dir / "crm").iterdir())
-    for folder in ("latest", ".partial"):
-        shutil.copytree(day, home.landing_dir / "crm" / folder)
+    for folder in ("crm/latest", "crm/.partial", f"hubspot/{day.name}"):  # no hubspot source
+        shutil.copytree(day, home.landing_dir / folder)
     delivered = sorted(p.name for p in day.iterdir() if p.name != "_SUCCESS")
     assert pending_files(home) == [f"crm/latest/{name}" for name in delivered]
 
