@@ -10,6 +10,8 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from c360.publish import VERSION_PREFIX, VERSION_SUFFIX
+from c360.serving import resolve_current
 from c360.status import read_last_refresh, render_status, write_last_refresh
 from dagster_project.definitions import build_definitions
 from dagster_project.defs.resources import C360Resource
@@ -72,26 +74,34 @@ def _sensor_result(settings, instance: dg.DagsterInstance, run: dg.DagsterRun):
     return sensor(context)
 
 
+def _refresh_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
+    """The data root's successful refresh runs, oldest first.
+
+    The session company may have been refreshed again by tests before the copy (a forced
+    refresh loads nothing); its first run is the build that loaded every landed file.
+    """
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(job_name="refresh", statuses=[dg.DagsterRunStatus.SUCCESS])
+    )
+    return list(reversed(runs))
+
+
 def test_a_scheduled_run_is_recorded_and_the_next_tick_with_nothing_new_skips(home):
-    cli_record = read_last_refresh(home)
     home.last_refresh.unlink()  # as after a run only the daemon saw
     with dg.DagsterInstance.get() as instance:
-        run = _as_started_by(instance, cli_record["run_id"], "schedule")
+        run = _as_started_by(instance, _refresh_runs(instance)[-1].run_id, "schedule")
         assert refresh_work(home).reason == "the last refresh did not succeed"
 
         result = _sensor_result(home, instance, run)
 
     record = read_last_refresh(home)
     assert "recorded run" in result.skip_message
-    assert {k: record[k] for k in RUN_FIELDS} == {k: cli_record[k] for k in RUN_FIELDS}
-    assert record["trigger"] == "schedule"
-    # Independent of the records: the landed files and the load log's rows.
-    landed = [
-        p for p in home.landing_dir.glob("*/*/*") if p.is_file() and p.name not in MARKER_FILES
-    ]
-    log = read_load_log(home.raw_dir).filter(pl.col("status") == "loaded")
-    assert record["files_loaded"] == len(landed) == log.height
-    assert record["rows_loaded"] == log["rows_loaded"].sum() > 0
+    assert (record["state"], record["trigger"], record["run_id"]) == (
+        "succeeded",
+        "schedule",
+        run.run_id,
+    )
+    assert resolve_current(home).name == f"{VERSION_PREFIX}{record['version']}{VERSION_SUFFIX}"
     assert record["fingerprint"] == build_fingerprint(home)
     assert record["seconds"] > 0
 
@@ -106,10 +116,28 @@ def test_a_scheduled_run_is_recorded_and_the_next_tick_with_nothing_new_skips(ho
     assert "(schedule)" in render_status(home)
 
 
-def test_runs_of_c360_refresh_and_runs_older_than_the_record_are_left_alone(home):
-    cli_record = read_last_refresh(home)
+def test_a_recorded_run_counts_the_files_and_rows_it_loaded(home):
+    home.last_refresh.unlink()
     with dg.DagsterInstance.get() as instance:
-        run = instance.get_run_by_id(cli_record["run_id"])
+        run = _as_started_by(instance, _refresh_runs(instance)[0].run_id, "landing_sensor")
+        _sensor_result(home, instance, run)
+
+    record = read_last_refresh(home)
+    # Independent of the records: the landed files and the load log's rows.
+    landed = [
+        p for p in home.landing_dir.glob("*/*/*") if p.is_file() and p.name not in MARKER_FILES
+    ]
+    log = read_load_log(home.raw_dir).filter(pl.col("status") == "loaded")
+    assert record["files_loaded"] == len(landed) == log.height
+    assert record["rows_loaded"] == log["rows_loaded"].sum() > 0
+    assert (record["files_not_loaded"], record["rows_quarantined"]) == (0, 0)  # no defects
+    assert record["build_plan"] == "full"
+    assert record["checks_passed"] > 100 and record["checks_failed"] == []
+
+
+def test_runs_of_c360_refresh_and_runs_older_than_the_record_are_left_alone(home):
+    with dg.DagsterInstance.get() as instance:
+        run = _refresh_runs(instance)[-1]
         assert "recorded this run itself" in _sensor_result(home, instance, run).skip_message
 
         run = _as_started_by(instance, run.run_id, "landing_sensor")
