@@ -129,3 +129,24 @@ def misnamed_folder_files(landing_dir: Path, contract: SourceContract) -> list[L
                 relative = path.relative_to(landing_dir).as_posix()
                 files.append(LandedFile(path, relative, contract.source, None, entity))
     return files
+
+
+def unread_landing_folders(landing_dir: Path, sources: list[str]) -> dict[str, int]:
+    """Folders of the landing area that no source is named after, with their files' count.
+
+    Ingestion reads `landing/<source>/` for each source only, so the files of `landing/hubspot/`
+    or `landing/salesforce/` (a Salesforce export belongs in `landing/crm/`, its preset named
+    in `sources.yml`) are never read. They are not the load log's to hold (no file of them was
+    read), so every refresh and `c360 status` say so instead. Hidden folders are left alone.
+    """
+    if not landing_dir.is_dir():
+        return {}
+    return {
+        folder.name: sum(
+            1
+            for path in folder.rglob("*")
+            if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith(".")
+        )
+        for folder in sorted(landing_dir.iterdir())
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in sources
+    }

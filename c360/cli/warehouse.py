@@ -42,13 +42,30 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def unread_folder_warnings(settings: Settings) -> list[str]:
+    """One line per landing folder that no source reads (`landing/hubspot/`), saying why."""
+    from ingestion.contracts import load_contracts
+    from ingestion.landing import unread_landing_folders
+
+    sources = sorted(load_contracts(settings.contracts_dir))
+    return [
+        f"warning: {settings.landing_dir / name}/ ({count} file(s)) is not read: no source is "
+        f"named {name!r} (the sources are {', '.join(sources)}; a Salesforce, NetSuite or SAP "
+        "export goes in its source's folder, with its preset named in sources.yml)"
+        for name, count in unread_landing_folders(settings.landing_dir, sources).items()
+    ]
+
+
 def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest new extracts, build and test the warehouse, publish it; non-zero on failure.
 
     Nothing new since the last build (no extract file, code or setting): it says so and stops.
+    A landing folder no source reads is named first, whatever the refresh then does.
     """
     from dagster_project.run_refresh import run_refresh
 
+    for warning in unread_folder_warnings(settings):
+        _err(warning)
     summary = run_refresh(settings, force=getattr(args, "force", False))
     if summary.up_to_date:
         _out(
@@ -119,6 +136,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from c360.status import render_status
 
     _out(render_status(settings))
+    for warning in unread_folder_warnings(settings):
+        _err(warning)
     return 0
 
 

@@ -21,7 +21,7 @@ from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import failures_named
-from ingestion.landing import landed_files
+from ingestion.landing import landed_files, unread_landing_folders
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
 from ingestion.sources import Source, ingest
@@ -158,6 +158,11 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
         settings = c360.settings()
         with failures_named(context):
             log = read_load_log(settings.raw_dir)
+        unread = unread_landing_folders(settings.landing_dir, sources)
+        for folder, count in unread.items():
+            context.log.warning(
+                f"landing/{folder}/ ({count} file(s)) is not read: no source is named {folder!r}"
+            )
         unreconciled = log.filter(
             pl.col("rows_read")
             != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_erased")
@@ -169,6 +174,8 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
                 "files_by_status": dg.MetadataValue.json(
                     {status: n for status, n in log.group_by("status").len().iter_rows()}
                 ),
+                # Folders of no source: their files are in no load-log row (none was read).
+                "unread_landing_folders": dg.MetadataValue.json(unread),
             },
         )
         yield dg.MaterializeResult(

@@ -27,6 +27,10 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     log = pl.read_parquet(entry)
     log.with_columns(pl.col("rows_read") + 1).write_parquet(entry)
     lost = log["source_file"][0]
+    # A folder no source reads: the same run names it on the load log (no second refresh needed).
+    unread = settings.landing_dir / "hubspot" / "2026-09-01"
+    unread.mkdir(parents=True)
+    (unread / "deals.csv").write_text("deal_id\n1\n", encoding="utf-8")
 
     summary = run_refresh(settings)
 
@@ -43,6 +47,9 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
         [latest] = instance.event_log_storage.get_asset_check_execution_history(check, limit=1)
         evaluation = latest.event.dagster_event.event_specific_data
         skipped = instance.all_logs(summary.run_id, of_type=dg.DagsterEventType.STEP_START)
+        load_log = instance.get_latest_materialization_event(LOAD_LOG_KEY)
+    assert load_log.run_id == summary.run_id
+    assert load_log.asset_materialization.metadata["unread_landing_folders"].value == {"hubspot": 1}
     assert latest.run_id == summary.run_id
     assert evaluation.passed is False
     assert evaluation.metadata["files_not_reconciled"].value == [lost]

@@ -13,6 +13,7 @@ from c360.serving import resolve_current
 from c360.status import read_last_refresh
 from dagster_project.refresh_inputs import build_fingerprint, pending_files, refresh_work
 from dagster_project.run_refresh import run_refresh
+from ingestion.raw_store import read_load_log
 from tests.conftest import settings_for
 
 
@@ -110,3 +111,26 @@ def test_nothing_new_is_found_without_importing_dagster_dbt_or_the_validation_ru
 
     assert "nothing to do: no new extract file" in result.stdout, result.stderr
     assert result.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_folder_no_source_reads_is_named_by_refresh_and_status_and_left_unread(home, capsys):
+    from c360.cli import main
+
+    day = next((home.landing_dir / "crm").iterdir())
+    shutil.copytree(day, home.landing_dir / "salesforce" / day.name)  # belongs in crm/
+    (home.landing_dir / ".upload").mkdir()  # a hidden folder: left alone
+    files = sum(1 for path in day.iterdir() if path.name != "_SUCCESS")
+    warning = (
+        f"warning: {home.landing_dir / 'salesforce'}/ ({files} file(s)) is not read: no source "
+        "is named 'salesforce' (the sources are crm, erp; a Salesforce, NetSuite or SAP export "
+        "goes in its source's folder, with its preset named in sources.yml)"
+    )
+    log = read_load_log(home.raw_dir)
+
+    assert main(["refresh"]) == 0
+    out, err = capsys.readouterr()
+    assert "nothing to do: no new extract file" in out
+    assert err.splitlines() == [warning]
+    assert main(["status"]) == 0
+    assert capsys.readouterr().err.splitlines() == [warning]
+    assert read_load_log(home.raw_dir).equals(log)  # nothing of it read, nothing logged
