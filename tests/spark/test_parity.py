@@ -65,7 +65,7 @@ def spark_home(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1500,  # a hang, not a slow machine: the build takes 5-9 minutes beside other tests
         check=False,
     )
     assert run.returncode == 0, run.stderr[-4000:]
