@@ -27,6 +27,7 @@ import dagster as dg
 from c360.settings import Settings
 from c360.status import read_last_refresh, write_last_refresh
 from dagster_project.build_plan import PLAN_REASON_TAG, PLAN_TAG
+from dagster_project.defs.ingestion_assets import UNMATCHED_METADATA
 from dagster_project.defs.publish_asset import FINGERPRINT_METADATA, SERVING_KEY
 from dagster_project.defs.step_failures import failure_reason
 from dagster_project.refresh_summary import RefreshSummary
@@ -89,6 +90,16 @@ def _add_checks(summary: RefreshSummary, evaluations: list[dg.DagsterEvent]) -> 
         summary.check_reasons[name] = _reason(evaluation)
 
 
+def _add_unmatched_files(summary: RefreshSummary, observations: list[dg.DagsterEvent]) -> None:
+    """New files that matched no entity: not loaded, and said why (ingestion_assets)."""
+    for event in observations:
+        metadata = event.asset_observation_data.asset_observation.metadata
+        if UNMATCHED_METADATA in metadata:
+            messages = list(metadata[UNMATCHED_METADATA].value)
+            summary.files_not_loaded += len(messages)
+            summary.file_warnings += messages
+
+
 def summarise_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[RefreshSummary, Any]:
     """The summary of an ended refresh run from its stored events, and the fingerprint it took.
 
@@ -106,6 +117,7 @@ def summarise_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[Ref
     materializations = _events(instance, run.run_id, kind.ASSET_MATERIALIZATION)
     fingerprint = _add_materializations(summary, materializations)
     _add_checks(summary, _events(instance, run.run_id, kind.ASSET_CHECK_EVALUATION))
+    _add_unmatched_files(summary, _events(instance, run.run_id, kind.ASSET_OBSERVATION))
     for event in _events(instance, run.run_id, kind.STEP_FAILURE):
         summary.failures.append(f"step {event.step_key}: {failure_reason(event)}")
     if run.status == dg.DagsterRunStatus.CANCELED:

@@ -80,6 +80,8 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
         f"files loaded {summary.files_loaded}, not loaded {summary.files_not_loaded}; "
         f"rows loaded {summary.rows_loaded}, quarantined {summary.rows_quarantined}"
     )
+    for warning in summary.file_warnings:
+        _out(f"  warning: {warning}")
     built = (
         "every model"
         if summary.build_plan == FULL

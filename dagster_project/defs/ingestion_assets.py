@@ -29,6 +29,8 @@ from ingestion.sources import Source, ingest
 RAW_GROUP = "raw"
 LOAD_LOG_KEY = dg.AssetKey(["ingestion", "load_log"])
 QUARANTINE_KEY = dg.AssetKey(["ingestion", "quarantine"])
+UNMATCHED_METADATA = "files_matching_no_entity"
+"""A source's new files no entity's name pattern matches (each one's message), per run."""
 WAREHOUSE_POOL = "c360_warehouse"
 """Every step that writes the raw area, the build or the serving folder: one at a time, all runs."""
 
@@ -107,8 +109,18 @@ def _source_assets(source: Source) -> dg.AssetsDefinition:
         by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
         for load in loads:
             by_entity[_asset_entity(source, load)].append(load)
-        for load in by_entity.get(None, []):
+        unmatched = by_entity.get(None, [])
+        for load in unmatched:
             context.log.warning(load.message)
+        if unmatched:  # logged, not loaded, and of no entity: counted by the run's summary
+            context.log_event(
+                dg.AssetObservation(
+                    asset_key=LOAD_LOG_KEY,
+                    metadata={
+                        UNMATCHED_METADATA: dg.MetadataValue.json([u.message for u in unmatched])
+                    },
+                )
+            )
         for entity in contract.entities:
             yield dg.MaterializeResult(
                 asset_key=[contract.source, entity], metadata=_entity_metadata(by_entity[entity])

@@ -31,11 +31,19 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     unread = settings.landing_dir / "hubspot" / "2026-09-01"
     unread.mkdir(parents=True)
     (unread / "deals.csv").write_text("deal_id\n1\n", encoding="utf-8")
+    # A new file of a source whose name no entity's pattern matches: logged, counted, said why.
+    stray = settings.landing_dir / "erp" / "2026-09-05"
+    stray.mkdir()
+    (stray / "warehouses.csv").write_text("code;name\nW1;Lyon\n", encoding="utf-8")
 
     summary = run_refresh(settings)
 
     assert not summary.success
     assert summary.checks_failed == ["ingestion/load_log:rows_reconcile"]
+    assert (summary.files_loaded, summary.files_not_loaded) == (0, 1)
+    assert summary.file_warnings == [
+        "erp/2026-09-05/warehouses.csv: no contract entity matches this file name"
+    ]
     assert lost in summary.check_reasons["ingestion/load_log:rows_reconcile"]
     assert resolve_current(settings) == published
     # dbt never ran
