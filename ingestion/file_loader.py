@@ -18,7 +18,7 @@ from polars.exceptions import PanicException
 from ingestion.contracts import Entity
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.landing import LandedFile
-from ingestion.load_log import LOADED, REJECTED, UNKNOWN, FileLoad, load_id_of, now
+from ingestion.load_log import LOADED, REJECTED, FileLoad, load_id_of, now
 from ingestion.raw_store import (
     QUARANTINE_SCHEMA,
     entity_dir,
@@ -163,17 +163,8 @@ def _load_file(
 ) -> FileLoad:
     load_id = load_id_of(landed, content_hash)
     entity = landed.entity
-    if entity is None:
-        return FileLoad(
-            load_id,
-            landed.relative_path,
-            None,
-            UNKNOWN,
-            0,
-            0,
-            0,
-            f"{landed.relative_path}: no contract entity matches this file name",
-        )
+    if entity is None:  # the caller logs a file of no entity without reading it
+        raise ValueError(f"{landed.relative_path}: no entity to load this file as")
     _remove_parts(raw_dir, entity, load_id)
     load = _Load(landed, entity, raw_dir, load_id, now())
     totals = _Totals()

@@ -28,6 +28,7 @@ from ingestion.load_log import (
     DUPLICATE,
     LOADED,
     REJECTED,
+    UNKNOWN,
     FileLoad,
     file_hash,
     load_id_of,
@@ -55,6 +56,12 @@ def has_records(landed: LandedFile) -> bool:
         raise
     except (Exception, PanicException):  # unreadable: load_file rejects it, naming the cause
         return True
+
+
+def expected_names(contract: SourceContract) -> str:
+    """The file names a source's entities are read from, for a file that matches none."""
+    names = ", ".join(entity.file_pattern for entity in contract.entities.values())
+    return f"the {contract.source} files are named {names}"
 
 
 def ingest_source(
@@ -91,6 +98,18 @@ def ingest_source(
                 0,
                 0,
                 f"{landed.relative_path}: same content already loaded; skipped",
+            )
+        elif landed.entity is None:
+            result = FileLoad(
+                load_id_of(landed, content_hash),
+                landed.relative_path,
+                None,
+                UNKNOWN,
+                0,
+                0,
+                0,
+                f"{landed.relative_path}: no contract entity matches this file name "
+                f"({expected_names(contract)})",
             )
         else:
             result = load_file(landed, raw_dir, content_hash, erased)

@@ -42,7 +42,10 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     assert summary.checks_failed == ["ingestion/load_log:rows_reconcile"]
     assert (summary.files_loaded, summary.files_not_loaded) == (0, 1)
     assert summary.file_warnings == [
-        "erp/2026-09-05/warehouses.csv: no contract entity matches this file name"
+        "erp/2026-09-05/warehouses.csv: no contract entity matches this file name (the erp "
+        "files are named customers.csv, products.csv, product_costs.csv, employees.csv, "
+        "sales_orders.csv, sales_order_lines.csv, invoices.csv, invoice_lines.csv, payments.csv, "
+        "projects.csv, timesheets.csv, gl_entries.parquet, fx_rates.csv)"
     ]
     assert lost in summary.check_reasons["ingestion/load_log:rows_reconcile"]
     assert resolve_current(settings) == published

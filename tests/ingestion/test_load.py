@@ -224,7 +224,11 @@ def test_a_file_no_contract_knows_is_logged_not_loaded(tmp_path, contracts):
     land(landing, "erp", "2026-09-02", "warehouses.csv", "code;name\nW1;Lyon\n")
     [result] = ingest_source(contracts["erp"], landing, raw)
     assert result.status == UNKNOWN
-    assert "warehouses.csv" in result.message
+    assert result.message.startswith(
+        "erp/2026-09-02/warehouses.csv: no contract entity matches this file name (the erp files "
+        "are named customers.csv, products.csv,"
+    )
+    assert read_load_log(raw)["status"].to_list() == [UNKNOWN]
 
 
 def test_quoted_separators_inside_values_do_not_break_rows(tmp_path, contracts):
