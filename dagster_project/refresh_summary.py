@@ -15,7 +15,7 @@ class RefreshSummary:
     seconds: float
     files_loaded: int = 0
     files_not_loaded: int = 0
-    file_warnings: list[str] = field(default_factory=list)  # why a file was not loaded, if unsaid
+    file_warnings: list[str] = field(default_factory=list)  # files of no entity: why unloaded
     rows_loaded: int = 0
     rows_quarantined: int = 0
     checks_passed: int = 0

@@ -150,3 +150,12 @@ def unread_landing_folders(landing_dir: Path, sources: list[str]) -> dict[str, i
         for folder in sorted(landing_dir.iterdir())
         if folder.is_dir() and not folder.name.startswith(".") and folder.name not in sources
     }
+
+
+def unread_folder_message(folder: Path, files: int, sources: list[str]) -> str:
+    """Why the files of a landing folder of no source are not read, and where they belong."""
+    return (
+        f"{folder.as_posix()}/ ({files} file(s)) is not read: no source is named "
+        f"{folder.name!r} (the sources are {', '.join(sources)}; a Salesforce, NetSuite or SAP "
+        "export goes in its source's folder, with its preset named in sources.yml)"
+    )

@@ -45,13 +45,11 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 def unread_folder_warnings(settings: Settings) -> list[str]:
     """One line per landing folder that no source reads (`landing/hubspot/`), saying why."""
     from ingestion.contracts import load_contracts
-    from ingestion.landing import unread_landing_folders
+    from ingestion.landing import unread_folder_message, unread_landing_folders
 
     sources = sorted(load_contracts(settings.contracts_dir))
     return [
-        f"warning: {settings.landing_dir / name}/ ({count} file(s)) is not read: no source is "
-        f"named {name!r} (the sources are {', '.join(sources)}; a Salesforce, NetSuite or SAP "
-        "export goes in its source's folder, with its preset named in sources.yml)"
+        "warning: " + unread_folder_message(settings.landing_dir / name, count, sources)
         for name, count in unread_landing_folders(settings.landing_dir, sources).items()
     ]
 

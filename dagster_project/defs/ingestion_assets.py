@@ -21,7 +21,7 @@ from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import failures_named
-from ingestion.landing import landed_files, unread_landing_folders
+from ingestion.landing import landed_files, unread_folder_message, unread_landing_folders
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
 from ingestion.sources import Source, ingest
@@ -172,9 +172,7 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
             log = read_load_log(settings.raw_dir)
         unread = unread_landing_folders(settings.landing_dir, sources)
         for folder, count in unread.items():
-            context.log.warning(
-                f"landing/{folder}/ ({count} file(s)) is not read: no source is named {folder!r}"
-            )
+            context.log.warning(unread_folder_message(Path("landing", folder), count, sources))
         unreconciled = log.filter(
             pl.col("rows_read")
             != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_erased")
