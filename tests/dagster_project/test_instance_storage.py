@@ -9,6 +9,7 @@ way round (a data root made before the change, or opened by a Dagster without th
 import os
 import shutil
 import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -166,7 +167,7 @@ def test_engines_beyond_the_bound_are_let_go_and_their_runs_stay_readable(
     assert kept_after_read[-1] == run_ids[0]
 
 
-def test_a_run_opens_one_connection_per_database_and_its_file_alone_holds_every_event(
+def test_a_run_opens_one_connection_per_database_and_a_copy_of_its_files_holds_every_event(
     project_home, monkeypatch, tmp_path
 ):
     opened: list[str] = []
@@ -180,20 +181,45 @@ def test_a_run_opens_one_connection_per_database_and_its_file_alone_holds_every_
 
     monkeypatch.setattr(instance_storage, "create_engine", counted)
     with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
         run_id = _run(instance)
-        stored = len(instance.event_log_storage.get_logs_for_run(run_id))
-        # Dagster's watchers stream a running run's events to the UI when its `.db` file changes:
-        # every write is checkpointed into the file, so a copy of the file alone has them all
-        alone = tmp_path / "alone.db"
-        shutil.copyfile(Path(instance.event_log_storage.path_for_shard(run_id)), alone)
-        with sqlite3.connect(alone) as copy:
-            [(in_file,)] = copy.execute("select count(*) from event_logs").fetchall()
+        stored = len(storage.get_logs_for_run(run_id))
+        with storage._engine(run_id).connect() as conn:
+            [(synchronous,)] = conn.exec_driver_sql("PRAGMA synchronous").fetchall()
+        # copied while the run's connection is still open, as a data root is copied whole:
+        # the events not yet checkpointed into the `.db` file are in its `.db-wal` beside it
+        run_file = Path(storage.path_for_shard(run_id))
+        for suffix in ("", "-wal"):
+            shutil.copyfile(f"{run_file}{suffix}", tmp_path / f"copy.db{suffix}")
+        with sqlite3.connect(tmp_path / "copy.db") as copy:
+            [(in_copy,)] = copy.execute("select count(*) from event_logs").fetchall()
 
     # Dagster's storage opens a connection for every write (about forty in this run); here each
     # file's connections are opened once: the writes' and the one for Dagster's `has_table`
     assert set(opened) == {f"{run_id}.db", "index.db"}
     assert max(Counter(opened).values()) <= instance_storage.KEPT_CONNECTIONS
-    assert in_file == stored > 6 * ASSETS
+    assert in_copy == stored > 6 * ASSETS
+    assert synchronous == 1  # NORMAL: commits are not flushed to disk one by one
+
+
+def test_a_watcher_of_a_run_sees_each_new_event_although_it_is_in_the_log_only(project_home):
+    """What the UI relies on to stream a running run's events: Dagster's watcher of the file."""
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        run_id = _run(instance)
+        seen: list[str] = []
+        arrived = threading.Event()
+
+        def callback(entry, _cursor):
+            seen.append(entry.dagster_event.message)
+            arrived.set()
+
+        storage.watch(run_id, storage.get_records_for_run(run_id).cursor, callback)
+        instance.report_engine_event("a late word on the run", instance.get_run_by_id(run_id))
+        arrived.wait(timeout=20)
+        storage.end_watch(run_id, callback)
+
+    assert seen == ["a late word on the run"]
 
 
 def test_a_forked_child_opens_its_own_connections(project_home):

@@ -237,12 +237,17 @@ def test_a_threshold_outside_the_review_band_is_rejected() -> None:
 
 
 def test_nothing_is_written_to_the_working_folder(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    # The scoring's DuckDB spills under the data root (C360_HOME), whose default is relative to
+    # the working folder: a data root of its own, so the working folder is the only thing checked.
+    working = tmp_path / "working"
+    working.mkdir()
+    monkeypatch.chdir(working)
+    monkeypatch.setenv("C360_HOME", str(tmp_path / "home"))
     crm, erp = _population()
     typo, customer = _firm(50, "Lefèvre Mécanique Provence")
     typo["name"] = "Lfeèvre Mécanique Provence"
     _resolve(accounts(*crm, typo), customers(*erp, customer), pairs=_linked(crm, erp))
-    assert os.listdir(tmp_path) == []
+    assert os.listdir(working) == []
 
 
 def test_a_rule_pair_naming_a_record_not_in_the_inputs_is_an_error() -> None:
