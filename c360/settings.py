@@ -213,6 +213,11 @@ class Settings:
         return self.warehouse_dir / "last_refresh.json"
 
     @property
+    def verified_files(self) -> Path:
+        """The published files whose hash was last checked, with what `stat` said of each then."""
+        return self.warehouse_dir / "verified_files.json"
+
+    @property
     def erasure_dir(self) -> Path:
         """The erasure ledger (salted hashes of erased people's identifiers) and its salt."""
         return self.home / "erasure"

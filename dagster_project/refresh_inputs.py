@@ -31,7 +31,7 @@ from c360.publish import VERSION_PREFIX, VERSION_SUFFIX
 from c360.serving import NoPublishedVersionError, resolve_current
 from c360.settings import REPO_ROOT, Settings
 from c360.status import read_last_refresh
-from c360.version_integrity import DamagedVersionError, check_intact
+from c360.version_integrity import DamagedVersionError, check_intact_unless_untouched
 from ingestion.contracts import load_contracts
 from ingestion.landing import MARKER_FILES
 from ingestion.raw_store import read_load_log
@@ -159,7 +159,7 @@ def _published_problem(settings: Settings, version: str) -> str | None:
         return f"readers are on {public.name}, not on the last build's version {version}"
     try:
         for path in (public, restricted):
-            check_intact(settings, path)
+            check_intact_unless_untouched(settings, path)
     except DamagedVersionError as exc:
         return f"the published version is damaged ({exc})"
     return None

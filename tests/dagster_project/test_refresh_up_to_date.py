@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from c360 import version_integrity
 from c360.publish import list_versions
 from c360.serving import resolve_current
 from c360.status import read_last_refresh
@@ -64,12 +65,22 @@ def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeyp
     os.utime(entry, ns=(written.st_atime_ns, written.st_mtime_ns))
     assert refresh_work(home).reason is None
 
+    # The published files were hashed by the first check above, not again while untouched.
+    hashed = []
+    with monkeypatch.context() as patched:
+        patched.setattr(version_integrity, "fingerprint", lambda p: hashed.append(p) or {})
+        assert refresh_work(home).reason is None
+    assert hashed == []
+
     current = resolve_current(home)
+    published = current.stat()
     with current.open("r+b") as file:  # one byte flipped in the middle: same size, other hash
         file.seek(current.stat().st_size // 2)
         byte = file.read(1)
         file.seek(-1, 1)
         file.write(bytes([byte[0] ^ 0xFF]))
+    # its times put back as they were: the change time, which no call sets, still moved
+    os.utime(current, ns=(published.st_atime_ns, published.st_mtime_ns))
     assert refresh_work(home).reason.startswith("the published version is damaged")
 
 
