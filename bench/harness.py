@@ -73,6 +73,19 @@ def _step(step: str, payload: dict, home: Path | None = None) -> dict:
     return measure_child(argv, env=env, tree_memory=step == "refresh")
 
 
+def direct_sql_baseline(home: Path, build_target: Path) -> dict:
+    """The build's compiled SQL run directly (bench/direct.py), measured, in its data root.
+
+    In the data root (`home`): the compiled sources read the raw folder relative to it
+    (DuckDB's `file_search_path`). `excluded_s`: dbt's seconds on what the direct run leaves out.
+    """
+    manifest = build_target / "manifest.json"
+    run_results = json.loads((build_target / "run_results.json").read_text())
+    excluded = excluded_seconds(run_results, json.loads(manifest.read_text()))
+    db = home / "warehouse" / "build.duckdb"
+    return _step("dbt_direct", {"manifest": manifest, "db": db}, home) | {"excluded_s": excluded}
+
+
 def dlt_python(data_dir: Path) -> tuple[Path | None, str]:
     """The Python of a venv with dlt under `data_dir` (made once), or None and why not."""
     venv = data_dir / "dlt-venv"
@@ -174,12 +187,8 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
     # As the refresh builds (dagster_project/defs/dbt_assets.py): unit tests run in CI only.
     build = {"command": "build", "target_path": build_target, "flags": UNIT_TESTS_EXCLUDED}
     done(stages, "dbt_build", _step("dbt", build, home))
-    build_db = home / "warehouse" / "build.duckdb"
+    done(baselines, "dbt_direct", direct_sql_baseline(home, build_target))
     manifest = build_target / "manifest.json"
-    run_results = json.loads((build_target / "run_results.json").read_text())
-    excluded = excluded_seconds(run_results, json.loads(manifest.read_text()))
-    direct = _step("dbt_direct", {"manifest": manifest, "db": build_db})
-    done(baselines, "dbt_direct", direct | {"excluded_s": excluded})
     done(baselines, "dbt_same_nodes", same_nodes_build(home, json.loads(manifest.read_text())))
     for key, select in (("identity", IDENTITY_SELECTOR), ("clv_fit", CLV_SELECTOR)):
         payload = {"command": "run", "select": select, "target_path": home / f"dbt-{key}"}

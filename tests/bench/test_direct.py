@@ -94,3 +94,27 @@ def test_run_direct_really_runs_the_sql_a_broken_model_fails(tmp_path):
 
     with pytest.raises(duckdb.CatalogException, match="missing"):
         run_direct(manifest, built)
+
+
+def test_the_harness_runs_it_in_the_data_root_whose_raw_folder_the_sources_name(tmp_path):
+    """The compiled sources read `raw/...` relative to the data root (DuckDB's file_search_path)."""
+    from bench.harness import direct_sql_baseline
+
+    home = tmp_path / "stages"
+    rates = home / "raw" / "erp" / "fx_rates"
+    rates.mkdir(parents=True)
+    (home / "warehouse").mkdir()
+    with duckdb.connect(str(home / "warehouse" / "build.duckdb")) as con:
+        con.execute(f"copy (select 'USD' as currency) to '{rates / 'a.parquet'}'")
+    duckdb.connect(str(home / "warehouse" / "public.duckdb")).close()
+    target = home / "dbt-target"
+    target.mkdir()
+    source = "select * from read_parquet('raw/erp/fx_rates/*.parquet')"
+    nodes = {"model.p.rates": _node("model", source, relation="main.rates")}
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    results = [{"unique_id": "model.p.rates", "execution_time": 0.1}]
+    (target / "run_results.json").write_text(json.dumps({"results": results}))
+
+    measured = direct_sql_baseline(home, target)
+
+    assert (measured["statements"], measured["excluded_s"]) == (1, 0.0)
