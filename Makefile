@@ -71,15 +71,8 @@ spark-parity: spark-install  ## Build the small company on DuckDB and Spark, com
 # it is spent.
 PYTEST_PARALLEL := pytest -n 2 --dist loadfile --no-loadscope-reorder
 
-# The linters run beside the tests, not before them: pytest keeps about 1.5 of the 2 cores busy,
-# and SQLFluff's minute fits in the rest (a fresh-clone `.ci/run` took 15 min 14-35 s with the
-# linters first). Their output is printed after the tests'; either failing fails `make test`.
-test: spark-install install browser manifest  ## Linters and the whole test suite
-	@lint_log=$$(mktemp); $(MAKE) --no-print-directory lint > $$lint_log 2>&1 & linting=$$!; \
-	$(RUN) $(PYTEST_PARALLEL) --durations=10; tested=$$?; \
-	wait $$linting; linted=$$?; cat $$lint_log; rm -f $$lint_log; \
-	if [ $$linted -ne 0 ]; then echo "make test: the linters failed (above)"; fi; \
-	[ $$tested -eq 0 ] && [ $$linted -eq 0 ]
+test: spark-install install lint browser manifest  ## Linters and the whole test suite
+	$(RUN) $(PYTEST_PARALLEL) --durations=10
 
 durations: spark-install install browser manifest  ## The whole suite, writing each test file's seconds to tests/durations.json
 	$(RUN) $(PYTEST_PARALLEL) --durations=10 --record-durations tests/durations.json
