@@ -13,6 +13,9 @@ each in a child process (wall, CPU, peak memory):
    queries on what it published, then an hour's CRM changes delivered with the Dagster daemon
    running, until readers see them (bench/intraday.py).
 
+`--refreshes-only` runs generation and the three refreshes of step 2 alone: the million's targets
+are figures of those, and there the other stages and baselines would take hours.
+
 Results go to `bench/results/<name>.json` (runs of other sizes kept) and the generated block of
 docs/benchmarks.md.
 """
@@ -57,6 +60,9 @@ class BenchOptions:
     # dlt's records path held ~1 GB at 200 customers and reached 22 GB (killed by the kernel's
     # OOM killer) at 10,000: larger sizes record why it was not run.
     dlt_max_customers: int = 1_000
+    # Only the three refreshes and generation: at 1,000,000 customers every other stage and
+    # baseline would take hours, and the million's targets are figures of the refreshes.
+    refreshes_only: bool = False
     # The landing sensor's interval in the intra-day delivery's run (bench/intraday.py).
     sensor_interval_s: int = 10
     data_dir: Path = dataclasses.field(default_factory=scratch_dir)
@@ -141,7 +147,7 @@ def _profile(target: Path) -> list[tuple[str, float]]:
 
 
 def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) -> dict:
-    """Every stage and baseline at one size; the run's entry of the results file."""
+    """Every stage and baseline at one size (the refreshes only if asked); the run's entry."""
     root = options.data_dir / f"harness-c{customers}-d{options.days}-s{options.seed}"
     load_before = [round(x, 2) for x in os.getloadavg()]
     stages: dict[str, dict] = {}
@@ -155,33 +161,58 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
     source_landing = root / "source" / "landing"
     days = extract_days(source_landing)
     base, extra = days[:-1], days[-1:]
+    profile: list[tuple[str, float]] = []
+    if not options.refreshes_only:
+        home = _fresh_home(root / "stages")
+        land_days(source_landing, home / "landing", base)
+        build_target = _stage_home(options, customers, root, home, stages, baselines, done)
+        profile = _profile(build_target)
+    refresh_home = _fresh_home(root / "refresh")
+    land_days(source_landing, refresh_home / "landing", base)
+    done(stages, "full_refresh", _step("refresh", {}, refresh_home))
+    land_days(source_landing, refresh_home / "landing", extra)
+    done(stages, "incremental_refresh", _step("refresh", {}, refresh_home))
+    done(stages, "nothing_new_refresh", _step("refresh", {}, refresh_home))
+    if not options.refreshes_only:
+        intraday = {"interval_s": options.sensor_interval_s}
+        done(stages, "intraday_delivery", _step("intraday", intraday, refresh_home))
+        done(stages, "dashboards", _step("dashboards", {"repeat": options.repeat}, refresh_home))
+    run = {
+        "customers": customers,
+        "days": options.days,
+        "seed": options.seed,
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_before": load_before,
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "build_memory_limit": Settings.from_env().build_memory_limit,  # the stages inherit it
+        "stages": stages,
+        "baselines": baselines,
+        "profile": profile,
+    }
+    return run | {"ratios": report.ratios(run)}
 
-    home = _fresh_home(root / "stages")
-    land_days(source_landing, home / "landing", base)
+
+def _stage_home(
+    options: BenchOptions,
+    customers: int,
+    root: Path,
+    home: Path,
+    stages: dict[str, dict],
+    baselines: dict[str, dict],
+    done: Callable[[dict, str, dict], None],
+) -> Path:
+    """Each stage alone and the baselines, on a home holding the first `days` extracts.
+
+    Returns the `dbt build` stage's target folder (its run_results give the slowest nodes).
+    """
     done(
         baselines,
         "duckdb_read",
         _step("duckdb_read", {"landing": home / "landing", "db": root / "read.duckdb"}),
     )
     (root / "read.duckdb").unlink(missing_ok=True)
-    if options.dlt and customers > options.dlt_max_customers:
-        reason = f"not run above {options.dlt_max_customers:,} customers (--dlt-max-customers)"
-        done(baselines, "dlt", {"skipped": reason})
-    elif options.dlt:
-        python, why = dlt_python(options.data_dir)
-        if python is None:
-            done(baselines, "dlt", {"skipped": why})
-        else:
-            work = _fresh_home(root / "dlt")
-            script = Path(__file__).with_name("dlt_load.py")
-            try:
-                measured = measure_child(
-                    [str(script), str(home / "landing"), str(work)], python=python
-                ) | {"version": why}
-            except RuntimeError as exc:  # out of memory (see dlt_load.MEMORY_LIMIT) or a bug
-                measured = {"skipped": f"{why} failed: {str(exc).splitlines()[-1][:200]}"}
-            done(baselines, "dlt", measured)
-            shutil.rmtree(work, ignore_errors=True)
+    if options.dlt:
+        done(baselines, "dlt", _dlt_baseline(options, customers, root, home))
     done(stages, "ingestion", _step("ingest", {}, home))
     build_target = home / "dbt-target"
     # As the refresh builds (dagster_project/defs/dbt_assets.py): unit tests run in CI only.
@@ -196,29 +227,27 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
         payload["flags"] = ["--full-refresh"] if key == "clv_fit" else []
         done(stages, key, _step("dbt", payload, home))
     done(stages, "publishing", _step("publish", {}, home))
+    return build_target
 
-    refresh_home = _fresh_home(root / "refresh")
-    land_days(source_landing, refresh_home / "landing", base)
-    done(stages, "full_refresh", _step("refresh", {}, refresh_home))
-    land_days(source_landing, refresh_home / "landing", extra)
-    done(stages, "incremental_refresh", _step("refresh", {}, refresh_home))
-    done(stages, "nothing_new_refresh", _step("refresh", {}, refresh_home))
-    intraday = {"interval_s": options.sensor_interval_s}
-    done(stages, "intraday_delivery", _step("intraday", intraday, refresh_home))
-    done(stages, "dashboards", _step("dashboards", {"repeat": options.repeat}, refresh_home))
-    run = {
-        "customers": customers,
-        "days": options.days,
-        "seed": options.seed,
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "load_before": load_before,
-        "load_after": [round(x, 2) for x in os.getloadavg()],
-        "build_memory_limit": Settings.from_env().build_memory_limit,  # the stages inherit it
-        "stages": stages,
-        "baselines": baselines,
-        "profile": _profile(build_target),
-    }
-    return run | {"ratios": report.ratios(run)}
+
+def _dlt_baseline(options: BenchOptions, customers: int, root: Path, home: Path) -> dict:
+    """The dlt baseline: its filesystem source into DuckDB, or why it was not run."""
+    if customers > options.dlt_max_customers:
+        reason = f"not run above {options.dlt_max_customers:,} customers (--dlt-max-customers)"
+        return {"skipped": reason}
+    python, why = dlt_python(options.data_dir)
+    if python is None:
+        return {"skipped": why}
+    work = _fresh_home(root / "dlt")
+    script = Path(__file__).with_name("dlt_load.py")
+    try:
+        return measure_child([str(script), str(home / "landing"), str(work)], python=python) | {
+            "version": why
+        }
+    except RuntimeError as exc:  # out of memory (see dlt_load.MEMORY_LIMIT) or a bug
+        return {"skipped": f"{why} failed: {str(exc).splitlines()[-1][:200]}"}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def same_nodes_build(home: Path, manifest: dict) -> dict:

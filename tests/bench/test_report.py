@@ -133,3 +133,31 @@ def test_a_refresh_with_nothing_new_is_a_row_of_its_own_without_steps():
         "| 100,000 | refresh with nothing new (nothing run or published) | 7.7 | 7.9 | 340 "
         "| up to date: no Dagster run, no dbt build, nothing published |"
     )
+
+
+def test_a_refreshes_only_run_renders_its_rows_and_keeps_the_other_sizes():
+    # `c360 bench --refreshes-only` at a million: generation and the three refreshes, no
+    # baselines and no build profile; the 100,000-customer entry of an earlier run stays.
+    refresh = {"rows_loaded": 5, "files_loaded": 1, "before_steps_s": 6.0, "dbt_elapsed_s": 400.0}
+    refresh |= {"steps": {"dbt_build": 410.0}}
+    million = {
+        "customers": 1_000_000,
+        "measured_at": "2026-12-04T21:00:00+00:00",
+        "load_before": [1.0, 1.0, 1.0],
+        "load_after": [2.0, 2.0, 2.0],
+        "stages": {
+            "full_refresh": {"wall_s": 700.0, "cpu_s": 900.0, "peak_mb": 6_000} | refresh,
+            "incremental_refresh": {"wall_s": 420.0, "cpu_s": 500.0, "peak_mb": 7_000} | refresh,
+        },
+        "baselines": {},
+        "profile": [],
+    }
+    million |= {"ratios": report.ratios(million)}
+    earlier = _run() | {"measured_at": "x", "load_before": [], "load_after": [], "profile": []}
+    runs = report.merge_runs([earlier], [million])
+    machine = {"cpu_model": "AMD EPYC", "cpus": 2, "memory_gb": 23.5, "python": "3.11.7"}
+    block = report.render({"machine": machine, "runs": runs})
+    assert "| 1,000,000 | full refresh, `c360 refresh` | 700.0 | 900.0 | 6,000 |" in block
+    assert "| 1,000,000 | day's refresh / full refresh, 1,000,000 customers | 0.60 |" in block
+    assert "| 1,000,000 | full refresh / (DuckDB read + direct SQL) floor, 100,000 | not" in block
+    assert "| 100,000 | ingestion |" in block
