@@ -28,8 +28,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,12 +35,12 @@ from bench import report
 from bench.child import measure_child
 from bench.days import extract_days, land_days
 from bench.direct import excluded_seconds
+from bench.dlt_baseline import dlt_baseline
 from bench.scratch import scratch_dir
 from bench.stages import CLV_SELECTOR, IDENTITY_SELECTOR
 from c360.settings import REPO_ROOT, Settings
 
 START = dt.date(2026, 9, 1)
-DLT_REQUIREMENTS = ["dlt[duckdb,filesystem]", "pandas", "pyarrow"]
 PROFILE_NODES = 8
 UNIT_TESTS_EXCLUDED = ["--exclude-resource-type", "unit_test"]
 
@@ -90,28 +88,6 @@ def direct_sql_baseline(home: Path, build_target: Path) -> dict:
     excluded = excluded_seconds(run_results, json.loads(manifest.read_text()))
     db = home / "warehouse" / "build.duckdb"
     return _step("dbt_direct", {"manifest": manifest, "db": db}, home) | {"excluded_s": excluded}
-
-
-def dlt_python(data_dir: Path) -> tuple[Path | None, str]:
-    """The Python of a venv with dlt under `data_dir` (made once), or None and why not."""
-    venv = data_dir / "dlt-venv"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    check = subprocess.run([str(python), "-c", "import dlt, pandas, pyarrow"], capture_output=True)
-    if check.returncode != 0:
-        installed = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *DLT_REQUIREMENTS],
-            capture_output=True,
-            text=True,
-        )
-        if installed.returncode != 0:
-            lines = installed.stderr.strip().splitlines()
-            return None, "dlt did not install: " + (lines[-1] if lines else "pip failed")
-    version = subprocess.run(
-        [str(python), "-c", "import dlt; print(dlt.__version__)"], capture_output=True, text=True
-    )
-    return python, f"dlt {version.stdout.strip()}"
 
 
 def generate_once(options: BenchOptions, customers: int, root: Path) -> dict:
@@ -212,7 +188,7 @@ def _stage_home(
     )
     (root / "read.duckdb").unlink(missing_ok=True)
     if options.dlt:
-        done(baselines, "dlt", _dlt_baseline(options, customers, root, home))
+        done(baselines, "dlt", dlt_baseline(options, customers, root, home))
     done(stages, "ingestion", _step("ingest", {}, home))
     build_target = home / "dbt-target"
     # As the refresh builds (dagster_project/defs/dbt_assets.py): unit tests run in CI only.
@@ -228,26 +204,6 @@ def _stage_home(
         done(stages, key, _step("dbt", payload, home))
     done(stages, "publishing", _step("publish", {}, home))
     return build_target
-
-
-def _dlt_baseline(options: BenchOptions, customers: int, root: Path, home: Path) -> dict:
-    """The dlt baseline: its filesystem source into DuckDB, or why it was not run."""
-    if customers > options.dlt_max_customers:
-        reason = f"not run above {options.dlt_max_customers:,} customers (--dlt-max-customers)"
-        return {"skipped": reason}
-    python, why = dlt_python(options.data_dir)
-    if python is None:
-        return {"skipped": why}
-    work = _fresh_home(root / "dlt")
-    script = Path(__file__).with_name("dlt_load.py")
-    try:
-        return measure_child([str(script), str(home / "landing"), str(work)], python=python) | {
-            "version": why
-        }
-    except RuntimeError as exc:  # out of memory (see dlt_load.MEMORY_LIMIT) or a bug
-        return {"skipped": f"{why} failed: {str(exc).splitlines()[-1][:200]}"}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def same_nodes_build(home: Path, manifest: dict) -> dict:

@@ -33,7 +33,6 @@ import datetime as dt
 import json
 import tempfile
 import time
-import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import duckdb
 import psycopg
 from psycopg import sql
 
+from c360.atomic_json import write_json_atomically
 from c360.personal_data import declared_columns
 from c360.postgres_copy import duckdb_tables, load_schema
 from c360.postgres_roles import RESTRICTED_SUFFIX, ensure_group_roles, grant_schema
@@ -98,10 +98,7 @@ def render_state(settings: Settings) -> str:
 
 
 def _write_state(settings: Settings, record: dict) -> None:
-    target = state_file(settings)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
-    tmp.write_text(json.dumps(record, indent=2, default=str))
-    tmp.replace(target)
+    write_json_atomically(state_file(settings), record)
 
 
 def served_version(con: psycopg.Connection) -> str | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import uuid
 from typing import Any
 
 import duckdb
 
+from c360.atomic_json import write_json_atomically
 from c360.postgres_publish import render_state as render_postgres_state
 from c360.query import format_result
 from c360.serving import (
@@ -34,11 +34,7 @@ MAIN_MARTS = ("marts.dim_customers", "marts.fct_invoice_lines", "marts.rpt_kpi_m
 
 def write_last_refresh(settings: Settings, record: dict[str, Any]) -> None:
     """Replace the last-refresh record atomically (with this process's pid)."""
-    target = settings.last_refresh
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
-    tmp.write_text(json.dumps({**record, "pid": os.getpid()}, indent=2, default=str))
-    os.replace(tmp, target)
+    write_json_atomically(settings.last_refresh, {**record, "pid": os.getpid()})
 
 
 def read_last_refresh(settings: Settings) -> dict[str, Any] | None:

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from c360.atomic_json import write_json_atomically
 from c360.settings import Settings
 
 HISTORY_FILE = "history.jsonl"
@@ -121,10 +120,7 @@ def _read_verified(settings: Settings) -> dict[str, dict]:
 
 
 def _write_verified(settings: Settings, verified: dict[str, dict]) -> None:
-    target = settings.verified_files
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
-    tmp.write_text(json.dumps(verified, indent=1))
-    os.replace(tmp, target)
+    write_json_atomically(settings.verified_files, verified, indent=1)
 
 
 def check_intact_unless_untouched(settings: Settings, path: Path) -> None:

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from c360.atomic_json import write_json_atomically
 from c360.settings import Settings
 from ingestion.raw_store import load_log_dir
 
@@ -62,11 +62,7 @@ def read_build_state(settings: Settings) -> BuildState | None:
 
 def write_build_state(settings: Settings, state: BuildState) -> None:
     """Write the record atomically (a crash leaves the old one or the new one, never half)."""
-    path = state_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(asdict(state), indent=1, sort_keys=True))
-    os.replace(tmp, path)
+    write_json_atomically(state_path(settings), asdict(state), indent=1, sort_keys=True)
 
 
 def entity_folders(raw_dir: Path) -> dict[str, Path]:
