@@ -133,26 +133,13 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
         group[key] = measured
         say(f"{customers:>9,} {key:<20} {measured.get('wall_s', '-')} s  {measured}")
 
-    done(stages, "generation", generate_once(options, customers, root))
-    source_landing = root / "source" / "landing"
-    days = extract_days(source_landing)
-    base, extra = days[:-1], days[-1:]
     profile: list[tuple[str, float]] = []
-    if not options.refreshes_only:
-        home = _fresh_home(root / "stages")
-        land_days(source_landing, home / "landing", base)
-        build_target = _stage_home(options, customers, root, home, stages, baselines, done)
-        profile = _profile(build_target)
-    refresh_home = _fresh_home(root / "refresh")
-    land_days(source_landing, refresh_home / "landing", base)
-    done(stages, "full_refresh", _step("refresh", {}, refresh_home))
-    land_days(source_landing, refresh_home / "landing", extra)
-    done(stages, "incremental_refresh", _step("refresh", {}, refresh_home))
-    done(stages, "nothing_new_refresh", _step("refresh", {}, refresh_home))
-    if not options.refreshes_only:
-        intraday = {"interval_s": options.sensor_interval_s}
-        done(stages, "intraday_delivery", _step("intraday", intraday, refresh_home))
-        done(stages, "dashboards", _step("dashboards", {"repeat": options.repeat}, refresh_home))
+    failed = None
+    try:
+        _measure(options, customers, root, stages, baselines, profile, done)
+    except RuntimeError as exc:  # a step failed: keep what was measured before it, say why
+        failed = next(line for line in reversed(str(exc).splitlines()) if line.strip())[:400]
+        say(f"{customers:>9,} stopped by a failed step: {failed}")
     run = {
         "customers": customers,
         "days": options.days,
@@ -164,8 +151,43 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
         "stages": stages,
         "baselines": baselines,
         "profile": profile,
-    }
+    } | ({"failed": failed} if failed else {})
     return run | {"ratios": report.ratios(run)}
+
+
+def _measure(
+    options: BenchOptions,
+    customers: int,
+    root: Path,
+    stages: dict[str, dict],
+    baselines: dict[str, dict],
+    profile: list[tuple[str, float]],
+    done: Callable[[dict, str, dict], None],
+) -> None:
+    """Generation, the stage home (unless refreshes only), the refreshes, each as it is done.
+
+    What was measured is in `stages`, `baselines` and `profile` (the build's slowest nodes)
+    even when a later step fails.
+    """
+    done(stages, "generation", generate_once(options, customers, root))
+    source_landing = root / "source" / "landing"
+    days = extract_days(source_landing)
+    base, extra = days[:-1], days[-1:]
+    if not options.refreshes_only:
+        home = _fresh_home(root / "stages")
+        land_days(source_landing, home / "landing", base)
+        build_target = _stage_home(options, customers, root, home, stages, baselines, done)
+        profile.extend(_profile(build_target))
+    refresh_home = _fresh_home(root / "refresh")
+    land_days(source_landing, refresh_home / "landing", base)
+    done(stages, "full_refresh", _step("refresh", {}, refresh_home))
+    land_days(source_landing, refresh_home / "landing", extra)
+    done(stages, "incremental_refresh", _step("refresh", {}, refresh_home))
+    done(stages, "nothing_new_refresh", _step("refresh", {}, refresh_home))
+    if not options.refreshes_only:
+        intraday = {"interval_s": options.sensor_interval_s}
+        done(stages, "intraday_delivery", _step("intraday", intraday, refresh_home))
+        done(stages, "dashboards", _step("dashboards", {"repeat": options.repeat}, refresh_home))
 
 
 def _stage_home(

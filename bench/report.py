@@ -179,6 +179,7 @@ def render(results: Mapping) -> str:
     loads = [
         f"- {run['customers']:,} customers, measured {run['measured_at']}: load averages "
         f"(1, 5, 15 min) {run['load_before']} before, {run['load_after']} after"
+        + (f"; **stopped by a failed step**: {run['failed']}" if run.get("failed") else "")
         for run in runs
     ]
     return "\n".join(

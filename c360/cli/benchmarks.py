@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import TYPE_CHECKING
 
 from c360.cli.output import err as _err
@@ -27,8 +28,13 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         dlt_max_customers=args.dlt_max_customers,
         refreshes_only=args.refreshes_only,
     )
-    _out(f"results in {render_only(options) if args.render_only else run(options, _err)}")
-    return 0
+    results = render_only(options) if args.render_only else run(options, _err)
+    _out(f"results in {results}")
+    runs = json.loads(results.read_text())["runs"]
+    failed = [r for r in runs if r.get("failed") and r["customers"] in options.customers]
+    for entry in failed:
+        _err(f"{entry['customers']:,} customers stopped by a failed step: {entry['failed']}")
+    return 1 if failed else 0
 
 
 def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,0 +1,50 @@
+"""A step that fails stops its size, and the run keeps what was measured before it.
+
+The children (generation, refreshes) are replaced by recorded figures: what is tested is the
+harness's bookkeeping, which a 57-minute run at a million customers lost when its day's refresh
+ran out of disk.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bench import harness, report
+
+FULL = {"wall_s": 1770.8, "cpu_s": 2992.5, "peak_mb": 8327, "tree_peak_mb": 8723}
+
+
+def test_a_failed_refresh_keeps_the_full_refresh_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    calls = []
+
+    def step(name: str, payload: dict, home: Path | None = None) -> dict:
+        calls.append(name)
+        if len(calls) == 2:
+            raise RuntimeError(
+                "benchmark step ['-m', 'bench.stages', 'refresh', '{}'] failed (1):\n"
+                "refresh failed: No space left on device\n"
+            )
+        return FULL
+
+    monkeypatch.setattr(harness, "_step", step)
+    generation = {"wall_s": 563.0, "cpu_s": 752.5, "peak_mb": 9443}
+    monkeypatch.setattr(harness, "generate_once", lambda *a: generation)
+    monkeypatch.setattr(harness, "extract_days", lambda _: [dt.date(2026, 9, 1)] * 2)
+    monkeypatch.setattr(harness, "land_days", lambda *a: 0)
+    options = harness.BenchOptions(customers=[1_000_000], refreshes_only=True, data_dir=tmp_path)
+    said = []
+    run = harness.run_size(options, 1_000_000, said.append)
+    assert calls == ["refresh", "refresh"]  # the nothing-new refresh is not tried
+    assert run["stages"]["full_refresh"] == FULL
+    assert "incremental_refresh" not in run["stages"]
+    assert run["failed"] == "refresh failed: No space left on device"
+    assert said[-1].endswith("stopped by a failed step: refresh failed: No space left on device")
+    rows = {label: (measured, met) for label, measured, _, met in report.targets(run)}
+    assert rows["full refresh, 1,000,000 customers"] == ("29 min 31 s", False)
+    assert rows["day's refresh / full refresh, 1,000,000 customers"] == ("not measured", None)
+    machine = {"cpu_model": "AMD EPYC", "cpus": 2, "memory_gb": 23.5, "python": "3.11.7"}
+    block = report.render({"machine": machine, "runs": [run]})
+    assert "**stopped by a failed step**: refresh failed: No space left on device" in block
