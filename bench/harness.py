@@ -138,7 +138,7 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
     try:
         _measure(options, customers, root, stages, baselines, profile, done)
     except RuntimeError as exc:  # a step failed: keep what was measured before it, say why
-        failed = next(line for line in reversed(str(exc).splitlines()) if line.strip())[:400]
+        failed = ([ln for ln in str(exc).splitlines() if ln.strip()] or [repr(exc)])[-1][:400]
         say(f"{customers:>9,} stopped by a failed step: {failed}")
     run = {
         "customers": customers,

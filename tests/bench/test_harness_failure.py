@@ -15,18 +15,16 @@ from bench import harness, report
 FULL = {"wall_s": 1770.8, "cpu_s": 2992.5, "peak_mb": 8327, "tree_peak_mb": 8723}
 
 
-def test_a_failed_refresh_keeps_the_full_refresh_and_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def _run_failing_second_refresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message: str
+) -> tuple[dict, list[str], list[str]]:
+    """run_size at a million, refreshes only, whose second refresh raises `message`."""
     calls = []
 
     def step(name: str, payload: dict, home: Path | None = None) -> dict:
         calls.append(name)
         if len(calls) == 2:
-            raise RuntimeError(
-                "benchmark step ['-m', 'bench.stages', 'refresh', '{}'] failed (1):\n"
-                "refresh failed: No space left on device\n"
-            )
+            raise RuntimeError(message)
         return FULL
 
     monkeypatch.setattr(harness, "_step", step)
@@ -35,8 +33,18 @@ def test_a_failed_refresh_keeps_the_full_refresh_and_says_why(
     monkeypatch.setattr(harness, "extract_days", lambda _: [dt.date(2026, 9, 1)] * 2)
     monkeypatch.setattr(harness, "land_days", lambda *a: 0)
     options = harness.BenchOptions(customers=[1_000_000], refreshes_only=True, data_dir=tmp_path)
-    said = []
-    run = harness.run_size(options, 1_000_000, said.append)
+    said: list[str] = []
+    return harness.run_size(options, 1_000_000, said.append), said, calls
+
+
+def test_a_failed_refresh_keeps_the_full_refresh_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    message = (
+        "benchmark step ['-m', 'bench.stages', 'refresh', '{}'] failed (1):\n"
+        "refresh failed: No space left on device\n"
+    )
+    run, said, calls = _run_failing_second_refresh(tmp_path, monkeypatch, message)
     assert calls == ["refresh", "refresh"]  # the nothing-new refresh is not tried
     assert run["stages"]["full_refresh"] == FULL
     assert "incremental_refresh" not in run["stages"]
@@ -48,3 +56,11 @@ def test_a_failed_refresh_keeps_the_full_refresh_and_says_why(
     machine = {"cpu_model": "AMD EPYC", "cpus": 2, "memory_gb": 23.5, "python": "3.11.7"}
     block = report.render({"machine": machine, "runs": [run]})
     assert "**stopped by a failed step**: refresh failed: No space left on device" in block
+
+
+def test_a_failure_without_a_message_is_named_by_its_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    run, _, _ = _run_failing_second_refresh(tmp_path, monkeypatch, "")
+    assert run["failed"] == "RuntimeError('')"
+    assert run["stages"]["full_refresh"] == FULL
