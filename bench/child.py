@@ -18,6 +18,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
+def failure_reason(exc: BaseException, limit: int = 400) -> str:
+    """A failed step's reason in one line: the last non-empty line of its message, else its type.
+
+    A child's failure message ends with the error it raised (`measure_child` keeps its stderr's
+    last lines); an exception with no message at all is named by its repr.
+    """
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return (lines[-1] if lines else repr(exc))[:limit]
+
+
 def measure_child(
     argv: list[str],
     *,

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.child import measure_child
+from bench.child import failure_reason, measure_child
+from bench.scratch import empty_folder
 
 if TYPE_CHECKING:
     from bench.harness import BenchOptions
@@ -52,15 +53,13 @@ def dlt_baseline(options: BenchOptions, customers: int, root: Path, home: Path) 
     python, why = dlt_python(options.data_dir)
     if python is None:
         return {"skipped": why}
-    work = root / "dlt"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    work = empty_folder(root / "dlt")
     script = Path(__file__).with_name("dlt_load.py")
     try:
         return measure_child([str(script), str(home / "landing"), str(work)], python=python) | {
             "version": why
         }
     except RuntimeError as exc:  # out of memory (see dlt_load.MEMORY_LIMIT) or a bug
-        return {"skipped": f"{why} failed: {str(exc).splitlines()[-1][:200]}"}
+        return {"skipped": f"{why} failed: {failure_reason(exc, 200)}"}
     finally:
         shutil.rmtree(work, ignore_errors=True)

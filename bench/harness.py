@@ -32,11 +32,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import report
-from bench.child import measure_child
+from bench.child import failure_reason, measure_child
 from bench.days import extract_days, land_days
 from bench.direct import excluded_seconds
 from bench.dlt_baseline import dlt_baseline
-from bench.scratch import scratch_dir
+from bench.scratch import empty_folder, scratch_dir
 from bench.stages import CLV_SELECTOR, IDENTITY_SELECTOR
 from c360.settings import REPO_ROOT, Settings
 
@@ -110,12 +110,6 @@ def generate_once(options: BenchOptions, customers: int, root: Path) -> dict:
     return measured
 
 
-def _fresh_home(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
-
-
 def _profile(target: Path) -> list[tuple[str, float]]:
     results = json.loads((target / "run_results.json").read_text())["results"]
     slowest = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:PROFILE_NODES]
@@ -138,7 +132,7 @@ def run_size(options: BenchOptions, customers: int, say: Callable[[str], None]) 
     try:
         _measure(options, customers, root, stages, baselines, profile, done)
     except RuntimeError as exc:  # a step failed: keep what was measured before it, say why
-        failed = ([ln for ln in str(exc).splitlines() if ln.strip()] or [repr(exc)])[-1][:400]
+        failed = failure_reason(exc)
         say(f"{customers:>9,} stopped by a failed step: {failed}")
     run = {
         "customers": customers,
@@ -174,11 +168,11 @@ def _measure(
     days = extract_days(source_landing)
     base, extra = days[:-1], days[-1:]
     if not options.refreshes_only:
-        home = _fresh_home(root / "stages")
+        home = empty_folder(root / "stages")
         land_days(source_landing, home / "landing", base)
         build_target = _stage_home(options, customers, root, home, stages, baselines, done)
         profile.extend(_profile(build_target))
-    refresh_home = _fresh_home(root / "refresh")
+    refresh_home = empty_folder(root / "refresh")
     land_days(source_landing, refresh_home / "landing", base)
     done(stages, "full_refresh", _step("refresh", {}, refresh_home))
     land_days(source_landing, refresh_home / "landing", extra)

@@ -29,7 +29,7 @@ from bench.child import measure_child
 from bench.days import extract_days, land_days
 from bench.harness import START, machine
 from bench.mutations import mutate_day
-from bench.scratch import scratch_dir
+from bench.scratch import empty_folder, scratch_dir
 from bench.soak_report import day_line, render
 from bench.soak_verdicts import compare_marts, findings, reconcile
 from c360.serving import resolve_current
@@ -84,12 +84,6 @@ def _generate(options: SoakOptions, root: Path) -> Path:
     return landing
 
 
-def _fresh_home(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
-
-
 def _settings(home: Path) -> Settings:
     return Settings.from_env({"C360_HOME": str(home)})
 
@@ -124,7 +118,7 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
     """The month, the clean rebuild and the comparison; results in bench/results/soak-*.json."""
     root = options.data_dir / f"soak-c{options.customers}-d{options.days}-s{options.seed}"
     source = _generate(options, root)
-    home = _fresh_home(root / "incremental")
+    home = empty_folder(root / "incremental")
     load_before = [round(x, 2) for x in os.getloadavg()]
     started = time.monotonic()
     days: list[dict] = []
@@ -134,7 +128,7 @@ def run_soak(options: SoakOptions, say: Callable[[str], None]) -> Path:
             break
         days.append(run_day(options, source, home, day))
         say(day_line(days[-1]))
-    full_home = _fresh_home(root / "full")
+    full_home = empty_folder(root / "full")
     land_days(home / "landing", full_home / "landing", extract_days(home / "landing"))
     full = _refresh(full_home)
     say(f"clean full build: {'ok' if full.get('success') else full.get('failures')}")

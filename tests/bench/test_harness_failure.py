@@ -64,3 +64,25 @@ def test_a_failure_without_a_message_is_named_by_its_type(
     run, _, _ = _run_failing_second_refresh(tmp_path, monkeypatch, "")
     assert run["failed"] == "RuntimeError('')"
     assert run["stages"]["full_refresh"] == FULL
+
+
+def test_a_failed_dlt_baseline_says_why_whatever_its_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The dlt baseline names its failure as the harness does (it raised IndexError on none)."""
+    from bench import dlt_baseline
+
+    monkeypatch.setattr(dlt_baseline, "dlt_python", lambda _: (Path("python"), "dlt 1.0"))
+    options = harness.BenchOptions(customers=[200], data_dir=tmp_path)
+    for message, reason in [
+        ("benchmark step failed (-9):\nKilled\n\n", "dlt 1.0 failed: Killed"),
+        ("", "dlt 1.0 failed: RuntimeError('')"),
+    ]:
+
+        def fail(*args, message=message, **kwargs):
+            raise RuntimeError(message)
+
+        monkeypatch.setattr(dlt_baseline, "measure_child", fail)
+        result = dlt_baseline.dlt_baseline(options, 200, tmp_path / "root", tmp_path / "home")
+        assert result == {"skipped": reason}
+        assert not (tmp_path / "root" / "dlt").exists()  # its work folder is removed
