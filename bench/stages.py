@@ -40,18 +40,29 @@ def generate(args: dict) -> dict:
 def ingest(args: dict) -> dict:
     """c360 ingestion of every source (read, type, validate, quarantine, Parquet, load log).
 
+    As the refresh ingests: each source in a process of its own, `C360_INGEST_PROCESSES` at once.
+
     And the ECB reference rates the refresh writes beside them (a raw asset of its own), which
     the dbt build reads.
     """
     from ingestion.reference_rates import write_monthly_rates
-    from ingestion.sources import ingest, load_sources
+    from ingestion.source_processes import ingest_in_processes
+    from ingestion.sources import load_sources
 
     settings = Settings.from_env()
+    sources = load_sources(settings.sources_file, settings.contracts_dir)
+    outcomes = ingest_in_processes(
+        list(sources.values()),
+        settings.landing_dir,
+        settings.raw_dir,
+        processes=settings.ingest_processes,
+    )
     rows = files = 0
-    for source in load_sources(settings.sources_file, settings.contracts_dir).values():
-        for result in ingest(source, settings.landing_dir, settings.raw_dir):
-            rows += result.rows_read
-            files += 1
+    for outcome in outcomes.values():
+        if isinstance(outcome, BaseException):
+            raise outcome
+        rows += sum(result.rows_read for result in outcome)
+        files += len(outcome)
     write_monthly_rates(settings.raw_dir)
     return {"rows": rows, "files": files}
 

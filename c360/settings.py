@@ -49,6 +49,9 @@ class Settings:
     # last cadence boundary; 1 refits on every new as-of date.
     clv_refit_days: int = 7
     freshness_hours: float = 48.0
+    # Sources ingested at once, each by a process of its own (ingestion.source_processes). Each
+    # holds its own files' memory: 1 ingests one source after the other.
+    ingest_processes: int = os.cpu_count() or 1
     # Days landed files and replaced serving versions are kept (c360.retention); None: forever.
     retention_days: float | None = None
     # Each reader's ceiling (c360.serving): DuckDB's own default is 80 % of RAM per process.
@@ -91,6 +94,10 @@ class Settings:
                 "C360_CLV_REFIT_DAYS", int(env.get("C360_CLV_REFIT_DAYS", "7"))
             ),
             freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
+            ingest_processes=_at_least_one(
+                "C360_INGEST_PROCESSES",
+                int(env.get("C360_INGEST_PROCESSES", str(os.cpu_count() or 1))),
+            ),
             retention_days=(
                 float(env["C360_RETENTION_DAYS"]) if env.get("C360_RETENTION_DAYS") else None
             ),

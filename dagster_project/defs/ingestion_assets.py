@@ -1,4 +1,4 @@
-"""Ingestion assets: one multi-asset per source, one asset per entity, keyed like dbt's sources.
+"""Ingestion assets: one step for every source, one asset per entity, keyed like dbt's sources.
 
 Keys equal dbt source keys (`["crm", "accounts"]` is `source('crm', 'accounts')`), so the lineage
 from extract to mart joins up with no extra code.
@@ -11,6 +11,8 @@ duplicate rows.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -18,13 +20,15 @@ import polars as pl
 
 from c360.erasure_ledger import read_ledger
 from c360.fault_points import INGESTION_AFTER_RAW_WRITE, fault_point
+from c360.settings import Settings
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
-from dagster_project.defs.step_failures import failures_named
+from dagster_project.defs.step_failures import describe, failures_named, is_transient
 from ingestion.landing import landed_files, unread_folder_message, unread_landing_folders
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
-from ingestion.sources import Source, ingest
+from ingestion.source_processes import Outcome, ingest_in_processes
+from ingestion.sources import Source
 
 RAW_GROUP = "raw"
 LOAD_LOG_KEY = dg.AssetKey(["ingestion", "load_log"])
@@ -73,9 +77,13 @@ def file_in_progress(source: Source, landing_dir: Path, raw_dir: Path) -> dict[s
     return {}
 
 
-def _source_assets(source: Source) -> dg.AssetsDefinition:
+INGEST_STEP = "ingest"
+"""The step that ingests every source, each in a process of its own (`ingest_in_processes`)."""
+
+
+def _source_specs(source: Source) -> list[dg.AssetSpec]:
     contract = source.contract
-    specs = [
+    return [
         dg.AssetSpec(
             key=[contract.source, entity.name],
             group_name=RAW_GROUP,
@@ -92,39 +100,82 @@ def _source_assets(source: Source) -> dg.AssetsDefinition:
         for entity in contract.entities.values()
     ]
 
-    @dg.multi_asset(name=f"ingest_{contract.source}", specs=specs, pool=WAREHOUSE_POOL)
+
+def _source_results(
+    context: dg.AssetExecutionContext, source: Source, loads: list[FileLoad]
+) -> Iterator[dg.MaterializeResult]:
+    """One materialisation per entity of the source; files of no entity warned and counted."""
+    by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
+    for load in loads:
+        by_entity[_asset_entity(source, load)].append(load)
+    unmatched = by_entity.get(None, [])
+    for load in unmatched:
+        context.log.warning(load.message)
+    if unmatched:  # logged, not loaded, and of no entity: counted by the run's summary
+        context.log_event(
+            dg.AssetObservation(
+                asset_key=LOAD_LOG_KEY,
+                metadata={
+                    UNMATCHED_METADATA: dg.MetadataValue.json([u.message for u in unmatched])
+                },
+            )
+        )
+    for entity in source.contract.entities:
+        yield dg.MaterializeResult(
+            asset_key=[source.name, entity], metadata=_entity_metadata(by_entity[entity])
+        )
+
+
+def _raise_first_failure(
+    context: dg.AssetExecutionContext,
+    settings: Settings,
+    failed: list[Source],
+    outcomes: dict[str, Outcome],
+) -> None:
+    """Fail (or retry) the step with the first failed source's error, naming its file.
+
+    A deterministic error goes first, so the step is retried only when every error can pass by
+    itself. The other sources' errors are notes on it: the one-line reason names them all.
+    """
+    failed = sorted(failed, key=lambda s: is_transient(outcomes[s.name]))
+    first = outcomes[failed[0].name]
+    for other in failed[1:]:
+        where = file_in_progress(other, settings.landing_dir, settings.raw_dir)
+        first.add_note(": ".join([*where.values(), describe(outcomes[other.name])]))
+    with failures_named(
+        context, lambda: file_in_progress(failed[0], settings.landing_dir, settings.raw_dir)
+    ):
+        raise first
+
+
+def _sources_assets(sources: list[Source]) -> dg.AssetsDefinition:
+    specs = [spec for source in sources for spec in _source_specs(source)]
+
+    @dg.multi_asset(name=INGEST_STEP, specs=specs, pool=WAREHOUSE_POOL)
     def _ingest(context: dg.AssetExecutionContext, c360: C360Resource):
-        """Load every new extract file of the source; rows that fail go to quarantine."""
+        """Load every new extract file of every source; rows that fail go to quarantine.
+
+        The sources are ingested at once, each in a process of its own (`C360_INGEST_PROCESSES`
+        at a time). The ones that succeeded are reported before a failed one fails the step: their
+        files are loaded and logged either way.
+        """
         settings = c360.settings()
-        with failures_named(
-            context, lambda: file_in_progress(source, settings.landing_dir, settings.raw_dir)
-        ):
-            loads = ingest(
-                source,
+        with failures_named(context):  # the sources' own errors are in their outcomes
+            outcomes = ingest_in_processes(
+                sources,
                 settings.landing_dir,
                 settings.raw_dir,
-                after_raw_write=lambda: fault_point(INGESTION_AFTER_RAW_WRITE),
+                processes=settings.ingest_processes,
+                after_raw_write=partial(fault_point, INGESTION_AFTER_RAW_WRITE),
                 erased=read_ledger(settings.erasure_dir),
             )
-        by_entity: dict[str | None, list[FileLoad]] = defaultdict(list)
-        for load in loads:
-            by_entity[_asset_entity(source, load)].append(load)
-        unmatched = by_entity.get(None, [])
-        for load in unmatched:
-            context.log.warning(load.message)
-        if unmatched:  # logged, not loaded, and of no entity: counted by the run's summary
-            context.log_event(
-                dg.AssetObservation(
-                    asset_key=LOAD_LOG_KEY,
-                    metadata={
-                        UNMATCHED_METADATA: dg.MetadataValue.json([u.message for u in unmatched])
-                    },
-                )
-            )
-        for entity in contract.entities:
-            yield dg.MaterializeResult(
-                asset_key=[contract.source, entity], metadata=_entity_metadata(by_entity[entity])
-            )
+        for source in sources:
+            outcome = outcomes[source.name]
+            if isinstance(outcome, list):
+                yield from _source_results(context, source, outcome)
+        failed = [s for s in sources if isinstance(outcomes[s.name], BaseException)]
+        if failed:
+            _raise_first_failure(context, settings, failed, outcomes)
 
     return _ingest
 
@@ -210,7 +261,6 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
 
 
 def build_ingestion_assets(sources: dict[str, Source]) -> list[dg.AssetsDefinition]:
-    """One multi-asset per source, plus the load-log summary that depends on them all."""
-    source_assets = [_source_assets(s) for s in sources.values()]
-    raw_keys = [key for assets in source_assets for key in assets.keys]
-    return [*source_assets, _quality_assets(raw_keys, sorted(sources))]
+    """One multi-asset for every source's entities, plus the load-log summary that depends on it."""
+    ingest_assets = _sources_assets(list(sources.values()))
+    return [ingest_assets, _quality_assets(list(ingest_assets.keys), sorted(sources))]

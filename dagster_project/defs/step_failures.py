@@ -21,6 +21,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from c360.refresh_lock import RefreshInProgressError
+from ingestion.source_processes import RemoteTracebackError, error_chain
 
 TRANSIENT_RETRIES = 3
 FIRST_WAIT_SECONDS = 2
@@ -43,21 +44,12 @@ class StepError(RuntimeError):
     """A step's own account of its failure (e.g. dbt's failed nodes): its message says it all."""
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
 def is_transient(exc: BaseException) -> bool:
     """Whether the error can pass by itself (a lock, a busy file, a full disk): worth a retry.
 
     The one home of the rule. Judged on the exception and the ones it was raised from.
     """
-    for error in _chain(exc):
+    for error in error_chain(exc):
         if isinstance(error, TimeoutError | BlockingIOError | InterruptedError):
             return True
         if isinstance(error, RefreshInProgressError):
@@ -80,6 +72,10 @@ def describe(exc: BaseException) -> str:
 
 
 def _raised_at(exc: BaseException) -> str:
+    """The source line that raised, in the child process when the error came from one."""
+    for error in error_chain(exc):
+        if isinstance(error, RemoteTracebackError):
+            return error.raised_at
     frames = traceback.extract_tb(exc.__traceback__)
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
 

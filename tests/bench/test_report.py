@@ -101,8 +101,13 @@ def test_no_incremental_share_without_both_refreshes(missing):
     assert report.ratios(run)["incremental_fraction"] is None
 
 
-def test_a_refresh_row_says_where_its_time_went():
-    steps = {"ingest_crm": 1.25, "ingest_erp": 2.0, "ingestion_quality": 0.5, "dbt_build": 50.0}
+@pytest.mark.parametrize(
+    "ingestion",
+    [{"ingest": 3.25}, {"ingest_crm": 1.25, "ingest_erp": 2.0}],  # now; results measured before
+    ids=["one-step", "a-step-per-source"],
+)
+def test_a_refresh_row_says_where_its_time_went(ingestion):
+    steps = ingestion | {"ingestion_quality": 0.5, "dbt_build": 50.0}
     refresh = _run()["stages"]["incremental_refresh"] | {
         "steps": steps | {"serving__current": 0.25},
         "dbt_elapsed_s": 41.0,

@@ -135,7 +135,7 @@ def clean(built) -> ReaderView:
 
 
 KILLS = [
-    pytest.param(f"{INGESTION_AFTER_RAW_WRITE}@5", "ingest_crm", id="during-ingestion"),
+    pytest.param(f"{INGESTION_AFTER_RAW_WRITE}@5", "ingest", id="during-ingestion"),
     pytest.param(f"{DBT_BUILD_RUNNING}@30", "dbt_build", id="during-the-dbt-build"),
     pytest.param(PUBLISH_BEFORE_SWITCH, "serving__current", id="during-publishing"),
 ]
@@ -157,7 +157,7 @@ def test_a_refresh_killed_at_any_stage_leaves_readers_on_the_last_good_version(
     assert what_readers_see(settings) == before
     assert read_last_refresh(settings)["state"] == "killed"
     assert "last refresh       KILLED" in render_status(settings)
-    if step == "ingest_crm":
+    if step == "ingest":
         assert unlogged_raw_files(settings)  # a raw file written, its log entry not
     if step == "serving__current":
         assert [v.name for v in list_versions(settings) if v.name not in served_versions(settings)]

@@ -65,8 +65,7 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     assert evaluation.passed is False
     assert evaluation.metadata["files_not_reconciled"].value == [lost]
     assert {e.step_key for e in skipped} == {
-        "ingest_crm",
-        "ingest_erp",
+        "ingest",
         "ecb__monthly_rates",
         "ingestion_quality",
     }

@@ -1,16 +1,29 @@
 """A landing folder and raw area per test, for the bad-input cases (one case per test)."""
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from ingestion.contracts import load_contracts
+from ingestion.generator import generate_company
 from ingestion.load import ingest_source
 from ingestion.load_log import FileLoad
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
 
 DAY = "2026-09-02"
+
+
+@pytest.fixture(scope="module")
+def company_landing(tmp_path_factory) -> Path:
+    """A 40-customer company's landing folder, two days with the typical defects (broken rows,
+    encodings, quotes): every kind of file the generator writes."""
+    root = tmp_path_factory.mktemp("company")
+    generate_company(
+        root / "landing", root / "truth", customers=40, start=dt.date(2026, 9, 1), days=2
+    )
+    return root / "landing"
 
 
 @pytest.fixture

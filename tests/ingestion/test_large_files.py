@@ -4,7 +4,6 @@ Pieces are forced here with a chunk size of a few hundred bytes on a generated c
 and on hand-written ones with values spanning lines, so every cut is exercised.
 """
 
-import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +12,6 @@ from polars.testing import assert_frame_equal
 
 from ingestion import readers
 from ingestion.contracts import load_contracts
-from ingestion.generator import generate_company
 from ingestion.landing import landed_files
 from ingestion.load import ingest_source
 from ingestion.load_log import LOADED, REJECTED
@@ -31,13 +29,8 @@ def contracts():
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory) -> Path:
-    """A 40-customer company with the typical defects (broken rows, encodings, quotes)."""
-    root = tmp_path_factory.mktemp("large")
-    generate_company(
-        root / "landing", root / "truth", customers=40, start=dt.date(2026, 9, 1), days=2
-    )
-    return root / "landing"
+def landing(company_landing) -> Path:
+    return company_landing
 
 
 def _whole_and_pieces(path: Path, entity, chunk_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:

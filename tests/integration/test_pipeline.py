@@ -80,8 +80,7 @@ def test_a_second_refresh_with_nothing_new_loads_nothing_and_keeps_the_figures(s
     # What `c360 bench` reports of a refresh: its Dagster steps, which fit inside the run.
     run, steps = run_step_seconds(summary.run_id)
     assert set(steps) == {
-        "ingest_crm",
-        "ingest_erp",
+        "ingest",
         "ecb__monthly_rates",
         "ingestion_quality",
         "dbt_build",

@@ -1,0 +1,159 @@
+"""Sources ingested in child processes at once, and what comes back from them.
+
+The same raw area as one after the other, every error brought back whole, a dead child named,
+and the hook run in the parent.
+"""
+
+import errno
+import linecache
+import os
+from multiprocessing import current_process
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from dagster_project.defs.step_failures import is_transient
+from ingestion.contracts import load_contracts
+from ingestion.load_log import LOADED
+from ingestion.raw_store import entity_dir, read_load_log
+from ingestion.source_processes import ChildDiedError, ingest_in_processes
+from ingestion.sources import Source, ingest
+
+
+@pytest.fixture(scope="module")
+def sources() -> list[Source]:
+    return [Source(contract) for contract in load_contracts().values()]
+
+
+@pytest.fixture(scope="module")
+def landing(company_landing) -> Path:
+    return company_landing
+
+
+def _raw_tables(raw: Path, sources: list[Source]) -> dict[str, pl.DataFrame]:
+    tables = {}
+    for source in sources:
+        for entity in source.contract.entities.values():
+            files = sorted(entity_dir(raw, entity).glob("*.parquet"))
+            frame = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+            tables[f"{source.name}.{entity.name}"] = frame.drop("_loaded_at").sort(
+                "_source_file", "_row_number"
+            )
+    return tables
+
+
+def _log(raw: Path) -> pl.DataFrame:
+    return read_load_log(raw).drop("started_at", "finished_at").sort("source_file")
+
+
+def test_sources_in_processes_write_what_one_after_the_other_writes(landing, sources, tmp_path):
+    alone, together = tmp_path / "alone", tmp_path / "together"
+    expected = {s.name: ingest(s, landing, alone) for s in sources}
+
+    outcomes = ingest_in_processes(sources, landing, together, processes=2)
+
+    assert outcomes == expected
+    assert sum(load.status == LOADED for loads in outcomes.values() for load in loads) > 20
+    assert _log(together).equals(_log(alone))
+    alone_tables = _raw_tables(alone, sources)
+    for name, frame in _raw_tables(together, sources).items():
+        assert_frame_equal(frame, alone_tables[name], check_row_order=True)
+
+
+def test_one_process_takes_the_sources_one_after_the_other(landing, sources, tmp_path):
+    outcomes = ingest_in_processes(sources, landing, tmp_path / "raw", processes=1)
+    assert list(outcomes) == [s.name for s in sources]
+    assert all(isinstance(loads, list) and loads for loads in outcomes.values())
+
+
+class _Erasing:
+    """An erasure ledger that fails the way it is told, in the child that ingests with it."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def rows(self, frame: pl.DataFrame) -> pl.Series:
+        if self.how == "die in crm" and current_process().name == "c360-ingest-crm":
+            os._exit(3)
+        if self.how == "chained":  # an OSError: ingestion lets the disk's errors through
+            try:
+                raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+            except BlockingIOError as busy:
+                raise OSError(errno.EIO, "could not write the piece") from busy
+        if self.how == "unpicklable":
+            raise _UnpicklableError(lambda: None)
+        return pl.repeat(False, frame.height, eager=True)
+
+
+class _UnpicklableError(OSError):
+    def __init__(self, callback) -> None:
+        super().__init__("holds a callback")
+        self.callback = callback
+
+    def __reduce__(self):
+        return (_UnpicklableError, (self.callback,))
+
+
+def test_an_error_comes_back_with_its_type_message_and_causes(landing, sources, tmp_path):
+    outcomes = ingest_in_processes(
+        sources, landing, tmp_path / "raw", processes=2, erased=_Erasing("chained")
+    )
+
+    for source in sources:
+        error = outcomes[source.name]
+        assert type(error) is OSError
+        assert (error.errno, error.strerror) == (errno.EIO, "could not write the piece")
+        assert isinstance(error.__cause__, BlockingIOError)
+        remote = error.__cause__.__cause__
+        assert "in rows" in str(remote)  # the child's traceback, its frames
+        path, line = remote.raised_at.rsplit(":", 1)
+        assert "raise OSError(errno.EIO" in linecache.getline(path, int(line))
+        assert is_transient(error)  # judged on its cause, as in one process
+
+
+def test_an_error_that_cannot_travel_says_what_it_was(landing, sources, tmp_path):
+    outcomes = ingest_in_processes(
+        sources[:1], landing, tmp_path / "raw", processes=1, erased=_Erasing("unpicklable")
+    )
+    error = outcomes[sources[0].name]
+    assert isinstance(error, RuntimeError)
+    assert str(error) == "_UnpicklableError: holds a callback"
+
+
+def test_a_child_that_dies_is_named_and_the_others_finish(landing, sources, tmp_path):
+    raw = tmp_path / "raw"
+    outcomes = ingest_in_processes(
+        sources, landing, raw, processes=2, erased=_Erasing("die in crm")
+    )
+
+    error = outcomes["crm"]
+    assert isinstance(error, ChildDiedError)
+    assert str(error) == (
+        "the process ingesting crm ended before it finished (exit code 3: killed, out of memory?)"
+    )
+    assert isinstance(outcomes["erp"], list) and outcomes["erp"]
+    assert set(read_load_log(raw)["source"]) == {"erp"}
+
+
+def test_the_hook_runs_in_the_parent_and_its_error_stops_the_child_there(
+    landing, sources, tmp_path
+):
+    raw = tmp_path / "raw"
+    calls: list[int] = []
+
+    def hook() -> None:  # runs here: a closure no child could receive
+        calls.append(os.getpid())
+        if len(calls) == 3:
+            raise TimeoutError("the third file's hook")
+
+    outcomes = ingest_in_processes(sources, landing, raw, processes=2, after_raw_write=hook)
+
+    failed = [name for name, outcome in outcomes.items() if isinstance(outcome, TimeoutError)]
+    assert len(failed) == 1 and str(outcomes[failed[0]]) == "the third file's hook"
+    assert set(calls) == {os.getpid()}
+    # Every hook call but the failing one was followed by its log entry; the failing one's file
+    # is written and not logged, the window a retry rewrites.
+    logged = read_load_log(raw).filter(pl.col("status") == LOADED)
+    assert logged.height == len(calls) - 1
