@@ -68,13 +68,18 @@ class BenchOptions:
     docs: Path = REPO_ROOT / "docs" / "benchmarks.md"
 
 
+TREE_STEPS = frozenset({"refresh", "ingest"})
+"""Stages of several processes at once, whose peak is their resident memory's sum."""
+
+
 def _step(step: str, payload: dict, home: Path | None = None) -> dict:
     env = {}
     if home is not None:
         env = {"C360_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     argv = ["-m", "bench.stages", step, json.dumps(payload, default=str)]
-    # A refresh is Dagster and a dbt child process at once: its peak is their sum.
-    return measure_child(argv, env=env, tree_memory=step == "refresh")
+    # A refresh is Dagster and a dbt child process at once, ingestion a process per source at
+    # once: their peak is the sum.
+    return measure_child(argv, env=env, tree_memory=step in TREE_STEPS)
 
 
 def direct_sql_baseline(home: Path, build_target: Path) -> dict:

@@ -92,7 +92,7 @@ def stage_table(runs: list[Mapping]) -> str:
                     continue
                 lines.append(
                     f"| {run['customers']:,} | {label} | {_fmt(m['wall_s'])} | {_fmt(m['cpu_s'])} "
-                    f"| {m['peak_mb']:,} | {detail(key, m)} |"
+                    f"| {m.get('tree_peak_mb', m['peak_mb']):,} | {detail(key, m)} |"
                 )
     return "\n".join(lines)
 

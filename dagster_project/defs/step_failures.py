@@ -21,7 +21,7 @@ from contextlib import contextmanager
 import dagster as dg
 
 from c360.refresh_lock import RefreshInProgressError
-from ingestion.source_processes import RemoteTracebackError, error_chain
+from ingestion.source_child import RemoteTracebackError, error_chain
 
 TRANSIENT_RETRIES = 3
 FIRST_WAIT_SECONDS = 2

@@ -119,6 +119,14 @@ def test_a_refresh_row_says_where_its_time_went(ingestion):
     )
 
 
+def test_a_stage_of_several_processes_shows_their_sum_as_its_peak():
+    ingestion = _run()["stages"]["ingestion"] | {"peak_mb": 900, "tree_peak_mb": 1_500}
+    table = report.stage_table([_run(ingestion=ingestion)])
+
+    [row] = [line for line in table.splitlines() if "| ingestion |" in line]
+    assert row.split(" | ")[4] == "1,500"
+
+
 def test_a_refresh_with_nothing_new_is_a_row_of_its_own_without_steps():
     # what `c360 refresh` measures when nothing landed: no run, so no Dagster steps
     nothing_new = {
@@ -135,7 +143,7 @@ def test_a_refresh_with_nothing_new_is_a_row_of_its_own_without_steps():
 
     [row] = [line for line in table.splitlines() if "nothing new" in line]
     assert row == (
-        "| 100,000 | refresh with nothing new (nothing run or published) | 7.7 | 7.9 | 340 "
+        "| 100,000 | refresh with nothing new (nothing run or published) | 7.7 | 7.9 | 353 "
         "| up to date: no Dagster run, no dbt build, nothing published |"
     )
 

@@ -7,6 +7,8 @@ and the hook run in the parent.
 import errno
 import linecache
 import os
+import subprocess
+import sys
 from multiprocessing import current_process
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from dagster_project.defs.step_failures import is_transient
 from ingestion.contracts import load_contracts
 from ingestion.load_log import LOADED
 from ingestion.raw_store import entity_dir, read_load_log
+from ingestion.source_child import JEMALLOC_ENV, KEEP_FREED_PAGES
 from ingestion.source_processes import ChildDiedError, ingest_in_processes
 from ingestion.sources import Source, ingest
 
@@ -82,6 +85,8 @@ class _Erasing:
                 raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
             except BlockingIOError as busy:
                 raise OSError(errno.EIO, "could not write the piece") from busy
+        if self.how == "tell the allocator's settings":
+            raise OSError(errno.EPERM, os.environ.get(JEMALLOC_ENV, "unset"))
         if self.how == "unpicklable":
             raise _UnpicklableError(lambda: None)
         return pl.repeat(False, frame.height, eager=True)
@@ -157,3 +162,27 @@ def test_the_hook_runs_in_the_parent_and_its_error_stops_the_child_there(
     # is written and not logged, the window a retry rewrites.
     logged = read_load_log(raw).filter(pl.col("status") == LOADED)
     assert logged.height == len(calls) - 1
+
+
+def test_a_child_keeps_its_freed_pages_whatever_else_the_allocator_is_told(
+    landing, sources, tmp_path, monkeypatch
+):
+    ledger = _Erasing("tell the allocator's settings")
+    monkeypatch.setenv(JEMALLOC_ENV, "narenas:1")
+    [error] = ingest_in_processes(
+        sources[:1], landing, tmp_path / "raw", processes=1, erased=ledger
+    ).values()
+
+    # Polars' defaults first (its import), then the inherited setting, then the child's: the
+    # last value of an option wins.
+    settings = error.strerror.split(",")
+    assert settings[-3:] == ["narenas:1", *KEEP_FREED_PAGES.split(",")]
+    assert os.environ[JEMALLOC_ENV] == "narenas:1"  # the child's setting, not this process's
+
+
+def test_the_child_module_loads_without_polars_so_the_allocator_can_be_set_first():
+    code = "import sys, ingestion.source_child; print('polars' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "False"
