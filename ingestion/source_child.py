@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 
-CHILD_NAME_PREFIX = "c360-ingest-"
+CHILD_MODULE = "ingestion.source_child"
 HOOK, DONE, FAILED = "hook", "done", "failed"
 JEMALLOC_ENV = "_RJEM_MALLOC_CONF"
 KEEP_FREED_PAGES = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
@@ -57,9 +57,16 @@ class HookInParent:
             raise verdict
 
 
-def run_child(work: bytes, hooked: bool, parent_pid: int, conn: Connection) -> None:
+def main(argv: list[str]) -> None:
+    """`python -m ingestion.source_child <fd> <parent pid> <source>`: the work comes on `fd`."""
+    conn = Connection(int(argv[0]))
+    _die_with_parent(int(argv[1]))
+    work, hooked = conn.recv()
+    run_child(work, hooked, conn)
+
+
+def run_child(work: bytes, hooked: bool, conn: Connection) -> None:
     """Ingest one source (`work`: the pickled arguments of `ingest`); send back its outcome."""
-    _die_with_parent(parent_pid)
     inherited = os.environ.get(JEMALLOC_ENV)
     os.environ[JEMALLOC_ENV] = f"{inherited},{KEEP_FREED_PAGES}" if inherited else KEEP_FREED_PAGES
     try:
@@ -109,3 +116,11 @@ def _traceback_of(exc: BaseException) -> RemoteTracebackError:
     frames = traceback.extract_tb(exc.__traceback__)
     raised_at = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
     return RemoteTracebackError("".join(traceback.format_exception(exc)), raised_at)
+
+
+if __name__ == "__main__":
+    # Run as the module's own name, not `__main__`: the errors it sends back are unpickled in the
+    # parent by their module's name.
+    from ingestion.source_child import main as _main
+
+    _main(sys.argv[1:])

@@ -23,23 +23,24 @@ up before Polars loads.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
+from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.load_log import FileLoad
-from ingestion.source_child import CHILD_NAME_PREFIX, DONE, HOOK, run_child, sendable
+from ingestion.source_child import CHILD_MODULE, DONE, HOOK, sendable
 from ingestion.sources import Source
 
-# Spawned, not forked: the parent is a Dagster process with threads of its own, and a fork
-# copies their locks in whatever state they are.
-_CONTEXT = multiprocessing.get_context("spawn")
-
+# A fresh interpreter per child (`python -m ingestion.source_child`). Not forked: the parent is a
+# Dagster process with threads of its own, and a fork copies their locks in whatever state they
+# are. Not multiprocessing's spawn either: it runs the parent's main script again in the child,
+# and in a test whose process had run a Streamlit page that page crashed every child.
 Outcome = list[FileLoad] | BaseException
 """A source's loads, or the error that stopped it (raised in its child, rebuilt here)."""
 
@@ -63,7 +64,7 @@ def ingest_in_processes(
     loaded and logged or untouched. The caller decides what a failure means.
     """
     pending = list(sources)
-    running: dict[Connection, tuple[str, BaseProcess]] = {}
+    running: dict[Connection, tuple[str, subprocess.Popen]] = {}
     outcomes: dict[str, Outcome] = {}
     try:
         while pending or running:
@@ -78,17 +79,17 @@ def ingest_in_processes(
                     continue  # the hook ran; the child goes on
                 del running[conn]
                 conn.close()
-                process.join()
+                process.wait()
                 if isinstance(outcome, ChildDiedError):
                     outcome = ChildDiedError(
                         f"the process ingesting {name} ended before it finished "
-                        f"(exit code {process.exitcode}: killed, out of memory?)"
+                        f"(exit code {process.returncode}: killed, out of memory?)"
                     )
                 outcomes[name] = outcome
     finally:
         for _, process in running.values():  # left only by an error here (an interrupt)
             process.kill()
-            process.join()
+            process.wait()
     return {source.name: outcomes[source.name] for source in sources}
 
 
@@ -98,17 +99,18 @@ def _start(
     raw_dir: Path,
     erased: ErasedRows,
     after_raw_write: Callable[[], None] | None,
-) -> tuple[Connection, BaseProcess]:
-    ours, theirs = _CONTEXT.Pipe()
-    # Pickled here and unpickled by the child only once its allocator is set (`source_child`).
-    work = pickle.dumps((source, landing_dir, raw_dir, erased))
-    process = _CONTEXT.Process(
-        target=run_child,
-        args=(work, after_raw_write is not None, os.getpid(), theirs),
-        name=f"{CHILD_NAME_PREFIX}{source.name}",
+) -> tuple[Connection, subprocess.Popen]:
+    ours, theirs = Pipe()  # a socket pair: the child's end is handed over as a file descriptor
+    command = [sys.executable, "-m", CHILD_MODULE, str(theirs.fileno()), str(os.getpid())]
+    process = subprocess.Popen(
+        [*command, source.name],  # the source's name last: `ps` shows which child is which
+        pass_fds=(theirs.fileno(),),
+        # The child imports what this process imports, from where this process found it.
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
     )
-    process.start()
     theirs.close()  # the child's end: its death then reads as end-of-file here
+    # Pickled here, unpickled by the child only once its allocator is set (`source_child`).
+    ours.send((pickle.dumps((source, landing_dir, raw_dir, erased)), after_raw_write is not None))
     return ours, process
 
 

@@ -9,7 +9,7 @@ import linecache
 import os
 import subprocess
 import sys
-from multiprocessing import current_process
+import types
 from pathlib import Path
 
 import polars as pl
@@ -78,7 +78,7 @@ class _Erasing:
         self.how = how
 
     def rows(self, frame: pl.DataFrame) -> pl.Series:
-        if self.how == "die in crm" and current_process().name == "c360-ingest-crm":
+        if self.how == "die in crm" and sys.argv[-1] == "crm":  # the child's source, last
             os._exit(3)
         if self.how == "chained":  # an OSError: ingestion lets the disk's errors through
             try:
@@ -186,3 +186,19 @@ def test_the_child_module_loads_without_polars_so_the_allocator_can_be_set_first
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_the_parents_main_script_is_not_run_again_in_a_child(
+    landing, sources, tmp_path, monkeypatch
+):
+    # A test process that ran a Streamlit page had it as its main module: multiprocessing's
+    # spawn ran that page again in every child, which crashed before ingesting anything.
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the parent's main script ran in a child')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+
+    outcomes = ingest_in_processes(sources, landing, tmp_path / "raw", processes=2)
+
+    assert all(isinstance(loads, list) and loads for loads in outcomes.values()), outcomes
