@@ -80,7 +80,7 @@ def _reason_counts(quarantine: pl.DataFrame, source_file: str) -> list[str]:
 
 
 def _native_table(source: Source, path: Path) -> Entity | None:
-    contract = source.preset.native if source.preset else source.contract
+    contract = source.named_by
     entity, _mode = match_entity(contract, path.name)
     return native_entity_for(entity, path) if entity is not None else None
 

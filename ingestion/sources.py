@@ -45,6 +45,11 @@ class Source:
         return self.contract.source
 
     @property
+    def named_by(self) -> SourceContract:
+        """The contract its landed files are named by: the native export's under a preset."""
+        return self.preset.native if self.preset else self.contract
+
+    @property
     def preset_name(self) -> str:
         """The preset's name, `c360` for the built-in extracts."""
         return self.preset.name if self.preset else BUILTIN_PRESET
@@ -135,8 +140,6 @@ def ingest(
     """
     if source.preset is None:
         loads = ingest_source(source.contract, landing_dir, raw_dir, after_raw_write, erased)
-        named_by = source.contract
     else:
         loads = ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir, erased)
-        named_by = source.preset.native  # the files are the native export's
-    return loads + reject_misnamed_folders(named_by, landing_dir, raw_dir)
+    return loads + reject_misnamed_folders(source.named_by, landing_dir, raw_dir)

@@ -70,8 +70,7 @@ def file_in_progress(source: Source, landing_dir: Path, raw_dir: Path) -> dict[s
     next, so after an error the first landed file without a log entry is the one it raised on.
     """
     logged = set(read_load_log(raw_dir)["source_file"].to_list())
-    files = source.preset.native if source.preset else source.contract
-    for landed in landed_files(landing_dir, files):
+    for landed in landed_files(landing_dir, source.named_by):
         if landed.relative_path not in logged:
             return {"file": landed.relative_path}
     return {}
