@@ -40,18 +40,19 @@ def generate(args: dict) -> dict:
 def ingest(args: dict) -> dict:
     """c360 ingestion of every source (read, type, validate, quarantine, Parquet, load log).
 
-    As the refresh ingests: each source in a process of its own, `C360_INGEST_PROCESSES` at once.
+    As the refresh ingests (`ingest_sources`): from 128 MB of new files, each source in a process
+    of its own, `C360_INGEST_PROCESSES` at once.
 
     And the ECB reference rates the refresh writes beside them (a raw asset of its own), which
     the dbt build reads.
     """
     from ingestion.reference_rates import write_monthly_rates
-    from ingestion.source_processes import ingest_in_processes
+    from ingestion.source_processes import ingest_sources
     from ingestion.sources import load_sources
 
     settings = Settings.from_env()
     sources = load_sources(settings.sources_file, settings.contracts_dir)
-    outcomes = ingest_in_processes(
+    outcomes = ingest_sources(
         list(sources.values()),
         settings.landing_dir,
         settings.raw_dir,

@@ -57,7 +57,7 @@ class ChildDiedError(RuntimeError):
     """A source's process ended without saying how (killed by a signal, out of memory)."""
 
 
-def ingest_in_processes(
+def ingest_sources(
     sources: Sequence[Source],
     landing_dir: Path,
     raw_dir: Path,
@@ -67,11 +67,13 @@ def ingest_in_processes(
     erased: ErasedRows = NO_ERASURES,
     in_process_bytes: int = IN_PROCESS_BYTES,
 ) -> dict[str, Outcome]:
-    """`ingest` each source in a child, `processes` at a time; every source's outcome by name.
+    """`ingest` every source; each one's outcome by name.
+
+    From `in_process_bytes` of new files in all, each source is ingested in a child, `processes`
+    at a time; below, here, one after the other.
 
     A source that fails does not stop the others: each finishes its own files, so every file is
-    loaded and logged or untouched. The caller decides what a failure means. Under
-    `in_process_bytes` of new files in all, the sources are ingested here, one after the other.
+    loaded and logged or untouched. The caller decides what a failure means.
     """
     if new_bytes(sources, landing_dir, raw_dir) < in_process_bytes:
         return {

@@ -27,7 +27,7 @@ from dagster_project.defs.step_failures import describe, failures_named, is_tran
 from ingestion.landing import landed_files, unread_folder_message, unread_landing_folders
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
-from ingestion.source_processes import Outcome, ingest_in_processes
+from ingestion.source_processes import Outcome, ingest_sources
 from ingestion.sources import Source
 
 RAW_GROUP = "raw"
@@ -77,7 +77,7 @@ def file_in_progress(source: Source, landing_dir: Path, raw_dir: Path) -> dict[s
 
 
 INGEST_STEP = "ingest"
-"""The step that ingests every source, each in a process of its own (`ingest_in_processes`)."""
+"""The step that ingests every source (`ingest_sources`: a process each from 128 MB new)."""
 
 
 def _source_specs(source: Source) -> list[dg.AssetSpec]:
@@ -154,13 +154,14 @@ def _sources_assets(sources: list[Source]) -> dg.AssetsDefinition:
     def _ingest(context: dg.AssetExecutionContext, c360: C360Resource):
         """Load every new extract file of every source; rows that fail go to quarantine.
 
-        The sources are ingested at once, each in a process of its own (`C360_INGEST_PROCESSES`
-        at a time). The ones that succeeded are reported before a failed one fails the step: their
-        files are loaded and logged either way.
+        From 128 MB of new files in all, the sources are ingested at once, each in a process of
+        its own (`C360_INGEST_PROCESSES` at a time); below, here, one after the other. The ones
+        that succeeded are reported before a failed one fails the step: their files are loaded
+        and logged either way.
         """
         settings = c360.settings()
         with failures_named(context):  # the sources' own errors are in their outcomes
-            outcomes = ingest_in_processes(
+            outcomes = ingest_sources(
                 sources,
                 settings.landing_dir,
                 settings.raw_dir,

@@ -24,7 +24,7 @@ from ingestion.source_child import JEMALLOC_ENV, KEEP_FREED_PAGES
 from ingestion.source_processes import (
     IN_PROCESS_BYTES,
     ChildDiedError,
-    ingest_in_processes,
+    ingest_sources,
     new_bytes,
 )
 from ingestion.sources import Source, ingest
@@ -60,7 +60,7 @@ def test_sources_in_processes_write_what_one_after_the_other_writes(landing, sou
     alone, together = tmp_path / "alone", tmp_path / "together"
     expected = {s.name: ingest(s, landing, alone) for s in sources}
 
-    outcomes = ingest_in_processes(sources, landing, together, processes=2, in_process_bytes=0)
+    outcomes = ingest_sources(sources, landing, together, processes=2, in_process_bytes=0)
 
     assert outcomes == expected
     assert sum(load.status == LOADED for loads in outcomes.values() for load in loads) > 20
@@ -71,9 +71,7 @@ def test_sources_in_processes_write_what_one_after_the_other_writes(landing, sou
 
 
 def test_one_process_takes_the_sources_one_after_the_other(landing, sources, tmp_path):
-    outcomes = ingest_in_processes(
-        sources, landing, tmp_path / "raw", processes=1, in_process_bytes=0
-    )
+    outcomes = ingest_sources(sources, landing, tmp_path / "raw", processes=1, in_process_bytes=0)
     assert list(outcomes) == [s.name for s in sources]
     assert all(isinstance(loads, list) and loads for loads in outcomes.values())
 
@@ -109,7 +107,7 @@ class _UnpicklableError(OSError):
 
 
 def test_an_error_comes_back_with_its_type_message_and_causes(landing, sources, tmp_path):
-    outcomes = ingest_in_processes(
+    outcomes = ingest_sources(
         sources,
         landing,
         tmp_path / "raw",
@@ -131,7 +129,7 @@ def test_an_error_comes_back_with_its_type_message_and_causes(landing, sources, 
 
 
 def test_an_error_that_cannot_travel_says_what_it_was(landing, sources, tmp_path):
-    outcomes = ingest_in_processes(
+    outcomes = ingest_sources(
         sources[:1],
         landing,
         tmp_path / "raw",
@@ -146,7 +144,7 @@ def test_an_error_that_cannot_travel_says_what_it_was(landing, sources, tmp_path
 
 def test_a_child_that_dies_is_named_and_the_others_finish(landing, sources, tmp_path):
     raw = tmp_path / "raw"
-    outcomes = ingest_in_processes(
+    outcomes = ingest_sources(
         sources, landing, raw, processes=2, erased=_Erasing("die in crm"), in_process_bytes=0
     )
 
@@ -170,7 +168,7 @@ def test_the_hook_runs_in_the_parent_and_its_error_stops_the_child_there(
         if len(calls) == 3:
             raise TimeoutError("the third file's hook")
 
-    outcomes = ingest_in_processes(
+    outcomes = ingest_sources(
         sources, landing, raw, processes=2, after_raw_write=hook, in_process_bytes=0
     )
 
@@ -188,7 +186,7 @@ def test_a_child_keeps_its_freed_pages_whatever_else_the_allocator_is_told(
 ):
     ledger = _Erasing("tell the allocator's settings")
     monkeypatch.setenv(JEMALLOC_ENV, "narenas:1")
-    [error] = ingest_in_processes(
+    [error] = ingest_sources(
         sources[:1], landing, tmp_path / "raw", processes=1, erased=ledger, in_process_bytes=0
     ).values()
 
@@ -218,9 +216,7 @@ def test_the_parents_main_script_is_not_run_again_in_a_child(
     main.__file__ = str(script)
     monkeypatch.setitem(sys.modules, "__main__", main)
 
-    outcomes = ingest_in_processes(
-        sources, landing, tmp_path / "raw", processes=2, in_process_bytes=0
-    )
+    outcomes = ingest_sources(sources, landing, tmp_path / "raw", processes=2, in_process_bytes=0)
 
     assert all(isinstance(loads, list) and loads for loads in outcomes.values()), outcomes
 
@@ -230,7 +226,7 @@ def test_a_small_delivery_is_ingested_in_this_process(landing, sources, tmp_path
     ledger = _Erasing("tell the allocator's settings")
     assert new_bytes(sources, landing, tmp_path / "raw") < IN_PROCESS_BYTES
 
-    outcomes = ingest_in_processes(sources, landing, tmp_path / "raw", processes=2, erased=ledger)
+    outcomes = ingest_sources(sources, landing, tmp_path / "raw", processes=2, erased=ledger)
 
     # No child: the ledger ran here, with this process's allocator setting, nothing appended.
     assert {error.strerror for error in outcomes.values()} == {"narenas:1"}
