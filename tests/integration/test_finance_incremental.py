@@ -220,7 +220,7 @@ OVERDUE_UNTOUCHED = (
 )
 
 
-def test_the_fifth_days_corrections_reach_the_incremental_fact(incremental):
+def test_the_fifth_days_corrections_reach_the_invoice_fact(incremental):
     settings, _, touched, (cogs_before, open_before), _, _ = incremental
     [(days_back,)] = fetch(
         settings,

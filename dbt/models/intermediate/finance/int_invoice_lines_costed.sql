@@ -1,5 +1,5 @@
 {#- Every line of the documents not cancelled, costed: the one home of the invoice-line rules
-    that fct_invoice_lines publishes and int_invoice_fingerprints hashes. Rules (see
+    that fct_invoice_lines publishes. Rules (see
     fct_invoice_lines' column docs):
     - credit notes carry positive amounts in the ERP; here they are negated, and carry no COGS
       (they are price adjustments: no goods come back);
@@ -16,8 +16,6 @@
       "unidentified customers" member (is_unidentified_customer), so its revenue counts in
       every total while customer counts leave it out.
 
-    The columns after is_unidentified_customer are the inputs a line was costed from, kept for
-    int_invoice_fingerprints, so the fingerprint reads the very joins the cost came from.
     Intermediate models that need invoice lines read this model, not the mart. -#}
 with
 
@@ -84,7 +82,6 @@ lines as (
         products.kind as product_kind,
         invoice_lines.project_id,
         invoice_lines.quantity,
-        invoice_lines.net_amount,
         case
             when invoices.kind = 'credit_note' then -invoice_lines.net_amount
             else invoice_lines.net_amount
@@ -151,14 +148,7 @@ costed as (
                 {{ wide_decimal('lines.quantity') }}
                 * product_costs.standard_unit_cost
                 * cost_fx.rate
-        end as cogs_unrounded,
-        product_costs.valid_from as standard_cost_valid_from,
-        product_costs.standard_unit_cost,
-        product_costs.cost_currency as standard_cost_currency,
-        cost_fx.rate as standard_cost_fx_rate,
-        project_costs.billable_timesheet_cost as project_timesheet_cost,
-        project_billing.lines_billing_period as project_lines_billing_period,
-        project_billing.quantity_billing_period as project_quantity_billing_period
+        end as cogs_unrounded
     from lines
     cross join cost_data
     left join fx_rates
@@ -218,17 +208,7 @@ final as (
             as gross_margin,
         costed.cogs_method,
         costed.cogs_unrounded is not null as has_known_cost,
-        costed.customer_number is null as is_unidentified_customer,
-        customer_keys.customer_key as resolved_customer_key,
-        costed.line_number as extracted_line_number,
-        costed.net_amount as extracted_net_amount,
-        costed.standard_cost_valid_from,
-        costed.standard_unit_cost,
-        costed.standard_cost_currency,
-        costed.standard_cost_fx_rate,
-        costed.project_timesheet_cost,
-        costed.project_lines_billing_period,
-        costed.project_quantity_billing_period
+        costed.customer_number is null as is_unidentified_customer
     from costed
     left join customer_keys
         on costed.customer_number = customer_keys.customer_number
