@@ -6,7 +6,8 @@ handle: a new invoice, a partial payment, an invoice paid more than two years be
 cancelled, and a timesheet booked late on a month already billed; a fifth CRM extract that
 deletes an opportunity; and a steward's decision that merges two customers. Customers the day
 does not touch still age by a day. After the normal refresh, the incremental staging tables
-and the marts must equal those of `dbt run --full-refresh`.
+and the marts must equal those of `dbt run --full-refresh`. The warehouse also holds what an
+upgrade leaves: tables of models that no longer exist, which that refresh drops.
 """
 
 import shutil
@@ -114,6 +115,22 @@ def merge_two_customers(settings: Settings) -> dict[str, str]:
     return {record_a: key_a, record_b: key_b}
 
 
+RETIRED = ("build.intermediate.int_invoice_fingerprints", "public_marts.marts.rpt_retired")
+"""Tables no model builds any more, as an upgrade that removed their models leaves them."""
+NOT_DBTS = ("build.main.analyst_scratch", "public_marts.main.analyst_scratch")
+"""Tables in schemas no model builds into: not the build's to drop."""
+
+
+def plant_leftovers(settings: Settings) -> None:
+    """Write the `RETIRED` and `NOT_DBTS` tables into the build and public files."""
+    con = connect_build(settings, read_only=False)
+    try:
+        for table in (*RETIRED, *NOT_DBTS):
+            con.execute(f"create table {table} as select 1 as stale")
+    finally:
+        con.close()
+
+
 def write_fifth_day(settings: Settings) -> dict[str, str]:
     """The hand-made fifth ERP extract; returns the documents it touches."""
     [(cancelled, cancelled_customer, order, issued, due, currency)] = fetch(
@@ -207,6 +224,7 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
             f"where invoice_number = '{touched['recosted']}'",
         )[0]
         overdue_before = dict(fetch(settings, OVERDUE_UNTOUCHED))
+        plant_leftovers(settings)
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
         assert summary.files_loaded == 5
@@ -268,6 +286,17 @@ def test_the_stewards_merge_leaves_one_customer_of_the_two(incremental):
     )
     assert len(merged) == 2 and len(keys) == 1
     assert keys[0][0] in merged.values()  # the merged customer keeps one of the two keys
+
+
+def test_tables_of_retired_models_are_dropped_and_the_rest_is_left(incremental):
+    settings = incremental[0]
+    found = fetch(
+        settings,
+        "select database_name || '.' || schema_name || '.' || table_name from duckdb_tables() "
+        "where table_name in ('int_invoice_fingerprints', 'rpt_retired', 'analyst_scratch') "
+        "order by all",
+    )
+    assert [table for (table,) in found] == sorted(NOT_DBTS)
 
 
 def test_open_overdue_invoices_age_by_exactly_one_day(incremental):
