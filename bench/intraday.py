@@ -34,7 +34,9 @@ POLL_S = 0.2
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 TIMEOUT_S = 1800
 MODULE = ("-m", "dagster_project.definitions")
-SENSOR_LOOKED = "landing_sensor"  # the daemon logs the sensor's name each time it evaluates it
+SENSOR = "landing_sensor"
+SENSOR_LOOKED = SENSOR  # the daemon logs the sensor's name each time it evaluates it
+SCHEDULE = "daily_refresh"
 
 
 def hour_of_changes(day_folder: Path, target: Path, offset: int = 0) -> int:
@@ -69,7 +71,7 @@ def _beside_python(command: str) -> str:
 def sensor_command(command: list[str]) -> list[str]:
     """`dagster sensor <command[0]> landing_sensor <command[1:]>` on the project's definitions."""
     verb, *options = command
-    return [_beside_python("dagster"), "sensor", verb, "landing_sensor", *options, *MODULE]
+    return [_beside_python("dagster"), "sensor", verb, SENSOR, *options, *MODULE]
 
 
 def _environment(settings: Settings, interval_s: int) -> dict[str, str]:
@@ -100,6 +102,21 @@ def set_sensor_cursor(settings: Settings, environment: dict[str, str]) -> dict[s
     return cursor
 
 
+def stop_schedule(environment: dict[str, str]) -> None:
+    """Stop the daily schedule in this data root, so that only the sensor starts a run.
+
+    Its default state is running, and a daemon started after the schedule's time catches up the
+    tick it missed: on 2026-12-05 the 06:00 tick fired 22 s into a measurement started at
+    06:18, its run took the delivery, and the figure was that run's.
+    """
+    subprocess.run(
+        [_beside_python("dagster"), "schedule", "stop", SCHEDULE, *MODULE],
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+
+
 def _wait_for_look(log: Path, deadline: float) -> None:
     """Block until the daemon's log says it evaluated the landing sensor."""
     while time.monotonic() < deadline:
@@ -114,11 +131,26 @@ def _published(settings: Settings) -> str | None:
     return pointer.resolve().name if pointer.exists() else None
 
 
-def _last_run() -> dict[str, float | str]:
+def sensor_run(since: float) -> dict[str, float | str]:
+    """Status and times of the run the landing sensor started after `since` (epoch seconds).
+
+    Raises when another run was created after `since`: a publication seen then may be that
+    run's, and the figure would not be the sensor's.
+    """
     import dagster as dg
 
+    after = dt.datetime.fromtimestamp(since, dt.UTC)
     with dg.DagsterInstance.get() as instance:  # DAGSTER_HOME: the data root's
-        [record] = instance.get_run_records(limit=1)
+        records = instance.get_run_records(filters=dg.RunsFilter(created_after=after))
+    others = [r for r in records if r.dagster_run.tags.get("dagster/sensor_name") != SENSOR]
+    if others or len(records) != 1:
+        raise RuntimeError(
+            f"{len(records)} runs were created during the measurement, "
+            f"{len(others)} of them not by {SENSOR} "
+            f"({', '.join(sorted({str(dict(r.dagster_run.tags)) for r in others}))}): "
+            "the figure would not be the sensor's run's"
+        )
+    [record] = records
     return {
         "status": record.dagster_run.status.value,
         "created": record.create_timestamp.timestamp(),
@@ -136,6 +168,7 @@ def measure(interval_s: int) -> dict:
     prepare_dagster_home(settings)
     environment = _environment(settings, interval_s)
     cursor = set_sensor_cursor(settings, environment)
+    stop_schedule(environment)
     folders = extract_folders(settings.landing_dir, "crm")
     # The last day's extract: a day's folder is taken at the day's end (delivery_instant).
     last = [f for _, f in folders if delivery_instant(f.name).time() == dt.time.max][-1]
@@ -163,14 +196,14 @@ def measure(interval_s: int) -> dict:
                 raise RuntimeError(f"nothing published within {TIMEOUT_S} s (log: {log})")
             time.sleep(POLL_S)
         seen = time.time()
-        while _last_run()["status"] not in FINISHED:  # its bookkeeping after publishing
+        while sensor_run(marked)["status"] not in FINISHED:  # its bookkeeping after publishing
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the run did not finish within {TIMEOUT_S} s (log: {log})")
             time.sleep(POLL_S)
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait(timeout=60)
-    run = _last_run()
+    run = sensor_run(marked)
     return {
         "wall_s": round(seen - marked, 2),
         "sensor_interval_s": interval_s,

@@ -1,9 +1,13 @@
-"""The intra-day benchmark's delivery: an hour's share of a day's CRM records, read back whole."""
+"""The intra-day benchmark: an hour's share of a day's CRM records, and whose run it measures."""
 
 import csv
 import json
+import time
 
-from bench.intraday import SHARE, hour_of_changes
+import dagster as dg
+import pytest
+
+from bench.intraday import SENSOR, SHARE, hour_of_changes, sensor_run
 
 
 def test_an_hour_of_changes_is_every_24th_record_of_each_file(tmp_path):
@@ -28,3 +32,33 @@ def test_an_hour_of_changes_is_every_24th_record_of_each_file(tmp_path):
     assert written == len(records) + len(lines) == 5 + 3
     # The marker is the delivery's last step, written when it is measured.
     assert not (tmp_path / "2026-10-02T1000" / "_SUCCESS").exists()
+
+
+@dg.op
+def _nothing() -> None:
+    pass
+
+
+@dg.job
+def _refresh() -> None:
+    _nothing()
+
+
+def test_the_figure_is_the_sensors_run_and_no_other_run_may_slip_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    marked = time.time()
+    with dg.DagsterInstance.get() as instance:
+        sensor = _refresh.execute_in_process(
+            instance=instance, tags={"dagster/sensor_name": SENSOR}
+        )
+    measured = sensor_run(marked)
+    assert measured["status"] == "SUCCESS"
+    assert measured["created"] >= marked and measured["ended"] >= measured["started"] > 0
+    with dg.DagsterInstance.get() as instance:
+        # A daemon started after the schedule's time catches up its missed tick.
+        _refresh.execute_in_process(
+            instance=instance, tags={"dagster/schedule_name": "daily_refresh"}
+        )
+    with pytest.raises(RuntimeError, match="2 runs were created during the measurement, 1 of"):
+        sensor_run(marked)
+    assert sensor.success

@@ -238,3 +238,12 @@ def test_a_forked_child_opens_its_own_connections(project_home):
         assert len(storage.get_logs_for_run(run_id)) == events
     assert os.waitstatus_to_exitcode(status) == 0
     assert kept == open_before > 0
+
+
+def test_the_project_instance_queues_one_run_and_looks_at_the_queue_every_second(project_home):
+    """Dagster refuses some `run_queue` keys beside `concurrency > runs`: the file must load."""
+    instance = dg.DagsterInstance.get()
+    coordinator = instance.run_coordinator
+    assert type(coordinator).__name__ == "QueuedRunCoordinator"
+    assert coordinator.dequeue_interval_seconds == 1
+    assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
