@@ -197,16 +197,14 @@ def receivables(version: str, customer_key: str, rows: RowScope) -> pl.DataFrame
 
 
 def cost_to_serve(version: str, customer_key: str, rows: RowScope) -> pl.DataFrame:
-    """The customer's lifetime cost to serve by driver (rpt_cost_to_serve), costliest first."""
+    """The customer's lifetime cost to serve per driver, costliest first (one row each)."""
     limit, owners = owned(rows, "customer_key")
     return query(
         f"""
-        select driver_label, unit, sum(volume) as volume, sum(cost_to_serve) as cost_to_serve,
-            min(month) as first_month, max(month) as last_month,
-            max(reporting_currency) as reporting_currency, driver
-        from marts.rpt_cost_to_serve
+        select driver_label, unit, volume, cost_to_serve, first_month, last_month,
+            reporting_currency, driver
+        from marts.rpt_cost_to_serve_lifetime
         where customer_key = ?{limit}
-        group by driver, driver_label, unit
         order by cost_to_serve desc, driver
         """,
         version,

@@ -230,7 +230,9 @@ def what_if(version: str, rates: dict[str, float]) -> dict[str, object]:
     as it stands, and how many customers would lose money.
 
     The only arithmetic is the what-if itself: volume x the chosen rate, in place of the
-    driver's cost; a GL pool's unreached remainder is not volume and stays as it is.
+    driver's cost; a GL pool's unreached remainder is not volume and stays as it is. Over the
+    lifetime rows (rpt_cost_to_serve_lifetime): the what-if is linear in volume, so it is the
+    same as over the months, at a tenth of the rows.
     """
     values = ", ".join("(?, cast(? as double))" for _ in rates) or "(null, null)"
     params = [item for pair in rates.items() for item in pair]
@@ -245,7 +247,7 @@ def what_if(version: str, rates: dict[str, float]) -> dict[str, object]:
                     else cast(c.volume as double) * chosen.rate
                         + cast(c.unreached_pool_cost as double)
                 end as what_if_cost
-            from marts.rpt_cost_to_serve as c
+            from marts.rpt_cost_to_serve_lifetime as c
             left join chosen
                 on c.driver = chosen.driver
         ),

@@ -202,6 +202,6 @@ with tabs[11]:
         st.plotly_chart(figure, width="stretch")
         st.caption(
             "Lifetime cost to serve by driver: each driver's volume x its rate "
-            "(rpt_cost_to_serve, the Profitability page explains the rates)."
+            "(rpt_cost_to_serve_lifetime, the Profitability page explains the rates)."
         )
     table(costs, f"customer-{key}-cost-to-serve", empty="Serving this customer cost nothing yet.")

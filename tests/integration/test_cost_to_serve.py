@@ -41,6 +41,38 @@ def test_cost_per_customer_month_and_driver_matches_an_independent_computation_t
     assert actual == expected
 
 
+def test_each_customers_lifetime_cost_per_driver_matches_the_independent_computation(settings):
+    lifetime: dict[tuple[str, str], Decimal] = {}
+    for (organisation, _, driver), cost in organisation_costs(
+        settings.landing_dir, settings.truth_dir
+    ).items():
+        lifetime[organisation, driver] = lifetime.get((organisation, driver), 0) + cost
+    org_of = organisation_of_customer(settings)
+    rows = published(
+        settings,
+        "select customer_key, driver, cost_to_serve, first_month <= last_month "
+        "from marts.rpt_cost_to_serve_lifetime where customer_key is not null",
+    )
+    actual = {
+        (org_of[key], driver): cost for key, driver, cost, _ in rows.iter_rows() if key in org_of
+    }
+    assert {k: v for k, v in actual.items() if v != 0} == {
+        k: v for k, v in lifetime.items() if v != 0
+    }
+    assert rows["(first_month <= last_month)"].all()
+    # The unattributed rows too: every driver's lifetime total is the monthly rows' sum.
+    assert published(
+        settings,
+        """
+        select driver, sum(cost_to_serve), sum(volume), sum(unreached_pool_cost)
+        from marts.rpt_cost_to_serve_lifetime group by all
+        except
+        select driver, sum(cost_to_serve), sum(volume), sum(unreached_pool_cost)
+        from marts.rpt_cost_to_serve group by all
+        """,
+    ).is_empty()
+
+
 def test_cost_to_serve_adds_up_to_the_kpi_marts_cost_to_serve_every_month(settings):
     months = published(
         settings,
