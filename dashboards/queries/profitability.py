@@ -206,17 +206,15 @@ def cost_drivers(version: str) -> pl.DataFrame:
 
 
 def cost_by_driver(version: str) -> pl.DataFrame:
-    """Cost to serve per complete month and driver (rpt_cost_to_serve), oldest first."""
+    """Cost to serve per complete month and driver (rpt_cost_to_serve_monthly), oldest first."""
     return query(
         """
-        select c.month, c.driver, max(c.driver_label) as driver_label,
-            sum(c.cost_to_serve) as cost_to_serve, sum(c.volume) as volume,
-            max(c.reporting_currency) as reporting_currency
-        from marts.rpt_cost_to_serve as c
+        select c.month, c.driver, c.driver_label, c.cost_to_serve, c.volume,
+            c.reporting_currency
+        from marts.rpt_cost_to_serve_monthly as c
         inner join marts.rpt_kpi_monthly as k
             on c.month = k.month
         where k.is_complete_month
-        group by c.month, c.driver
         order by c.month, c.driver
         """,
         version,

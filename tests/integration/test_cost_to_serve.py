@@ -97,6 +97,25 @@ def test_cost_to_serve_adds_up_to_the_kpi_marts_cost_to_serve_every_month(settin
     assert months["unattributed_cost_to_serve"].to_list() == months["driver_unattributed"].to_list()
 
 
+def test_the_monthly_driver_totals_are_the_customer_rows_summed_every_month(settings):
+    per_driver = """
+        select month, driver, sum(cost_to_serve) as cost, sum(volume) as volume,
+            sum(cost_to_serve) filter (where is_unattributed) as unattributed
+        from marts.rpt_cost_to_serve
+        group by month, driver
+    """
+    monthly = """
+        select month, driver, cost_to_serve, volume, unattributed_cost_to_serve
+        from marts.rpt_cost_to_serve_monthly
+    """
+    assert published(settings, f"({per_driver}) except ({monthly})").is_empty()
+    assert published(settings, f"({monthly}) except ({per_driver})").is_empty()
+    [(rows, months)] = published(
+        settings, "select count(*), count(distinct month) from marts.rpt_cost_to_serve_monthly"
+    ).iter_rows()
+    assert rows > months >= 24  # several drivers a month, over two years and more
+
+
 def test_each_customers_lifetime_cost_and_top_driver_come_from_its_driver_rows(settings):
     lifetime = published(
         settings,
