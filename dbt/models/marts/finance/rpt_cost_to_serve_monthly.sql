@@ -18,9 +18,11 @@ final as (
         max(driver_label) as driver_label,
         max(unit) as unit,
         max(reporting_currency) as reporting_currency,
-        sum(volume) as volume,
-        sum(cost_to_serve) as cost_to_serve,
-        sum(cost_to_serve) filter (where is_unattributed) as unattributed_cost_to_serve
+        cast(sum(volume) as decimal(38, 6)) as volume,
+        cast(sum(cost_to_serve) as decimal(18, 2)) as cost_to_serve,
+        cast(
+            sum(cost_to_serve) filter (where is_unattributed) as decimal(18, 2)
+        ) as unattributed_cost_to_serve
     from customer_months
     group by
         month,
