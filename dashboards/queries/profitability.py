@@ -230,7 +230,8 @@ def what_if(version: str, rates: dict[str, float]) -> dict[str, object]:
     The only arithmetic is the what-if itself: volume x the chosen rate, in place of the
     driver's cost; a GL pool's unreached remainder is not volume and stays as it is. Over the
     lifetime rows (rpt_cost_to_serve_lifetime): the what-if is linear in volume, so it is the
-    same as over the months, at a tenth of the rows.
+    same as over the months, at a sixth of the rows (669,718 against 4,029,176 at 100,000
+    customers).
     """
     values = ", ".join("(?, cast(? as double))" for _ in rates) or "(null, null)"
     params = [item for pair in rates.items() for item in pair]
