@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 
 def money(value: Decimal | float | None, currency: str) -> str:
-    """`1.23 M EUR`, `45.6 k EUR` or `789 EUR`: compact enough for a tile."""
-    if value is None:
+    """`1.23 M EUR`, `45.6 k EUR` or `789 EUR`: compact enough for a tile.
+
+    Under a thousand it is rounded to whole units as an integer, so a sum of doubles a hair
+    below zero (-0.0000001) reads `0 EUR`, not `-0 EUR`. Not a number reads as undefined.
+    """
+    if value is None or not math.isfinite(amount := float(value)):
         return "—"
-    amount = float(value)
     for threshold, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
         if abs(amount) >= threshold:
             return f"{amount / threshold:,.2f}{suffix} {currency}"
-    return f"{amount:,.0f} {currency}"
+    return f"{round(amount):,} {currency}"
+
+
+def money_change(value: Decimal | float | None, currency: str) -> str | None:
+    """`st.metric`'s delta for a change in money; None (no arrow) when it reads as zero.
+
+    A change that rounds to nothing would otherwise get a coloured arrow beside `0 EUR`.
+    """
+    amount = None if value is None else float(value)
+    if amount is None or not math.isfinite(amount) or round(amount) == 0:
+        return None
+    return money(amount, currency)
 
 
 def percent(value: float | None) -> str:

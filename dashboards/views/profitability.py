@@ -13,7 +13,7 @@ from dashboards.components import (
 )
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import money, percent
+from dashboards.formatting import money, money_change, percent
 from dashboards.queries.profitability import (
     DIMENSIONS,
     LOSS_MAKERS_SHOWN,
@@ -216,7 +216,7 @@ with st.container(horizontal=True):
     st.metric(
         "Lifetime cost to serve",
         money(scenario["what_if_cost_to_serve"], currency),
-        delta=money(scenario["what_if_change"] or 0, currency),
+        delta=money_change(scenario["what_if_change"], currency),
         delta_color="inverse",
         help="The mart's volumes x the rates above; as built: "
         f"{money(scenario['cost_to_serve'], currency)}.",

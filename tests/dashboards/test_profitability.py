@@ -167,7 +167,12 @@ def test_a_what_if_rate_recomputes_cost_and_loss_makers_from_the_marts_volumes(p
         .height
     )
     app = run_page("profitability")
+    as_built = {m.label: m for m in app.metric[-3:]}["Lifetime cost to serve"]
+    assert as_built.value == money(costs["cost_to_serve"].sum(), "EUR")
+    assert not as_built.delta  # the configured rates: no change, no arrow (not "-0 EUR")
     app.slider(key="rate_crm_meetings").set_value(0.0).run()
     shown = {m.label: m.value for m in app.metric[-3:]}
     assert shown["Lifetime cost to serve"] == money(what_if_total, "EUR")
+    change = {m.label: m.delta for m in app.metric[-3:]}["Lifetime cost to serve"]
+    assert change == money(-float(meetings["cost_to_serve"].sum()), "EUR")
     assert shown["Customers losing money"] == f"{losing:,} of {lifetime.height:,}"
