@@ -15,11 +15,7 @@ final as (
     select
         month,
         driver,
-        max(driver_label) as driver_label,
-        max(unit) as unit,
-        max(reporting_currency) as reporting_currency,
-        cast(sum(volume) as decimal(38, 6)) as volume,
-        cast(sum(cost_to_serve) as decimal(18, 2)) as cost_to_serve,
+        {{ cost_to_serve_driver_totals() }},
         cast(
             sum(cost_to_serve) filter (where is_unattributed) as decimal(18, 2)
         ) as unattributed_cost_to_serve
