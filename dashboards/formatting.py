@@ -41,18 +41,32 @@ def count(value: int | float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
+def _signed_tenths(amount: float, unit: str) -> str | None:
+    """`+4.0 pts`, `-2.8 %`; None when it reads as zero at a tenth.
+
+    Streamlit draws a green arrow up for any delta not starting with a minus, and a red one
+    down for `-0.0 %`: a tile that did not move would show either, by the sign of a residue.
+    """
+    if round(amount, 1) == 0:
+        return None
+    return f"{amount:+.1f} {unit}"
+
+
 def change(current: float | None, previous: float | None) -> str | None:
-    """Relative change for `st.metric`'s delta, None when there is nothing to compare with."""
+    """Relative change for `st.metric`'s delta.
+
+    None when there is nothing to compare with, or when the change reads as zero.
+    """
     if current is None or previous in (None, 0):
         return None
-    return f"{(float(current) - float(previous)) / abs(float(previous)) * 100:+.1f} %"
+    return _signed_tenths((float(current) - float(previous)) / abs(float(previous)) * 100, "%")
 
 
 def points(current: float | None, previous: float | None) -> str | None:
-    """Change of a ratio in percentage points."""
+    """Change of a ratio in percentage points; None as for `change`."""
     if current is None or previous is None:
         return None
-    return f"{(current - previous) * 100:+.1f} pts"
+    return _signed_tenths((float(current) - float(previous)) * 100, "pts")
 
 
 def days(value: float | None) -> str:

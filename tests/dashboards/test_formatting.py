@@ -1,11 +1,11 @@
-"""The number formats the tiles share: money, and a change in money as a tile's delta."""
+"""The number formats the tiles share: money, and the changes a tile shows as its delta."""
 
 import math
 from decimal import Decimal
 
 import pytest
 
-from dashboards.formatting import money, money_change
+from dashboards.formatting import change, money, money_change, points
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,33 @@ def test_money_reads_compactly_and_never_as_minus_zero(value, shown):
 )
 def test_a_change_that_reads_as_zero_has_no_delta(value, shown):
     assert money_change(value, "EUR") == shown
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "shown"),
+    [
+        (125_000, 100_000, "+25.0 %"),
+        (99.9, 100, "-0.1 %"),
+        (100, 100, None),  # no move: no green arrow up for "+0.0 %"
+        (99.99, 100, None),  # nor a red one down for "-0.0 %"
+        (Decimal("100.04"), Decimal("100"), None),
+        (5, 0, None),
+        (None, 3, None),
+    ],
+)
+def test_a_relative_change_that_reads_as_zero_has_no_delta(current, previous, shown):
+    assert change(current, previous) == shown
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "shown"),
+    [
+        (0.44, 0.40, "+4.0 pts"),
+        (0.422, 0.45, "-2.8 pts"),
+        (0.4421, 0.4420, None),
+        (0.44, 0.44, None),
+        (0.44, None, None),
+    ],
+)
+def test_a_change_in_points_that_reads_as_zero_has_no_delta(current, previous, shown):
+    assert points(current, previous) == shown
