@@ -1,4 +1,8 @@
-"""Number formats shared by the pages, so a figure reads the same everywhere."""
+"""Number formats shared by the pages, so a figure reads the same everywhere.
+
+Every format drops the sign of a zero (`z`, Python 3.11): a sum of doubles a hair below zero
+reads `0 EUR` or `0.0 %`, never `-0 EUR`.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,14 @@ from decimal import Decimal
 def money(value: Decimal | float | None, currency: str) -> str:
     """`1.23 M EUR`, `45.6 k EUR` or `789 EUR`: compact enough for a tile.
 
-    Under a thousand it is rounded to whole units as an integer, so a sum of doubles a hair
-    below zero (-0.0000001) reads `0 EUR`, not `-0 EUR`. Not a number reads as undefined.
+    Not a number reads as undefined.
     """
     if value is None or not math.isfinite(amount := float(value)):
         return "—"
     for threshold, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
         if abs(amount) >= threshold:
             return f"{amount / threshold:,.2f}{suffix} {currency}"
-    return f"{round(amount):,} {currency}"
+    return f"{amount:z,.0f} {currency}"
 
 
 def money_change(value: Decimal | float | None, currency: str) -> str | None:
@@ -33,12 +36,12 @@ def money_change(value: Decimal | float | None, currency: str) -> str | None:
 
 def percent(value: float | None) -> str:
     """`41.2 %`; a dash when undefined (for example a margin on zero revenue)."""
-    return "—" if value is None else f"{value * 100:.1f} %"
+    return "—" if value is None else f"{value * 100:z.1f} %"
 
 
 def count(value: int | float | None) -> str:
     """`1,234`; a dash when undefined."""
-    return "—" if value is None else f"{value:,.0f}"
+    return "—" if value is None else f"{value:z,.0f}"
 
 
 def _signed_tenths(amount: float, unit: str) -> str | None:
@@ -71,12 +74,12 @@ def points(current: float | None, previous: float | None) -> str | None:
 
 def days(value: float | None) -> str:
     """`42 days` (DSO, sales cycle); a dash when undefined."""
-    return "—" if value is None else f"{float(value):,.0f} days"
+    return "—" if value is None else f"{float(value):z,.0f} days"
 
 
 def ratio(value: float | None) -> str:
     """`3.2x` (LTV:CAC); a dash when undefined (no CAC)."""
-    return "—" if value is None else f"{float(value):.1f}x"
+    return "—" if value is None else f"{float(value):z.1f}x"
 
 
 def value(kind: str, amount: Decimal | float | None, currency: str) -> str:
@@ -105,7 +108,7 @@ def short_amount(value: float | None) -> str:
     for threshold, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k"), (1, "")):
         if abs(amount) >= threshold:
             return f"{amount / threshold:.3g}{suffix}"
-    return f"{amount:.3g}"
+    return f"{amount:z.3g}"
 
 
 def clv_fit_caption(fitted_through: object, refit_days: int | None) -> str:

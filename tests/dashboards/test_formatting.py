@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboards.formatting import change, money, money_change, points
+from dashboards.formatting import change, count, days, money, money_change, percent, points, ratio
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,15 @@ def test_a_relative_change_that_reads_as_zero_has_no_delta(current, previous, sh
 )
 def test_a_change_in_points_that_reads_as_zero_has_no_delta(current, previous, shown):
     assert points(current, previous) == shown
+
+
+def test_no_format_shows_a_negative_zero():
+    residue = -0.0000001
+    assert (percent(residue), count(residue), days(residue), ratio(residue)) == (
+        "0.0 %",
+        "0",
+        "0 days",
+        "0.0x",
+    )
+    assert (percent(-0.0004), days(-0.4)) == ("0.0 %", "0 days")
+    assert (percent(-0.0006), days(-0.6)) == ("-0.1 %", "-1 days")
