@@ -29,9 +29,19 @@ def money_change(value: Decimal | float | None, currency: str) -> str | None:
     A change that rounds to nothing would otherwise get a coloured arrow beside `0 EUR`.
     """
     amount = None if value is None else float(value)
-    if amount is None or not math.isfinite(amount) or round(amount) == 0:
+    if amount is None or _reads_as_zero(amount, digits=0):
         return None
     return money(amount, currency)
+
+
+def _reads_as_zero(amount: float, digits: int) -> bool:
+    """True when a change shows no movement at `digits` decimals, or is not a number.
+
+    Streamlit draws a green arrow up for any delta not starting with a minus, and a red one
+    down for `-0.0 %`: a tile that did not move would show either, by the sign of a residue.
+    The one rule for every delta helper, so none gives an arrow to a change that reads as zero.
+    """
+    return not math.isfinite(amount) or round(amount, digits) == 0
 
 
 def percent(value: float | None) -> str:
@@ -45,12 +55,8 @@ def count(value: int | float | None) -> str:
 
 
 def _signed_tenths(amount: float, unit: str) -> str | None:
-    """`+4.0 pts`, `-2.8 %`; None when it reads as zero at a tenth.
-
-    Streamlit draws a green arrow up for any delta not starting with a minus, and a red one
-    down for `-0.0 %`: a tile that did not move would show either, by the sign of a residue.
-    """
-    if round(amount, 1) == 0:
+    """`+4.0 pts`, `-2.8 %`; None when it reads as zero at a tenth."""
+    if _reads_as_zero(amount, digits=1):
         return None
     return f"{amount:+.1f} {unit}"
 

@@ -52,6 +52,7 @@ def test_a_change_that_reads_as_zero_has_no_delta(value, shown):
         (Decimal("100.04"), Decimal("100"), None),
         (5, 0, None),
         (None, 3, None),
+        (math.nan, 100, None),  # not "+nan %" with a green arrow
     ],
 )
 def test_a_relative_change_that_reads_as_zero_has_no_delta(current, previous, shown):
@@ -66,6 +67,7 @@ def test_a_relative_change_that_reads_as_zero_has_no_delta(current, previous, sh
         (0.4421, 0.4420, None),
         (0.44, 0.44, None),
         (0.44, None, None),
+        (math.inf, 0.44, None),
     ],
 )
 def test_a_change_in_points_that_reads_as_zero_has_no_delta(current, previous, shown):
