@@ -25,7 +25,8 @@ null (none is declared today).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -142,12 +143,17 @@ def _check_declarations(
 
 
 def write_masked_copy(
-    source: Path, target: Path, duckdb_settings: Mapping[str, str] | None = None
+    source: Path,
+    target: Path,
+    duckdb_settings: Mapping[str, str] | None = None,
+    on_table: Callable[[str, float], None] | None = None,
 ) -> list[str]:
     """Write `target`: `source` with every declared personal-data column masked.
 
     `duckdb_settings` (memory limit, threads, spill folder: the build's, from publishing) bound
-    the copy of every table, which would otherwise take DuckDB's 80 % of RAM.
+    the copy of every table, which would otherwise take DuckDB's 80 % of RAM. `on_table` is
+    told each table's `schema.table` and the seconds its copy took (bench/publish_breakdown.py:
+    the copy is most of publishing's time).
     Returns the masked columns as `schema.table.column`.
     """
     con = duckdb.connect(str(target), config=dict(duckdb_settings or {}))
@@ -172,7 +178,10 @@ def write_masked_copy(
                 f"insert into {_quoted(catalog)}.{relation} "
                 f"select {', '.join(selected)} from source.{relation}"
             )
+            started = time.perf_counter()
             con.execute(sql, {"secret": secret} if "$secret" in sql else None)
+            if on_table:
+                on_table(f"{schema}.{table}", time.perf_counter() - started)
         con.execute("detach source")
         con.execute("checkpoint")
     finally:
