@@ -8,7 +8,12 @@ succeeded, holding
   value means every model may compute differently, so the next build is a full one;
 - `raw_dir`: where the raw area was: the staging views name its absolute path, so a moved data
   root needs every view rebuilt;
-- `entities`: per raw entity (`crm.accounts`, dbt's source name), a fingerprint of its files.
+- `entities`: per raw entity (`crm.accounts`, dbt's source name), a fingerprint of its files;
+- `logic`: the code's fingerprint without the data root's files (`refresh_inputs.
+  logic_fingerprint`): when it differs, or nothing was recorded, the next dbt build runs with
+  `--full-refresh`, so incremental models (staging, the activity timeline, the CLV fits) hold
+  nothing an older version of the code computed. A record from before this field has none, so
+  the first build after the upgrade rebuilds them.
 
 An entity's fingerprint covers each file's name, size and modification time, as
 `refresh_inputs.build_fingerprint` does: loads are written once under deterministic names, and
@@ -42,6 +47,12 @@ class BuildState:
     code: str
     raw_dir: str
     entities: dict[str, str] = field(default_factory=dict)
+    logic: str = ""
+
+
+def rebuilds_from_scratch(previous: BuildState | None, logic: str) -> bool:
+    """Whether dbt must rebuild its incremental models whole (see `logic` above)."""
+    return previous is None or previous.logic != logic
 
 
 def state_path(settings: Settings) -> Path:
@@ -99,7 +110,11 @@ def changed_entities(settings: Settings, state: BuildState) -> set[str]:
 
 
 def record_build(
-    settings: Settings, code: str, entities: set[str] | None, previous: BuildState | None
+    settings: Settings,
+    code: str,
+    entities: set[str] | None,
+    previous: BuildState | None,
+    logic: str = "",
 ) -> BuildState | None:
     """Record a successful build: of everything (`entities` None) or downstream of `entities`.
 
@@ -119,6 +134,6 @@ def record_build(
                 recorded[entity] = now[entity]
             else:
                 recorded.pop(entity, None)
-    state = BuildState(code=code, raw_dir=str(settings.raw_dir), entities=recorded)
+    state = BuildState(code=code, raw_dir=str(settings.raw_dir), entities=recorded, logic=logic)
     write_build_state(settings, state)
     return state

@@ -100,6 +100,22 @@ TIMING_SETTINGS = {
 
 def code_fingerprint(settings: Settings) -> str:
     """A hash of the settings, the code and the dbt project: what turns raw data into marts."""
+    return _fingerprint(settings, _code_files(settings))
+
+
+def logic_fingerprint(settings: Settings) -> str:
+    """`code_fingerprint` without the data root's files (a steward's identity decisions).
+
+    What the incremental models' stored rows were computed by: another value means they may
+    hold what today's code would not compute, so the dbt step rebuilds them whole
+    (`build_state.rebuilds_from_scratch`). A steward's decision is data the identity model reads
+    on every build, and the incremental models see its effect through the identity bridge.
+    """
+    files = [path for path in _code_files(settings) if not path.is_relative_to(settings.home)]
+    return _fingerprint(settings, files)
+
+
+def _fingerprint(settings: Settings, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for key, value in sorted(dataclasses.asdict(settings).items()):
         if not isinstance(value, Path) and key not in TIMING_SETTINGS:
@@ -110,7 +126,7 @@ def code_fingerprint(settings: Settings) -> str:
     for key in sorted(k for k in os.environ if k.startswith("C360_") and k not in skipped):
         if not os.path.isabs(os.environ[key]):
             digest.update(f"env {key}={os.environ[key]}\n".encode())
-    for path in _code_files(settings):
+    for path in files:
         digest.update(f"file {_portable_name(path, settings)}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

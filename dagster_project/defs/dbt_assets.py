@@ -29,10 +29,11 @@ from c360.fault_points import DBT_BUILD_RUNNING, fault_point
 from c360.refresh_lock import refresh_lock
 from c360.settings import Settings
 from dagster_project.build_plan import PLAN_TAG, covered_entities
-from dagster_project.build_state import read_build_state, record_build
+from dagster_project.build_state import read_build_state, rebuilds_from_scratch, record_build
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import StepError, failures_named
+from dagster_project.refresh_inputs import logic_fingerprint
 
 PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "snapshots")
 PUBLIC_GROUPS = frozenset({"marts", "quality"})
@@ -156,8 +157,10 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
                 full=assets_def.keys_by_output_name == assets_def.node_keys_by_output_name,
             )
             previous = read_build_state(settings)
+            logic = logic_fingerprint(settings)
+            from_scratch = ["--full-refresh"] if rebuilds_from_scratch(previous, logic) else []
             invocation = dbt.cli(
-                [*REFRESH_BUILD_ARGS, *refresh_log_args(settings)],
+                [*REFRESH_BUILD_ARGS, *from_scratch, *refresh_log_args(settings)],
                 context=context,
                 target_path=settings.dbt_target_dir,
                 raise_on_error=False,
@@ -169,7 +172,7 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
                 # Retried only when a node failed on a lock held by a client (step_failures).
                 raise StepError("dbt build failed: " + "; ".join(failed_nodes(invocation)))
             if record:  # what the next refresh's plan compares the raw area with
-                record_build(settings, code, covered, previous)
+                record_build(settings, code, covered, previous, logic)
 
     return dbt_build, dbt_resource(project)
 

@@ -6,6 +6,7 @@ build-state record, and its asset selection is checked against dbt's own graph (
 """
 
 import json
+from dataclasses import asdict
 
 import dagster as dg
 import pytest
@@ -23,6 +24,7 @@ from dagster_project.build_state import (
     BuildState,
     entity_fingerprints,
     read_build_state,
+    rebuilds_from_scratch,
     record_build,
     write_build_state,
 )
@@ -30,7 +32,7 @@ from dagster_project.definitions import build_definitions
 from dagster_project.defs.dbt_assets import project_manifest
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import StepError
-from dagster_project.refresh_inputs import code_fingerprint
+from dagster_project.refresh_inputs import code_fingerprint, logic_fingerprint
 from ingestion.sources import load_sources
 from tests.conftest import settings_for
 
@@ -181,3 +183,23 @@ def test_the_landing_sensor_requests_a_run_of_only_what_the_delivery_changes(hom
     assert dg.AssetKey(["marts", "rpt_pipeline"]) in selected
     assert dg.AssetKey(["serving", "current"]) in selected
     assert dg.AssetKey(["staging", "stg_erp__invoices"]) not in selected
+
+
+def test_incremental_models_rebuild_from_scratch_when_the_logic_changed_not_a_decision(
+    home, monkeypatch
+):
+    """A code or settings change rebuilds them whole; a steward's decision is data they follow."""
+    logic = logic_fingerprint(home)
+    record_build(home, code_fingerprint(home), None, None, logic)
+    assert not rebuilds_from_scratch(read_build_state(home), logic)
+    assert rebuilds_from_scratch(None, logic)  # nothing recorded
+    old_record = BuildState(**{**asdict(read_build_state(home)), "logic": ""})
+    assert rebuilds_from_scratch(old_record, logic)  # recorded before the field existed
+
+    home.identity_overrides.parent.mkdir(parents=True)
+    home.identity_overrides.write_text("record_a,record_b,decision\nerp:1,erp:2,same\n")
+    assert code_fingerprint(home) != read_build_state(home).code  # the plan builds everything
+    assert not rebuilds_from_scratch(read_build_state(home), logic_fingerprint(home))
+
+    monkeypatch.setenv("C360_REPORTING_CURRENCY", "USD")
+    assert rebuilds_from_scratch(read_build_state(home), logic_fingerprint(Settings.from_env()))

@@ -10,6 +10,7 @@ and the marts must equal those of `dbt run --full-refresh`. The warehouse also h
 upgrade leaves: tables of models that no longer exist, which that refresh drops.
 """
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -99,6 +100,31 @@ def delete_an_opportunity(settings: Settings) -> str:
     (folder / "opportunities.csv").write_text("\n".join([header, ",".join(fields)]) + "\n")
     (folder / "_SUCCESS").touch()
     return fields[0]
+
+
+def correct_two_activities(settings: Settings) -> dict[str, str]:
+    """The fifth CRM extract also re-sends two activities: one with its subject corrected, one
+    moved to an account of another customer. Returns their ids and the account moved to."""
+    first_day = sorted((settings.landing_dir / "crm").iterdir())[0]
+    corrected, moved, *_ = (
+        json.loads(line) for line in (first_day / "activities.jsonl").read_text().splitlines()
+    )
+    [(account,)] = fetch(
+        settings,
+        "select min(source_record_id) from intermediate.int_customer_bridge "
+        "where source_system = 'crm' and customer_key <> (select customer_key "
+        "from intermediate.int_customer_bridge where source_system = 'crm' "
+        f"and source_record_id = '{moved['account_id']}')",
+    )
+    corrected["subject"] = "Sent proposal (corrected)"
+    moved["account_id"] = account
+    lines = [json.dumps(record) + "\n" for record in (corrected, moved)]
+    (settings.landing_dir / "crm" / NEW_DAY / "activities.jsonl").write_text("".join(lines))
+    return {
+        "corrected_activity": corrected["activity_id"],
+        "moved_activity": moved["activity_id"],
+        "moved_to": account,
+    }
 
 
 def merge_two_customers(settings: Settings) -> dict[str, str]:
@@ -211,6 +237,7 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = settings_for(home, monkeypatch)
         touched = write_fifth_day(settings) | {"deleted": delete_an_opportunity(settings)}
+        touched |= correct_two_activities(settings)
         merged = merge_two_customers(settings)
         assert fetch(
             settings,
@@ -227,7 +254,7 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
         plant_leftovers(settings)
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
-        assert summary.files_loaded == 5
+        assert summary.files_loaded == 6
         yield settings, snapshot(settings), touched, before, merged, overdue_before
 
 
@@ -286,6 +313,38 @@ def test_the_stewards_merge_leaves_one_customer_of_the_two(incremental):
     )
     assert len(merged) == 2 and len(keys) == 1
     assert keys[0][0] in merged.values()  # the merged customer keeps one of the two keys
+
+
+def test_the_timeline_redoes_the_corrected_and_moved_activities(incremental):
+    settings, _, touched, _, _, _ = incremental
+    [(moved_to_key,)] = fetch(
+        settings,
+        "select customer_key from intermediate.int_customer_bridge "
+        f"where source_system = 'crm' and source_record_id = '{touched['moved_to']}'",
+    )
+    events = fetch(
+        settings,
+        "select source_record_id, customer_key, source_customer_id, detail "
+        "from marts.fct_customer_activity_timeline where event_type = 'activity' "
+        f"and source_record_id in ('{touched['corrected_activity']}', "
+        f"'{touched['moved_activity']}')",
+    )
+    by_id = {record: row for record, *row in events}
+    assert by_id[touched["corrected_activity"]][2] == "Sent proposal (corrected)"
+    assert by_id[touched["moved_activity"]][:2] == [moved_to_key, touched["moved_to"]]
+
+
+def test_the_timeline_was_built_incrementally(incremental):
+    """The refresh took the incremental branch: the comparison below is not two full builds."""
+    settings = incremental[0]
+    results = json.loads((settings.dbt_target_dir / "run_results.json").read_text())
+    assert not results["args"].get("full_refresh")
+    [timeline] = [
+        result["compiled_code"]
+        for result in results["results"]
+        if result["unique_id"] == "model.c360.fct_customer_activity_timeline"
+    ]
+    assert "activity_id not in (" in timeline
 
 
 def test_tables_of_retired_models_are_dropped_and_the_rest_is_left(incremental):
