@@ -11,7 +11,7 @@ succeeded, holding
 - `entities`: per raw entity (`crm.accounts`, dbt's source name), a fingerprint of its files;
 - `logic`: the code's fingerprint without the data root's files (`refresh_inputs.
   logic_fingerprint`): when it differs, or nothing was recorded, the next dbt build runs with
-  `--full-refresh`, so incremental models (staging, the activity timeline, the CLV fits) hold
+  `--full-refresh`, so incremental models (the staging tables, the CLV fits) hold
   nothing an older version of the code computed. A record from before this field has none, so
   the first build after the upgrade rebuilds them.
 

@@ -109,7 +109,8 @@ def logic_fingerprint(settings: Settings) -> str:
     What the incremental models' stored rows were computed by: another value means they may
     hold what today's code would not compute, so the dbt step rebuilds them whole
     (`build_state.rebuilds_from_scratch`). A steward's decision is data the identity model reads
-    on every build, and the incremental models see its effect through the identity bridge.
+    on every build; of the incremental models, the staging tables are upstream of identity and
+    the CLV fits are refitted when their inputs' digest (customer keys included) moves.
     """
     files = [path for path in _code_files(settings) if not path.is_relative_to(settings.home)]
     return _fingerprint(settings, files)

@@ -3,16 +3,7 @@
     opportunities, support cases and activities (CRM). CRM records reach their customer through
     the identity bridge, ERP records through their customer number; deleted opportunities are
     left out. Event times are UTC (the build runs
-    in UTC; date-only events at midnight). Amounts keep the currency they are stated in (the `currency` column).
-    Incremental on DuckDB: a build redoes only the events a delivery changed
-    (macros/timeline_incremental.sql says how, and why the result equals a full build). -#}
-{{ config(
-    materialized=('table' if target.type == 'spark' else 'incremental'),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_timeline_events_to_redo() }}",
-) }}
-
+    in UTC; date-only events at midnight). Amounts keep the currency they are stated in (the `currency` column). -#}
 with
 
 bridge as (
@@ -33,12 +24,6 @@ invoice_lines as (
 
 ),
 
-invoices as (
-
-    select * from {{ ref('stg_erp__invoices') }}
-
-),
-
 sales_orders as (
 
     select * from {{ ref('stg_erp__sales_orders') }}
@@ -48,21 +33,18 @@ sales_orders as (
 opportunities as (
 
     select * from {{ ref('stg_crm__opportunities') }}
-    {{ not_stored('opportunity_id', 'opportunity') }}
 
 ),
 
 cases as (
 
     select * from {{ ref('stg_crm__cases') }}
-    {{ not_stored('case_id', 'case') }}
 
 ),
 
 activities as (
 
     select * from {{ ref('stg_crm__activities') }}
-    {{ not_stored('activity_id', 'activity') }}
 
 ),
 
@@ -76,43 +58,24 @@ crm_keys as (
 
 ),
 
-invoice_documents as (
+invoice_events as (
 
     select
         customer_key,
-        invoice_date,
-        invoice_kind,
-        invoice_number,
+        cast(invoice_date as {{ type_timestamp_tz() }}) as event_at,
+        invoice_kind as event_type,
+        'erp' as source_system,
+        invoice_number as source_record_id,
         max(invoice_status) as status,
+        cast(null as {{ dbt.type_string() }}) as detail,
         sum(net_revenue) as amount,
-        max(reporting_currency) as currency,
-        max(erp_customer_number) as erp_customer_number
+        max(reporting_currency) as currency
     from invoice_lines
     group by
         customer_key,
         invoice_date,
         invoice_kind,
         invoice_number
-
-),
-
-invoice_events as (
-
-    select
-        invoice_documents.customer_key,
-        cast(invoice_documents.invoice_date as {{ type_timestamp_tz() }}) as event_at,
-        invoice_documents.invoice_kind as event_type,
-        'erp' as source_system,
-        invoice_documents.invoice_number as source_record_id,
-        invoice_documents.status,
-        cast(null as {{ dbt.type_string() }}) as detail,
-        invoice_documents.amount,
-        invoice_documents.currency,
-        invoice_documents.erp_customer_number as source_customer_id,
-        invoices._loaded_at as loaded_at
-    from invoice_documents
-    left join invoices
-        on invoice_documents.invoice_number = invoices.invoice_number
 
 ),
 
@@ -127,9 +90,7 @@ order_events as (
         sales_orders.status,
         sales_orders.sales_rep as detail,
         cast(null as decimal(18, 2)) as amount,
-        sales_orders.currency,
-        sales_orders.customer_number as source_customer_id,
-        sales_orders._loaded_at as loaded_at
+        sales_orders.currency
     from sales_orders
     inner join keys_by_number
         on sales_orders.customer_number = keys_by_number.customer_number
@@ -147,9 +108,7 @@ opportunity_events as (
         opportunities.stage as status,
         opportunities.name as detail,
         opportunities.amount,
-        opportunities.currency,
-        opportunities.account_id as source_customer_id,
-        opportunities._loaded_at as loaded_at
+        opportunities.currency
     from opportunities
     inner join crm_keys
         on opportunities.account_id = crm_keys.account_id
@@ -174,9 +133,7 @@ case_events as (
             ~ dbt.cast('cases.csat_score', dbt.type_string()) ~ ", '')",
         ]) }} as detail,
         cast(null as decimal(18, 2)) as amount,
-        cast(null as {{ dbt.type_string() }}) as currency,
-        cases.account_id as source_customer_id,
-        cases._loaded_at as loaded_at
+        cast(null as {{ dbt.type_string() }}) as currency
     from cases
     inner join crm_keys
         on cases.account_id = crm_keys.account_id
@@ -194,9 +151,7 @@ activity_events as (
         activities.type as status,
         activities.subject as detail,
         cast(null as decimal(18, 2)) as amount,
-        cast(null as {{ dbt.type_string() }}) as currency,
-        activities.account_id as source_customer_id,
-        activities._loaded_at as loaded_at
+        cast(null as {{ dbt.type_string() }}) as currency
     from activities
     inner join crm_keys
         on activities.account_id = crm_keys.account_id
@@ -229,9 +184,7 @@ final as (
         status,
         detail,
         cast(amount as decimal(18, 2)) as amount,
-        currency,
-        source_customer_id,
-        loaded_at
+        currency
     from events
 
 )
