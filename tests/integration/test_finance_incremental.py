@@ -334,6 +334,21 @@ def test_a_corrected_and_a_moved_activity_reach_the_timeline(incremental):
     assert by_id[touched["moved_activity"]][0] == moved_to_key
 
 
+def test_the_refresh_built_incrementally_not_from_scratch(incremental):
+    """The steward's decision changes the code fingerprint (a full plan) but not the logic, so
+    dbt ran without `--full-refresh` and the staging tables re-ranked only the touched keys:
+    the comparison with a full refresh below is not two full builds."""
+    settings = incremental[0]
+    results = json.loads((settings.dbt_target_dir / "run_results.json").read_text())
+    assert not results["args"].get("full_refresh")
+    [staging] = [
+        result["compiled_code"]
+        for result in results["results"]
+        if result["unique_id"] == "model.c360.stg_crm__activities"
+    ]
+    assert "semi join" in staging
+
+
 def test_tables_of_retired_models_are_dropped_and_the_rest_is_left(incremental):
     settings = incremental[0]
     found = fetch(
