@@ -71,7 +71,8 @@ def breakdown(settings: Settings, top: int, scratch: Path | None = None) -> dict
         )
         masked_s = _seconds(started)
         started = time.perf_counter()
-        fingerprint(masked), fingerprint(restricted)
+        for path in (masked, restricted):
+            fingerprint(path)
         hash_s = _seconds(started)
         about = _rows_and_personal(restricted)
         sizes = {

@@ -4,7 +4,8 @@ A copy of the shared clean company (already refreshed with four days) receives a
 extract written by hand, so that it holds the late corrections the incremental build must
 handle: a new invoice, a partial payment, an invoice paid more than two years before re-sent
 cancelled, and a timesheet booked late on a month already billed; a fifth CRM extract that
-deletes an opportunity; and a steward's decision that merges two customers. Customers the day
+deletes an opportunity, corrects an activity and moves another to another customer's account;
+and a steward's decision that merges two customers. Customers the day
 does not touch still age by a day. After the normal refresh, the incremental staging tables
 and the marts must equal those of `dbt run --full-refresh`. The warehouse also holds what an
 upgrade leaves: tables of models that no longer exist, which that refresh drops.
