@@ -106,7 +106,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=10, help="slowest tables listed")
     args = parser.parse_args()
-    sys.stdout.write(json.dumps(breakdown(Settings.from_env(), args.top), indent=2) + "\n")
+    settings = Settings.from_env()
+    if not settings.public_db.is_file():
+        raise SystemExit(
+            f"no built warehouse to time: {settings.public_db} does not exist"
+            f" (C360_HOME={settings.home}); run `c360 refresh` there first"
+        )
+    sys.stdout.write(json.dumps(breakdown(settings, args.top), indent=2) + "\n")
 
 
 if __name__ == "__main__":

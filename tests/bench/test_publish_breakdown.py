@@ -1,8 +1,9 @@
 """Publishing's breakdown times every table of the masked copy, on copies of a real build."""
 
 import duckdb
+import pytest
 
-from bench.publish_breakdown import breakdown
+from bench.publish_breakdown import breakdown, main
 
 
 def test_every_table_of_the_version_is_timed_and_the_data_root_is_left_alone(settings, tmp_path):
@@ -28,4 +29,15 @@ def test_every_table_of_the_version_is_timed_and_the_data_root_is_left_alone(set
     assert by_name["marts.dim_customers"]["personal"]
     assert not by_name["marts.fct_invoice_lines"]["personal"]
     assert sorted(p.name for p in settings.home.iterdir()) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_data_root_with_no_build_gets_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("C360_HOME", str(tmp_path))
+    monkeypatch.setattr("sys.argv", ["publish_breakdown"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    message = str(stopped.value)
+    assert f"{tmp_path}/warehouse/public.duckdb does not exist" in message
+    assert "run `c360 refresh` there first" in message
     assert list(tmp_path.iterdir()) == []
