@@ -9,6 +9,10 @@ published version (c360/serving.py).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
 from c360.serving import PUBLIC_SCHEMAS
@@ -35,14 +39,17 @@ def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPy
     return con
 
 
-def apply_build_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def apply_build_settings(
+    con: duckdb.DuckDBPyConnection, settings: Settings, memory_limit: str | None = None
+) -> None:
     """Give `con` the build's memory limit, threads and spill folder (Settings.build_*).
 
     For connections that run the build's heavy queries outside dbt (which takes them from its
     profile): without them DuckDB takes 80 % of RAM per process. Set on the open connection, not
     as `duckdb.connect(config=...)`: a second connection to a file already open in the process
     with another configuration is refused. The spill folder is left alone when the connection
-    already uses it: DuckDB refuses to set it again once something has spilled.
+    already uses it: DuckDB refuses to set it again once something has spilled. `memory_limit`
+    replaces the build's (a second instance's share: `half_memory_limit`).
     """
     wanted = settings.build_duckdb_settings()
     settings.build_spill_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -50,5 +57,44 @@ def apply_build_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
     if spill != wanted["temp_directory"]:
         con.execute("set temp_directory = ?", [wanted["temp_directory"]])
     del wanted["temp_directory"]
+    wanted["memory_limit"] = memory_limit or wanted["memory_limit"]
     for key, value in wanted.items():
         con.execute(f"set {key} = ?", [value])
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)\s*$", re.IGNORECASE)
+
+
+def half_memory_limit(limit: str) -> str | None:
+    """Half of a DuckDB size such as `4GB` (`2GB`), in its own unit; None for any other value.
+
+    Why: the build's process can hold two DuckDB instances at once, the build's connection and
+    the in-memory one Splink scores identity pairs in (identity.probabilistic). Each with the
+    whole limit, their sum is twice what `C360_BUILD_MEMORY_LIMIT` says: at 1,000,000 customers
+    the dbt process reached 8.1 GB under a 4GB limit, during identity resolution. While both are
+    open each takes half (`sharing_memory`), so the setting bounds them together.
+    """
+    size = _SIZE.match(limit)
+    if size is None:
+        return None
+    return f"{float(size.group(1)) / 2:g}{size.group(2)}"
+
+
+@contextmanager
+def sharing_memory(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[None]:
+    """`con` (the build's connection) at half the build's memory limit, restored on exit.
+
+    For the time a second DuckDB instance works in the same process with the other half.
+    Lowering the limit makes DuckDB evict cached blocks down to it; the build's other dbt
+    thread, if it runs a model meanwhile, spills sooner. A limit that is not a plain size
+    (`half_memory_limit`) is left as it is.
+    """
+    half = half_memory_limit(settings.build_memory_limit)
+    if half is None:
+        yield
+        return
+    con.execute("set memory_limit = ?", [half])
+    try:
+        yield
+    finally:
+        con.execute("set memory_limit = ?", [settings.build_memory_limit])

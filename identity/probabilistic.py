@@ -26,7 +26,7 @@ import splink.comparison_level_library as cll
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
-from c360.build_files import apply_build_settings
+from c360.build_files import apply_build_settings, half_memory_limit
 from c360.settings import Settings
 
 if TYPE_CHECKING:
@@ -195,9 +195,11 @@ def score_candidates(
         return pl.DataFrame(schema=PAIR_SCHEMA)
     con = duckdb.connect()
     # An in-memory database of its own (Splink's work tables stay out of the build file), in
-    # the dbt build's process: held to the build's memory limit and spill folder, not DuckDB's
-    # default of 80 % of RAM.
-    apply_build_settings(con, Settings.from_env())
+    # the dbt build's process: held to half the build's memory limit (the build's connection
+    # keeps the other half meanwhile: int_identity_resolution) and its spill folder, not
+    # DuckDB's default of 80 % of RAM.
+    settings = Settings.from_env()
+    apply_build_settings(con, settings, half_memory_limit(settings.build_memory_limit))
     try:
         return _score(con, crm_candidates, erp_candidates, erp_all, floor)
     finally:

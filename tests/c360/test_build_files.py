@@ -4,7 +4,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from c360.build_files import apply_build_settings, connect_build
+from c360.build_files import (
+    apply_build_settings,
+    connect_build,
+    half_memory_limit,
+    sharing_memory,
+)
 from c360.settings import Settings
 from tests.c360.test_publish import build_with
 from tests.conftest import settings_for
@@ -60,3 +65,47 @@ def test_a_view_over_the_raw_files_finds_them_in_the_data_root(settings):
     skus = {sku for (sku,) in rows}
     raw = pl.read_parquet(settings.raw_dir / "erp" / "products" / "*.parquet")
     assert skus == set(raw["sku"]) and len(skus) > 10
+
+
+@pytest.mark.parametrize(
+    ("limit", "half"),
+    [("4GB", "2GB"), ("3GB", "1.5GB"), ("4GiB", "2GiB"), ("500 MB", "250MB"), ("1tb", "0.5tb")],
+)
+def test_half_a_memory_limit_keeps_its_unit(limit, half):
+    assert half_memory_limit(limit) == half
+
+
+@pytest.mark.parametrize("limit", ["80%", "", "-1", "4 gigabytes"])
+def test_a_limit_that_is_not_a_plain_size_is_not_split(limit):
+    assert half_memory_limit(limit) is None
+
+
+def test_two_instances_in_one_process_share_the_build_limit(tmp_path):
+    """The build's connection at half while a second instance, at the other half, works."""
+    settings = Settings.from_env({"C360_HOME": str(tmp_path), "C360_BUILD_MEMORY_LIMIT": "2GB"})
+    build, second = duckdb.connect(), duckdb.connect()
+    limit = "select current_setting('memory_limit')"
+    try:
+        apply_build_settings(build, settings)
+        with sharing_memory(build, settings):
+            apply_build_settings(second, settings, half_memory_limit(settings.build_memory_limit))
+            during = (build.execute(limit).fetchone()[0], second.execute(limit).fetchone()[0])
+        after = build.execute(limit).fetchone()[0]
+    finally:
+        build.close()
+        second.close()
+    # DuckDB prints sizes in GiB: 1GB (10^9 bytes) is 953.6 MiB, 2GB 1.8 GiB.
+    assert during == ("953.6 MiB", "953.6 MiB")
+    assert after == "1.8 GiB"
+
+
+def test_the_limit_comes_back_when_the_work_fails(tmp_path):
+    settings = Settings.from_env({"C360_HOME": str(tmp_path), "C360_BUILD_MEMORY_LIMIT": "2GB"})
+    con = duckdb.connect()
+    try:
+        apply_build_settings(con, settings)
+        with pytest.raises(RuntimeError), sharing_memory(con, settings):
+            raise RuntimeError("scoring failed")
+        assert con.execute("select current_setting('memory_limit')").fetchone() == ("1.8 GiB",)
+    finally:
+        con.close()

@@ -8,9 +8,10 @@ resolution has two, so both are kept here, told apart by `output` (bridge | revi
 int_customer_bridge and int_identity_review_queue select theirs: the resolution, about 20 s at
 100,000 customers, runs once instead of once per output.
 
-It runs inside the dbt process, so the warehouse keeps a single writer. The previous refresh's
-bridge keeps keys stable: int_customer_bridge, which this refresh rebuilds only after this
-model, still holds it. Stewards' decisions come from the CSV file named by
+It runs inside the dbt process, so the warehouse keeps a single writer, and within the build's
+memory limit: Splink's DuckDB and the build's share it (c360.build_files.sharing_memory). The
+previous refresh's bridge keeps keys stable: int_customer_bridge, which this refresh rebuilds
+only after this model, still holds it. Stewards' decisions come from the CSV file named by
 C360_IDENTITY_OVERRIDES (columns record_a, record_b, decision).
 """
 
@@ -28,14 +29,19 @@ def _previous(dbt, session):
 def model(dbt, session):
     """output, then the bridge's columns and the review queue's (each null on the other's rows)."""
     dbt.config(materialized="table")
+    from c360.build_files import sharing_memory
+    from c360.settings import Settings
     from identity import resolution_table, resolve_staged_records
 
-    result = resolve_staged_records(
-        dbt.ref("stg_crm__accounts").pl(),
-        dbt.ref("stg_crm__contacts").pl(),
-        dbt.ref("stg_erp__customers").pl(),
-        dbt.ref("int_identity_rule_pairs").pl(),
-        dbt.ref("int_identity_erp_number_pairs").pl(),
-        _previous(dbt, session),
-    )
+    # Splink scores in a DuckDB instance of its own with half the build's memory limit; the
+    # build's connection keeps the other half meanwhile, so the two stay within the setting.
+    with sharing_memory(session, Settings.from_env()):
+        result = resolve_staged_records(
+            dbt.ref("stg_crm__accounts").pl(),
+            dbt.ref("stg_crm__contacts").pl(),
+            dbt.ref("stg_erp__customers").pl(),
+            dbt.ref("int_identity_rule_pairs").pl(),
+            dbt.ref("int_identity_erp_number_pairs").pl(),
+            _previous(dbt, session),
+        )
     return resolution_table(result)
