@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import duckdb
 
 OVERRIDES_ENV = "C360_IDENTITY_OVERRIDES"
 BRIDGE_OUTPUT = "bridge"
@@ -30,27 +35,38 @@ def resolve_staged_records(
     rule_pairs: pl.DataFrame,
     erp_number_pairs: pl.DataFrame,
     previous: pl.DataFrame | None = None,
+    build_connection: duckdb.DuckDBPyConnection | None = None,
 ):
     """Resolve the staging models' current records as the refresh does (the dbt Python models).
 
     `rule_pairs` and `erp_number_pairs` are the SQL stage's tables (`int_identity_rule_pairs`,
     `int_identity_erp_number_pairs`: its stale rows go to the review queue). The date of the
     resolution is the newest extract date among the inputs, so a rebuild of the same extracts
-    gives the same history dates; decisions come from the overrides file.
+    gives the same history dates; decisions come from the overrides file. `build_connection`
+    (the dbt model's `session`) runs at half the build's memory limit meanwhile: Splink scores
+    in a DuckDB instance of its own with the other half (c360.build_files.sharing_memory).
     """
+    from c360.build_files import sharing_memory
+    from c360.settings import Settings
     from identity.resolve import resolve_identities
 
     dates = [f["_extract_date"].max() for f in (crm_accounts, erp_customers) if f.height]
-    return resolve_identities(
-        crm_accounts,
-        crm_contacts,
-        erp_customers,
-        rule_pairs=rule_pairs,
-        stale_erp_numbers=erp_number_pairs.filter(pl.col("is_stale")),
-        overrides=read_overrides(),
-        previous=previous,
-        as_of=max(dates),
+    shared = (
+        nullcontext()
+        if build_connection is None
+        else sharing_memory(build_connection, Settings.from_env())
     )
+    with shared:
+        return resolve_identities(
+            crm_accounts,
+            crm_contacts,
+            erp_customers,
+            rule_pairs=rule_pairs,
+            stale_erp_numbers=erp_number_pairs.filter(pl.col("is_stale")),
+            overrides=read_overrides(),
+            previous=previous,
+            as_of=max(dates),
+        )
 
 
 def resolution_table(result) -> pl.DataFrame:

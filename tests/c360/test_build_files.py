@@ -89,8 +89,8 @@ def test_two_instances_in_one_process_share_the_build_limit(tmp_path):
         apply_build_settings(build, settings)
         with sharing_memory(build, settings):
             apply_build_settings(second, settings, half_memory_limit(settings.build_memory_limit))
-            during = (build.execute(limit).fetchone()[0], second.execute(limit).fetchone()[0])
-        after = build.execute(limit).fetchone()[0]
+            during = (build.execute(limit).fetchall()[0][0], second.execute(limit).fetchall()[0][0])
+        after = build.execute(limit).fetchall()[0][0]
     finally:
         build.close()
         second.close()

@@ -7,9 +7,11 @@ import os
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
+from identity import probabilistic, resolve, resolve_staged_records
 from identity.resolve import IdentityResult, resolve_identities
 from tests.identity.builders import accounts, contacts, customers, rule_pairs
 
@@ -260,3 +262,48 @@ def test_a_rule_pair_with_an_unknown_rule_is_an_error() -> None:
     firm, cust = _firm(1, "Acme Industrie")
     with pytest.raises(ValueError, match="rules that do not exist"):
         _resolve(accounts(firm), customers(cust), pairs=(("crm:A001", "erp:C001", "hunch"),))
+
+
+LIMIT = "select current_setting('memory_limit')"
+
+
+def test_splink_scores_in_an_instance_with_half_the_build_memory_limit(monkeypatch) -> None:
+    """Its DuckDB and the build's share C360_BUILD_MEMORY_LIMIT (c360.build_files)."""
+    monkeypatch.setenv("C360_BUILD_MEMORY_LIMIT", "2GB")
+    seen = []
+    scoring = probabilistic._score
+
+    def spy(con, *args):
+        seen.append(con.execute(LIMIT).fetchall()[0][0])
+        return scoring(con, *args)
+
+    monkeypatch.setattr(probabilistic, "_score", spy)
+    crm, erp = _population()
+    typo, customer = _firm(50, "Lefèvre Mécanique Provence")
+    typo["name"] = "Lfeèvre Mécanique Provence"
+    result = _resolve(accounts(*crm, typo), customers(*erp, customer), pairs=_linked(crm, erp))
+    assert _keys(result)["crm:A050"] == _keys(result)["erp:C050"]
+    assert seen == ["953.6 MiB"]  # 1GB, half of 2GB (DuckDB prints GiB)
+
+
+def test_the_build_connection_runs_at_half_its_limit_while_identity_resolves(monkeypatch):
+    monkeypatch.setenv("C360_BUILD_MEMORY_LIMIT", "2GB")
+    build = duckdb.connect()
+    build.execute("set memory_limit = '2GB'")
+    seen = []
+
+    def resolving(*args, **kwargs):
+        seen.append(build.execute(LIMIT).fetchall()[0][0])
+        return "resolved"
+
+    monkeypatch.setattr(resolve, "resolve_identities", resolving)
+    staged = pl.DataFrame({"_extract_date": [AS_OF]})
+    erp_numbers = pl.DataFrame({"is_stale": [False]})
+    try:
+        result = resolve_staged_records(
+            staged, staged, staged, staged, erp_numbers, build_connection=build
+        )
+        after = build.execute(LIMIT).fetchall()[0][0]
+    finally:
+        build.close()
+    assert (result, seen, after) == ("resolved", ["953.6 MiB"], "1.8 GiB")

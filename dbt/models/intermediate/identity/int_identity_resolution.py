@@ -29,19 +29,16 @@ def _previous(dbt, session):
 def model(dbt, session):
     """output, then the bridge's columns and the review queue's (each null on the other's rows)."""
     dbt.config(materialized="table")
-    from c360.build_files import sharing_memory
-    from c360.settings import Settings
     from identity import resolution_table, resolve_staged_records
 
-    # Splink scores in a DuckDB instance of its own with half the build's memory limit; the
-    # build's connection keeps the other half meanwhile, so the two stay within the setting.
-    with sharing_memory(session, Settings.from_env()):
-        result = resolve_staged_records(
-            dbt.ref("stg_crm__accounts").pl(),
-            dbt.ref("stg_crm__contacts").pl(),
-            dbt.ref("stg_erp__customers").pl(),
-            dbt.ref("int_identity_rule_pairs").pl(),
-            dbt.ref("int_identity_erp_number_pairs").pl(),
-            _previous(dbt, session),
-        )
+    result = resolve_staged_records(
+        dbt.ref("stg_crm__accounts").pl(),
+        dbt.ref("stg_crm__contacts").pl(),
+        dbt.ref("stg_erp__customers").pl(),
+        dbt.ref("int_identity_rule_pairs").pl(),
+        dbt.ref("int_identity_erp_number_pairs").pl(),
+        _previous(dbt, session),
+        # Splink's DuckDB and this one share the build's memory limit, half each meanwhile.
+        build_connection=session,
+    )
     return resolution_table(result)
