@@ -196,8 +196,8 @@ def score_candidates(
     con = duckdb.connect()
     # An in-memory database of its own (Splink's work tables stay out of the build file), in
     # the dbt build's process: held to half the build's memory limit (the build's connection
-    # keeps the other half meanwhile: int_identity_resolution) and its spill folder, not
-    # DuckDB's default of 80 % of RAM.
+    # keeps the other half meanwhile: refresh_step.resolve_staged_records) and its spill
+    # folder, not DuckDB's default of 80 % of RAM.
     settings = Settings.from_env()
     apply_build_settings(con, settings, half_memory_limit(settings.build_memory_limit))
     try:
