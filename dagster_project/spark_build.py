@@ -65,10 +65,13 @@ class SparkBuild:
 def _dbt(args: list[str]) -> Any:
     from dbt.cli.main import dbtRunner
 
-    project = Settings.from_env().dbt_project_dir
+    settings = Settings.from_env()
+    project = settings.dbt_project_dir
     base = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    # The Spark home's own log, at info as a refresh's: not the project folder's debug log.
+    log = ["--log-path", str(settings.home / "spark" / "logs"), "--log-level-file", "info"]
     result = dbtRunner().invoke(
-        [*args, *base, "--target", "spark", "--target-path", TARGET_PATH, "--quiet"]
+        [*args, *base, *log, "--target", "spark", "--target-path", TARGET_PATH, "--quiet"]
     )
     if result.exception is not None:
         raise result.exception
@@ -128,6 +131,13 @@ def build() -> SparkBuild:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Spark's Python workers (the Jaro-Winkler function) run this interpreter, not `python3`.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # dbt runs in this process: the same log-line and event patches as `c360-dbt`'s. Imported
+    # here, as dbt is: importing dbt configures Python's root logger (snowplow's basicConfig),
+    # which would silence main's figures.
+    from dagster_project.dbt_launcher import build_only_kept_events, build_only_kept_lines
+
+    build_only_kept_lines()
+    build_only_kept_events()
     summary = SparkBuild()
     started = time.monotonic()
     manifest = _dbt(["parse"]).result

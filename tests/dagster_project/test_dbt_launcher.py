@@ -1,5 +1,5 @@
-"""`c360-dbt` writes the lines dbt writes and builds no line a logger's level would drop, and a
-copied data root reuses the partial parse of the one it was copied from."""
+"""`c360-dbt` writes the lines dbt writes and builds no line or event message a logger's level
+would drop, and a copied data root reuses the partial parse of the one it was copied from."""
 
 import importlib.metadata
 import io
@@ -13,7 +13,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from dbt_common.events.base_types import EventLevel
+from dbt.tracking import track_behavior_change_warn
+from dbt_common.events.base_types import BaseEvent, EventLevel
 from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import LineFormat, LoggerConfig, _JsonLogger, _Logger
 from dbt_common.events.types import Note, PrintEvent
@@ -74,6 +75,56 @@ def test_a_debug_logger_still_gets_every_line(built_lines):
     assert written == ["a statement", "a model done"]
     assert built_lines == ["debug", "info"]
     assert logging.getLogger(f"test-{id(stream)}").isEnabledFor(logging.DEBUG)
+
+
+@pytest.fixture
+def lazy_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`c360-dbt`'s event patches (build_only_kept_events), undone after the test."""
+    monkeypatch.setattr(BaseEvent, "__init__", dbt_launcher._keep_event_arguments)
+    data = property(dbt_launcher._event_data, dbt_launcher._set_event_data)
+    monkeypatch.setattr(BaseEvent, "pb_msg", data, raising=False)
+    monkeypatch.setattr(EventManager, "fire_event", dbt_launcher.fire_event_if_kept)
+
+
+def _filled(event: BaseEvent) -> bool:
+    return "_c360_data" in event.__dict__
+
+
+def test_a_dropped_debug_event_is_never_turned_into_a_message(lazy_events, built_lines):
+    stream = io.StringIO()
+    manager = _manager(EventLevel.INFO, stream)
+    manager.callbacks = [track_behavior_change_warn]  # what dbt's command line registers
+    statement, done = Note(msg="a statement"), Note(msg="a model done")
+    manager.fire_event(statement, level=EventLevel.DEBUG)
+    manager.fire_event(done, level=EventLevel.INFO)
+
+    assert not _filled(statement) and _filled(done)
+    written = [json.loads(line)["info"]["msg"] for line in stream.getvalue().splitlines()]
+    assert written == ["a model done"]
+    # Read later, the skipped event still says what it was given.
+    assert statement.msg == "a statement" and _filled(statement)
+
+
+def test_a_callback_or_a_debug_logger_still_gets_every_event(lazy_events, built_lines):
+    received = []
+    manager = _manager(EventLevel.INFO, io.StringIO())
+    manager.callbacks = [track_behavior_change_warn, received.append]  # a dbtRunner's callback
+    manager.fire_event(Note(msg="a statement"), level=EventLevel.DEBUG)
+    debug_stream = io.StringIO()
+    debug = _manager(EventLevel.DEBUG, debug_stream)
+    debug.fire_event(Note(msg="a statement"), level=EventLevel.DEBUG)
+
+    assert [msg.info.msg for msg in received] == ["a statement"]
+    assert json.loads(debug_stream.getvalue())["info"]["msg"] == "a statement"
+
+
+def test_an_event_message_is_the_one_dbt_builds(lazy_events):
+    """Filled when read, from the same arguments: the same protobuf dbt fills at construction."""
+    lazy = Note(msg="a model done")
+    assert not _filled(lazy)
+    assert lazy.to_dict() == {"msg": "a model done"}
+    lazy.msg = "changed"  # dbt's own events set fields after construction too
+    assert lazy.pb_msg.msg == "changed"
 
 
 def test_the_refresh_runs_c360_dbt_and_it_is_dbt():
