@@ -111,11 +111,12 @@ def fire_event_if_kept(
     logger looks at the level. Skipped only when each logger's level drops the event and the only
     callback is dbt's own, which reads behaviour-change warnings alone.
     """
-    quiet = (level or e.level_tag()) in QUIET_LEVELS and not force_warn_or_error_handling
+    effective = level or e.level_tag()
     if (
-        quiet
+        effective in QUIET_LEVELS
+        and not force_warn_or_error_handling
         and all(callback is track_behavior_change_warn for callback in self.callbacks)
-        and not any(_kept_by(logger, level or e.level_tag()) for logger in self.loggers)
+        and not any(_kept_by(logger, effective) for logger in self.loggers)
     ):
         return
     _dbt_fire_event(self, e, level, node, force_warn_or_error_handling)

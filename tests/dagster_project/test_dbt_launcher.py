@@ -79,11 +79,14 @@ def test_a_debug_logger_still_gets_every_line(built_lines):
 
 @pytest.fixture
 def lazy_events(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`c360-dbt`'s event patches (build_only_kept_events), undone after the test."""
-    monkeypatch.setattr(BaseEvent, "__init__", dbt_launcher._keep_event_arguments)
-    data = property(dbt_launcher._event_data, dbt_launcher._set_event_data)
-    monkeypatch.setattr(BaseEvent, "pb_msg", data, raising=False)
-    monkeypatch.setattr(EventManager, "fire_event", dbt_launcher.fire_event_if_kept)
+    """`c360-dbt`'s event patches, put in place by `build_only_kept_events` and undone after."""
+    for owner, name in (
+        (BaseEvent, "__init__"),
+        (BaseEvent, "pb_msg"),
+        (EventManager, "fire_event"),
+    ):
+        monkeypatch.setattr(owner, name, getattr(owner, name, None), raising=False)  # to undo
+    dbt_launcher.build_only_kept_events()
 
 
 def _filled(event: BaseEvent) -> bool:
