@@ -10,6 +10,7 @@ published version (c360/serving.py).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -80,21 +81,42 @@ def half_memory_limit(limit: str) -> str | None:
     return f"{float(size.group(1)) / 2:g}{size.group(2)}"
 
 
+_SHARING_LOCK = threading.Lock()
+_SHARING: dict[str, int] = {}
+"""Per build file: how many holders have its connection at half the limit right now."""
+
+
 @contextmanager
-def sharing_memory(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[None]:
+def sharing_memory(
+    con: duckdb.DuckDBPyConnection, settings: Settings | None = None
+) -> Iterator[None]:
     """`con` (the build's connection) at half the build's memory limit, restored on exit.
 
-    For the time a second DuckDB instance works in the same process with the other half.
+    For the time a second DuckDB instance, or a Python step's frames, work in the same process
+    with the other half: identity resolution scores pairs in an instance of its own, and the CLV
+    models hold the invoice lines as Polars frames (at 1,000,000 customers the dbt process
+    reached 7.5 GiB under a 4GB limit while `int_clv_fits` fitted, docs/benchmarks.md).
     Lowering the limit makes DuckDB evict cached blocks down to it; the build's other dbt
-    thread, if it runs a model meanwhile, spills sooner. A limit that is not a plain size
-    (`half_memory_limit`) is left as it is.
+    thread, if it runs a model meanwhile, spills sooner. Holders on dbt's two threads at once
+    (`int_clv_holdout` and `int_customer_clv`) share one half: the limit comes back when the
+    last one leaves. The limit is the whole DuckDB instance's, so holders are counted per build
+    file. A limit that is not a plain size (`half_memory_limit`) is left as it is.
     """
+    settings = settings or Settings.from_env()
     half = half_memory_limit(settings.build_memory_limit)
     if half is None:
         yield
         return
-    con.execute("set memory_limit = ?", [half])
+    key = str(settings.build_db)
+    with _SHARING_LOCK:
+        if _SHARING.get(key, 0) == 0:
+            con.execute("set memory_limit = ?", [half])
+        _SHARING[key] = _SHARING.get(key, 0) + 1
     try:
         yield
     finally:
-        con.execute("set memory_limit = ?", [settings.build_memory_limit])
+        with _SHARING_LOCK:
+            _SHARING[key] -= 1
+            if _SHARING[key] == 0:
+                del _SHARING[key]
+                con.execute("set memory_limit = ?", [settings.build_memory_limit])

@@ -109,3 +109,24 @@ def test_the_limit_comes_back_when_the_work_fails(tmp_path):
         assert con.execute("select current_setting('memory_limit')").fetchone() == ("1.8 GiB",)
     finally:
         con.close()
+
+
+def test_overlapping_holders_keep_the_half_until_the_last_one_leaves(tmp_path):
+    """int_clv_holdout and int_customer_clv on dbt's two threads: the first out keeps it at half."""
+    settings = Settings.from_env({"C360_HOME": str(tmp_path), "C360_BUILD_MEMORY_LIMIT": "2GB"})
+    con = duckdb.connect()
+    first, second = con.cursor(), con.cursor()  # one instance, a cursor per dbt thread
+    limit = "select current_setting('memory_limit')"
+    try:
+        apply_build_settings(con, settings)
+        outer = sharing_memory(first, settings)
+        inner = sharing_memory(second, settings)
+        outer.__enter__()
+        inner.__enter__()
+        outer.__exit__(None, None, None)  # the first holder leaves while the second still holds
+        while_second_holds = con.execute(limit).fetchall()[0][0]
+        inner.__exit__(None, None, None)
+        after = con.execute(limit).fetchall()[0][0]
+    finally:
+        con.close()
+    assert (while_second_holds, after) == ("953.6 MiB", "1.8 GiB")

@@ -11,8 +11,15 @@ Cadence: C360_CLV_REFIT_DAYS.
 def model(dbt, session):
     """One row per fit in use: parameters, figures, input digest, the as-of date that used it."""
     dbt.config(materialized="incremental", unique_key="fit", incremental_strategy="delete+insert")
+    from c360.build_files import sharing_memory
     from clv import fits_with_settings, read_inputs
 
-    lines, as_of = read_inputs(dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices"))
-    stored = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
-    return fits_with_settings(lines, as_of, stored)
+    # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
+    # (dbt wants the model's return at the function's top level).
+    with sharing_memory(session):
+        lines, as_of = read_inputs(
+            dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
+        )
+        stored = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
+        fits = fits_with_settings(lines, as_of, stored)
+    return fits

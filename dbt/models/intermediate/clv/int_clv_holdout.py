@@ -11,7 +11,14 @@ here (int_clv_fits fits, on the cadence, or reuses).
 def model(dbt, session):
     """One row per customer known at the calibration end: predicted and actual purchases."""
     dbt.config(materialized="table")
+    from c360.build_files import sharing_memory
     from clv import holdout_from_fits, read_inputs
 
-    lines, as_of = read_inputs(dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices"))
-    return holdout_from_fits(lines, dbt.ref("int_clv_fits").pl(), as_of)
+    # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
+    # (dbt wants the model's return at the function's top level).
+    with sharing_memory(session):
+        lines, as_of = read_inputs(
+            dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
+        )
+        holdout = holdout_from_fits(lines, dbt.ref("int_clv_fits").pl(), as_of)
+    return holdout
