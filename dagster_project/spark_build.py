@@ -62,7 +62,11 @@ class SparkBuild:
         return not self.failures
 
 
-def _dbt(args: list[str]) -> Any:
+def _dbt(args: list[str], manifest: Any = None) -> Any:
+    """Run dbt in this process on the Spark target; `manifest`, the build's parse, is reused.
+
+    Without it every command loads the partial parse and writes the manifest again.
+    """
     from dbt.cli.main import dbtRunner
 
     settings = Settings.from_env()
@@ -70,7 +74,7 @@ def _dbt(args: list[str]) -> Any:
     base = ["--project-dir", str(project), "--profiles-dir", str(project)]
     # The Spark home's own log, at info as a refresh's: not the project folder's debug log.
     log = ["--log-path", str(settings.home / "spark" / "logs"), "--log-level-file", "info"]
-    result = dbtRunner().invoke(
+    result = dbtRunner(manifest=manifest).invoke(
         [*args, *base, *log, "--target", "spark", "--target-path", TARGET_PATH, "--quiet"]
     )
     if result.exception is not None:
@@ -131,13 +135,12 @@ def build() -> SparkBuild:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Spark's Python workers (the Jaro-Winkler function) run this interpreter, not `python3`.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    # dbt runs in this process: the same log-line and event patches as `c360-dbt`'s. Imported
-    # here, as dbt is: importing dbt configures Python's root logger (snowplow's basicConfig),
-    # which would silence main's figures.
-    from dagster_project.dbt_launcher import build_only_kept_events, build_only_kept_lines
+    # dbt runs in this process: the same patches as `c360-dbt`'s. Imported here, as dbt is:
+    # importing dbt configures Python's root logger (snowplow's basicConfig), which would
+    # silence main's figures.
+    from dagster_project.dbt_launcher import skip_unread_work
 
-    build_only_kept_lines()
-    build_only_kept_events()
+    skip_unread_work()
     summary = SparkBuild()
     started = time.monotonic()
     manifest = _dbt(["parse"]).result
@@ -149,7 +152,7 @@ def build() -> SparkBuild:
     identity_inputs = sorted({p for s in IDENTITY_STEPS for p in parents[s]})
     clv_inputs = sorted({p for s in CLV_STEPS for p in parents[s]} - set(steps))
     # The first dbt command opens dbt-spark's session; every later one, and this module, share it.
-    _dbt(["show", "--inline", "select 1 as ready"])
+    _dbt(["show", "--inline", "select 1 as ready"], manifest)
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
@@ -170,9 +173,11 @@ def build() -> SparkBuild:
         if models:
             # Seeds and models only: a test may also read models of a later phase.
             select = ["--select", *[f"+{m}" for m in models]]
-            result = _dbt(["build", *select, *exclude, "--resource-type", "seed", "model"])
+            result = _dbt(
+                ["build", *select, *exclude, "--resource-type", "seed", "model"], manifest
+            )
         else:
-            result = _dbt(["build", *exclude, "--exclude", "resource_type:unit_test"])
+            result = _dbt(["build", *exclude, "--exclude", "resource_type:unit_test"], manifest)
         summary.failures += _failures(result)
         done += [f"+{m}" for m in models]
         summary.seconds[phase] = time.monotonic() - began
@@ -189,7 +194,7 @@ def build() -> SparkBuild:
         # steps, and every unit test (their fixtures take column types from the input tables,
         # and the identity models call the Jaro-Winkler function registered above).
         began = time.monotonic()
-        result = _dbt(["test", "--select", *done, *steps, "resource_type:unit_test"])
+        result = _dbt(["test", "--select", *done, *steps, "resource_type:unit_test"], manifest)
         summary.failures += _failures(result)
         unit_tests = _unit_tests(result)
         summary.unit_tests_passed = sorted(

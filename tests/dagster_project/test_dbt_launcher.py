@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from dbt.tracking import track_behavior_change_warn
+from dbt_common.clients import agate_helper
 from dbt_common.events.base_types import BaseEvent, EventLevel
 from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import LineFormat, LoggerConfig, _JsonLogger, _Logger
@@ -128,6 +129,29 @@ def test_an_event_message_is_the_one_dbt_builds(lazy_events):
     assert lazy.to_dict() == {"msg": "a model done"}
     lazy.msg = "changed"  # dbt's own events set fields after construction too
     assert lazy.pb_msg.msg == "changed"
+
+
+def test_a_shared_type_tester_reads_results_as_dbts_own_does(monkeypatch: pytest.MonkeyPatch):
+    """One tester per set of text columns, in any order, and the same column types as dbt's."""
+    rows = [
+        {"n": 1, "amount": 2.5, "day": "2026-09-01", "code": "007", "note": None},
+        {"n": 2, "amount": None, "day": "2026-09-02", "code": "", "note": "null"},
+    ]
+    columns = ["n", "amount", "day", "code", "note"]
+
+    def read() -> tuple[list[str], list[tuple]]:
+        table = agate_helper.table_from_data_flat(rows, columns)
+        return [type(t).__name__ for t in table.column_types], [tuple(r) for r in table.rows]
+
+    dbts = read()
+    assert agate_helper.build_type_tester(["x"]) is not agate_helper.build_type_tester(["x"])
+    monkeypatch.setattr(agate_helper, "build_type_tester", agate_helper.build_type_tester)
+    dbt_launcher.build_type_testers_once()
+    assert dbt_launcher.type_tester_once({"b", "a"}) is dbt_launcher.type_tester_once(["a", "b"])
+    assert dbt_launcher.type_tester_once(["a"]) is not dbt_launcher.type_tester_once(["a"], ())
+    assert agate_helper.build_type_tester(["x"]) is agate_helper.build_type_tester(["x"])
+    assert read() == read() == dbts
+    assert dbts[0] == ["Integer", "Number", "Text", "Text", "Text"]
 
 
 def test_the_refresh_runs_c360_dbt_and_it_is_dbt():
