@@ -81,42 +81,41 @@ def half_memory_limit(limit: str) -> str | None:
     return f"{float(size.group(1)) / 2:g}{size.group(2)}"
 
 
-_SHARING_LOCK = threading.Lock()
-_SHARING: dict[str, int] = {}
-"""Per build file: how many holders have its connection at half the limit right now."""
+_STEP_LOCKS: dict[str, threading.Lock] = {}
+_STEP_LOCKS_GUARD = threading.Lock()
+
+
+def _step_lock(settings: Settings) -> threading.Lock:
+    """The lock of the build file's Python steps: one per DuckDB instance, i.e. per build file."""
+    with _STEP_LOCKS_GUARD:
+        return _STEP_LOCKS.setdefault(str(settings.build_db), threading.Lock())
 
 
 @contextmanager
 def sharing_memory(
     con: duckdb.DuckDBPyConnection, settings: Settings | None = None
 ) -> Iterator[None]:
-    """`con` (the build's connection) at half the build's memory limit, restored on exit.
+    """One Python step at a time beside the build's DuckDB, which runs at half its limit meanwhile.
 
-    For the time a second DuckDB instance, or a Python step's frames, work in the same process
-    with the other half: identity resolution scores pairs in an instance of its own, and the CLV
-    models hold the invoice lines as Polars frames (at 1,000,000 customers the dbt process
-    reached 7.5 GiB under a 4GB limit while `int_clv_fits` fitted, docs/benchmarks.md).
-    Lowering the limit makes DuckDB evict cached blocks down to it; the build's other dbt
-    thread, if it runs a model meanwhile, spills sooner. Holders on dbt's two threads at once
-    (`int_clv_holdout` and `int_customer_clv`) share one half: the limit comes back when the
-    last one leaves. The limit is the whole DuckDB instance's, so holders are counted per build
-    file. A limit that is not a plain size (`half_memory_limit`) is left as it is.
+    A Python step holds memory no DuckDB limit bounds: identity resolution scores pairs in a
+    DuckDB instance of its own (given the other half), and the CLV models hold the invoice lines
+    as Polars frames. At 1,000,000 customers `int_clv_holdout` and `int_customer_clv`, started
+    together on dbt's two threads, took the dbt process to 8.7 GiB, against 4.4 GiB for either
+    alone (docs/benchmarks.md). So a step waits here until the one before has left: the steps'
+    memory is one step's, whatever dbt schedules, and the build's connection (`con`, the limit
+    is its whole instance's) is at half for each. Lowering the limit makes DuckDB evict cached
+    blocks down to it; the build's other dbt thread, if it runs a SQL model meanwhile, spills
+    sooner. A limit that is not a plain size (`half_memory_limit`) is left as it is; the steps
+    still take turns.
     """
     settings = settings or Settings.from_env()
     half = half_memory_limit(settings.build_memory_limit)
-    if half is None:
-        yield
-        return
-    key = str(settings.build_db)
-    with _SHARING_LOCK:
-        if _SHARING.get(key, 0) == 0:
-            con.execute("set memory_limit = ?", [half])
-        _SHARING[key] = _SHARING.get(key, 0) + 1
-    try:
-        yield
-    finally:
-        with _SHARING_LOCK:
-            _SHARING[key] -= 1
-            if _SHARING[key] == 0:
-                del _SHARING[key]
-                con.execute("set memory_limit = ?", [settings.build_memory_limit])
+    with _step_lock(settings):
+        if half is None:
+            yield
+            return
+        con.execute("set memory_limit = ?", [half])
+        try:
+            yield
+        finally:
+            con.execute("set memory_limit = ?", [settings.build_memory_limit])

@@ -1,5 +1,7 @@
 """One connection over the build's two files, as dbt sees them."""
 
+import threading
+
 import duckdb
 import polars as pl
 import pytest
@@ -111,22 +113,42 @@ def test_the_limit_comes_back_when_the_work_fails(tmp_path):
         con.close()
 
 
-def test_overlapping_holders_keep_the_half_until_the_last_one_leaves(tmp_path):
-    """int_clv_holdout and int_customer_clv on dbt's two threads: the first out keeps it at half."""
+def test_python_steps_take_turns_each_with_the_other_half(tmp_path):
+    """int_clv_holdout and int_customer_clv on dbt's two threads: the second waits for the first."""
     settings = Settings.from_env({"C360_HOME": str(tmp_path), "C360_BUILD_MEMORY_LIMIT": "2GB"})
     con = duckdb.connect()
-    first, second = con.cursor(), con.cursor()  # one instance, a cursor per dbt thread
     limit = "select current_setting('memory_limit')"
+    apply_build_settings(con, settings)
+    events: list[str] = []
+    first_in, first_may_leave = threading.Event(), threading.Event()
+
+    def step(name: str, cursor: duckdb.DuckDBPyConnection) -> None:
+        with sharing_memory(cursor, settings):
+            events.append(f"{name} in at {cursor.execute(limit).fetchall()[0][0]}")
+            if name == "first":
+                first_in.set()
+                first_may_leave.wait(timeout=10)
+            events.append(f"{name} out")  # still holding: the next one is not in yet
+
+    first = threading.Thread(target=step, args=("first", con.cursor()))
+    second = threading.Thread(target=step, args=("second", con.cursor()))
     try:
-        apply_build_settings(con, settings)
-        outer = sharing_memory(first, settings)
-        inner = sharing_memory(second, settings)
-        outer.__enter__()
-        inner.__enter__()
-        outer.__exit__(None, None, None)  # the first holder leaves while the second still holds
-        while_second_holds = con.execute(limit).fetchall()[0][0]
-        inner.__exit__(None, None, None)
+        first.start()
+        assert first_in.wait(timeout=10)
+        second.start()
+        second.join(timeout=0.5)
+        assert second.is_alive()  # waiting for the first step
+        first_may_leave.set()
+        first.join(timeout=10)
+        second.join(timeout=10)
         after = con.execute(limit).fetchall()[0][0]
     finally:
+        first_may_leave.set()
         con.close()
-    assert (while_second_holds, after) == ("953.6 MiB", "1.8 GiB")
+    assert events == [
+        "first in at 953.6 MiB",
+        "first out",
+        "second in at 953.6 MiB",
+        "second out",
+    ]
+    assert after == "1.8 GiB"
