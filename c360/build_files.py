@@ -100,8 +100,8 @@ def sharing_memory(
     A Python step holds memory no DuckDB limit bounds: identity resolution scores pairs in a
     DuckDB instance of its own (given the other half), and the CLV models hold the invoice lines
     as Polars frames. At 1,000,000 customers `int_clv_holdout` and `int_customer_clv`, started
-    together on dbt's two threads, took the dbt process to 8.7 GiB, against 4.4 GiB for either
-    alone (docs/benchmarks.md). So a step waits here until the one before has left: the steps'
+    together on dbt's two threads, took the dbt process to 8,877 MiB, against 5,400 MiB taking
+    turns (docs/benchmarks.md). So a step waits here until the one before has left: the steps'
     memory is one step's, whatever dbt schedules, and the build's connection (`con`, the limit
     is its whole instance's) is at half for each. Lowering the limit makes DuckDB evict cached
     blocks down to it; the build's other dbt thread, if it runs a SQL model meanwhile, spills
