@@ -14,7 +14,7 @@ from clv.cadence import cadence_boundary
 from clv.fit_store import fits_table, fits_with_settings
 from clv.gamma_gamma import GammaGammaFit, fit_gamma_gamma, gamma_gamma_log_likelihood
 from clv.holdout import deciles_from, fit_quality_from, holdout_from_fits, holdout_table
-from clv.refresh_step import read_inputs, score_with_settings
+from clv.refresh_step import lines_in_memory, read_inputs, score_with_settings
 from clv.value import (
     discounted_clv,
     expected_margin_per_purchase,
@@ -40,6 +40,7 @@ __all__ = [
     "gamma_gamma_log_likelihood",
     "holdout_from_fits",
     "holdout_table",
+    "lines_in_memory",
     "monthly_discount_rate",
     "p_alive",
     "read_inputs",

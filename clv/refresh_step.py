@@ -8,6 +8,8 @@ by clv.fit_store (dbt model int_clv_fits); `score_from_fits` applies them to tod
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -186,6 +188,20 @@ def score_from_fits(
         pl.lit(as_of).alias("as_of_date"),
         *(pl.lit(row[column]).alias(column) for column in FIT_FIGURES_SCHEMA),
     ).cast(CLV_SCHEMA)
+
+
+@contextmanager
+def lines_in_memory(build_connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """For the time a CLV model holds the invoice lines as Polars frames, outside any DuckDB limit.
+
+    The build's Python steps take turns and the build's connection runs at half its limit
+    meanwhile (c360.build_files.sharing_memory): the dbt models reach it here, through clv's
+    public names.
+    """
+    from c360.build_files import sharing_memory
+
+    with sharing_memory(build_connection):
+        yield
 
 
 def read_inputs(

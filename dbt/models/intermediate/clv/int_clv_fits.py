@@ -11,12 +11,11 @@ Cadence: C360_CLV_REFIT_DAYS.
 def model(dbt, session):
     """One row per fit in use: parameters, figures, input digest, the as-of date that used it."""
     dbt.config(materialized="incremental", unique_key="fit", incremental_strategy="delete+insert")
-    from c360.build_files import sharing_memory
-    from clv import fits_with_settings, read_inputs
+    from clv import fits_with_settings, lines_in_memory, read_inputs
 
     # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
     # (dbt wants the model's return at the function's top level).
-    with sharing_memory(session):
+    with lines_in_memory(session):
         lines, as_of = read_inputs(
             dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
         )

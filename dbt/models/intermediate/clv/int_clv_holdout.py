@@ -11,12 +11,11 @@ here (int_clv_fits fits, on the cadence, or reuses).
 def model(dbt, session):
     """One row per customer known at the calibration end: predicted and actual purchases."""
     dbt.config(materialized="table")
-    from c360.build_files import sharing_memory
-    from clv import holdout_from_fits, read_inputs
+    from clv import holdout_from_fits, lines_in_memory, read_inputs
 
     # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
     # (dbt wants the model's return at the function's top level).
-    with sharing_memory(session):
+    with lines_in_memory(session):
         lines, as_of = read_inputs(
             dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
         )

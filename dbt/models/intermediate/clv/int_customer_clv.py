@@ -14,12 +14,11 @@ contract (dbt does not enforce contracts on Python models).
 def model(dbt, session):
     """One row per customer with a purchase: RFM summary, P(alive), purchases, margin, CLV."""
     dbt.config(materialized="table")
-    from c360.build_files import sharing_memory
-    from clv import read_inputs, score_with_settings
+    from clv import lines_in_memory, read_inputs, score_with_settings
 
     # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
     # (dbt wants the model's return at the function's top level).
-    with sharing_memory(session):
+    with lines_in_memory(session):
         lines, as_of = read_inputs(
             dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
         )
