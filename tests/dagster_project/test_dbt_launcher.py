@@ -180,8 +180,11 @@ def _loader(home: Path, memory_limit: str = "4GB") -> SimpleNamespace:
         "database": "build",
         "path": variables["C360_BUILD_DB"],
         "attach": [{"path": variables["C360_PUBLIC_DB"], "alias": "public_marts"}],
-        "config_options": {"temp_directory": variables["C360_BUILD_SPILL_DIR"]},
-        "settings": {"memory_limit": memory_limit, "file_search_path": str(home)},
+        "config_options": {
+            "temp_directory": variables["C360_BUILD_SPILL_DIR"],
+            "memory_limit": memory_limit,
+            "file_search_path": str(home),
+        },
     }
     credentials = SimpleNamespace(connection_info=lambda: iter(connection.items()))
     return SimpleNamespace(

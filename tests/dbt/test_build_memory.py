@@ -14,10 +14,12 @@ import os
 import subprocess
 import sys
 import threading
+from argparse import Namespace
 from pathlib import Path
 
 import pytest
 
+from c360.build_files import sharing_memory
 from c360.settings import REPO_ROOT, Settings
 
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -84,3 +86,47 @@ def test_the_build_runs_under_the_configured_limit_and_spills_to_the_data_root(
         }
     ]
     assert any(name.startswith("duckdb_temp_") for name in watcher.seen), watcher.seen
+
+
+def _dbt_duckdb_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> object:
+    """dbt-duckdb's environment (its database and cursors) for the project's own profile."""
+    from dbt.adapters.duckdb.environments import create
+    from dbt.config.profile import Profile, read_profile
+    from dbt.config.renderer import ProfileRenderer
+    from dbt.flags import set_from_args
+    from dbt_common.context import set_invocation_context
+
+    for key, value in settings.dbt_env().items():
+        monkeypatch.setenv(key, value)
+    set_invocation_context(dict(os.environ))  # what dbt's `env_var` reads
+    set_from_args(Namespace(), None)
+    profile = Profile.from_raw_profiles(
+        read_profile(str(REPO_ROOT / "dbt")), "c360", ProfileRenderer({}), "duckdb"
+    )
+    return create(profile.credentials)
+
+
+def test_a_cursor_dbt_opens_keeps_the_half_a_python_step_set(tmp_path, monkeypatch):
+    """dbt opens a cursor for each node: one starting beside a Python step keeps its half.
+
+    dbt-duckdb runs the profile's `settings:` on every cursor it opens; with the limit there,
+    the other dbt thread's next node put the whole limit back while the step held its memory.
+    """
+    settings = Settings.from_env({"C360_HOME": str(tmp_path), "C360_BUILD_MEMORY_LIMIT": "1GB"})
+    settings.warehouse_dir.mkdir(parents=True)
+    environment = _dbt_duckdb_environment(settings, monkeypatch)
+
+    def limit(handle: object) -> str:
+        [(value,)] = handle.cursor().execute("select current_setting('memory_limit')").fetchall()
+        return value
+
+    step = environment.handle()
+    try:
+        with sharing_memory(step.cursor(), settings):
+            node = environment.handle()  # the next node, on dbt's other thread
+            assert (limit(node), limit(step)) == ("476.8 MiB", "476.8 MiB")  # 0.5 GB
+            node.close()
+        assert limit(environment.handle()) == "953.6 MiB"  # 1 GB once the step has left
+    finally:
+        step.close()
+        environment.close()
