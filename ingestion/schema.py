@@ -7,13 +7,22 @@ row with its 0-based index, which is turned into one readable reason per failure
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from functools import cache
 
-import pandera.polars as pa
 import polars as pl
 
 from ingestion.contracts import Column, Entity
+
+with warnings.catch_warnings():
+    # With the `spark` extra installed, pandera's typing imports `pyspark.pandas`, which warns on
+    # every import that it does not support pandas 3: every `c360 refresh` printed it. c360
+    # validates Polars frames and never uses pyspark's pandas API.
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
+    import pandera.polars as pa
 
 
 def _checks(column: Column) -> list[pa.Check]:
