@@ -167,7 +167,7 @@ def score_from_fits(
         margin = np.full(summary.height, np.nan)
     else:
         margin = expected_margin_per_purchase(fitted.gamma_gamma, x, summary["monetary_value"])
-    margin = np.where(summary["customer_key"].is_in(unknown).to_numpy(), np.nan, margin)
+    margin = np.where(summary["customer_key"].is_in(unknown.implode()).to_numpy(), np.nan, margin)
     horizon = horizon_months * DAYS_PER_MONTH
     clv = discounted_clv(
         fitted.bg_nbd,
