@@ -47,18 +47,47 @@ def gap_reason(gaps: pl.DataFrame, topic: str) -> str | None:
 PERCENT_SUFFIXES = ("_rate", "_pct", "_share", "_retention", "_by_count", "_by_amount", "p_alive")
 
 
+# Streamlit's "percent" format shows two decimals of the percentage: four of the fraction.
+PERCENT_FRACTION_DECIMALS = 4
+
+
+def ratio_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns a table shows as percentages: floats named like the marts' ratios."""
+    return [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype.is_float() and name.endswith(PERCENT_SUFFIXES)
+    ]
+
+
 def default_formats(frame: pl.DataFrame) -> dict[str, object]:
-    """How a table shows dates (2026-08-01, not a midnight timestamp) and ratios (25.0 %).
+    """How a table shows dates (2026-08-01, not a midnight timestamp) and ratios (25.00 %).
 
     Only the display changes: the CSV download keeps the marts' raw values.
     """
-    formats: dict[str, object] = {}
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Date:
-            formats[name] = st.column_config.DateColumn(format="YYYY-MM-DD")
-        elif dtype.is_float() and name.endswith(PERCENT_SUFFIXES):
-            formats[name] = st.column_config.NumberColumn(format="percent")
+    formats: dict[str, object] = {
+        name: st.column_config.DateColumn(format="YYYY-MM-DD")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
+    for name in ratio_columns(frame):
+        formats[name] = st.column_config.NumberColumn(format="percent")
     return formats
+
+
+def unsigned_zero_ratios(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with every ratio that shows as 0.00 % set to zero, so that none shows "-0.00 %".
+
+    The browser formats a negative number that rounds to zero (a change of -0.00004), and a
+    negative zero, with its minus sign. Only the display changes: the CSV keeps the raw values.
+    """
+    return frame.with_columns(
+        pl.when(pl.col(name).round(PERCENT_FRACTION_DECIMALS) == 0)
+        .then(0.0)
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in ratio_columns(frame)
+    )
 
 
 # Rows a table sends to the browser. At 100,000 customers some lists have 14,000-21,000 rows
@@ -113,7 +142,7 @@ def table(
     if frame.is_empty():
         empty_state(empty)
         return
-    shown = frame.head(max_rows)
+    shown = unsigned_zero_ratios(frame.head(max_rows))
     st.dataframe(
         shown,
         hide_index=True,

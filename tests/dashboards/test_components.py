@@ -1,4 +1,7 @@
-"""The shared table: long lists send their first rows to the browser and say so."""
+"""The shared table: long lists send their first rows to the browser and say so; a ratio that
+shows as zero shows no sign."""
+
+import math
 
 from streamlit.testing.v1 import AppTest
 
@@ -21,3 +24,24 @@ def test_a_long_table_shows_its_first_rows_and_says_the_csv_has_them_all():
     assert list(shown[0]["n"]) == list(range(10))
     assert [c.value for c in app.caption] == ["The first 10 of 25 rows; the CSV has them all."]
     assert [b.proto.label for b in app.get("download_button")] == ["Download CSV"] * 2
+
+
+def ratios_page() -> None:
+    import polars as pl
+
+    from dashboards.components import table
+
+    changes = [-0.00004, -0.0, 0.00004, -0.00006, -0.25, None]
+    table(pl.DataFrame({"nrr_pct": changes, "label_pct": ["x"] * 6, "n": range(6)}), "ratios")
+
+
+def test_a_ratio_that_shows_as_zero_shows_no_minus_sign_and_the_others_keep_theirs():
+    app = AppTest.from_function(ratios_page)
+    app.run()
+    assert not app.exception
+    [shown] = [frame.value for frame in app.dataframe]
+    values = list(shown["nrr_pct"])
+    assert values[:5] == [0.0, 0.0, 0.0, -0.00006, -0.25]  # -0.00006 shows as -0.01 %
+    assert [math.copysign(1.0, value) for value in values[:3]] == [1.0, 1.0, 1.0]
+    assert math.isnan(values[5])  # missing stays missing
+    assert list(shown["label_pct"]) == ["x"] * 6  # not a float: not a ratio
