@@ -191,17 +191,22 @@ def score_from_fits(
 
 
 @contextmanager
-def lines_in_memory(build_connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """For the time a CLV model holds the invoice lines as Polars frames, outside any DuckDB limit.
+def lines_in_memory(
+    build_connection: duckdb.DuckDBPyConnection,
+    invoice_lines: duckdb.DuckDBPyRelation,
+    erp_invoices: duckdb.DuckDBPyRelation,
+) -> Iterator[tuple[pl.DataFrame, date | None]]:
+    """`read_inputs`, for the time a CLV model holds the lines as Polars frames (no DuckDB limit).
 
     The build's Python steps take turns and the build's connection runs at half its limit
     meanwhile (c360.build_files.sharing_memory): the dbt models reach it here, through clv's
-    public names.
+    public names. A model returns its result after the block: dbt wants a Python model's
+    `return` at the function's top level.
     """
     from c360.build_files import sharing_memory
 
     with sharing_memory(build_connection):
-        yield
+        yield read_inputs(invoice_lines, erp_invoices)
 
 
 def read_inputs(

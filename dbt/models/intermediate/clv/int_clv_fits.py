@@ -11,14 +11,10 @@ Cadence: C360_CLV_REFIT_DAYS.
 def model(dbt, session):
     """One row per fit in use: parameters, figures, input digest, the as-of date that used it."""
     dbt.config(materialized="incremental", unique_key="fit", incremental_strategy="delete+insert")
-    from clv import fits_with_settings, lines_in_memory, read_inputs
+    from clv import fits_with_settings, lines_in_memory
 
-    # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
-    # (dbt wants the model's return at the function's top level).
-    with lines_in_memory(session):
-        lines, as_of = read_inputs(
-            dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
-        )
+    costed, invoices = dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
+    with lines_in_memory(session, costed, invoices) as (lines, as_of):
         stored = session.sql(f"select * from {dbt.this}").pl() if dbt.is_incremental else None
         fits = fits_with_settings(lines, as_of, stored)
     return fits

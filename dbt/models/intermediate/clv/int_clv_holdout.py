@@ -11,13 +11,9 @@ here (int_clv_fits fits, on the cadence, or reuses).
 def model(dbt, session):
     """One row per customer known at the calibration end: predicted and actual purchases."""
     dbt.config(materialized="table")
-    from clv import holdout_from_fits, lines_in_memory, read_inputs
+    from clv import holdout_from_fits, lines_in_memory
 
-    # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
-    # (dbt wants the model's return at the function's top level).
-    with lines_in_memory(session):
-        lines, as_of = read_inputs(
-            dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
-        )
+    costed, invoices = dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
+    with lines_in_memory(session, costed, invoices) as (lines, as_of):
         holdout = holdout_from_fits(lines, dbt.ref("int_clv_fits").pl(), as_of)
     return holdout

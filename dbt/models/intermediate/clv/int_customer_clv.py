@@ -14,13 +14,9 @@ contract (dbt does not enforce contracts on Python models).
 def model(dbt, session):
     """One row per customer with a purchase: RFM summary, P(alive), purchases, margin, CLV."""
     dbt.config(materialized="table")
-    from clv import lines_in_memory, read_inputs, score_with_settings
+    from clv import lines_in_memory, score_with_settings
 
-    # The invoice lines are Polars frames beside the build's DuckDB: it takes half meanwhile
-    # (dbt wants the model's return at the function's top level).
-    with lines_in_memory(session):
-        lines, as_of = read_inputs(
-            dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
-        )
+    costed, invoices = dbt.ref("int_invoice_lines_costed"), dbt.ref("stg_erp__invoices")
+    with lines_in_memory(session, costed, invoices) as (lines, as_of):
         scores = score_with_settings(lines, as_of, dbt.ref("int_clv_fits").pl())
     return scores
