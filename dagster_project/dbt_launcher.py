@@ -59,6 +59,9 @@ from dbt_common.events.base_types import BaseEvent, EventLevel, EventMsg
 from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import _is_print_event, _Logger
 
+from c360.settings import Settings
+from dagster_project.compiled_templates import project_templates_folder, reuse_compiled_templates
+
 # dbt's level names as its `send_to_logger` maps them onto Python's logging.
 PYTHON_LEVELS = {
     "test": logging.DEBUG,
@@ -229,10 +232,16 @@ def keep_partial_parse_across_data_roots() -> None:
     loader.build_manifest_state_check = state_check_without_data_root
 
 
+def reuse_project_templates() -> None:
+    """Jinja's compiled templates kept in the project's target folder (compiled_templates.py)."""
+    reuse_compiled_templates(project_templates_folder(Settings.from_env().dbt_project_dir))
+
+
 def main() -> None:
     """Run dbt's command line with the patches in place (the `c360-dbt` command)."""
     skip_unread_work()
     keep_partial_parse_across_data_roots()
+    reuse_project_templates()
     from dbt.cli.main import cli
 
     sys.exit(cli())
