@@ -138,10 +138,10 @@ def build() -> SparkBuild:
     # dbt runs in this process: the same patches as `c360-dbt`'s. Imported here, as dbt is:
     # importing dbt configures Python's root logger (snowplow's basicConfig), which would
     # silence main's figures.
-    from dagster_project.dbt_launcher import reuse_project_templates, skip_unread_work
+    from dagster_project.dbt_launcher import reuse_repeated_work, skip_unread_work
 
     skip_unread_work()
-    reuse_project_templates()
+    reuse_repeated_work()
     summary = SparkBuild()
     started = time.monotonic()
     manifest = _dbt(["parse"]).result
