@@ -250,7 +250,7 @@ _dbt_full_manifest = ManifestLoader.get_full_manifest.__func__  # type: ignore[a
 
 
 def full_manifest_kept_out_of_collections(cls: type, *args: Any, **kwargs: Any) -> Any:
-    """Dbt's manifest, then every object alive moved out of Python's cyclic collections.
+    """The manifest dbt loads, then every object alive moved out of the cyclic collections.
 
     A build makes a context with a namespace of every macro for each node, and each holds
     reference cycles, so Python's collector runs often; each full collection walked the whole
