@@ -7,11 +7,12 @@ node's package's, each package's and the adapters' namespaces. dbt sorts each ma
 every context, checking for duplicate names each time, and the context then copies the
 namespace into its dictionary by walking the search order once per name. Together that was a
 fifth of the samples of dbt's worker threads in a build of the 60-customer test company
-(docs/benchmarks.md, "…nor a macro namespace sorted per node").
+(docs/benchmarks.md, "…nor a macro namespace sorted per context").
 
 Where each macro goes depends only on the manifest's macros, the root package, the node's
 package and the adapters' package order, so `build_namespace_from_layout` computes that
-layout once and then only makes the generators and fills the same dictionaries. The namespace
+layout once (and again when the macros are not the same objects: dbt adds and replaces them
+while it parses) and then only makes the generators and fills the same dictionaries. The namespace
 it returns is dbt's own `MacroNamespace`, with the same four dictionaries (which dbt's
 `get_from_package` and dispatch read), and with its names flattened once in search order for
 iteration and lookup, which give what dbt's walk gives. A manifest whose packages hold a
@@ -69,9 +70,11 @@ class Layout:
     global_project_names: tuple[tuple[str, int], ...]
 
 
-def macro_layout(builder: MacroNamespaceBuilder, macros_by_package: dict) -> Layout | None:
-    """The layout dbt's `build_namespace` makes; None when a package repeats a macro's name."""
-    macros = [macro for package in macros_by_package.values() for macro in package.values()]
+def macro_layout(builder: MacroNamespaceBuilder, macros: list[Any]) -> Layout | None:
+    """The layout dbt's `build_namespace` makes; None when a package repeats a macro's name.
+
+    `macros` are in the manifest's order, package by package.
+    """
     internal: dict[str, dict[str, int]] = {}
     packages: dict[str, dict[str, int]] = {}
     local_names: dict[str, int] = {}
@@ -102,26 +105,32 @@ def macro_layout(builder: MacroNamespaceBuilder, macros_by_package: dict) -> Lay
     )
 
 
-_layouts: dict[tuple, tuple[dict, Layout | None]] = {}
+_layouts: dict[tuple, tuple[tuple[int, ...], Layout | None]] = {}
 
 
 def _layout_for(builder: MacroNamespaceBuilder, macros_by_package: dict) -> Layout | None:
+    """The layout for these macros, worked out again whenever they are not the same objects.
+
+    dbt adds and replaces macros in the same mapping while it parses (`Manifest.add_macro`).
+    A layout holds its macros, so no id it was kept under can belong to a new object.
+    """
+    macros = [macro for package in macros_by_package.values() for macro in package.values()]
+    identities = tuple(map(id, macros))
     key = (
-        id(macros_by_package),
         builder.root_package,
         builder.search_package,
         tuple(builder.internal_package_names_order),
     )
     kept = _layouts.get(key)
-    if kept is None or kept[0] is not macros_by_package:  # the mapping held, so ids stay unique
-        kept = _layouts[key] = (macros_by_package, macro_layout(builder, macros_by_package))
+    if kept is None or kept[0] != identities:
+        kept = _layouts[key] = (identities, macro_layout(builder, macros))
     return kept[1]
 
 
 def build_namespace_from_layout(
     self: MacroNamespaceBuilder, macros_by_package: dict, ctx: dict
 ) -> MacroNamespace:
-    """Dbt's `build_namespace`, each macro placed where the layout says."""
+    """The namespace dbt's `build_namespace` makes, each macro placed where the layout says."""
     layout = _layout_for(self, macros_by_package)
     if layout is None:
         return _dbt_build_namespace(self, macros_by_package, ctx)

@@ -118,3 +118,16 @@ def test_a_package_naming_two_macros_alike_gets_dbts_error():
         builder = MacroNamespaceBuilder("c360", "c360", MacroStack(), ["dbt"], None)
         with pytest.raises(DuplicateMacroNameError):
             build(builder, twice, {})
+
+
+def test_a_macro_added_or_replaced_while_dbt_parses_is_in_the_next_namespace():
+    """dbt's `Manifest.add_macro` changes the same mapping in place; no layout outlives it."""
+    macros = by_package([macro("c360", "cents"), macro("dbt", "cast")])
+    _, first, *_ = both(macros, "c360", "c360", ["dbt"])
+    added, replaced = macro("c360", "margin"), macro("dbt", "cast")
+    macros["c360"]["margin"] = added
+    macros["dbt"]["cast"] = replaced
+    theirs, ours, *bound = both(macros, "c360", "c360", ["dbt"])
+    assert_same(theirs, ours, *bound)
+    assert ours["margin"].macro is added and ours["cast"].macro is replaced
+    assert first["cast"].macro is not replaced
