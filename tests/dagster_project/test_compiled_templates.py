@@ -76,7 +76,14 @@ def test_what_shapes_the_code_is_in_the_key(tmp_path, compiled):
     plain = jinja2.Environment()
     plain.filters["tag"] = lambda value: f"{value}!"
     assert plain.from_string(calls).render(x="ctx") == "a!"
-    assert len(compiled) == len(list(tmp_path.iterdir())) == 6
+    # Escaping decided by a function of the template's name: the same name and text, escaped
+    # by one environment and not by the other (a loader gives `compile` the name, as a file).
+    templates = jinja2.DictLoader({"page": "{{ '<b>' }}"})
+    escaping = jinja2.Environment(loader=templates, autoescape=lambda name: name == "page")
+    assert escaping.get_template("page").render() == "&lt;b&gt;"
+    not_escaping = jinja2.Environment(loader=templates, autoescape=lambda name: False)
+    assert not_escaping.get_template("page").render() == "<b>"
+    assert len(compiled) == len(list(tmp_path.iterdir())) == 8
 
 
 def test_an_entry_that_does_not_read_back_is_compiled_again(tmp_path, compiled):
