@@ -13,10 +13,10 @@ publication. Customer 360 rotates over the 50 biggest customers. Target (issue 8
 
 `--browser` times whole pages instead: `c360 serve` over an already published C360_HOME (read
 only), then Debian's chromium opens every page in turn, `--opens` rounds, each timed by the
-browser test's `open_page` (until Streamlit's status widget has been gone for a second). The
-first round's first page includes the server's first script run. Target (issue 8): under 2 s a
-page. Results go to bench/results/<--results>-browser.json, with the load average at each open
-(other work shares the machine's two cores).
+browser test's `open_page` (until the page's script has stopped and no element is still
+loading, for a second). The first round's first page includes the server's first script run.
+Target (issue 8): under 2 s a page. Results go to bench/results/<--results>-browser.json, with
+the load average at each open (other work shares the machine's two cores).
 
 The pages' queries are `dashboard_pages.py`, the browser rounds `dashboard_browser.py`.
 """

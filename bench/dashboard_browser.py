@@ -1,8 +1,9 @@
 """Whole dashboard pages timed in chromium over a published warehouse (`--browser`).
 
 `c360 serve` over an already published C360_HOME (read only), then Debian's chromium opens every
-page in turn, `opens` rounds, each timed by the browser test's `open_page` (until Streamlit's
-status widget has been gone for a second), with the load average at each open.
+page in turn, `opens` rounds, each timed by the browser test's `open_page` (until the page's
+script has stopped and no element is still loading, for a second), with the load average at
+each open.
 """
 
 from __future__ import annotations
