@@ -261,16 +261,19 @@ def full_manifest_kept_out_of_collections(cls: type, *args: Any, **kwargs: Any) 
     manifest = _dbt_full_manifest(cls, *args, **kwargs)
     gc.collect()
     gc.freeze()
-    # Collectable again when the interpreter exits, as before: DuckDB's bindings report every
-    # object of theirs still alive then as a leak.
-    atexit.register(gc.unfreeze)
     return manifest
 
 
 def keep_the_manifest_out_of_collections() -> None:
-    """Put `full_manifest_kept_out_of_collections` in place of dbt's, in this process."""
+    """Put `full_manifest_kept_out_of_collections` in place of dbt's, in this process.
+
+    What it freezes is collectable again when the interpreter exits, as before: DuckDB's
+    bindings report every object of theirs still alive then as a leak. Thawed once, however
+    many manifests the process loads.
+    """
     loader: type = ManifestLoader
     loader.get_full_manifest = classmethod(full_manifest_kept_out_of_collections)
+    atexit.register(gc.unfreeze)
 
 
 def reuse_repeated_work() -> None:
