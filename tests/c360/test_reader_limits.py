@@ -53,7 +53,9 @@ def test_a_cross_join_that_would_run_for_minutes_stops_within_the_time_limit(lim
     assert str(stopped.value) == (
         "query stopped after 1 s (the reader time limit, C360_READER_TIMEOUT)"
     )
-    assert 1 <= elapsed < 5  # the interrupt lands within a vector or two, even on a busy CPU
+    # The join runs for minutes unstopped; the limit stops it at 1 s, plus however long a busy
+    # machine takes to deliver the interrupt (not a speed bound, so a loose one).
+    assert 1 <= elapsed < 30
 
 
 def test_a_shorter_limit_asked_for_wins_and_the_connection_answers_afterwards(limited):
