@@ -7,7 +7,9 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +17,7 @@ import pytest
 
 from c360.serving import connect_readonly
 from c360.settings import Settings
+from dagster_project.dbt_fork_server import SERVER_VARIABLE
 
 pytest_plugins = ("tests.suite_order",)  # longest test files first; `--record-durations`
 
@@ -58,6 +61,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             functions += [definition.func for definition in definitions]
         if any(_does_slow_work(function, seen) for function in functions if function):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_dbt() -> Iterator[None]:
+    """Each test process's `c360-dbt` commands forked from a server that has imported dbt once
+    (dagster_project/dbt_fork_server.py), not each paying the imports again.
+
+    Not waited for: until its socket answers, a command runs dbt in its own process.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="c360-dbt-"))  # short: a socket path has 107 bytes
+    address = folder / "server.sock"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.dbt_fork_server", str(address)],
+        start_new_session=True,
+    )
+    os.environ[SERVER_VARIABLE] = str(address)
+    try:
+        yield
+    finally:
+        del os.environ[SERVER_VARIABLE]
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def settings_for(
