@@ -1,7 +1,7 @@
 """`c360-dbt` started warm: a server that has imported dbt forks a process for each command.
 
 Every `c360-dbt` process spends about 1.8 CPU s importing dbt, its adapter and its tasks before
-it reads its first argument, and a refresh, a test or the Spark build starts many. A process
+it reads its first argument, and a run of the test suite starts about a hundred. A process
 that has done those imports once and forks for each command skips them: the fork starts from a
 copy of the imported modules (shared pages, copied on write).
 
@@ -9,17 +9,18 @@ copy of the imported modules (shared pages, copied on write).
 arguments, and is the command's stand-in: it hands over its standard input, output and error
 (the descriptors themselves, so dbt writes straight into the pipe dagster-dbt reads), its
 working folder and its environment; it forwards SIGINT and SIGTERM (dagster-dbt stops dbt with
-SIGINT) to the forked process, and exits with its exit code. Without the variable, or when no
-server answers, it runs dbt in its own process as before (`dbt_launcher.main`), so a server is
-an optimisation and never a dependency.
+SIGINT) to the forked process, and exits with its exit code once that process has ended.
+Without the variable, or when no server answers, it runs dbt in its own process as before
+(`dbt_launcher.main`), so a server is an optimisation and never a dependency.
 
-The server (`python -m dagster_project.dbt_fork_server SOCKET`) imports and never runs dbt, so
-each fork starts from the same state a new process would reach after its imports: the
-launcher's patches are put in place in the fork, by `dbt_launcher.main`, as in a new process.
-It starts no thread, so forking it is safe. The test suite starts one per worker.
+The server (`python -m dagster_project.dbt_fork_server SOCKET [--parent PID]`) imports and
+never runs dbt, so each fork starts from the same state a new process would reach after its
+imports: the launcher's patches are put in place in the fork, by `dbt_launcher.main`, as in a
+new process. It starts no thread, so forking it is safe. The test suite starts one per worker.
 """
 
-import atexit
+import argparse
+import contextlib
 import gc
 import json
 import os
@@ -31,7 +32,7 @@ import threading
 import traceback
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 SERVER_VARIABLE = "C360_DBT_SERVER"
 """The environment variable naming the server's socket; unset, every command starts cold."""
@@ -110,6 +111,8 @@ def run_on_server(address: str, argv: list[str]) -> int | None:
     handlers = {number: signal.signal(number, forward) for number in FORWARDED_SIGNALS}
     try:
         code = _receive_int(connection)
+        while connection.recv(1):  # closed when dbt's process has ended
+            pass
     finally:
         connection.close()
         for number, handler in handlers.items():
@@ -139,8 +142,13 @@ def _script_module(path: str) -> types.ModuleType:
     return module
 
 
-def _run_in_fork(connection: socket.socket) -> None:
-    """The forked process: become the client's command, run dbt, report the code, exit."""
+def _run_in_fork(connection: socket.socket) -> NoReturn:
+    """The forked process: become the client's command, run dbt, report the code, exit.
+
+    The exit is Python's own, as in a process of its own (atexit, then what dbt left open, such
+    as DuckDB's files, closed as the interpreter ends). The stand-in exits when the connection
+    closes, which is when this process has ended: its descriptor is left to the kernel.
+    """
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # dbt may wait for its own children
@@ -163,14 +171,10 @@ def _run_in_fork(connection: socket.socket) -> None:
             code = _exit_code(error)
     except BaseException:
         traceback.print_exc()
-    finally:
-        try:
-            atexit._run_exitfuncs()
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
-            connection.sendall(_CODE.pack(code))
-        finally:
-            os._exit(code)
+    with contextlib.suppress(OSError):
+        connection.sendall(_CODE.pack(code))
+    connection.detach()
+    raise SystemExit(code)
 
 
 def _thread_count() -> int:
@@ -179,8 +183,19 @@ def _thread_count() -> int:
     return len(list(tasks.iterdir())) if tasks.is_dir() else threading.active_count()
 
 
-def serve(address: Path) -> None:
-    """Import dbt, then fork a process for each command that connects to `address`."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def serve(address: Path, parent: int | None = None) -> None:
+    """Import dbt, then fork a process for each command that connects to `address`.
+
+    With `parent`, stop once that process has gone (a test run killed before it stopped us).
+    """
     import importlib
 
     for module in WARM_MODULES:
@@ -196,14 +211,20 @@ def serve(address: Path) -> None:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
         listener.bind(str(address))
         listener.listen(64)
-        while True:
-            connection, _ = listener.accept()
+        listener.settimeout(None if parent is None else 5)
+        while parent is None or _alive(parent):
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connection.settimeout(None)
             sys.stdout.flush()
             sys.stderr.flush()
             if os.fork() == 0:
                 listener.close()
                 _run_in_fork(connection)
             connection.close()
+    address.unlink(missing_ok=True)
 
 
 def main() -> None:
@@ -219,4 +240,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description="Fork a warm dbt for each c360-dbt command.")
+    parser.add_argument("socket", type=Path, help="the Unix socket to listen on")
+    parser.add_argument("--parent", type=int, help="stop when this process has gone")
+    arguments = parser.parse_args()
+    serve(arguments.socket, arguments.parent)

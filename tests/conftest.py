@@ -73,7 +73,14 @@ def warm_dbt() -> Iterator[None]:
     folder = Path(tempfile.mkdtemp(prefix="c360-dbt-"))  # short: a socket path has 107 bytes
     address = folder / "server.sock"
     server = subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.dbt_fork_server", str(address)],
+        [
+            sys.executable,
+            "-m",
+            "dagster_project.dbt_fork_server",
+            address,
+            "--parent",
+            str(os.getpid()),
+        ],
         start_new_session=True,
     )
     os.environ[SERVER_VARIABLE] = str(address)

@@ -101,11 +101,16 @@ def test_the_fork_works_in_the_caller_s_folder(server, tmp_path):
 
 
 def _interrupted(settings, server: str | None) -> tuple[int, str]:
-    """`c360-dbt show` of a query that runs for minutes, sent SIGINT once the query runs."""
+    """`c360-dbt show` of a query that runs for minutes, sent SIGINT once the query runs.
+
+    Its files go to the data root's folders: the project's `target/` holds the parse that
+    other tests copy while this one runs.
+    """
     endless = "select count(*) from range(100000) a, range(100000) b, range(100) c"
     env = {key: value for key, value in os.environ.items() if key != SERVER_VARIABLE}
+    folders = ["--target-path", settings.dbt_target_dir, "--log-path", settings.home / "logs"]
     process = subprocess.Popen(
-        [dbt_executable(), "show", "--inline", endless],
+        [dbt_executable(), "show", "--inline", endless, *folders],
         cwd=settings.dbt_project_dir,
         env={**env, **settings.dbt_env(), **({SERVER_VARIABLE: server} if server else {})},
         stdout=subprocess.PIPE,
@@ -153,3 +158,31 @@ def test_a_server_that_has_started_threads_does_not_serve(tmp_path):
     )
     assert "c360-dbt server: not serving, " in refused.stderr
     assert not address.exists()
+
+
+def test_the_server_stops_when_its_parent_has_gone(tmp_path):
+    address = tmp_path / "s.sock"
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dagster_project.dbt_fork_server",
+            address,
+            "--parent",
+            str(parent.pid),
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not address.exists():
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        parent.kill()
+        parent.wait()
+        assert server.wait(timeout=60) == 0
+        assert not address.exists()
+    finally:
+        for process in (parent, server):
+            process.kill()
+            process.wait()
