@@ -27,6 +27,7 @@ import os
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import traceback
@@ -225,6 +226,14 @@ def serve(address: Path, parent: int | None = None) -> None:
                 _run_in_fork(connection)
             connection.close()
     address.unlink(missing_ok=True)
+
+
+def start_server(address: Path, parent: int | None = None) -> subprocess.Popen:
+    """`serve` in a process of its own session (stopped by its id), listening at `address`."""
+    command = [sys.executable, "-m", "dagster_project.dbt_fork_server", str(address)]
+    if parent is not None:
+        command += ["--parent", str(parent)]
+    return subprocess.Popen(command, start_new_session=True)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from c360.serving import connect_readonly
 from c360.settings import Settings
-from dagster_project.dbt_fork_server import SERVER_VARIABLE
+from dagster_project.dbt_fork_server import SERVER_VARIABLE, start_server
 
 pytest_plugins = ("tests.suite_order",)  # longest test files first; `--record-durations`
 
@@ -72,17 +71,7 @@ def warm_dbt() -> Iterator[None]:
     """
     folder = Path(tempfile.mkdtemp(prefix="c360-dbt-"))  # short: a socket path has 107 bytes
     address = folder / "server.sock"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dagster_project.dbt_fork_server",
-            address,
-            "--parent",
-            str(os.getpid()),
-        ],
-        start_new_session=True,
-    )
+    server = start_server(address, parent=os.getpid())
     os.environ[SERVER_VARIABLE] = str(address)
     try:
         yield

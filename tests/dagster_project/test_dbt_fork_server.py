@@ -9,10 +9,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from dagster_project.dbt_fork_server import SERVER_VARIABLE, run_on_server
+from dagster_project.dbt_fork_server import SERVER_VARIABLE, run_on_server, start_server
 from dagster_project.defs.dbt_assets import dbt_executable
 
 
@@ -22,20 +23,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     address = tmp_path_factory.mktemp("fork", numbered=True) / "s.sock"
     if len(str(address)) > 100:  # a Unix socket's path has at most 107 bytes
         pytest.skip(f"the temporary folder's path is too long for a socket: {address}")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.dbt_fork_server", str(address)],
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while not address.exists():
-        assert process.poll() is None, "the server exited"
-        assert time.monotonic() < deadline, "the server's socket did not appear"
-        time.sleep(0.1)
+    process = start_server(address)
+    _wait_for_socket(address, process)
     try:
         yield str(address)
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _wait_for_socket(address: Path, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while not address.exists():
+        assert server.poll() is None, "the server exited"
+        assert time.monotonic() < deadline, "the server's socket did not appear"
+        time.sleep(0.1)
 
 
 def _run(argv: list[str], server: str | None, **kwargs) -> subprocess.CompletedProcess:
@@ -163,21 +165,9 @@ def test_a_server_that_has_started_threads_does_not_serve(tmp_path):
 def test_the_server_stops_when_its_parent_has_gone(tmp_path):
     address = tmp_path / "s.sock"
     parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dagster_project.dbt_fork_server",
-            address,
-            "--parent",
-            str(parent.pid),
-        ]
-    )
+    server = start_server(address, parent=parent.pid)
     try:
-        deadline = time.monotonic() + 120
-        while not address.exists():
-            assert server.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
+        _wait_for_socket(address, server)
         parent.kill()
         parent.wait()
         assert server.wait(timeout=60) == 0
