@@ -108,7 +108,8 @@ def run_on_server(address: str, argv: list[str]) -> int | None:
         return None
 
     def forward(number: int, _frame: object) -> None:
-        os.kill(pid, number)
+        with contextlib.suppress(ProcessLookupError):  # it has just ended
+            os.kill(pid, number)
 
     handlers = {number: signal.signal(number, forward) for number in FORWARDED_SIGNALS}
     try:
@@ -225,7 +226,13 @@ def serve(address: Path, parent: int | None = None) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the forks
     address.unlink(missing_ok=True)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-        listener.bind(str(address))
+        # Whoever can connect runs dbt as this user, with an environment of their choosing: the
+        # socket is this user's alone from the moment it exists.
+        umask = os.umask(0o177)
+        try:
+            listener.bind(str(address))
+        finally:
+            os.umask(umask)
         listener.listen(64)
         listener.settimeout(None if parent is None else 5)
         while parent is None or _alive(parent):

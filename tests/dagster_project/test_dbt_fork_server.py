@@ -5,6 +5,7 @@ and SIGINT reaches dbt; with no server it runs dbt itself."""
 import importlib.metadata
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -64,6 +65,10 @@ def test_a_command_runs_in_a_fork_of_the_server_and_writes_to_the_caller_s_descr
     _, err = capfd.readouterr()
     assert "No such command 'no-such-command'" in err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
+
+
+def test_only_the_server_s_user_may_connect(server):
+    assert stat.S_IMODE(os.stat(server).st_mode) == 0o600
 
 
 def test_no_server_at_the_address_means_the_caller_runs_dbt(tmp_path):
