@@ -59,7 +59,7 @@ format: install  ## Fix what ruff and SQLFluff can fix
 spark-install: $(VENV)/.synced-spark  ## Add the spark extra (dbt-spark, pyspark ~560 MB; needs Java 17)
 
 spark-parity: spark-install  ## Build the small company on DuckDB and Spark, compare every mart
-	SPARK_LOCAL_IP=127.0.0.1 $(RUN) pytest tests/spark -q
+	SPARK_LOCAL_IP=127.0.0.1 C360_SPARK_DATA_TESTS=all $(RUN) pytest tests/spark -q
 
 # The whole suite includes the Spark build, parity and unit tests (~4-5 minutes), so CI proves
 # them on every run. It runs on both cores (pytest-xdist; serially it took 15 min 38 s), a test

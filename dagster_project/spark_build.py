@@ -20,6 +20,7 @@ Run: `python -m dagster_project.spark_build`.
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -46,14 +47,18 @@ logger = logging.getLogger(__name__)
 
 # A target path of its own: switching targets in dbt/target would defeat DuckDB's partial parse.
 TARGET_PATH = "target/spark"
+# dbt's own generic tests. `--data-tests project` leaves them to the DuckDB build: their SQL is
+# dbt-spark's, and the tables they test are the ones the parity test compares with DuckDB's.
+DBT_BUILT_IN_TESTS = ("not_null", "unique", "accepted_values", "relationships")
 
 
 @dataclass
 class SparkBuild:
-    """What a build did: seconds per phase, the dbt nodes that failed, unit tests that passed."""
+    """What a build did: seconds per phase, the dbt nodes that failed, the tests that passed."""
 
     seconds: dict[str, float] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    data_tests_passed: list[str] = field(default_factory=list)
     unit_tests_passed: list[str] = field(default_factory=list)
 
     @property
@@ -130,8 +135,22 @@ def _unit_tests(result: Any) -> list[Any]:
     return [r for r in (result.result or []) if r.node.resource_type == "unit_test"]
 
 
-def build() -> SparkBuild:
-    """Seeds, models, snapshots (none on Spark) and tests, with the Python steps in between."""
+def _passed(result: Any, resource_type: str) -> list[str]:
+    return [
+        r.node.unique_id
+        for r in (result.result or [])
+        if r.node.resource_type == resource_type and str(r.status) == "pass"
+    ]
+
+
+def build(data_tests: str = "all") -> SparkBuild:
+    """Seeds, models, snapshots (none on Spark) and tests, with the Python steps in between.
+
+    `data_tests` is `all`, or `project`: the project's own data tests (its generic tests and
+    singular tests) and every unit test, without dbt's built-in generic tests, a sixth of the
+    build's time for what the DuckDB build and the parity test already check.
+    """
+    left_out = [f"test_name:{name}" for name in DBT_BUILT_IN_TESTS if data_tests == "project"]
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Spark's Python workers (the Jaro-Winkler function) run this interpreter, not `python3`.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -170,7 +189,7 @@ def build() -> SparkBuild:
     for phase, models, step in phases:
         began = time.monotonic()
         # dbt-spark cannot run the Python models: the steps below write their tables.
-        exclude = ["--exclude", *done, *steps]
+        exclude = ["--exclude", *done, *steps, *left_out]
         if models:
             # Seeds and models only: a test may also read models of a later phase.
             select = ["--select", *[f"+{m}" for m in models]]
@@ -180,6 +199,7 @@ def build() -> SparkBuild:
         else:
             result = _dbt(["build", *exclude, "--exclude", "resource_type:unit_test"], manifest)
         summary.failures += _failures(result)
+        summary.data_tests_passed += _passed(result, "test")
         done += [f"+{m}" for m in models]
         summary.seconds[phase] = time.monotonic() - began
         if step is not None:
@@ -195,12 +215,12 @@ def build() -> SparkBuild:
         # steps, and every unit test (their fixtures take column types from the input tables,
         # and the identity models call the Jaro-Winkler function registered above).
         began = time.monotonic()
-        result = _dbt(["test", "--select", *done, *steps, "resource_type:unit_test"], manifest)
+        tests = ["--select", *done, *steps, "resource_type:unit_test"]
+        result = _dbt(["test", *tests, *(["--exclude", *left_out] if left_out else [])], manifest)
         summary.failures += _failures(result)
+        summary.data_tests_passed += _passed(result, "test")
         unit_tests = _unit_tests(result)
-        summary.unit_tests_passed = sorted(
-            r.node.unique_id for r in unit_tests if str(r.status) == "pass"
-        )
+        summary.unit_tests_passed = sorted(_passed(result, "unit_test"))
         summary.seconds["tests_and_unit_tests"] = time.monotonic() - began
         # Their share of that phase: the unit tests' own seconds, summed over dbt's threads.
         summary.seconds["unit_tests_node_seconds"] = sum(r.execution_time for r in unit_tests)
@@ -213,7 +233,9 @@ def build() -> SparkBuild:
         json.dumps(
             {
                 **summary.seconds,
+                "data_tests": data_tests,
                 "failures": summary.failures,
+                "data_tests_passed": sorted(summary.data_tests_passed),
                 "unit_tests_passed": summary.unit_tests_passed,
             },
             indent=1,
@@ -222,12 +244,22 @@ def build() -> SparkBuild:
     return summary
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Build on Spark; exit status 1 when a node or step failed."""
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.spark_build")
+    parser.add_argument(
+        "--data-tests",
+        choices=("all", "project"),
+        default="all",
+        help=f"project: leave dbt's built-in generic tests ({', '.join(DBT_BUILT_IN_TESTS)}) to"
+        " the DuckDB build",
+    )
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    summary = build()
+    summary = build(args.data_tests)
     for phase, seconds in summary.seconds.items():
         logger.info("%-28s %7.1f s", phase, seconds)
+    logger.info("data tests passed: %d", len(summary.data_tests_passed))
     logger.info("unit tests passed: %d", len(summary.unit_tests_passed))
     for failure in summary.failures:
         logger.error("FAILED %s", failure)

@@ -11,6 +11,7 @@ server listens, moves that cost before the first reader.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from pathlib import Path
 
@@ -75,6 +76,17 @@ def warm_up() -> None:
     figure.to_json()
 
 
+def file_watcher_type() -> str:
+    """Streamlit's source watching: off unless `STREAMLIT_SERVER_FILE_WATCHER_TYPE` asks for it.
+
+    Watching is for someone editing the pages (a saved file reruns them). A served app gains
+    nothing from it and pays on every script run: Streamlit resolves the path of every imported
+    module (thousands: polars, plotly, pandas) to find the ones to watch, and polls or watches
+    each. Set the variable to `auto` while editing the dashboards.
+    """
+    return os.environ.get("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
+
+
 def serve(port: int, address: str = "127.0.0.1", secrets: Path | None = None) -> int:
     """Warm up, then run `streamlit run` on the app in this process until it is stopped.
 
@@ -99,6 +111,8 @@ def serve(port: int, address: str = "127.0.0.1", secrets: Path | None = None) ->
             "false",
             "--client.toolbarMode",
             "viewer",
+            "--server.fileWatcherType",
+            file_watcher_type(),
         ],
         prog_name="streamlit",
         standalone_mode=False,

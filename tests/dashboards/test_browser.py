@@ -1,6 +1,7 @@
 """Every page in a real browser (Debian's chromium, driven by Playwright), served by `c360 serve`
 from a warehouse published by a real refresh. Screenshots go to C360_SCREENSHOT_DIR when set."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -75,9 +76,9 @@ def wait_until_serving(url: str, seconds: float = 60, path: str = "/_stcore/heal
 
 
 @pytest.fixture(scope="module")
-def served(built):
+def server(built):
     """`c360 serve` on a free port over the integration test's published warehouse, started once
-    for the module's tests (a start costs ~10 s on two cores)."""
+    for the module's tests (a start costs ~10 s on two cores): its URL and its process."""
     port = free_port()
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings_for(built, monkeypatch)
@@ -85,9 +86,15 @@ def served(built):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url)
-        yield url
+        yield url, process
     finally:
         stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def served(server) -> str:
+    """The URL of `server`."""
+    return server[0]
 
 
 @pytest.fixture
@@ -328,3 +335,24 @@ def test_an_erp_only_company_shows_unknown_with_the_missing_source(
     assert_no_error(browser_page)
     expect(browser_page.get_by_text("no opportunities in the CRM extracts").first).to_be_visible()
     browser_page.screenshot(path=str(screenshots / "erp_only_pipeline.png"))
+
+
+def test_the_served_app_watches_no_source_file(server, browser_page):
+    """Watching the sources is for editing the pages (dashboards/server.py, file_watcher_type).
+
+    Streamlit sets its watchers up on a session's first script run; with watchdog installed, as
+    the lock file installs it, they hold an inotify instance.
+    """
+    url, process = server
+    open_page(browser_page, url)
+    assert inotify_instances(process.pid) == []
+
+
+def inotify_instances(pid: int) -> list[str]:
+    """The descriptors of process `pid` that are inotify instances."""
+    found = []
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(FileNotFoundError):  # closed since the listing
+            if "inotify" in os.readlink(descriptor):
+                found.append(descriptor.name)
+    return found
