@@ -88,6 +88,7 @@ def _plant(landing: Path) -> None:
 
 NEEDLES = [NAME, EMAIL, EMAIL.upper(), PHONE]
 ENCODINGS = ("utf-8", "cp1252", "utf-16-le", "utf-16-be")
+ROW_HITS = " or ".join("contains(lower(cast(scanned_row as varchar)), ?)" for _ in NEEDLES)
 
 
 def _hits(text: str) -> bool:
@@ -111,8 +112,13 @@ def _traces(home: Path) -> list[str]:
                 "select schema_name, table_name from duckdb_tables() where not internal"
             ).fetchall()
             for schema, table in tables:
-                rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
-                if _hits(repr(rows)):
+                # Each row as text, searched in DuckDB (fetching every row into Python took a
+                # third of this scan's CPU).
+                [(rows,)] = con.execute(
+                    f'select count(*) from "{schema}"."{table}" as scanned_row where {ROW_HITS}',
+                    [needle.lower() for needle in NEEDLES],
+                ).fetchall()
+                if rows:
                     found.append(f"{path}: {schema}.{table}")
             con.close()
     return found
