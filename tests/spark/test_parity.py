@@ -5,9 +5,10 @@ again on the local Spark target from the same raw Parquet by dagster_project.spa
 subprocess (a JVM of its own, ~2-4 minutes on 2 cores). Every table of the `marts` and
 `quality` schemas then compares: the same columns, the same rows; money and other decimals
 exactly (to the cent), floating-point ratios to 1e-9. The snapshot histories are DuckDB's only
-(dbt-spark snapshots need Delta). The same build runs every dbt unit test on Spark: each one
-DuckDB's manifest holds must have passed there. Skipped, saying why, without Java or without
-the `spark` extra.
+(dbt-spark snapshots need Delta). The same build runs every dbt unit test on Spark, each one
+DuckDB's manifest holds must have passed there, and the project's own data tests, each one
+Spark's manifest holds must have passed (dbt's built-in generic tests as well under `make
+spark-parity`). Skipped, saying why, without Java or without the `spark` extra.
 """
 
 import importlib.util
