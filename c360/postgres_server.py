@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from c360.processes import alive
+
 DEFAULT_PORT = 5433
 SUPERUSER = "c360"
 DATABASE = "c360"
@@ -209,9 +211,7 @@ def running(cluster_dir: Path) -> LocalServer | None:
         pid, port = int(lines[0]), int(lines[3])
     except (FileNotFoundError, IndexError, ValueError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not alive(pid):
         return None
     return LocalServer(cluster_dir, pid, port)
 

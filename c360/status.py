@@ -18,6 +18,7 @@ import duckdb
 
 from c360.atomic_json import write_json_atomically
 from c360.postgres_publish import render_state as render_postgres_state
+from c360.processes import alive
 from c360.query import format_result
 from c360.serving import (
     NoPublishedVersionError,
@@ -43,21 +44,9 @@ def read_last_refresh(settings: Settings) -> dict[str, Any] | None:
         record = json.loads(settings.last_refresh.read_text())
     except (FileNotFoundError, ValueError):
         return None
-    if record.get("state") == "running" and not _alive(int(record.get("pid", 0))):
+    if record.get("state") == "running" and not alive(int(record.get("pid", 0))):
         record["state"] = "killed"
     return record
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def render_last_refresh(record: dict[str, Any] | None) -> list[str]:

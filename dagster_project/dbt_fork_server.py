@@ -36,6 +36,8 @@ import types
 from pathlib import Path
 from typing import Any, NoReturn
 
+from c360.processes import alive
+
 SERVER_VARIABLE = "C360_DBT_SERVER"
 """The environment variable naming the server's socket; unset, every command starts cold."""
 
@@ -200,14 +202,6 @@ def _thread_count() -> int:
     return len(list(tasks.iterdir())) if tasks.is_dir() else threading.active_count()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def serve(address: Path, parent: int | None = None) -> None:
     """Import dbt, then fork a process for each command that connects to `address`.
 
@@ -235,7 +229,7 @@ def serve(address: Path, parent: int | None = None) -> None:
             os.umask(umask)
         listener.listen(64)
         listener.settimeout(None if parent is None else 5)
-        while parent is None or _alive(parent):
+        while parent is None or alive(parent):
             try:
                 connection, _ = listener.accept()
             except TimeoutError:
