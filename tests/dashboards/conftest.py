@@ -1,12 +1,27 @@
-"""Fixtures of the dashboard tests: the session's built company, pointed at by the environment."""
+"""Fixtures of the dashboard tests: the session's built company, pointed at by the environment,
+and the browser of the browser tests."""
 
 import gc
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from c360.settings import Settings
 from tests.conftest import settings_for
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -29,3 +44,17 @@ def close_the_dashboards_databases():
     _database.clear()
     query.clear()
     gc.collect()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright, launched once for the module's tests (a launch
+    is about a CPU second, and each test opens its own page or context in it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -4,7 +4,6 @@ from a warehouse published by a real refresh. Screenshots go to C360_SCREENSHOT_
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,17 +17,7 @@ import pytest
 from c360.serving import connect_readonly
 from dashboards.formatting import count, days, money
 from tests.conftest import settings_for
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.dashboards.conftest import CHROMIUM
 
 # How long a page may take before a test calls it stuck. Not a speed bound (the dashboard
 # benchmark measures speed): CI drew the overview in 24.8 s once, with a Spark build and other
@@ -105,17 +94,26 @@ def screenshots(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One browser context for the module's pages: its cache keeps Streamlit's scripts compiled
+    from one test to the next (a first page in a fresh browser cost ~2 CPU s more)."""
+    # Tall enough for a screenshot to hold the top of every page and its tables.
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    try:
+        yield context
+    finally:
+        context.close()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            # Tall enough for a screenshot to hold the top of every page and its tables.
-            yield browser.new_page(viewport={"width": 1400, "height": 1800})
-        finally:
-            browser.close()
+
+@pytest.fixture
+def browser_page(browser_context):
+    """A page of its own for the test (a Streamlit session of its own), closed after it."""
+    page = browser_context.new_page()
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 def open_page(page, url: str) -> float:

@@ -18,10 +18,9 @@ from c360.access import ROLES
 from dashboards.pages import PAGES
 from tests.conftest import settings_for
 from tests.dashboards.app import mart
+from tests.dashboards.conftest import CHROMIUM
 from tests.dashboards.signin import write_sign_in
 from tests.dashboards.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
     open_page,
     stop_server,
@@ -81,18 +80,6 @@ def site(built, provider, tmp_path_factory):
         yield url, settings
     finally:
         stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def sign_in(browser, site, provider, role: str, user: str | None = None, **claims):
