@@ -48,8 +48,8 @@ def close_the_dashboards_databases():
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's chromium, driven by Playwright, launched once for the module's tests (a launch
-    is about a CPU second, and each test opens its own page or context in it)."""
+    """Debian's chromium, driven by Playwright, launched once for the module's tests; each test
+    opens its own page or context in it."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -96,8 +96,8 @@ def screenshots(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def browser_context(browser):
-    """One browser context for the module's pages: its cache keeps Streamlit's scripts compiled
-    from one test to the next (a first page in a fresh browser cost ~2 CPU s more)."""
+    """One browser context for the module's pages; each test opens a page, and so a Streamlit
+    session, of its own in it."""
     # Tall enough for a screenshot to hold the top of every page and its tables.
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
     try:
