@@ -2,6 +2,7 @@
 
 import datetime as dt
 import fcntl
+import gc
 import inspect
 import os
 import re
@@ -60,6 +61,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             functions += [definition.func for definition in definitions]
         if any(_does_slow_work(function, seen) for function in functions if function):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep what collection made (the modules it imported: Dagster, dbt, Polars, the project)
+    out of the garbage collector's later full passes (`gc.freeze`).
+
+    It lives as long as the test process; every full collection a test's allocations set off
+    walked it again.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)
