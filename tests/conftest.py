@@ -74,6 +74,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.freeze()
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Give the frozen objects back, so the interpreter's exit frees them as before (extension
+    modules report what is still alive then as leaked)."""
+    gc.unfreeze()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def warm_dbt() -> Iterator[None]:
     """Each test process's `c360-dbt` commands forked from a server that has imported dbt once
