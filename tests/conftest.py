@@ -2,7 +2,6 @@
 
 import datetime as dt
 import fcntl
-import gc
 import inspect
 import os
 import re
@@ -63,23 +62,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Keep what collection made (the modules it imported: Dagster, dbt, Polars, the project)
-    out of the garbage collector's later full passes (`gc.freeze`).
-
-    It lives as long as the test process; every full collection a test's allocations set off
-    walked it again.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Give the frozen objects back, so the interpreter's exit frees them as before (extension
-    modules report what is still alive then as leaked)."""
-    gc.unfreeze()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def warm_dbt() -> Iterator[None]:
     """Each test process's `c360-dbt` commands forked from a server that has imported dbt once
@@ -119,6 +101,16 @@ def settings_for(
     return settings
 
 
+def start_from_the_refreshes_parse(settings: Settings, target: Path) -> None:
+    """Give the dbt target folder `target` the partial parse of `settings`' refreshes, so that a
+    dbt command run there does not parse the whole project again (dbt parses anew if it is
+    stale)."""
+    saved = settings.dbt_target_dir / "partial_parse.msgpack"
+    if saved.is_file() and not (target / saved.name).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(saved, target / saved.name)
+
+
 def dbt_full_refresh(settings: Settings, command: tuple[str, ...] | None = None) -> None:
     """Rebuild every model of `settings`' warehouse from scratch with dbt (`--full-refresh`).
 
@@ -131,11 +123,7 @@ def dbt_full_refresh(settings: Settings, command: tuple[str, ...] | None = None)
     from dagster_project.defs.dbt_assets import REFRESH_BUILD_ARGS, dbt_executable
 
     target = settings.warehouse_dir / "full-refresh-target"
-    # The refreshes' partial parse, so that dbt does not parse the whole project again.
-    saved = settings.dbt_target_dir / "partial_parse.msgpack"
-    if saved.is_file() and not (target / saved.name).exists():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(saved, target / saved.name)
+    start_from_the_refreshes_parse(settings, target)
     dbt = [dbt_executable(), *(command or REFRESH_BUILD_ARGS), "--full-refresh", "--quiet"]
     result = subprocess.run(
         [*dbt, "--target-path", str(target)],

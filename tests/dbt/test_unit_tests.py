@@ -9,12 +9,11 @@ the input columns it needs.
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from c360.settings import REPO_ROOT, Settings
-
-DBT = str(Path(sys.executable).parent / "dbt")
+from dagster_project.defs.dbt_assets import dbt_executable
+from tests.conftest import start_from_the_refreshes_parse
 
 
 def _unit_tests_in_manifest(manifest: Path) -> set[str]:
@@ -26,8 +25,9 @@ def test_every_dbt_unit_test_passes_on_the_built_company(built: Path, tmp_path: 
     settings = Settings.from_env({"C360_HOME": str(built)})
     env = {**os.environ, "C360_HOME": str(built), **settings.dbt_env()}
     target = tmp_path / "target"
+    start_from_the_refreshes_parse(settings, target)
     done = subprocess.run(
-        [DBT, "test", "--resource-type", "unit_test", "--target-path", str(target)],
+        [dbt_executable(), "test", "--resource-type", "unit_test", "--target-path", str(target)],
         cwd=REPO_ROOT / "dbt",
         env=env,
         capture_output=True,
