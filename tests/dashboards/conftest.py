@@ -2,6 +2,7 @@
 and the browser of the browser tests."""
 
 import functools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason="chromium is not installed (make browser installs Debian's package as root)",
+)
+"""The browser test files' mark: skipped, saying why, where chromium is missing."""
 
 
 @pytest.fixture

@@ -17,17 +17,14 @@ import pytest
 from c360.serving import connect_readonly
 from dashboards.formatting import count, days, money
 from tests.conftest import settings_for
-from tests.dashboards.conftest import CHROMIUM
+from tests.dashboards.conftest import NEEDS_CHROMIUM
 
 # How long a page may take before a test calls it stuck. Not a speed bound (the dashboard
 # benchmark measures speed): CI drew the overview in 24.8 s once, with a Spark build and other
 # workers on the same two cores.
 PATIENCE_SECONDS = 90
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM),
-    reason="chromium is not installed (make browser installs Debian's package as root)",
-)
+pytestmark = NEEDS_CHROMIUM
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ from c360.access import ROLES
 from dashboards.pages import PAGES
 from tests.conftest import settings_for
 from tests.dashboards.app import mart
-from tests.dashboards.conftest import CHROMIUM
+from tests.dashboards.conftest import NEEDS_CHROMIUM
 from tests.dashboards.signin import write_sign_in
 from tests.dashboards.test_browser import (
     free_port,
@@ -28,10 +28,7 @@ from tests.dashboards.test_browser import (
     wait_until_serving,
 )
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM),
-    reason="chromium is not installed (make browser installs Debian's package as root)",
-)
+pytestmark = NEEDS_CHROMIUM
 TITLES = {module: title for module, title, *_ in PAGES}
 PATHS = {module: path for module, _, _, path in PAGES}
 
