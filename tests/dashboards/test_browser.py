@@ -4,12 +4,6 @@ from a warehouse published by a real refresh. Screenshots go to C360_SCREENSHOT_
 import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,47 +12,16 @@ from c360.serving import connect_readonly
 from dashboards.formatting import count, days, money
 from tests.conftest import settings_for
 from tests.dashboards.conftest import NEEDS_CHROMIUM
-
-# How long a page may take before a test calls it stuck. Not a speed bound (the dashboard
-# benchmark measures speed): CI drew the overview in 24.8 s once, with a Spark build and other
-# workers on the same two cores.
-PATIENCE_SECONDS = 90
+from tests.dashboards.served import (
+    PATIENCE_SECONDS,
+    free_port,
+    open_page,
+    start_server,
+    stop_server,
+    wait_until_serving,
+)
 
 pytestmark = NEEDS_CHROMIUM
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    """`c360 serve` on `port` in its own process group, over the environment's C360_HOME."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    """Stop `start_server`'s server and everything it started."""
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
-
-
-def wait_until_serving(url: str, seconds: float = 60, path: str = "/_stcore/health") -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + path, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"dashboards did not start at {url}")
 
 
 @pytest.fixture(scope="module")
@@ -111,36 +74,6 @@ def browser_page(browser_context):
         yield page
     finally:
         page.close()
-
-
-def open_page(page, url: str) -> float:
-    """Open `url`, wait until Streamlit has finished running the script; seconds it took."""
-    started = time.monotonic()
-    page.goto(url)
-    return wait_until_drawn(page, started)
-
-
-def wait_until_drawn(page, started: float | None = None) -> float:
-    """Wait until Streamlit has drawn the page and finished its script; seconds since `started`."""
-    started = time.monotonic() if started is None else started
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=PATIENCE_SECONDS * 1000)
-    # The app marks its script's state ("initial", "running", "notRunning"), and elements stand
-    # as skeletons until their component has loaded: the overview's month tiles were drawn 2-3 s
-    # after the script had ended, after some year-to-date ones (so the first "Net revenue" tile
-    # read 861.59 k EUR for 75.70 k once in CI). Done is when the script has stopped and no
-    # skeleton is left, for a second.
-    finished = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-    loading = '[data-testid="stStatusWidget"], [data-testid="stMain"] [data-testid="stSkeleton"]'
-    quiet_since = None
-    while time.monotonic() - started < PATIENCE_SECONDS:
-        if not page.locator(finished).count() or page.locator(loading).count():
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since >= 1:
-            return quiet_since - started
-        time.sleep(0.1)
-    raise TimeoutError(f"{page.url} was still running after {PATIENCE_SECONDS} s")
 
 
 def assert_no_error(page) -> None:

@@ -6,7 +6,6 @@ and every action leaves exactly one audit entry."""
 
 import json
 import os
-import subprocess
 import sys
 import urllib.request
 from collections import Counter
@@ -19,29 +18,20 @@ from dashboards.pages import PAGES
 from tests.conftest import settings_for
 from tests.dashboards.app import mart
 from tests.dashboards.conftest import NEEDS_CHROMIUM
-from tests.dashboards.signin import write_sign_in
-from tests.dashboards.test_browser import (
+from tests.dashboards.served import (
     free_port,
     open_page,
+    start,
+    start_server,
     stop_server,
     wait_until_drawn,
     wait_until_serving,
 )
+from tests.dashboards.signin import write_sign_in
 
 pytestmark = NEEDS_CHROMIUM
 TITLES = {module: title for module, title, *_ in PAGES}
 PATHS = {module: path for module, _, _, path in PAGES}
-
-
-def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`command` in its own process group (stopped by `stop_server`, by its id)."""
-    return subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env=env,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +59,7 @@ def site(built, provider, tmp_path_factory):
     (home / "warehouse").symlink_to(built / "warehouse")
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = settings_for(home, monkeypatch)
-        process = start(
-            [sys.executable, "-m", "c360.cli", "serve", "--port", str(port)], dict(os.environ)
-        )
+        process = start_server(port, dict(os.environ))
     try:
         wait_until_serving(url)
         yield url, settings
