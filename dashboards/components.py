@@ -60,10 +60,28 @@ def ratio_columns(frame: pl.DataFrame) -> list[str]:
     ]
 
 
-def default_formats(frame: pl.DataFrame) -> dict[str, object]:
-    """How a table shows dates (2026-08-01, not a midnight timestamp) and ratios (25.00 %).
+# The scale of the marts' amounts (and of most hours): decimal(18, 2).
+AMOUNT_SCALE = 2
 
-    Only the display changes: the CSV download keeps the marts' raw values.
+
+def amount_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns a table shows as amounts: decimals of two places, as the marts store money.
+
+    Other decimals (an exchange rate's ten places, hours billed to four) keep every place.
+    """
+    return [
+        name
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Decimal) and dtype.scale == AMOUNT_SCALE
+    ]
+
+
+def default_formats(frame: pl.DataFrame) -> dict[str, object]:
+    """How a table shows dates (2026-08-01), ratios (25.00 %) and amounts ((180,618.47)).
+
+    A date is not a midnight timestamp; an amount has its thousands marked, both places and a
+    loss in parentheses (-180618.47 above). Only the display changes: the CSV download keeps
+    the marts' raw values.
     """
     formats: dict[str, object] = {
         name: st.column_config.DateColumn(format="YYYY-MM-DD")
@@ -72,6 +90,8 @@ def default_formats(frame: pl.DataFrame) -> dict[str, object]:
     }
     for name in ratio_columns(frame):
         formats[name] = st.column_config.NumberColumn(format="percent")
+    for name in amount_columns(frame):
+        formats[name] = st.column_config.NumberColumn(format="accounting")
     return formats
 
 

@@ -1,6 +1,7 @@
 """The shared table: long lists send their first rows to the browser and say so; a ratio that
-shows as zero shows no sign."""
+shows as zero shows no sign; dates, ratios and amounts each show in their format."""
 
+import json
 import math
 
 from streamlit.testing.v1 import AppTest
@@ -45,3 +46,49 @@ def test_a_ratio_that_shows_as_zero_shows_no_minus_sign_and_the_others_keep_thei
     assert [math.copysign(1.0, value) for value in values[:3]] == [1.0, 1.0, 1.0]
     assert math.isnan(values[5])  # missing stays missing
     assert list(shown["label_pct"]) == ["x"] * 6  # not a float: not a ratio
+
+
+def formats_page() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    import polars as pl
+
+    from dashboards.components import table
+
+    frame = pl.DataFrame(
+        {
+            "month": [dt.date(2026, 11, 1)],
+            "contribution_margin": [Decimal("-180618.47")],
+            "fx_rate": [Decimal("1.0832000000")],
+            "billed_hours": [Decimal("12.3750")],
+            "margin_pct": [-0.25],
+            "invoices": [3],
+        },
+        schema_overrides={
+            "contribution_margin": pl.Decimal(18, 2),
+            "fx_rate": pl.Decimal(18, 10),
+            "billed_hours": pl.Decimal(18, 4),
+        },
+    )
+    table(frame, "formats")
+
+
+def test_dates_ratios_and_two_place_amounts_each_show_in_their_format_and_nothing_else_changes():
+    app = AppTest.from_function(formats_page)
+    app.run()
+    assert not app.exception
+    [element] = app.dataframe
+    formats = {
+        name: column["type_config"]["format"]
+        for name, column in json.loads(element.proto.columns).items()
+        if "type_config" in column
+    }
+    # An exchange rate's ten places and hours' four are not rounded to an amount's two.
+    assert formats == {
+        "month": "YYYY-MM-DD",
+        "margin_pct": "percent",
+        "contribution_margin": "accounting",
+    }
+    [row] = element.value.to_dict("records")
+    assert str(row["contribution_margin"]) == "-180618.47"  # the value itself is not rounded
