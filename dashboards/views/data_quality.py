@@ -62,7 +62,17 @@ with st.container(horizontal=True):
         )
 
 st.subheader("Sources delivered")
-coverage_notes(quality.coverage_gaps(version))
+coverage = quality.source_coverage(version)
+gaps = quality.coverage_gaps(version)
+if not gaps.is_empty():
+    coverage_notes(gaps)
+elif coverage.is_empty():
+    st.caption("This version holds no record of what the sources delivered.")
+else:
+    st.caption(
+        f":material/check_circle: All {coverage.height} entities the marts read were delivered "
+        "(Source coverage, below)."
+    )
 
 st.subheader("Freshness per source")
 table(freshness, "freshness")
@@ -110,6 +120,6 @@ with tabs[5]:
         "Every canonical entity: rows available, and what is empty or unknown without it "
         "(quality.source_coverage)."
     )
-    table(quality.source_coverage(version), "source_coverage")
+    table(coverage, "source_coverage")
 with tabs[6]:
     table(quality.row_counts(version), "row_counts")

@@ -79,6 +79,10 @@ def test_the_page_counts_each_defect_of_a_warehouse_whose_defects_are_known(tmp_
     assert shown["Sync errors"] == "1"
     assert shown["Match rate (revenue)"] == "87.5 %"
     assert shown["Review queue"] == "1"
+    # No quality.source_coverage in this warehouse: the page claims nothing about deliveries.
+    captions = [caption.value for caption in app.caption]
+    assert "This version holds no record of what the sources delivered." in captions
+    assert not any("were delivered" in caption for caption in captions)
 
 
 def test_freshness_gives_each_sources_newest_loaded_extract(tmp_path, monkeypatch):
@@ -121,3 +125,10 @@ def test_the_integration_companys_quality_equals_its_marts_and_landing_folder(pu
         rates["erp_customers_matched_to_crm_by_revenue"]
     )
     assert version in app.caption[0].value
+    entities = mart(published, "select count(*) as n from quality.source_coverage")["n"][0]
+    absent = mart(published, "select count(*) as n from quality.source_coverage where is_absent")
+    assert absent["n"][0] == 0  # the integration company delivers every entity
+    assert (
+        f":material/check_circle: All {entities} entities the marts read were delivered "
+        "(Source coverage, below)."
+    ) in [caption.value for caption in app.caption]
