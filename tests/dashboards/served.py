@@ -24,20 +24,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`command` in its own process group (stopped by `stop_server`, by its id)."""
+def start(command: list[str]) -> subprocess.Popen:
+    """`command` in its own process group (stopped by `stop_server`, by its id), with this
+    process's environment as it is now."""
     return subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-        env=env,
     )
 
 
-def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`c360 serve` on `port`, over the environment's C360_HOME (or `env`'s)."""
-    return start([sys.executable, "-m", "c360.cli", "serve", "--port", str(port)], env)
+def start_server(port: int) -> subprocess.Popen:
+    """`c360 serve` on `port`, over the environment's C360_HOME."""
+    return start([sys.executable, "-m", "c360.cli", "serve", "--port", str(port)])
 
 
 def stop_server(process: subprocess.Popen) -> None:

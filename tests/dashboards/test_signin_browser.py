@@ -5,7 +5,6 @@ nothing of it, sales sees only its own customers, an anonymous visitor gets the 
 and every action leaves exactly one audit entry."""
 
 import json
-import os
 import sys
 import urllib.request
 from collections import Counter
@@ -59,7 +58,7 @@ def site(built, provider, tmp_path_factory):
     (home / "warehouse").symlink_to(built / "warehouse")
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = settings_for(home, monkeypatch)
-        process = start_server(port, dict(os.environ))
+        process = start_server(port)
     try:
         wait_until_serving(url)
         yield url, settings
