@@ -9,7 +9,6 @@ published version (c360/serving.py).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ import duckdb
 
 from c360.serving import PUBLIC_SCHEMAS
 from c360.settings import PUBLIC_DB_ALIAS, Settings
+from c360.settings_values import MEMORY_SIZE
 
 
 def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -63,9 +63,6 @@ def apply_build_settings(
         con.execute(f"set {key} = ?", [value])
 
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)\s*$", re.IGNORECASE)
-
-
 def half_memory_limit(limit: str) -> str | None:
     """Half of a DuckDB size such as `4GB` (`2GB`), in its own unit; None for any other value.
 
@@ -75,7 +72,7 @@ def half_memory_limit(limit: str) -> str | None:
     the dbt process reached 8.1 GB under a 4GB limit, during identity resolution. While both are
     open each takes half (`sharing_memory`), so the setting bounds them together.
     """
-    size = _SIZE.match(limit)
+    size = MEMORY_SIZE.match(limit)
     if size is None:
         return None
     return f"{float(size.group(1)) / 2:g}{size.group(2)}"

@@ -11,19 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from c360.settings_values import SettingsReader
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # The public schemas' file beside the build file, and the catalog name the dbt profile attaches
 # it under (dbt/profiles.yml, dbt/macros/generate_database_name.sql).
 PUBLIC_DB_FILE = "public.duckdb"
 PUBLIC_DB_ALIAS = "public_marts"
-
-
-def _at_least_one(name: str, value: int) -> int:
-    """`value` if it is a positive count: a refit every 0 days or a sensor every 0 s is refused."""
-    if value < 1:
-        raise ValueError(f"{name} must be 1 or more, got {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -74,40 +69,40 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read `C360_*` variables; unset ones take their defaults."""
-        env = os.environ if environ is None else environ
-        contracts = env.get("C360_CONTRACTS_DIR")
-        return cls(
-            home=Path(env.get("C360_HOME", "data")).resolve(),
+        """Read `C360_*` variables; unset ones take their defaults.
+
+        Raises:
+            SettingsError: naming every variable whose value cannot be used (c360.settings_values).
+        """
+        env = SettingsReader(os.environ if environ is None else environ)
+        contracts = env.text("C360_CONTRACTS_DIR", "")
+        cores = os.cpu_count() or 1
+        settings = cls(
+            home=Path(env.text("C360_HOME", "data")).resolve(),
             contracts_dir=Path(contracts).resolve() if contracts else None,
-            dbt_project_dir=Path(env.get("C360_DBT_PROJECT_DIR", str(REPO_ROOT / "dbt"))),
-            reporting_currency=env.get("C360_REPORTING_CURRENCY", "EUR"),
-            keep_versions=int(env.get("C360_KEEP_VERSIONS", "5")),
-            schedule_cron=env.get("C360_SCHEDULE_CRON", "0 6 * * *"),
-            schedule_timezone=env.get("C360_SCHEDULE_TIMEZONE", "UTC"),
-            sensor_interval_seconds=_at_least_one(
-                "C360_SENSOR_INTERVAL_SECONDS", int(env.get("C360_SENSOR_INTERVAL_SECONDS", "60"))
+            dbt_project_dir=Path(env.text("C360_DBT_PROJECT_DIR", str(REPO_ROOT / "dbt"))),
+            reporting_currency=env.text("C360_REPORTING_CURRENCY", "EUR"),
+            keep_versions=env.count("C360_KEEP_VERSIONS", 5),
+            schedule_cron=env.text("C360_SCHEDULE_CRON", "0 6 * * *"),
+            schedule_timezone=env.text("C360_SCHEDULE_TIMEZONE", "UTC"),
+            sensor_interval_seconds=env.count("C360_SENSOR_INTERVAL_SECONDS", 60),
+            clv_horizon_months=env.count("C360_CLV_HORIZON_MONTHS", 36),
+            clv_annual_discount_rate=env.number(
+                "C360_CLV_ANNUAL_DISCOUNT_RATE", 0.10, at_least=0, below=1
             ),
-            clv_horizon_months=int(env.get("C360_CLV_HORIZON_MONTHS", "36")),
-            clv_annual_discount_rate=float(env.get("C360_CLV_ANNUAL_DISCOUNT_RATE", "0.10")),
-            clv_refit_days=_at_least_one(
-                "C360_CLV_REFIT_DAYS", int(env.get("C360_CLV_REFIT_DAYS", "7"))
-            ),
-            freshness_hours=float(env.get("C360_FRESHNESS_HOURS", "48")),
-            ingest_processes=_at_least_one(
-                "C360_INGEST_PROCESSES",
-                int(env.get("C360_INGEST_PROCESSES", str(os.cpu_count() or 1))),
-            ),
-            retention_days=(
-                float(env["C360_RETENTION_DAYS"]) if env.get("C360_RETENTION_DAYS") else None
-            ),
-            reader_memory=env.get("C360_READER_MEMORY", "4GB"),
-            reader_timeout_seconds=float(env.get("C360_READER_TIMEOUT", "60")),
-            build_memory_limit=env.get("C360_BUILD_MEMORY_LIMIT", "4GB"),
-            build_threads=int(env.get("C360_BUILD_THREADS", str(os.cpu_count() or 1))),
-            serve_address=env.get("C360_SERVE_ADDRESS", "127.0.0.1"),
-            postgres_url=env.get("C360_POSTGRES_URL") or None,
+            clv_refit_days=env.count("C360_CLV_REFIT_DAYS", 7),
+            freshness_hours=env.number("C360_FRESHNESS_HOURS", 48.0, above=0),
+            ingest_processes=env.count("C360_INGEST_PROCESSES", cores),
+            retention_days=env.optional_number("C360_RETENTION_DAYS", above=0),
+            reader_memory=env.memory_size("C360_READER_MEMORY", "4GB"),
+            reader_timeout_seconds=env.number("C360_READER_TIMEOUT", 60.0, above=0),
+            build_memory_limit=env.memory_size("C360_BUILD_MEMORY_LIMIT", "4GB"),
+            build_threads=env.count("C360_BUILD_THREADS", cores),
+            serve_address=env.text("C360_SERVE_ADDRESS", "127.0.0.1"),
+            postgres_url=env.text("C360_POSTGRES_URL", "") or None,
         )
+        env.check()
+        return settings
 
     @property
     def landing_dir(self) -> Path:

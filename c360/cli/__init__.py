@@ -15,6 +15,7 @@ import argparse
 from c360.cli import benchmarks, postgres, reading, subject, warehouse
 from c360.cli.output import err
 from c360.settings import Settings
+from c360.settings_values import SettingsError
 
 # The order of `c360 --help`.
 COMMAND_GROUPS = (warehouse, reading, subject, postgres, benchmarks)
@@ -31,7 +32,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `c360` console script."""
     args = _parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:  # before any work: the command has not started
+        err(f"c360 {args.command}: {exc}")
+        return 2
     try:
         return args.func(args, settings)
     except KeyboardInterrupt:

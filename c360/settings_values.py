@@ -1,0 +1,113 @@
+"""How a setting's text becomes its value, and what a user reads when it cannot.
+
+Settings are environment variables, and a typo in one ("4 gigs", "ten", "-3") used to surface
+late and far from its cause: a DuckDB parser error inside dbt minutes into a refresh, a Python
+traceback, or nothing at all (a negative retention would have deleted every landed file as
+already too old). Reading every setting through `SettingsReader` checks each value when the
+command starts, and `SettingsError` names every variable that is wrong, its value and what it
+takes, at once: a user fixes them in one go rather than one failed command at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# A DuckDB size the product can also halve (c360.build_files.half_memory_limit): a number and a
+# unit, decimal (kB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB), in any case.
+MEMORY_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)\s*$", re.IGNORECASE)
+
+
+class SettingsError(ValueError):
+    """Settings whose values the product cannot use; the message has one line for each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = "1 setting" if len(problems) == 1 else f"{len(problems)} settings"
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{count} cannot be used:\n{lines}")
+
+
+class SettingsReader:
+    """Values from an environment, every problem kept until `check` reports them together."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str, default: str) -> str:
+        """The variable as it is, or `default` when unset."""
+        return self._env.get(name, default)
+
+    def _refuse(self, name: str, wanted: str) -> None:
+        self.problems.append(f"{name}={self._env[name]!r}: {wanted}")
+
+    def count(self, name: str, default: int) -> int:
+        """A whole number of 1 or more: a refit every 0 days or a sensor every 0 s is refused."""
+        raw = self._env.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            self._refuse(name, "a whole number of 1 or more")
+            return default
+        return value
+
+    def number(
+        self,
+        name: str,
+        default: float,
+        *,
+        above: float | None = None,
+        at_least: float | None = None,
+        below: float | None = None,
+    ) -> float:
+        """A decimal number within the bounds given (`above` and `below` exclusive)."""
+        raw = self._env.get(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            value = float("nan")
+        wanted: list[tuple[str, bool]] = []
+        if above is not None:
+            wanted.append((f"greater than {above:g}", value > above))
+        if at_least is not None:
+            wanted.append((f"of {at_least:g} or more", value >= at_least))
+        if below is not None:
+            wanted.append((f"less than {below:g}", value < below))
+        if value != value or not all(held for _, held in wanted):  # nan: not a number
+            bounds = " and ".join(words for words, _ in wanted)
+            self._refuse(name, f"a number {bounds}".strip())
+            return default
+        return value
+
+    def optional_number(self, name: str, *, above: float) -> float | None:
+        """`number`, or None when unset or empty (the feature is off)."""
+        if not self._env.get(name, "").strip():
+            return None
+        return self.number(name, 0.0, above=above)
+
+    def memory_size(self, name: str, default: str) -> str:
+        """A DuckDB memory size such as `4GB`, `512MB` or `6GiB` (`MEMORY_SIZE`)."""
+        raw = self._env.get(name)
+        if raw is None:
+            return default
+        size = MEMORY_SIZE.match(raw)
+        if size is None or float(size.group(1)) <= 0:
+            self._refuse(name, "a memory size such as 4GB, 512MB or 6GiB")
+            return default
+        return raw.strip()
+
+    def check(self) -> None:
+        """Raise `SettingsError` naming every setting refused so far.
+
+        Raises:
+            SettingsError: if any value was refused.
+        """
+        if self.problems:
+            raise SettingsError(self.problems)

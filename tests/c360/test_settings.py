@@ -1,0 +1,107 @@
+"""Settings from the environment: each value checked as a command starts, every wrong one named."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from c360.build_files import half_memory_limit
+from c360.settings import REPO_ROOT, Settings
+from c360.settings_values import SettingsError
+
+
+def test_unset_variables_take_the_defaults():
+    settings = Settings.from_env({"C360_HOME": "/srv/c360"})
+    assert (settings.keep_versions, settings.sensor_interval_seconds) == (5, 60)
+    assert (settings.clv_refit_days, settings.clv_annual_discount_rate) == (7, 0.10)
+    assert (settings.build_memory_limit, settings.reader_memory) == ("4GB", "4GB")
+    assert settings.retention_days is None
+    assert settings.build_threads == (os.cpu_count() or 1)
+
+
+def test_values_in_range_are_read_as_given():
+    settings = Settings.from_env(
+        {
+            "C360_BUILD_MEMORY_LIMIT": " 6 GiB ",
+            "C360_READER_MEMORY": "512mb",
+            "C360_BUILD_THREADS": "3",
+            "C360_KEEP_VERSIONS": "1",
+            "C360_CLV_ANNUAL_DISCOUNT_RATE": "0",
+            "C360_RETENTION_DAYS": "0.5",
+            "C360_FRESHNESS_HOURS": "12.5",
+        }
+    )
+    assert (settings.build_memory_limit, settings.reader_memory) == ("6 GiB", "512mb")
+    assert half_memory_limit(settings.build_memory_limit) == "3GiB"
+    assert (settings.build_threads, settings.keep_versions) == (3, 1)
+    assert settings.clv_annual_discount_rate == 0.0
+    assert (settings.retention_days, settings.freshness_hours) == (0.5, 12.5)
+
+
+def test_an_empty_retention_leaves_it_off():
+    assert Settings.from_env({"C360_RETENTION_DAYS": " "}).retention_days is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "wanted"),
+    [
+        ("C360_BUILD_THREADS", "zero", "a whole number of 1 or more"),
+        ("C360_BUILD_THREADS", "0", "a whole number of 1 or more"),
+        ("C360_INGEST_PROCESSES", "1.5", "a whole number of 1 or more"),
+        ("C360_KEEP_VERSIONS", "0", "a whole number of 1 or more"),
+        ("C360_SENSOR_INTERVAL_SECONDS", "-10", "a whole number of 1 or more"),
+        ("C360_CLV_REFIT_DAYS", "0", "a whole number of 1 or more"),
+        ("C360_CLV_HORIZON_MONTHS", "", "a whole number of 1 or more"),
+        ("C360_BUILD_MEMORY_LIMIT", "lots", "a memory size such as 4GB, 512MB or 6GiB"),
+        ("C360_BUILD_MEMORY_LIMIT", "4", "a memory size such as 4GB, 512MB or 6GiB"),
+        ("C360_BUILD_MEMORY_LIMIT", "0GB", "a memory size such as 4GB, 512MB or 6GiB"),
+        ("C360_READER_MEMORY", "80%", "a memory size such as 4GB, 512MB or 6GiB"),
+        ("C360_RETENTION_DAYS", "-3", "a number greater than 0"),
+        ("C360_RETENTION_DAYS", "a week", "a number greater than 0"),
+        ("C360_FRESHNESS_HOURS", "0", "a number greater than 0"),
+        ("C360_READER_TIMEOUT", "nan", "a number greater than 0"),
+        ("C360_CLV_ANNUAL_DISCOUNT_RATE", "1.5", "a number of 0 or more and less than 1"),
+        ("C360_CLV_ANNUAL_DISCOUNT_RATE", "-0.1", "a number of 0 or more and less than 1"),
+    ],
+)
+def test_a_value_that_cannot_be_used_is_named_with_what_it_takes(name, value, wanted):
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({name: value})
+    assert refused.value.problems == [f"{name}={value!r}: {wanted}"]
+
+
+def test_every_wrong_setting_is_reported_at_once():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(
+            {"C360_BUILD_THREADS": "two", "C360_RETENTION_DAYS": "-1", "C360_KEEP_VERSIONS": "5"}
+        )
+    message = str(refused.value)
+    assert message.startswith("2 settings cannot be used:\n")
+    assert "C360_BUILD_THREADS='two'" in message
+    assert "C360_RETENTION_DAYS='-1'" in message
+    assert "KEEP_VERSIONS" not in message
+
+
+def test_the_command_line_says_which_setting_is_wrong_before_doing_anything(tmp_path):
+    env = {
+        **os.environ,
+        "C360_HOME": str(tmp_path / "home"),
+        "C360_BUILD_MEMORY_LIMIT": "4 gigs",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "c360.cli", "refresh"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "c360 refresh: 1 setting cannot be used:",
+        "  C360_BUILD_MEMORY_LIMIT='4 gigs': a memory size such as 4GB, 512MB or 6GiB",
+    ]
+    assert not (tmp_path / "home").exists()  # nothing was started
