@@ -50,9 +50,16 @@ def _events(
 
 
 def _reason(evaluation: dg.AssetCheckEvaluation) -> str:
-    """The check's own description of the failure, else its failing row count or metadata."""
+    """The check's own description of the failure, else its failing row count or metadata.
+
+    A dbt test that errored (its query failed, e.g. out of memory) did not check anything: its
+    result carries 0 failing rows, which would read as a check that failed on nothing.
+    """
     if evaluation.description:
         return evaluation.description
+    status = evaluation.metadata.get("status")
+    if status is not None and status.value == "error":  # dbt gives it 0 failing rows
+        return "errored before it could check anything (the dbt build's failure says why)"
     meta = {k: v.value for k, v in evaluation.metadata.items() if k not in _RUN_METADATA}
     if "dagster_dbt/failed_row_count" in meta:
         return f"{meta['dagster_dbt/failed_row_count']} failing rows"

@@ -18,7 +18,6 @@ from unittest import mock
 import dagster as dg
 from dagster_dbt import (
     DagsterDbtTranslator,
-    DbtCliInvocation,
     DbtCliResource,
     DbtProject,
     dbt_assets,
@@ -30,6 +29,7 @@ from c360.refresh_lock import refresh_lock
 from c360.settings import Settings
 from dagster_project.build_plan import PLAN_TAG, covered_entities
 from dagster_project.build_state import read_build_state, rebuilds_from_scratch, record_build
+from dagster_project.dbt_failures import build_failure
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import StepError, failures_named
@@ -170,23 +170,12 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
                 fault_point(DBT_BUILD_RUNNING)
             if not invocation.is_successful():
                 # Retried only when a node failed on a lock held by a client (step_failures).
-                raise StepError("dbt build failed: " + "; ".join(failed_nodes(invocation)))
+                results = invocation.get_artifact("run_results.json").get("results", [])
+                raise StepError(build_failure(results, settings))
             if record:  # what the next refresh's plan compares the raw area with
                 record_build(settings, code, covered, previous, logic)
 
     return dbt_build, dbt_resource(project)
-
-
-def failed_nodes(invocation: DbtCliInvocation) -> list[str]:
-    """`model x: first line of its error` for every node that errored or failed its test."""
-    results = invocation.get_artifact("run_results.json").get("results", [])
-    failed = []
-    for result in results:
-        if result.get("status") in {"error", "fail"}:
-            message = (result.get("message") or "").strip().splitlines()
-            name = result["unique_id"].split(".")
-            failed.append(f"{name[0]} {name[2]}: {message[0] if message else result['status']}")
-    return failed or ["see the dbt log"]
 
 
 def public_asset_keys(dbt_build: dg.AssetsDefinition) -> list[dg.AssetKey]:

@@ -205,3 +205,35 @@ def test_a_lock_held_during_ingestion_is_retried_and_the_refresh_succeeds(unload
         retries = instance.all_logs(summary.run_id, of_type=dg.DagsterEventType.STEP_UP_FOR_RETRY)
     assert len(retries) == 1
     assert retries[0].dagster_event.step_key == "ingest"
+
+
+def test_a_build_out_of_memory_names_the_database_error_and_the_setting_to_change(
+    built, tmp_path, monkeypatch, capsys
+):
+    home = tmp_path / "c360"
+    shutil.copytree(built, home, symlinks=True)
+    settings = settings_for(home, monkeypatch, {"C360_BUILD_MEMORY_LIMIT": "2MB"})
+    published = resolve_current(settings)
+
+    exit_code = cli.main(["refresh", "--force"])
+
+    assert exit_code == 1
+    printed = capsys.readouterr()
+    [reason] = read_last_refresh(settings)["failures"]
+    assert reason.startswith("step dbt_build: dbt build failed: ")
+    assert "model stg_" in reason
+    # the database's own line, not dbt's header ("Runtime Error in model ...")
+    assert ": Out of Memory Error: " in reason
+    assert "Runtime Error in" not in reason
+    assert reason.count("; ") == 5  # five nodes named, then how many more
+    assert "more (dbt's run_results.json)" in reason
+    assert reason.endswith(
+        "The build's DuckDB ran out of memory under C360_BUILD_MEMORY_LIMIT=2MB with "
+        f"C360_BUILD_THREADS={settings.build_threads}: raise the limit or lower the threads "
+        '(docs/operations.md, "The build\'s memory")'
+    )
+    assert reason in printed.err
+    # a test whose query failed did not check anything: it is not "0 failing rows"
+    assert "0 failing rows" not in printed.out + printed.err
+    assert "errored before it could check anything" in printed.out + printed.err
+    assert resolve_current(settings) == published

@@ -1,0 +1,64 @@
+"""A failed dbt build's one line: the database's reason for each node, and memory's setting."""
+
+from c360.settings import Settings
+from dagster_project.dbt_failures import build_failure, node_reason
+from dagster_project.defs.step_failures import StepError, is_transient
+
+HEADER = "Runtime Error in model stg_crm__accounts (models/staging/crm/stg_crm__accounts.sql)"
+OUT_OF_MEMORY = (
+    "Out of Memory Error: failed to allocate data of size 64.0 KiB (1.9 MiB/1.9 MiB used)"
+)
+
+
+def result(unique_id: str, status: str, message: str | None) -> dict:
+    return {"unique_id": unique_id, "status": status, "message": message}
+
+
+def test_the_reason_is_the_line_after_dbt_s_header():
+    message = f"{HEADER}\n  {OUT_OF_MEMORY}\n  \n  Possible solutions:\n  * Reducing the threads"
+    assert node_reason(message, "error") == OUT_OF_MEMORY
+
+
+def test_a_message_without_dbt_s_header_is_kept_as_it_is():
+    assert node_reason("Got 3 results, configured to fail if != 0", "fail") == (
+        "Got 3 results, configured to fail if != 0"
+    )
+    assert node_reason(HEADER, "error") == HEADER  # nothing after the header: keep it
+    assert node_reason(None, "error") == "error"
+
+
+def test_only_errored_and_failed_nodes_are_named_in_run_order():
+    results = [
+        result("model.c360.stg_crm__users", "success", None),
+        result("model.c360.fct_invoice_lines", "error", "Database Error in model x\n  Binder"),
+        result("test.c360.unique_x.abc123", "fail", "Got 2 results"),
+        result("test.c360.not_null_y.def456", "warn", "Got 1 result"),
+    ]
+    assert build_failure(results, Settings.from_env({})) == (
+        "dbt build failed: model fct_invoice_lines: Binder; test unique_x: Got 2 results"
+    )
+
+
+def test_past_five_nodes_the_rest_are_counted_and_memory_names_its_settings():
+    message = f"{HEADER}\n  {OUT_OF_MEMORY}"
+    results = [result(f"model.c360.m{i}", "error", message) for i in range(8)]
+    settings = Settings.from_env({"C360_BUILD_MEMORY_LIMIT": "64MB", "C360_BUILD_THREADS": "2"})
+    text = build_failure(results, settings)
+    assert text.startswith(f"dbt build failed: model m0: {OUT_OF_MEMORY}; model m1: ")
+    assert "model m4: " in text and "model m5" not in text
+    assert "; and 3 more (dbt's run_results.json). " in text
+    assert text.endswith(
+        "The build's DuckDB ran out of memory under C360_BUILD_MEMORY_LIMIT=64MB with "
+        "C360_BUILD_THREADS=2: raise the limit or lower the threads "
+        '(docs/operations.md, "The build\'s memory")'
+    )
+
+
+def test_a_lock_on_the_database_s_line_makes_the_build_failure_transient():
+    lock = 'IO Error: Could not set lock on file "build.duckdb": Conflicting lock is held'
+    results = [result("model.c360.stg_crm__accounts", "error", f"{HEADER}\n  {lock}")]
+    assert is_transient(StepError(build_failure(results, Settings.from_env({}))))
+
+
+def test_a_build_that_names_no_failed_node_points_at_the_log():
+    assert build_failure([], Settings.from_env({})) == "dbt build failed: see the dbt log"
