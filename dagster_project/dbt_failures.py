@@ -21,15 +21,26 @@ FAILED = frozenset({"error", "fail"})
 NAMED_NODES = 5
 OUT_OF_MEMORY = "Out of Memory Error"
 # dbt's header before the database's message: "<Kind> Error in <node type> <name> (<path>)".
+_TRACEBACK = "Traceback (most recent call last):"
 _HEADER = re.compile(r"^[\w ]*Error in (model|test|seed|snapshot|unit_test|operation|sql) \S+")
 
 
 def node_reason(message: str | None, status: str) -> str:
-    """The line of a node's message that says why it failed: the one after dbt's header."""
+    """The line of a node's message that says why it failed: the one after dbt's header.
+
+    A Python model's message is "Python model failed:" and a traceback, whose last line is the
+    exception: both are kept ("Python model failed: ValueError: ...").
+    """
     lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
     if len(lines) > 1 and _HEADER.match(lines[0]):
         lines = lines[1:]
-    return lines[0] if lines else status
+    if not lines:
+        return status
+    if _TRACEBACK in lines[1:]:  # a Python model's: what it raised is the traceback's last line
+        return f"{lines[0]} {lines[-1]}"
+    if lines[0] == _TRACEBACK:
+        return lines[-1]
+    return lines[0]
 
 
 def failed_nodes(results: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,7 +66,8 @@ def resolve_staged_records(
             stale_erp_numbers=erp_number_pairs.filter(pl.col("is_stale")),
             overrides=read_overrides(),
             previous=previous,
-            as_of=max(dates),
+            # no record at all (a first delivery of empty files): no event carries the date
+            as_of=max(dates, default=date.min),
         )
 
 

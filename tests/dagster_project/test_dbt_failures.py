@@ -62,3 +62,20 @@ def test_a_lock_on_the_database_s_line_makes_the_build_failure_transient():
 
 def test_a_build_that_names_no_failed_node_points_at_the_log():
     assert build_failure([], Settings.from_env({})) == "dbt build failed: see the dbt log"
+
+
+def test_a_python_model_s_reason_is_the_exception_its_traceback_ends_with():
+    message = (
+        "Runtime Error in model int_identity_resolution (models/intermediate/identity/x.py)\n"
+        "  Python model failed:\n"
+        "  Traceback (most recent call last):\n"
+        '    File "/tmp/tmp1b_yub2q.py", line 34, in model\n'
+        "      result = resolve_staged_records(\n"
+        "  ValueError: max() arg is an empty sequence\n  "
+    )
+    assert node_reason(message, "error") == (
+        "Python model failed: ValueError: max() arg is an empty sequence"
+    )
+    assert node_reason("Traceback (most recent call last):\n  x\nKeyError: 'a'", "error") == (
+        "KeyError: 'a'"
+    )
