@@ -75,12 +75,13 @@ class Settings:
             SettingsError: naming every variable whose value cannot be used (c360.settings_values).
         """
         env = SettingsReader(os.environ if environ is None else environ)
-        contracts = env.text("C360_CONTRACTS_DIR", "")
         cores = os.cpu_count() or 1
         settings = cls(
             home=Path(env.text("C360_HOME", "data")).resolve(),
-            contracts_dir=Path(contracts).resolve() if contracts else None,
-            dbt_project_dir=Path(env.text("C360_DBT_PROJECT_DIR", str(REPO_ROOT / "dbt"))),
+            contracts_dir=env.folder("C360_CONTRACTS_DIR", None),
+            dbt_project_dir=env.folder(
+                "C360_DBT_PROJECT_DIR", REPO_ROOT / "dbt", holding="dbt_project.yml"
+            ),
             reporting_currency=env.text("C360_REPORTING_CURRENCY", "EUR"),
             keep_versions=env.count("C360_KEEP_VERSIONS", 5),
             schedule_cron=env.text("C360_SCHEDULE_CRON", "0 6 * * *"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 # A DuckDB size the product can also halve (c360.build_files.half_memory_limit): a number and a
 # unit, decimal (kB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB), in any case.
@@ -102,6 +103,21 @@ class SettingsReader:
             self._refuse(name, "a memory size such as 4GB, 512MB or 6GiB")
             return default
         return raw.strip()
+
+    def folder(self, name: str, default: Path | None, holding: str | None = None) -> Path | None:
+        """An existing folder (holding the file `holding`, where given), resolved; else `default`.
+
+        Only a folder the product reads from is checked: the data root is created when missing.
+        """
+        raw = self._env.get(name, "").strip()
+        if not raw:
+            return default
+        path = Path(raw).resolve()
+        if not path.is_dir() or (holding is not None and not (path / holding).is_file()):
+            wanted = f"a folder holding {holding}" if holding else "an existing folder"
+            self._refuse(name, wanted)
+            return default
+        return path
 
     def check(self) -> None:
         """Raise `SettingsError` naming every setting refused so far.

@@ -41,6 +41,14 @@ def test_values_in_range_are_read_as_given():
     assert (settings.retention_days, settings.freshness_hours) == (0.5, 12.5)
 
 
+def test_the_folders_read_from_are_taken_when_they_exist(tmp_path):
+    settings = Settings.from_env(
+        {"C360_CONTRACTS_DIR": str(tmp_path), "C360_DBT_PROJECT_DIR": str(REPO_ROOT / "dbt")}
+    )
+    assert (settings.contracts_dir, settings.dbt_project_dir) == (tmp_path, REPO_ROOT / "dbt")
+    assert Settings.from_env({"C360_CONTRACTS_DIR": ""}).contracts_dir is None
+
+
 def test_an_empty_retention_leaves_it_off():
     assert Settings.from_env({"C360_RETENTION_DAYS": " "}).retention_days is None
 
@@ -65,6 +73,9 @@ def test_an_empty_retention_leaves_it_off():
         ("C360_READER_TIMEOUT", "nan", "a number greater than 0"),
         ("C360_CLV_ANNUAL_DISCOUNT_RATE", "1.5", "a number of 0 or more and less than 1"),
         ("C360_CLV_ANNUAL_DISCOUNT_RATE", "-0.1", "a number of 0 or more and less than 1"),
+        ("C360_CONTRACTS_DIR", "/no/such/contracts", "an existing folder"),
+        ("C360_DBT_PROJECT_DIR", "/no/such/project", "a folder holding dbt_project.yml"),
+        ("C360_DBT_PROJECT_DIR", str(REPO_ROOT), "a folder holding dbt_project.yml"),
     ],
 )
 def test_a_value_that_cannot_be_used_is_named_with_what_it_takes(name, value, wanted):

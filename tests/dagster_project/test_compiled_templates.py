@@ -118,9 +118,13 @@ def test_a_template_that_does_not_compile_raises_as_before(tmp_path, compiled):
 
 def test_c360_dbt_keeps_them_in_the_projects_target_folder(tmp_path, compiled, monkeypatch):
     """Where `c360-dbt` and the Spark build keep them: beside the manifest of the project."""
-    monkeypatch.setenv("C360_DBT_PROJECT_DIR", str(tmp_path / "dbt"))
+    project = tmp_path / "dbt"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: c360\n")  # a project folder (the settings)
+    monkeypatch.setenv("C360_DBT_PROJECT_DIR", str(project))
     reuse_project_templates()
     render(SQL)
-    assert [p.parent for p in (tmp_path / "dbt").rglob("*") if p.is_file()] == [
+    written = [p for p in project.rglob("*") if p.is_file() and p.name != "dbt_project.yml"]
+    assert [p.parent for p in written] == [
         tmp_path / "dbt" / "target" / "compiled_templates"
     ]
