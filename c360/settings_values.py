@@ -2,14 +2,16 @@
 
 Settings are environment variables, and a typo in one ("4 gigs", "ten", "-3") used to surface
 late and far from its cause: a DuckDB parser error inside dbt minutes into a refresh, a Python
-traceback, or nothing at all (a negative retention would have deleted every landed file as
-already too old). Reading every setting through `SettingsReader` checks each value when the
-command starts, and `SettingsError` names every variable that is wrong, its value and what it
-takes, at once: a user fixes them in one go rather than one failed command at a time.
+traceback, or nothing at all (a negative retention would have deleted every loaded extract
+and replaced version at once, as already too old). Reading every setting through
+`SettingsReader` checks each value when the command starts, and `SettingsError` names every
+variable that is wrong, its value and what it takes, at once: a user fixes them in one go
+rather than one failed command at a time.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,7 +83,7 @@ class SettingsReader:
             wanted.append((f"of {at_least:g} or more", value >= at_least))
         if below is not None:
             wanted.append((f"less than {below:g}", value < below))
-        if value != value or not all(held for _, held in wanted):  # nan: not a number
+        if math.isnan(value) or not all(held for _, held in wanted):
             bounds = " and ".join(words for words, _ in wanted)
             self._refuse(name, f"a number {bounds}".strip())
             return default
