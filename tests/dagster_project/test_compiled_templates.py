@@ -125,6 +125,4 @@ def test_c360_dbt_keeps_them_in_the_projects_target_folder(tmp_path, compiled, m
     reuse_project_templates()
     render(SQL)
     written = [p for p in project.rglob("*") if p.is_file() and p.name != "dbt_project.yml"]
-    assert [p.parent for p in written] == [
-        tmp_path / "dbt" / "target" / "compiled_templates"
-    ]
+    assert [p.parent for p in written] == [tmp_path / "dbt" / "target" / "compiled_templates"]
