@@ -94,7 +94,7 @@ class Settings:
             clv_refit_days=env.count("C360_CLV_REFIT_DAYS", 7),
             freshness_hours=env.number("C360_FRESHNESS_HOURS", 48.0, above=0),
             ingest_processes=env.count("C360_INGEST_PROCESSES", cores),
-            retention_days=env.optional_number("C360_RETENTION_DAYS", above=0),
+            retention_days=env.optional_number("C360_RETENTION_DAYS", at_least=0),
             reader_memory=env.memory_size("C360_READER_MEMORY", "4GB"),
             reader_timeout_seconds=env.number("C360_READER_TIMEOUT", 60.0, above=0),
             build_memory_limit=env.memory_size("C360_BUILD_MEMORY_LIMIT", "4GB"),

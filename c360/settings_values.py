@@ -89,11 +89,11 @@ class SettingsReader:
             return default
         return value
 
-    def optional_number(self, name: str, *, above: float) -> float | None:
+    def optional_number(self, name: str, *, at_least: float) -> float | None:
         """`number`, or None when unset or empty (the feature is off)."""
         if not self._env.get(name, "").strip():
             return None
-        return self.number(name, 0.0, above=above)
+        return self.number(name, 0.0, at_least=at_least)
 
     def memory_size(self, name: str, default: str) -> str:
         """A DuckDB memory size such as `4GB`, `512MB` or `6GiB` (`MEMORY_SIZE`)."""

@@ -33,7 +33,7 @@ from c360.settings import REPO_ROOT, Settings
 from c360.status import read_last_refresh
 from c360.version_integrity import DamagedVersionError, check_intact_unless_untouched
 from ingestion.contracts import load_contracts
-from ingestion.landing import MARKER_FILES
+from ingestion.landing import MARKER_FILES, waiting_folders
 from ingestion.raw_store import read_load_log
 
 # Folders whose files decide what a build computes (relative to the repository).
@@ -56,20 +56,25 @@ def pending_files(settings: Settings) -> list[str]:
     """Landed files (relative to the landing folder) that no load-log entry names yet.
 
     Only the sources' folders count (`crm/`, `erp/`: one per contract), as ingestion reads
-    nothing else: a file under `landing/hubspot/` was work that no refresh would ever do.
+    nothing else: a file under `landing/hubspot/` was work that no refresh would ever do. Nor
+    does a delivery folder waiting for its `_SUCCESS` marker (`ingestion.landing.waiting_folders`)
+    count until the marker is there.
     """
     landing = settings.landing_dir
     if not landing.is_dir():
         return []
     logged = set(read_load_log(settings.raw_dir)["source_file"].to_list())
+    sources = sorted(load_contracts(settings.contracts_dir))
+    waiting = {folder for source in sources for folder in waiting_folders(landing, source)}
     landed = (
         path.relative_to(landing).as_posix()
-        for source in sorted(load_contracts(settings.contracts_dir))
+        for source in sources
         for path in (landing / source).glob("*/*")
         if path.is_file()
         and path.name not in MARKER_FILES
         and not path.name.startswith(".")
         and not path.parent.name.startswith(".")  # ingestion leaves hidden folders alone
+        and path.parent not in waiting  # still being delivered: read once it has its marker
     )
     return sorted(name for name in landed if name not in logged)
 

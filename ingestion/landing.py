@@ -70,10 +70,55 @@ def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | Non
     return None, None
 
 
+def is_complete(folder: Path) -> bool:
+    """Whether a delivery folder holds the `_SUCCESS` marker a delivery writes last."""
+    return any((folder / marker).exists() for marker in MARKER_FILES)
+
+
+def waiting_folders(landing_dir: Path, source: str) -> list[Path]:
+    """The source's delivery folders without their `_SUCCESS` marker yet, oldest first.
+
+    Why: a refresh the schedule or a user starts while a delivery is still being copied would
+    read its files so far (a CSV cut mid-line, an entity not there yet). Once a source's
+    deliveries end with the marker (any of its folders holds one), a folder without it is
+    waiting and no refresh reads it; the landing sensor waits for the marker the same way. A
+    source that never writes the marker (files copied by hand, a one-off export) is read as it
+    lands.
+    """
+    folders = [folder for _, folder in extract_folders(landing_dir, source)]
+    if not any(is_complete(folder) for folder in folders):
+        return []
+    return [folder for folder in folders if not is_complete(folder)]
+
+
+def waiting_deliveries(landing_dir: Path, sources: list[str]) -> dict[Path, int]:
+    """Every source's folders waiting for their marker, with their files' count."""
+    return {
+        folder: sum(1 for path in folder.iterdir() if path.is_file())
+        for source in sources
+        for folder in waiting_folders(landing_dir, source)
+    }
+
+
+def waiting_folder_message(folder: Path, files: int) -> str:
+    """Why the files of a delivery folder without its marker are not read yet."""
+    return (
+        f"{folder.as_posix()}/ ({files} file(s)) is not read yet: it has no _SUCCESS marker, "
+        "which this source's deliveries write when they are complete; it is read once the "
+        "marker is there"
+    )
+
+
 def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile]:
-    """Every file of every extract folder of a source, oldest folder first."""
+    """Every file of every complete extract folder of a source, oldest folder first.
+
+    A folder still waiting for its marker (`waiting_folders`) is left out until it has it.
+    """
     files: list[LandedFile] = []
+    waiting = set(waiting_folders(landing_dir, contract.source))
     for extract_date, folder in extract_folders(landing_dir, contract.source):
+        if folder in waiting:
+            continue
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
             if path.name in MARKER_FILES or path.name.startswith("."):
                 continue
@@ -99,9 +144,7 @@ def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str,
     newest: dict[str, str] = {}
     for source in sources:
         complete = [
-            folder.name
-            for _, folder in extract_folders(landing_dir, source)
-            if any((folder / marker).exists() for marker in MARKER_FILES)
+            folder.name for _, folder in extract_folders(landing_dir, source) if is_complete(folder)
         ]
         if complete:
             newest[source] = complete[-1]

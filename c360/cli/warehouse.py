@@ -43,15 +43,30 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def unread_folder_warnings(settings: Settings) -> list[str]:
-    """One line per landing folder that no source reads (`landing/hubspot/`), saying why."""
-    from ingestion.contracts import load_contracts
-    from ingestion.landing import unread_folder_message, unread_landing_folders
+    """One line per landing folder not read, saying why.
 
+    A folder that no source reads (`landing/hubspot/`), and a delivery folder of a source still
+    waiting for its `_SUCCESS` marker (read once it has it).
+    """
+    from ingestion.contracts import load_contracts
+    from ingestion.landing import (
+        unread_folder_message,
+        unread_landing_folders,
+        waiting_deliveries,
+        waiting_folder_message,
+    )
+
+    landing = settings.landing_dir
     sources = sorted(load_contracts(settings.contracts_dir))
-    return [
-        "warning: " + unread_folder_message(settings.landing_dir / name, count, sources)
-        for name, count in unread_landing_folders(settings.landing_dir, sources).items()
+    unread = [
+        unread_folder_message(landing / name, count, sources)
+        for name, count in unread_landing_folders(landing, sources).items()
     ]
+    waiting = [
+        waiting_folder_message(folder, count)
+        for folder, count in waiting_deliveries(landing, sources).items()
+    ]
+    return [f"warning: {message}" for message in unread + waiting]
 
 
 def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:

@@ -24,7 +24,13 @@ from c360.settings import Settings
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import describe, failures_named, is_transient
-from ingestion.landing import landed_files, unread_folder_message, unread_landing_folders
+from ingestion.landing import (
+    landed_files,
+    unread_folder_message,
+    unread_landing_folders,
+    waiting_deliveries,
+    waiting_folder_message,
+)
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
 from ingestion.source_processes import Outcome, ingest_sources
@@ -224,6 +230,12 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
         unread = unread_landing_folders(settings.landing_dir, sources)
         for folder, count in unread.items():
             context.log.warning(unread_folder_message(Path("landing", folder), count, sources))
+        waiting = {
+            folder.relative_to(settings.landing_dir).as_posix(): count
+            for folder, count in waiting_deliveries(settings.landing_dir, sources).items()
+        }
+        for folder, count in waiting.items():
+            context.log.warning(waiting_folder_message(Path("landing", folder), count))
         unreconciled = log.filter(
             pl.col("rows_read")
             != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_erased")
@@ -237,6 +249,8 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
                 ),
                 # Folders of no source: their files are in no load-log row (none was read).
                 "unread_landing_folders": dg.MetadataValue.json(unread),
+                # Deliveries without their _SUCCESS marker yet: read once they have it.
+                "waiting_landing_folders": dg.MetadataValue.json(waiting),
             },
         )
         yield dg.MaterializeResult(

@@ -49,8 +49,9 @@ def test_the_folders_read_from_are_taken_when_they_exist(tmp_path):
     assert Settings.from_env({"C360_CONTRACTS_DIR": ""}).contracts_dir is None
 
 
-def test_an_empty_retention_leaves_it_off():
+def test_an_empty_retention_leaves_it_off_and_0_deletes_what_is_loaded():
     assert Settings.from_env({"C360_RETENTION_DAYS": " "}).retention_days is None
+    assert Settings.from_env({"C360_RETENTION_DAYS": "0"}).retention_days == 0.0
 
 
 @pytest.mark.parametrize(
@@ -67,8 +68,8 @@ def test_an_empty_retention_leaves_it_off():
         ("C360_BUILD_MEMORY_LIMIT", "4", "a memory size such as 4GB, 512MB or 6GiB"),
         ("C360_BUILD_MEMORY_LIMIT", "0GB", "a memory size such as 4GB, 512MB or 6GiB"),
         ("C360_READER_MEMORY", "80%", "a memory size such as 4GB, 512MB or 6GiB"),
-        ("C360_RETENTION_DAYS", "-3", "a number greater than 0"),
-        ("C360_RETENTION_DAYS", "a week", "a number greater than 0"),
+        ("C360_RETENTION_DAYS", "-3", "a number of 0 or more"),
+        ("C360_RETENTION_DAYS", "a week", "a number of 0 or more"),
         ("C360_FRESHNESS_HOURS", "0", "a number greater than 0"),
         ("C360_READER_TIMEOUT", "nan", "a number greater than 0"),
         ("C360_CLV_ANNUAL_DISCOUNT_RATE", "1.5", "a number of 0 or more and less than 1"),

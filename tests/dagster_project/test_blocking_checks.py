@@ -35,6 +35,7 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     stray = settings.landing_dir / "erp" / "2026-09-05"
     stray.mkdir()
     (stray / "warehouses.csv").write_text("code;name\nW1;Lyon\n", encoding="utf-8")
+    (stray / "_SUCCESS").touch()
 
     summary = run_refresh(settings)
 

@@ -58,6 +58,7 @@ def land(settings: Settings, source: str, name: str) -> None:
     folder = settings.landing_dir / source / "2026-09-05"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text("id\n1\n")
+    (folder / "_SUCCESS").touch()  # a complete delivery (a folder without it waits)
 
 
 def test_no_record_a_code_change_a_moved_raw_area_or_force_build_everything(home, monkeypatch):

@@ -110,6 +110,7 @@ def test_a_refresh_whose_tests_fail_leaves_readers_on_the_previous_version(
         b"invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount\n"
         b"FX-1;1;UNKNOWN;;1;100,00;100,00;20,00\n"
     )
+    (folder / "_SUCCESS").touch()
     summary = run_refresh(settings)
     assert not summary.success
     assert any("model fct_invoice_lines" in failure for failure in summary.failures), summary
