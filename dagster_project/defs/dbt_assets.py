@@ -32,7 +32,7 @@ from dagster_project.build_state import read_build_state, rebuilds_from_scratch,
 from dagster_project.dbt_failures import build_failure
 from dagster_project.defs.ingestion_assets import WAREHOUSE_POOL
 from dagster_project.defs.resources import C360Resource
-from dagster_project.defs.step_failures import StepError, failures_named
+from dagster_project.defs.step_failures import DbtBuildError, failures_named
 from dagster_project.refresh_inputs import logic_fingerprint
 
 PROJECT_SOURCES = ("models", "macros", "tests", "seeds", "snapshots")
@@ -171,7 +171,7 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
             if not invocation.is_successful():
                 # Retried only when a node failed on a lock held by a client (step_failures).
                 results = invocation.get_artifact("run_results.json").get("results", [])
-                raise StepError(build_failure(results, settings))
+                raise DbtBuildError(build_failure(results, settings))
             if record:  # what the next refresh's plan compares the raw area with
                 record_build(settings, code, covered, previous, logic)
 

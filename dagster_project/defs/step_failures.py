@@ -25,9 +25,12 @@ from ingestion.source_child import RemoteTracebackError, error_chain
 
 TRANSIENT_RETRIES = 3
 FIRST_WAIT_SECONDS = 2
-TRANSIENT_MESSAGES = (
+LOCK_MESSAGES = (
     "Could not set lock on file",  # DuckDB: another process has the file open read-write
     "Conflicting lock is held",
+)
+TRANSIENT_MESSAGES = (
+    *LOCK_MESSAGES,
     "Resource temporarily unavailable",
     "Device or resource busy",
     "Text file busy",
@@ -44,12 +47,23 @@ class StepError(RuntimeError):
     """A step's own account of its failure (e.g. dbt's failed nodes): its message says it all."""
 
 
+class DbtBuildError(StepError):
+    """A dbt build that failed: its nodes' reasons (dagster_project.dbt_failures).
+
+    Only a lock held by a client makes it worth another try. A full disk during a build is
+    mostly the build's own spill and tables, which the next attempt fills again after as long:
+    at a million customers that is minutes of build, three times over, under the refresh lock.
+    """
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether the error can pass by itself (a lock, a busy file, a full disk): worth a retry.
 
     The one home of the rule. Judged on the exception and the ones it was raised from.
     """
     for error in error_chain(exc):
+        if isinstance(error, DbtBuildError):
+            return any(message in str(error) for message in LOCK_MESSAGES)
         if isinstance(error, TimeoutError | BlockingIOError | InterruptedError):
             return True
         if isinstance(error, RefreshInProgressError):

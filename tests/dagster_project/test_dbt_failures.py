@@ -2,7 +2,7 @@
 
 from c360.settings import Settings
 from dagster_project.dbt_failures import build_failure, node_reason
-from dagster_project.defs.step_failures import StepError, is_transient
+from dagster_project.defs.step_failures import DbtBuildError, StepError, is_transient
 
 HEADER = "Runtime Error in model stg_crm__accounts (models/staging/crm/stg_crm__accounts.sql)"
 OUT_OF_MEMORY = (
@@ -54,10 +54,17 @@ def test_past_five_nodes_the_rest_are_counted_and_memory_names_its_settings():
     )
 
 
-def test_a_lock_on_the_database_s_line_makes_the_build_failure_transient():
+def test_a_failed_build_is_retried_for_a_lock_only_not_for_its_own_full_disk():
     lock = 'IO Error: Could not set lock on file "build.duckdb": Conflicting lock is held'
-    results = [result("model.c360.stg_crm__accounts", "error", f"{HEADER}\n  {lock}")]
-    assert is_transient(StepError(build_failure(results, Settings.from_env({}))))
+    full = 'IO Error: Could not write file "spill/duckdb_temp_1.tmp": No space left on device'
+    settings = Settings.from_env({})
+
+    def failure(line: str) -> str:
+        return build_failure([result("model.c360.m", "error", f"{HEADER}\n  {line}")], settings)
+
+    assert is_transient(DbtBuildError(failure(lock)))
+    assert not is_transient(DbtBuildError(failure(full)))
+    assert is_transient(StepError(failure(full)))  # another step's full disk can pass
 
 
 def test_a_build_that_names_no_failed_node_points_at_the_log():
