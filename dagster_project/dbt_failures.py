@@ -21,8 +21,9 @@ FAILED = frozenset({"error", "fail"})
 NAMED_NODES = 5
 OUT_OF_MEMORY = "Out of Memory Error"
 # dbt's header before the database's message: "<Kind> Error in <node type> <name> (<path>)".
-_TRACEBACK = "Traceback (most recent call last):"
 _HEADER = re.compile(r"^[\w ]*Error in (model|test|seed|snapshot|unit_test|operation|sql) \S+")
+# Where a Python model's message turns into the traceback of what it raised.
+_TRACEBACK = "Traceback (most recent call last):"
 
 
 def node_reason(message: str | None, status: str) -> str:
