@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 # A DuckDB size the product can also halve (c360.build_files.half_memory_limit): a number and a
 # unit, decimal (kB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB), in any case.
 MEMORY_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)\s*$", re.IGNORECASE)
@@ -45,15 +47,21 @@ class SettingsReader:
     def _refuse(self, name: str, wanted: str) -> None:
         self.problems.append(f"{name}={self._env[name]!r}: {wanted}")
 
-    def count(self, name: str, default: int) -> int:
-        """A whole number of 1 or more: a refit every 0 days or a sensor every 0 s is refused."""
+    def _parsed(self, name: str, convert: Callable[[str], T], unreadable: T) -> T | None:
+        """The variable through `convert`, `unreadable` when it does not convert; None if unset."""
         raw = self._env.get(name)
         if raw is None:
-            return default
+            return None
         try:
-            value = int(raw.strip())
+            return convert(raw.strip())
         except ValueError:
-            value = 0
+            return unreadable
+
+    def count(self, name: str, default: int) -> int:
+        """A whole number of 1 or more: a refit every 0 days or a sensor every 0 s is refused."""
+        value = self._parsed(name, int, 0)
+        if value is None:
+            return default
         if value < 1:
             self._refuse(name, "a whole number of 1 or more")
             return default
@@ -69,13 +77,9 @@ class SettingsReader:
         below: float | None = None,
     ) -> float:
         """A decimal number within the bounds given (`above` and `below` exclusive)."""
-        raw = self._env.get(name)
-        if raw is None:
+        value = self._parsed(name, float, math.nan)
+        if value is None:
             return default
-        try:
-            value = float(raw.strip())
-        except ValueError:
-            value = float("nan")
         wanted: list[tuple[str, bool]] = []
         if above is not None:
             wanted.append((f"greater than {above:g}", value > above))
