@@ -24,6 +24,8 @@ OUT_OF_MEMORY = "Out of Memory Error"
 _HEADER = re.compile(r"^[\w ]*Error in (model|test|seed|snapshot|unit_test|operation|sql) \S+")
 # Where a Python model's message turns into the traceback of what it raised.
 _TRACEBACK = "Traceback (most recent call last):"
+# Where dagster-dbt's error for a failed invocation lists dbt's error-level log messages.
+_PARSED_ERRORS = "Errors parsed from dbt logs:"
 
 
 def node_reason(message: str | None, status: str) -> str:
@@ -54,11 +56,28 @@ def failed_nodes(results: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
     return failed
 
 
-def build_failure(results: Iterable[Mapping[str, Any]], settings: Settings) -> str:
-    """The one-line account of a failed build: `dbt build failed: <node>: <reason>; ...`."""
+def dbt_error_reason(error: Exception | None) -> str | None:
+    """The error dbt itself gave when no node failed (it could not open the build file), or None.
+
+    What `DbtCliInvocation.get_error()` lists after "Errors parsed from dbt logs:", without
+    dbt's "Encountered an error:" header.
+    """
+    _, found, messages = str(error or "").partition(_PARSED_ERRORS)
+    lines = [line.strip() for line in messages.splitlines() if line.strip()]
+    lines = [line for line in lines if line != "Encountered an error:"]
+    return lines[0] if found and lines else None
+
+
+def build_failure(
+    results: Iterable[Mapping[str, Any]], settings: Settings, error: Exception | None = None
+) -> str:
+    """The one-line account of a failed build: `dbt build failed: <node>: <reason>; ...`.
+
+    With no failed node, dbt's own `error` (the invocation's) gives the reason.
+    """
     failed = failed_nodes(results)
     if not failed:
-        return "dbt build failed: see the dbt log"
+        return f"dbt build failed: {dbt_error_reason(error) or 'see the dbt log'}"
     named = [f"{node}: {reason}" for node, reason in failed[:NAMED_NODES]]
     if len(failed) > NAMED_NODES:
         named.append(f"and {len(failed) - NAMED_NODES} more (dbt's run_results.json)")

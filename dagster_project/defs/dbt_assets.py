@@ -171,7 +171,7 @@ def build_dbt_assets(project_dir: Path) -> tuple[dg.AssetsDefinition, DbtCliReso
             if not invocation.is_successful():
                 # Retried only when a node failed on a lock held by a client (step_failures).
                 results = invocation.get_artifact("run_results.json").get("results", [])
-                raise DbtBuildError(build_failure(results, settings))
+                raise DbtBuildError(build_failure(results, settings, invocation.get_error()))
             if record:  # what the next refresh's plan compares the raw area with
                 record_build(settings, code, covered, previous, logic)
 

@@ -86,3 +86,23 @@ def test_a_python_model_s_reason_is_the_exception_its_traceback_ends_with():
     assert node_reason("Traceback (most recent call last):\n  x\nKeyError: 'a'", "error") == (
         "KeyError: 'a'"
     )
+
+
+def test_with_no_failed_node_dbt_s_own_error_is_the_reason_and_a_lock_is_retried():
+    # dagster-dbt's error when dbt could not open the build file (a killed refresh's dbt still
+    # held it), as get_error() words it
+    error = RuntimeError(
+        "The dbt CLI process with command\n\n`dbt build`\n\nfailed with exit code `2`. Check "
+        "the stdout in the Dagster compute logs for the full information about the error.\n\n"
+        "Errors parsed from dbt logs:\n\nEncountered an error:\nIO Error: Could not set lock "
+        'on file "build.duckdb": Conflicting lock is held in python3.11 (PID 3712).'
+    )
+    text = build_failure([], Settings.from_env({}), error)
+    assert text == (
+        'dbt build failed: IO Error: Could not set lock on file "build.duckdb": Conflicting '
+        "lock is held in python3.11 (PID 3712)."
+    )
+    assert is_transient(DbtBuildError(text))
+    assert build_failure([], Settings.from_env({}), RuntimeError("exit code 2")) == (
+        "dbt build failed: see the dbt log"
+    )
