@@ -150,9 +150,10 @@ def generate_and_refresh(
     *,
     edit_landing: Callable[[Path], None] | None = None,
     environment: dict[str, str] | None = None,
+    start: dt.date = dt.date(2026, 9, 1),
     **generation: object,
 ) -> Path:
-    """Generate a company into `home` (2026-09-01, 4 days), refresh and publish it once.
+    """Generate a company into `home` (4 days from `start`), refresh and publish it once.
 
     `edit_landing` changes the generated extracts before the refresh (a partial company, guest
     sales); `environment` sets `C360_*` variables for the refresh (a reporting currency).
@@ -165,7 +166,7 @@ def generate_and_refresh(
         generate_company(
             settings.landing_dir,
             settings.truth_dir,
-            start=dt.date(2026, 9, 1),
+            start=start,
             days=4,
             **generation,
         )
@@ -237,13 +238,22 @@ def remove_crm_and_costs(landing_dir: Path) -> None:
 def erp_only_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 40-customer company with an ERP only, refreshed and published once.
 
-    No CRM, no product costs, no timesheets, no FX rates (the ECB's are used). Shared by the
-    partial-source tests (a refresh takes ~20 s).
+    No CRM, no product costs, no timesheets, no FX rates (the ECB's are used). Its extracts
+    start on the first day after the ECB file shipped with the code ends, so its newest
+    documents have no ECB quote of their own. Shared by the partial-source tests (a refresh
+    takes ~20 s).
     """
+    from tests.integration.ecb_oracle import ecb_monthly_means, first_day_after
+
     return built_once(
         tmp_path_factory,
         "c360_erp_only",
         lambda home: generate_and_refresh(
-            home, edit_landing=remove_crm_and_costs, customers=40, seed=11, defects="none"
+            home,
+            edit_landing=remove_crm_and_costs,
+            start=first_day_after(ecb_monthly_means()),
+            customers=40,
+            seed=11,
+            defects="none",
         ),
     )

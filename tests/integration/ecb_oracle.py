@@ -34,10 +34,22 @@ def ecb_monthly_means() -> dict[tuple[dt.date, str], Decimal]:
     return {key: sum(values) / len(values) for key, values in quotes.items()}
 
 
+def first_day_after(means: dict[tuple[dt.date, str], Decimal]) -> dt.date:
+    """The first day of the month after the newest month the ECB file quotes."""
+    newest = max(month for month, _ in means)
+    return (newest + dt.timedelta(days=31)).replace(day=1)
+
+
 def ecb_rate(
     means: dict[tuple[dt.date, str], Decimal], month: dt.date, currency: str, reporting: str
 ) -> Decimal:
-    """Reporting-currency units per unit of `currency`: reporting-per-EUR / currency-per-EUR."""
+    """Reporting-currency units per unit of `currency`: reporting-per-EUR / currency-per-EUR.
+
+    A month newer than the file takes the newest month's quotes: the warehouse carries the
+    newest quote forward.
+    """
+    if (month, reporting) not in means:
+        month = min(month, max(quoted for quoted, _ in means))
     return (means[(month, reporting)] / means[(month, currency)]).quantize(
         RATE_PLACES, ROUND_HALF_UP
     )

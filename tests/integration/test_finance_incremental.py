@@ -69,6 +69,8 @@ COMPARED = (
     "marts.dim_customers",
 )
 NEW_DAY = "2026-09-05"
+NO_RATE = "INV9999002"
+"""The fifth day's invoice in a currency nobody quotes (AED)."""
 DAYS_BEFORE_NEW_DAY = "date '2026-09-05' - invoice_date"
 
 
@@ -202,6 +204,8 @@ def write_fifth_day(settings: Settings) -> dict[str, str]:
         [
             f"{cancelled};{cancelled_customer};{order};invoice;{issued};{due};{currency};cancelled",
             f"INV9999001;{part_customer};;invoice;05/09/2026;05/10/2026;{part_currency};open",
+            # A currency neither the ERP's fx_rates nor the ECB quote: left out, and said.
+            f"{NO_RATE};{part_customer};;invoice;05/09/2026;05/10/2026;AED;open",
         ],
     )
     write_extract(
@@ -212,6 +216,7 @@ def write_fifth_day(settings: Settings) -> dict[str, str]:
             f"INV9999001;1;{sku};;3,0000;100,0000;300,00;60,00",
             # A new subscription line moves the customer's ARR (rpt_arr_monthly, the bridge).
             f"INV9999001;2;{subscription};;2,0000;600,0000;1200,00;240,00",
+            f"{NO_RATE};1;{sku};;1,0000;5000,0000;5000,00;0,00",
         ],
     )
     write_extract(
@@ -293,6 +298,23 @@ def test_the_fifth_days_corrections_reach_the_invoice_fact(incremental):
         (touched["cancelled"], "cancelled", Decimal("0.00"), True),
         (touched["part_paid"], "open", open_before - 10, False),
     ]
+
+
+def test_an_invoice_in_a_currency_nobody_quotes_is_left_out_and_named(incremental):
+    """Its null amount stopped every refresh on the not-null contracts; now the refresh
+    succeeded (the fixture), the invoice counts nowhere, and a warning names it."""
+    settings = incremental[0]
+    [(staged, lines, receivables, without_rate)] = fetch(
+        settings,
+        f"select (select count(*) from staging.stg_erp__invoices where invoice_number = "
+        f"'{NO_RATE}'), (select count(*) from marts.fct_invoice_lines where invoice_number = "
+        f"'{NO_RATE}'), (select count(*) from marts.fct_receivables where invoice_number = "
+        f"'{NO_RATE}'), (select list(invoice_number || ' ' || currency) "
+        "from intermediate.int_invoices_without_rate)",
+    )
+    assert (staged, lines, receivables, without_rate) == (1, 0, 0, [f"{NO_RATE} AED"])
+    warned = json.loads(settings.last_refresh.read_text())["checks_warned"]
+    assert any("every_invoice_has_an_exchange_rate" in check for check in warned), warned
 
 
 def test_a_deleted_opportunity_leaves_the_incremental_staging_table(incremental):

@@ -1,6 +1,7 @@
 """An ERP-only company (no CRM, no product costs, no timesheets, no FX table) refreshes, and every
 figure it cannot have is empty or unknown with its reason, never a zero that looks real."""
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def test_source_coverage_names_every_missing_entity_with_its_reason(settings):
 
 
 def test_without_an_fx_table_documents_convert_at_the_ecb_monthly_mean(settings):
+    """Months newer than the ECB file take its newest month's mean (ecb_rate carries it)."""
     means = ecb_monthly_means()
     expected = {
         (line["invoice_number"], line["line_number"]): (
@@ -120,3 +122,26 @@ def test_without_an_fx_table_documents_convert_at_the_ecb_monthly_mean(settings)
         assert row["net_revenue"] == revenue(amount, rate), row
     eur = facts.filter(pl.col("document_currency") == "EUR")
     assert (eur["fx_rate"] == Decimal(1)).all()
+
+
+def test_documents_newer_than_the_ecb_file_are_converted_and_said_to_be(settings):
+    """Every refresh stopped on them (no rate, a null amount) before the newest quote was
+    carried forward; now they count, receivables reach their month, and a warning names them."""
+    newest_quoted = max(month for month, _ in ecb_monthly_means())
+    newer = [line for line in landed_lines(settings.landing_dir) if line["month"] > newest_quoted]
+    # a currency besides the EUR, whose carried rate is not 1 (the test above checks its rate)
+    assert {line["currency"] for line in newer} - {"EUR"}
+    months = published(
+        settings,
+        "select invoice_month, count(*) as n from marts.fct_invoice_lines "
+        f"where invoice_month > date '{newest_quoted}' group by all",
+    )
+    assert months["n"].sum() == len(newer)
+    receivables = published(
+        settings, "select max(month) as month from marts.rpt_receivables_monthly"
+    )
+    assert receivables["month"][0] == max(line["month"] for line in newer)
+    last = json.loads(settings.last_refresh.read_text())
+    assert any(
+        "assert_invoice_lines_converted_at_their_months_rate" in w for w in last["checks_warned"]
+    )

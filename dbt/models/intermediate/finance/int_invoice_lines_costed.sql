@@ -15,6 +15,9 @@
     - an invoice without a customer number (a guest or cash sale) belongs to the one
       "unidentified customers" member (is_unidentified_customer), so its revenue counts in
       every total while customer counts leave it out.
+    - a document in a currency nobody quotes has no revenue to give: it is left out
+      (int_invoices_without_rate, which a warning test lists), never a null amount that stops
+      the build.
 
     Intermediate models that need invoice lines read this model, not the mart. -#}
 with
@@ -55,6 +58,12 @@ project_costs as (
 
 ),
 
+invoices_without_rate as (
+
+    select * from {{ ref('int_invoices_without_rate') }}
+
+),
+
 customer_keys as (
 
     select * from {{ ref('int_customer_keys_by_erp_number') }}
@@ -91,7 +100,11 @@ lines as (
         on invoice_lines.invoice_number = invoices.invoice_number
     left join products
         on invoice_lines.sku = products.sku
-    where coalesce(invoices.status, '') != 'cancelled'
+    left join invoices_without_rate
+        on invoices.invoice_number = invoices_without_rate.invoice_number
+    where
+        coalesce(invoices.status, '') != 'cancelled'
+        and invoices_without_rate.invoice_number is null
 
 ),
 

@@ -11,7 +11,9 @@
       said so;
     - a cancelled invoice stops being owed on the extract date that reported the cancellation;
       whatever was paid on it becomes an unapplied credit of the customer, as does a payment
-      beyond the gross amount. -#}
+      beyond the gross amount;
+    - a document in a currency nobody quotes is left out, as from the invoice lines
+      (int_invoices_without_rate). -#}
 with
 
 invoices as (
@@ -35,6 +37,12 @@ payments as (
 customer_keys as (
 
     select * from {{ ref('int_customer_keys_by_erp_number') }}
+
+),
+
+invoices_without_rate as (
+
+    select * from {{ ref('int_invoices_without_rate') }}
 
 ),
 
@@ -115,6 +123,9 @@ documents as (
         on invoices.invoice_number = paid.invoice_number
     left join customer_keys
         on invoices.customer_number = customer_keys.customer_number
+    left join invoices_without_rate
+        on invoices.invoice_number = invoices_without_rate.invoice_number
+    where invoices_without_rate.invoice_number is null
 
 ),
 

@@ -16,7 +16,7 @@
       int_customer_keys_by_erp_number > int_receivable_documents
     - stg_erp__fx_rates > int_fx_rates_monthly
     - stg_erp__invoice_lines > int_receivable_documents
-    - stg_erp__invoices > int_receivable_documents
+    - stg_erp__invoices > int_fx_rates_monthly
     - stg_erp__payments > int_receivable_documents -#}
 with
 

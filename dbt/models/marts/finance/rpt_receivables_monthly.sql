@@ -14,7 +14,7 @@
       int_receivables_monthly
     - stg_erp__fx_rates > int_fx_rates_monthly > int_receivables_monthly
     - stg_erp__invoice_lines > int_invoice_lines_costed > int_receivables_monthly
-    - stg_erp__invoices > int_invoice_lines_costed > int_receivables_monthly
+    - stg_erp__invoices > int_fx_rates_monthly > int_receivables_monthly
     - stg_erp__payments > int_receivables_monthly
     - stg_erp__product_costs > int_cost_data_coverage > int_invoice_lines_costed >
       int_receivables_monthly

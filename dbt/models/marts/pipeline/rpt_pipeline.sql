@@ -6,7 +6,8 @@
     - stg_crm__opportunities (read directly)
     - stg_crm__users > int_opportunities_converted
     - stg_ecb__monthly_rates > int_fx_rates_monthly > int_opportunities_converted
-    - stg_erp__fx_rates > int_fx_rates_monthly > int_opportunities_converted -#}
+    - stg_erp__fx_rates > int_fx_rates_monthly > int_opportunities_converted
+    - stg_erp__invoices > int_fx_rates_monthly > int_opportunities_converted -#}
 with
 
 opportunities as (
