@@ -128,6 +128,25 @@ def _implausible(entity: Entity, extract_date: dt.date | None) -> list[pl.Expr]:
     return checks
 
 
+def _too_large(entity: Entity) -> list[pl.Expr]:
+    """Numbers that parse but cannot be true: beyond the column's largest magnitude."""
+    checks: list[pl.Expr] = []
+    for col in entity.columns:
+        if col.type not in ("decimal", "integer"):
+            continue
+        largest = entity.largest(col)
+        typed = pl.col(f"__typed_{col.name}")
+        checks.append(
+            pl.when(typed.cast(pl.Float64).abs() > largest).then(
+                pl.format(
+                    f"{col.name}: {{}} is beyond the plausible {largest:,.0f} either way",
+                    pl.col(col.name),
+                )
+            )
+        )
+    return checks
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -190,6 +209,7 @@ def validate_records(
         *_read_failures(entity, expected_fields),
         *_code_failures(entity),
         *_implausible(entity, extract_date),
+        *_too_large(entity),
     ]
     typed = typed.with_columns(
         pl.concat_str(checks, separator="; ", ignore_nulls=True).replace("", None).alias(REASON)

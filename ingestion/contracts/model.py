@@ -42,16 +42,24 @@ class FileFormat:
 
 @dataclass(frozen=True)
 class Plausibility:
-    """How far from its file's extract date a date or timestamp can be and still be true.
+    """How far from its file's extract date a date can be, and how large a number, and be true.
 
     A date that parses can still be impossible: `02/12/26` read with `%d/%m/%Y` is the year 26.
     The defaults suit the dates of a customer's history (customers created up to decades ago,
     nothing dated after the day it was exported); a column whose dates are legitimately ahead
     (due dates, expected close dates, end dates) sets its own `future_days`.
+
+    A number that parses can be a typo too: a quantity of 99,999,999,999,999 on one invoice line
+    fits the 18 digits a decimal is read into, but its cost (quantity x unit cost x rate)
+    overflowed the build's arithmetic and stopped every refresh. No line, payment, budget or
+    balance of the companies c360 serves reaches a trillion, so a number beyond
+    `largest_number` either way is quarantined; a column whose values are legitimately larger
+    (an account's annual revenue in yen) sets its own `largest`.
     """
 
     past_years: int = 50
     future_days: int = 7
+    largest_number: float = 1e12
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class Column:
     code: bool = False
     past_years: int | None = None
     future_days: int | None = None
+    largest: float | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,10 @@ class Entity:
             column.past_years if column.past_years is not None else self.plausibility.past_years,
             column.future_days if column.future_days is not None else self.plausibility.future_days,
         )
+
+    def largest(self, column: Column) -> float:
+        """The largest magnitude the column's numbers can have and be true."""
+        return column.largest if column.largest is not None else self.plausibility.largest_number
 
     def match(self, file_name: str) -> Literal["delta", "snapshot"] | None:
         """Whether a landed file carries this entity, as a full snapshot or as a delta."""
@@ -159,6 +172,7 @@ def _column(name: str, raw: dict[str, Any], where: str) -> Column:
         code=bool(raw.get("code", False)),
         past_years=raw.get("past_years"),
         future_days=raw.get("future_days"),
+        largest=float(raw["largest"]) if "largest" in raw else None,
     )
 
 

@@ -168,6 +168,34 @@ def test_dates_outside_the_plausible_window_are_quarantined(land):
     ]
 
 
+def test_numbers_beyond_a_trillion_either_way_are_quarantined(land):
+    """A quantity of 99,999,999,999,999 fits the 18 digits a decimal is read into, but its cost
+    overflowed the build's arithmetic, and every refresh stopped on it."""
+    body = (
+        f"{LINES}\nF1;1;GD-1103;;1000000000000;1,00;1000000000000,00;0,00\n"
+        "F1;2;GD-1103;;99999999999999;1,00;1,00;0,00\n"
+        "F1;3;GD-1103;;1;1,00;-1000000000000,01;0,00\n"
+    )
+    land.put("erp", "invoice_lines.csv", body)
+    [result] = land.load("erp")
+    assert outcome(result) == (LOADED, 3, 1, 2)
+    assert land.quarantine() == [
+        (3, "quantity: 99999999999999 is beyond the plausible 1,000,000,000,000 either way"),
+        (
+            4,
+            "net_amount: -1000000000000,01 is beyond the plausible 1,000,000,000,000 either "
+            "way; net_amount: -1000000000000,01 is below the minimum 0",
+        ),
+    ]
+
+
+def test_an_annual_revenue_in_yen_passes_a_trillion(land):
+    row = account(1).replace(",1000.00,", ",45000000000000.00,")
+    land.put("crm", "accounts.csv", f"{ACCOUNTS}\n{row}\n", encoding="utf-8")
+    [result] = land.load("crm")
+    assert outcome(result) == (LOADED, 1, 1, 0)
+
+
 def test_a_due_date_months_ahead_is_plausible_and_loads(land):
     header = (
         "invoice_number;customer_number;order_number;kind;invoice_date;due_date;currency;status"

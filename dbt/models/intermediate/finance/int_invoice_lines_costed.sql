@@ -157,9 +157,19 @@ costed as (
                     'project_costs.billable_timesheet_cost * lines.quantity'
                     ~ ' / nullif(project_billing.quantity_billing_period, 0)'
                 ) }}
+            -- A cost beyond the 16 digits money is kept in (a quantity and a unit cost that each
+            -- passed the ingestion's trillion) is unknown, not an overflow that stops the build.
+            when
+                abs(
+                    cast(lines.quantity as double)
+                    * cast(product_costs.standard_unit_cost as double)
+                    * cast(cost_fx.rate as double)
+                ) >= 1e15
+                then null
             else
-                {{ wide_decimal('lines.quantity') }}
-                * product_costs.standard_unit_cost
+                {{ wide_decimal(
+                    wide_decimal('lines.quantity') ~ ' * product_costs.standard_unit_cost'
+                ) }}
                 * cost_fx.rate
         end as cogs_unrounded
     from lines
