@@ -3,7 +3,8 @@
 A copy of the shared clean company (already refreshed with four days) receives a fifth ERP
 extract written by hand, so that it holds the late corrections the incremental build must
 handle: a new invoice, a partial payment, an invoice paid more than two years before re-sent
-cancelled, and a timesheet booked late on a month already billed; a fifth CRM extract that
+cancelled, a timesheet booked late on a month already billed, and an invoice and a standard
+cost in a currency nobody quotes; a fifth CRM extract that
 deletes an opportunity, corrects an activity and moves another to another customer's account;
 and a steward's decision that merges two customers. Customers the day
 does not touch still age by a day. After the normal refresh, the incremental staging tables
@@ -225,6 +226,13 @@ def write_fifth_day(settings: Settings) -> dict[str, str]:
         "payment_id;customer_number;invoice_number;payment_date;amount;currency;method",
         [f"PAY99999001;{part_customer};{part_paid};05/09/2026;10,00;{part_currency};transfer"],
     )
+    # A standard cost in that currency, from the next day (so it costs no line yet).
+    write_extract(
+        folder,
+        "product_costs",
+        "sku;valid_from;standard_unit_cost;currency",
+        [f"{sku};06/09/2026;12,5000;AED"],
+    )
     write_extract(
         folder,
         "timesheets",
@@ -260,7 +268,7 @@ def incremental(built: Path, tmp_path_factory: pytest.TempPathFactory):
         plant_leftovers(settings)
         summary = run_refresh(settings)
         assert summary.success, summary.failures + summary.checks_failed
-        assert summary.files_loaded == 6
+        assert summary.files_loaded == 7
         yield settings, snapshot(settings), touched, before, merged, overdue_before
 
 
@@ -302,7 +310,8 @@ def test_the_fifth_days_corrections_reach_the_invoice_fact(incremental):
 
 def test_an_invoice_in_a_currency_nobody_quotes_is_left_out_and_named(incremental):
     """Its null amount stopped every refresh on the not-null contracts; now the refresh
-    succeeded (the fixture), the invoice counts nowhere, and a warning names it."""
+    succeeded (the fixture), the invoice counts nowhere, and warnings name it and the standard
+    cost in the same currency."""
     settings = incremental[0]
     [(staged, lines, receivables, without_rate)] = fetch(
         settings,
@@ -314,7 +323,8 @@ def test_an_invoice_in_a_currency_nobody_quotes_is_left_out_and_named(incrementa
     )
     assert (staged, lines, receivables, without_rate) == (1, 0, 0, [f"{NO_RATE} AED"])
     warned = json.loads(settings.last_refresh.read_text())["checks_warned"]
-    assert any("every_invoice_has_an_exchange_rate" in check for check in warned), warned
+    for check in ("every_invoice_has_an_exchange_rate", "every_product_cost_has_an_exchange_rate"):
+        assert any(check in warning for warning in warned), (check, warned)
 
 
 def test_a_deleted_opportunity_leaves_the_incremental_staging_table(incremental):
