@@ -11,6 +11,9 @@ from ingestion.contracts import Entity, SourceContract
 MARKER_FILES = frozenset({"_SUCCESS"})
 INTRADAY_FOLDER_FORMAT = "%Y-%m-%dT%H%M"
 """An intra-day delivery's folder (`2026-09-05T1400`): the changes up to that time of the day."""
+DAYS_AHEAD_READ = 1
+"""How many days after today (UTC) a delivery folder may be dated and still be read: a system a
+timezone or two ahead names its folder with tomorrow's date before midnight here."""
 
 
 @dataclass(frozen=True)
@@ -75,33 +78,58 @@ def is_complete(folder: Path) -> bool:
     return any((folder / marker).exists() for marker in MARKER_FILES)
 
 
-def waiting_folders(landing_dir: Path, source: str) -> list[Path]:
-    """The source's delivery folders without their `_SUCCESS` marker yet, oldest first.
+def is_dated_ahead(name: str, today: dt.date | None = None) -> bool:
+    """Whether a delivery folder's name dates it after tomorrow (`DAYS_AHEAD_READ`).
 
-    Why: a refresh the schedule or a user starts while a delivery is still being copied would
-    read its files so far (a CSV cut mid-line, an entity not there yet). Once a source's
-    deliveries end with the marker (any of its folders holds one), a folder without it is
-    waiting and no refresh reads it; the landing sensor waits for the marker the same way. A
+    Why: `crm/2062-12-08/`, a typo for 2026, or a folder named by a system whose clock is wrong,
+    was read as the newest extract. Its dates passed the plausibility window (which is relative
+    to the folder's date), and the monthly marts ran to December 2062, the dashboards' latest
+    month with them.
+    """
+    instant = delivery_instant(name)
+    latest = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=DAYS_AHEAD_READ)
+    return instant is not None and instant.date() > latest
+
+
+def waiting_folders(landing_dir: Path, source: str, today: dt.date | None = None) -> list[Path]:
+    """The source's delivery folders not read yet, oldest first.
+
+    Those dated after tomorrow (`is_dated_ahead`), and those without their `_SUCCESS` marker
+    yet. Why the marker: a refresh the schedule or a user starts while a delivery is still being
+    copied would read its files so far (a CSV cut mid-line, an entity not there yet). Once a
+    source's deliveries end with the marker (any of its folders holds one), a folder without it
+    is waiting and no refresh reads it; the landing sensor waits for the marker the same way. A
     source that never writes the marker (files copied by hand, a one-off export) is read as it
     lands.
     """
     folders = [folder for _, folder in extract_folders(landing_dir, source)]
-    if not any(is_complete(folder) for folder in folders):
-        return []
-    return [folder for folder in folders if not is_complete(folder)]
+    uses_markers = any(is_complete(folder) for folder in folders)
+    return [
+        folder
+        for folder in folders
+        if is_dated_ahead(folder.name, today) or (uses_markers and not is_complete(folder))
+    ]
 
 
 def waiting_deliveries(landing_dir: Path, sources: list[str]) -> dict[Path, int]:
-    """Every source's folders waiting for their marker, with their files' count."""
+    """Every source's waiting folders (`waiting_folders`), with their files' count."""
     return {
-        folder: sum(1 for path in folder.iterdir() if path.is_file())
+        folder: sum(
+            1 for path in folder.iterdir() if path.is_file() and path.name not in MARKER_FILES
+        )
         for source in sources
         for folder in waiting_folders(landing_dir, source)
     }
 
 
 def waiting_folder_message(folder: Path, files: int) -> str:
-    """Why the files of a delivery folder without its marker are not read yet."""
+    """Why the files of a waiting delivery folder (`waiting_folders`) are not read yet."""
+    if is_dated_ahead(folder.name):
+        return (
+            f"{folder.as_posix()}/ ({files} file(s)) is not read yet: it is dated after "
+            "tomorrow, a typo in its name or a wrong clock where it was written? It is read "
+            "from the day before its date, or once renamed to the day it was extracted"
+        )
     return (
         f"{folder.as_posix()}/ ({files} file(s)) is not read yet: it has no _SUCCESS marker, "
         "which this source's deliveries write when they are complete; it is read once the "
@@ -139,12 +167,16 @@ def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile
 def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str, str]:
     """Per source, the name of its newest delivery folder holding the `_SUCCESS` marker.
 
-    A folder without the marker may still be being copied; it is not reported until it is done.
+    A folder without the marker may still be being copied; it is not reported until it is done,
+    nor is one dated after tomorrow (`is_dated_ahead`).
     """
     newest: dict[str, str] = {}
     for source in sources:
+        waiting = set(waiting_folders(landing_dir, source))
         complete = [
-            folder.name for _, folder in extract_folders(landing_dir, source) if is_complete(folder)
+            folder.name
+            for _, folder in extract_folders(landing_dir, source)
+            if is_complete(folder) and folder not in waiting
         ]
         if complete:
             newest[source] = complete[-1]
