@@ -7,7 +7,10 @@ reads `0 EUR` or `0.0 %`, never `-0 EUR`.
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
+
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def money(value: Decimal | float | None, currency: str) -> str:
@@ -126,3 +129,15 @@ def clv_fit_caption(fitted_through: object, refit_days: int | None) -> str:
         refit_days, f" (refit every {refit_days} days)"
     )
     return f"CLV fitted through {fitted_through}{cadence}"
+
+
+def markdown_literal(text: object) -> str:
+    """`text` escaped for Streamlit's Markdown, so that it shows character for character.
+
+    Why: names, segments and channels come from the CRM and the ERP, typed by anyone, and
+    `st.header` and `st.caption` read Markdown. A customer named `![x](https://host/p.png)` was
+    an image fetched from that host on every Customer 360 that showed it, `[Pay here](…)` a
+    link, `$…$` LaTeX and `:red[…]` coloured text. Every ASCII punctuation mark is
+    backslash-escaped, CommonMark's escape, which Streamlit's own `$` and `:` syntax honour.
+    """
+    return _ASCII_PUNCTUATION.sub(r"\\\1", str(text))

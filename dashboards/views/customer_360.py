@@ -8,7 +8,7 @@ from dashboards.auth import require_grant
 from dashboards.components import coverage_notes, empty_state, revenue_margin_bars, table
 from dashboards.data import require_version
 from dashboards.filters import shared_filters
-from dashboards.formatting import clv_fit_caption, count, money, percent
+from dashboards.formatting import clv_fit_caption, count, markdown_literal, money, percent
 from dashboards.queries.customer import (
     SEARCH_LIMIT,
     arr_history,
@@ -62,12 +62,15 @@ customer = golden_record(version, key, rows)
 csat = satisfaction(version, key, rows)
 currency = monthly(version, key, rows)["reporting_currency"].first() or "EUR"
 
-st.header(customer["customer_name"] or customer["legal_name"] or key)
+# The sources' values are shown as typed, never read as Markdown (markdown_literal).
+st.header(markdown_literal(customer["customer_name"] or customer["legal_name"] or key))
 st.caption(
-    f"Customer key `{key}` · ERP {customer['erp_customer_number']} · CRM "
-    f"{customer['crm_account_id'] or 'none matched'} · {customer['segment'] or 'no segment'} · "
-    f"{customer['country_code'] or 'no country'} · acquired "
-    f"{customer['acquisition_month'] or 'never invoiced'} via {customer['acquisition_channel']}"
+    f"Customer key `{key}` · ERP {markdown_literal(customer['erp_customer_number'])} · CRM "
+    f"{markdown_literal(customer['crm_account_id'] or 'none matched')} · "
+    f"{markdown_literal(customer['segment'] or 'no segment')} · "
+    f"{markdown_literal(customer['country_code'] or 'no country')} · acquired "
+    f"{customer['acquisition_month'] or 'never invoiced'} via "
+    f"{markdown_literal(customer['acquisition_channel'])}"
 )
 with st.container(horizontal=True):
     st.metric(

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from c360.access import EVERY_CUSTOMER
-from dashboards.formatting import money, percent
+from dashboards.formatting import markdown_literal, money, percent
 from dashboards.queries.customer import monthly
 from tests.dashboards.app import mart, run_page, shown_table, tiles
 from tests.dashboards.oracle import csat_scores, customer_documents, customer_monthly_revenue
@@ -23,7 +23,7 @@ def customer(published) -> dict:
 
 def test_searching_an_erp_number_shows_that_customers_golden_record(published, customer):
     app = run_page("customer_360", q=customer["erp_customer_number"])
-    assert app.header[0].value == customer["customer_name"]
+    assert app.header[0].value == markdown_literal(customer["customer_name"])
     shown = tiles(app)
     assert shown["Lifetime net revenue"] == money(customer["lifetime_net_revenue"], "EUR")
     assert shown["Open balance"] == money(customer["outstanding_balance"], "EUR")
@@ -32,7 +32,7 @@ def test_searching_an_erp_number_shows_that_customers_golden_record(published, c
 
 def test_a_crm_account_id_finds_the_customer_it_was_matched_to(published, customer):
     app = run_page("customer_360", q=customer["crm_account_id"].lower())
-    assert app.header[0].value == customer["customer_name"]
+    assert app.header[0].value == markdown_literal(customer["customer_name"])
     sources = app.dataframe[1].value  # golden record, then its source records
     assert set(sources["source_record_id"]) >= {
         customer["erp_customer_number"],
@@ -98,7 +98,7 @@ def test_a_segment_filter_leaves_out_customers_of_other_segments(published, cust
     app = run_page("customer_360", q=customer["erp_customer_number"], segment=other)
     assert app.info[0].value == "No customer matches this search and these filters."
     app = run_page("customer_360", q=customer["erp_customer_number"], segment=customer["segment"])
-    assert app.header[0].value == customer["customer_name"]
+    assert app.header[0].value == markdown_literal(customer["customer_name"])
 
 
 def test_every_customer_table_can_be_downloaded_as_csv(published, customer):

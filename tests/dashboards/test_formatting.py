@@ -1,11 +1,24 @@
-"""The number formats the tiles share: money, and the changes a tile shows as its delta."""
+"""The formats the tiles share: money, the changes a tile shows as its delta, and source text
+shown through Markdown."""
 
+import html
 import math
 from decimal import Decimal
 
 import pytest
+from markdown_it import MarkdownIt
 
-from dashboards.formatting import change, count, days, money, money_change, percent, points, ratio
+from dashboards.formatting import (
+    change,
+    count,
+    days,
+    markdown_literal,
+    money,
+    money_change,
+    percent,
+    points,
+    ratio,
+)
 
 
 @pytest.mark.parametrize(
@@ -84,3 +97,25 @@ def test_no_format_shows_a_negative_zero():
     )
     assert (percent(-0.0004), days(-0.4)) == ("0.0 %", "0 days")
     assert (percent(-0.0006), days(-0.6)) == ("-0.1 %", "-1 days")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "![x](https://tracker.example/p.png)",
+        "[Pay here](https://pay.example) *now*",
+        "# Acme <b>Corp</b> `code` ~~gone~~ > quoted",
+        "Dupont & Fils S.A. \\ 1+1=2 | a_b_c {x}",
+        "- listed",
+        "1. numbered",
+    ],
+)
+def test_source_text_shows_character_for_character_through_markdown(typed):
+    """A CommonMark renderer (markdown-it, not Streamlit's) shows the escaped text as one plain
+    paragraph holding exactly the typed text: no image, link, heading, emphasis or list."""
+    rendered = MarkdownIt("commonmark").render(markdown_literal(typed))
+    assert rendered == f"<p>{html.escape(typed, quote=False)}</p>\n"
+
+
+def test_streamlits_own_syntax_is_escaped_too():
+    assert markdown_literal("$x^2$ :red[alert] :smile:") == r"\$x\^2\$ \:red\[alert\] \:smile\:"
