@@ -82,7 +82,7 @@ class Settings:
             dbt_project_dir=env.folder(
                 "C360_DBT_PROJECT_DIR", REPO_ROOT / "dbt", holding="dbt_project.yml"
             ),
-            reporting_currency=env.text("C360_REPORTING_CURRENCY", "EUR"),
+            reporting_currency=env.currency_code("C360_REPORTING_CURRENCY", "EUR"),
             keep_versions=env.count("C360_KEEP_VERSIONS", 5),
             schedule_cron=env.text("C360_SCHEDULE_CRON", "0 6 * * *"),
             schedule_timezone=env.text("C360_SCHEDULE_TIMEZONE", "UTC"),

@@ -21,6 +21,7 @@ T = TypeVar("T")
 # A DuckDB size the product can also halve (c360.build_files.half_memory_limit): a number and a
 # unit, decimal (kB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB), in any case.
 MEMORY_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b)\s*$", re.IGNORECASE)
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
 class SettingsError(ValueError):
@@ -107,6 +108,21 @@ class SettingsReader:
         size = MEMORY_SIZE.match(raw)
         if size is None or float(size.group(1)) <= 0:
             self._refuse(name, "a memory size such as 4GB, 512MB or 6GiB")
+            return default
+        return raw.strip()
+
+    def currency_code(self, name: str, default: str) -> str:
+        """A currency code of three capital letters (ISO 4217's shape: `EUR`, `GBP`).
+
+        Why: the reporting currency picks the ECB's and the ERP's rates by equality, so `eur` or
+        `EURO` matched none: every document lost its amount. It is also written into the
+        build's SQL as a literal.
+        """
+        raw = self._env.get(name)
+        if raw is None:
+            return default
+        if CURRENCY_CODE.fullmatch(raw.strip()) is None:
+            self._refuse(name, "a currency code of three capital letters, such as EUR or GBP")
             return default
         return raw.strip()
 

@@ -32,8 +32,10 @@ def test_values_in_range_are_read_as_given():
             "C360_CLV_ANNUAL_DISCOUNT_RATE": "0",
             "C360_RETENTION_DAYS": "0.5",
             "C360_FRESHNESS_HOURS": "12.5",
+            "C360_REPORTING_CURRENCY": " GBP ",
         }
     )
+    assert settings.reporting_currency == "GBP"
     assert (settings.build_memory_limit, settings.reader_memory) == ("6 GiB", "512mb")
     assert half_memory_limit(settings.build_memory_limit) == "3GiB"
     assert (settings.build_threads, settings.keep_versions) == (3, 1)
@@ -74,6 +76,21 @@ def test_an_empty_retention_leaves_it_off_and_0_deletes_what_is_loaded():
         ("C360_READER_TIMEOUT", "nan", "a number greater than 0"),
         ("C360_CLV_ANNUAL_DISCOUNT_RATE", "1.5", "a number of 0 or more and less than 1"),
         ("C360_CLV_ANNUAL_DISCOUNT_RATE", "-0.1", "a number of 0 or more and less than 1"),
+        (
+            "C360_REPORTING_CURRENCY",
+            "eur",
+            "a currency code of three capital letters, such as EUR or GBP",
+        ),
+        (
+            "C360_REPORTING_CURRENCY",
+            "EURO",
+            "a currency code of three capital letters, such as EUR or GBP",
+        ),
+        (
+            "C360_REPORTING_CURRENCY",
+            "EUR'; --",
+            "a currency code of three capital letters, such as EUR or GBP",
+        ),
         ("C360_CONTRACTS_DIR", "/no/such/contracts", "an existing folder"),
         ("C360_DBT_PROJECT_DIR", "/no/such/project", "a folder holding dbt_project.yml"),
         ("C360_DBT_PROJECT_DIR", str(REPO_ROOT), "a folder holding dbt_project.yml"),
