@@ -62,7 +62,8 @@ def _reason(evaluation: dg.AssetCheckEvaluation) -> str:
         return "errored before it could check anything (the dbt build's failure says why)"
     meta = {k: v.value for k, v in evaluation.metadata.items() if k not in _RUN_METADATA}
     if "dagster_dbt/failed_row_count" in meta:
-        return f"{meta['dagster_dbt/failed_row_count']} failing rows"
+        rows = meta["dagster_dbt/failed_row_count"]
+        return f"{rows} failing row{'' if rows == 1 else 's'}"
     return ", ".join(f"{k}={v}" for k, v in meta.items()) or "failed"
 
 

@@ -24,6 +24,7 @@ def test_a_dbt_test_is_reported_by_its_failing_row_count_without_run_bookkeeping
         "dagster_dbt/failed_row_count": 2,
     }
     assert _reason(evaluation(meta)) == "2 failing rows"
+    assert _reason(evaluation({**meta, "dagster_dbt/failed_row_count": 1})) == "1 failing row"
 
 
 def test_a_checks_own_description_wins_over_its_metadata():
