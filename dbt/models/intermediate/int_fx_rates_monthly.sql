@@ -3,7 +3,8 @@
 
     - A currency the ERP's `fx_rates` quote is converted with the ERP's rates, as delivered
       (the ERP's table is by contract a table of rates to the reporting currency); before the
-      ERP's first quote of it, with the ECB's.
+      ERP's first quote of it, with the ECB's. A rate dated on any day of a month is that
+      month's (the later of two).
     - Any other currency, and every currency when the ERP delivers no FX table, takes the ECB
       monthly mean, crossed through the EUR: (reporting units per EUR) / (currency units per
       EUR). So C360_REPORTING_CURRENCY=GBP converts a USD amount as amount / USD-per-EUR x
@@ -20,9 +21,36 @@
     source published last. -#}
 with
 
-erp_rates as (
+erp_quotes as (
 
     select * from {{ ref('stg_erp__fx_rates') }}
+
+),
+
+erp_ranked as (
+
+    -- An ERP may date a month's rate on any of its days (the month's end, say): it is the
+    -- month's rate, and of two in one month the later one.
+    select
+        {{ month_of('month') }} as month,
+        currency,
+        rate,
+        row_number() over (
+            partition by currency, {{ month_of('month') }}
+            order by month desc
+        ) as rank_in_month
+    from erp_quotes
+
+),
+
+erp_rates as (
+
+    select
+        month,
+        currency,
+        rate
+    from erp_ranked
+    where rank_in_month = 1
 
 ),
 
