@@ -205,6 +205,12 @@ def test_a_due_date_months_ahead_is_plausible_and_loads(land):
     assert outcome(result) == (LOADED, 1, 1, 0)
 
 
+def test_a_months_rate_dated_on_its_last_day_loads_at_the_months_start(land):
+    land.put("erp", "fx_rates.csv", "month;currency;rate\n30/09/2026;USD;0,920000\n")
+    [result] = land.load("erp")
+    assert outcome(result) == (LOADED, 1, 1, 0)
+
+
 def test_an_sku_with_a_nul_byte_is_quarantined(land):
     body = f"{LINES}\nF1;1;GD-1103;;1;10,00;10,00;2,00\nF1;2;GD-1103\x00;;1;10,00;10,00;2,00\n"
     land.put("erp", "invoice_lines.csv", body)
