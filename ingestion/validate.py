@@ -29,6 +29,12 @@ REASON = "_reason"
 _INDEX = "__index"
 # C0 controls (NUL included), DEL, and the byte-order mark / zero-width no-break space.
 _CONTROL = r"[\x00-\x1f\x7f\x{feff}]"
+ISO_8601_WITH_OFFSET = "%Y-%m-%dT%H:%M:%S%.f%#z"
+"""Read when a timestamp is not in its contract's format: ISO 8601 with fractional seconds and
+a `Z` or an offset (`+02:00`, `+0000`) names one instant, so it is converted to UTC exactly. A
+CRM that drops zero milliseconds (`...:53Z` beside `...:53.123Z`), or that writes the offset of
+its user's zone, quarantined those rows before. A timestamp without an offset stays unread: its
+zone would be a guess."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,10 @@ def _typed(column: Column, fmt: FileFormat) -> pl.Expr:
         )
     if column.type == "date":
         return text.str.to_date(fmt.date_format, strict=False)
-    return text.str.to_datetime(fmt.timestamp_format, strict=False, time_zone="UTC", time_unit="us")
+    return pl.coalesce(
+        text.str.to_datetime(pattern, strict=False, time_zone="UTC", time_unit="us")
+        for pattern in (fmt.timestamp_format, ISO_8601_WITH_OFFSET)
+    )
 
 
 def _unparsed(column: Column) -> pl.Expr:

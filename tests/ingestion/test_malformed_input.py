@@ -205,6 +205,35 @@ def test_a_due_date_months_ahead_is_plausible_and_loads(land):
     assert outcome(result) == (LOADED, 1, 1, 0)
 
 
+def test_iso_timestamps_with_an_offset_or_fractions_are_read_as_their_instant_in_utc(land):
+    """The contract writes `...:53Z`; a CRM that drops zero milliseconds or writes its user's
+    offset names the same instants exactly. Without an offset, the zone would be a guess."""
+    stamps = [
+        "2026-09-01T08:01:53Z",
+        "2026-09-01T08:01:53.123Z",
+        "2026-09-01T10:01:53+02:00",
+        "2026-09-01T08:01:53.000+0000",
+        "2026-09-01T08:01:53",
+    ]
+    rows = [
+        account(i).replace("2026-09-01T00:00:00Z,false", f"{stamp},false")
+        for i, stamp in enumerate(stamps, start=1)
+    ]
+    land.put("crm", "accounts.csv", "\n".join([ACCOUNTS, *rows]) + "\n", encoding="utf-8")
+    [result] = land.load("crm")
+    assert outcome(result) == (LOADED, 5, 4, 1)
+    assert land.quarantine() == [
+        (6, "last_modified_at: cannot read '2026-09-01T08:01:53' as timestamp (%Y-%m-%dT%H:%M:%SZ)")
+    ]
+    instants = land.rows("crm", "accounts")["last_modified_at"].to_list()
+    assert [(t.hour, t.minute, t.second, t.microsecond) for t in instants] == [
+        (8, 1, 53, 0),
+        (8, 1, 53, 123000),
+        (8, 1, 53, 0),
+        (8, 1, 53, 0),
+    ]
+
+
 def test_a_months_rate_dated_on_its_last_day_loads_at_the_months_start(land):
     land.put("erp", "fx_rates.csv", "month;currency;rate\n30/09/2026;USD;0,920000\n")
     [result] = land.load("erp")
