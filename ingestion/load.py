@@ -88,18 +88,7 @@ def ingest_source(
             continue
         started_at = now()
         content_hash = file_hash(landed.path)
-        if content_hash in seen_hashes and not landed.is_snapshot and has_records(landed):
-            result = FileLoad(
-                load_id_of(landed, content_hash) + "-dup",
-                landed.relative_path,
-                landed.entity.name if landed.entity else None,
-                DUPLICATE,
-                0,
-                0,
-                0,
-                f"{landed.relative_path}: same content already loaded; skipped",
-            )
-        elif landed.entity is None:
+        if landed.entity is None:  # named first: a copy of a loaded file under a wrong name
             result = FileLoad(
                 load_id_of(landed, content_hash),
                 landed.relative_path,
@@ -110,6 +99,17 @@ def ingest_source(
                 0,
                 f"{landed.relative_path}: no contract entity matches this file name "
                 f"({expected_names(contract)})",
+            )
+        elif content_hash in seen_hashes and not landed.is_snapshot and has_records(landed):
+            result = FileLoad(
+                load_id_of(landed, content_hash) + "-dup",
+                landed.relative_path,
+                landed.entity.name,
+                DUPLICATE,
+                0,
+                0,
+                0,
+                f"{landed.relative_path}: same content already loaded; skipped",
             )
         else:
             result = load_file(landed, raw_dir, content_hash, erased)

@@ -150,6 +150,16 @@ def test_file_delivered_twice_under_another_name_is_loaded_once(land):
     assert land.rows("erp", "invoice_lines").height == 1
 
 
+def test_a_copy_of_a_loaded_file_under_a_name_no_entity_has_is_reported_by_its_name(land):
+    """Its name is what to fix: saying only that its content was loaded hid that."""
+    content = f"{LINES}\nF1;1;S1;;2;10,00;20,00;4,00\n"
+    land.put("erp", "invoice_lines.csv", content)
+    land.put("erp", "notes.csv", content, day="2026-09-03")
+    results = land.load("erp")
+    assert [r.status for r in results] == [LOADED, "unknown_file"]
+    assert "notes.csv: no contract entity matches this file name" in results[1].message
+
+
 def test_added_column_is_kept_and_reported(land):
     land.put("crm", "users.csv", f"{USERS},Shoe Size\nU1,Ann,AE,A,EU,true,38\n", encoding="utf-8")
     [result] = land.load("crm")
