@@ -43,6 +43,8 @@ class Settings:
     # Days between CLV refits (clv.cadence): a refresh scores daily with the fit through the
     # last cadence boundary; 1 refits on every new as-of date.
     clv_refit_days: int = 7
+    # Months one subscription invoice line pays for (dbt's `subscription_term_months`).
+    subscription_term_months: int = 1
     freshness_hours: float = 48.0
     # Sources ingested at once, each by a process of its own (ingestion.source_processes). Each
     # holds its own files' memory: 1 ingests one source after the other.
@@ -92,6 +94,7 @@ class Settings:
                 "C360_CLV_ANNUAL_DISCOUNT_RATE", 0.10, at_least=0, below=1
             ),
             clv_refit_days=env.count("C360_CLV_REFIT_DAYS", 7),
+            subscription_term_months=env.count("C360_SUBSCRIPTION_TERM_MONTHS", 1),
             freshness_hours=env.number("C360_FRESHNESS_HOURS", 48.0, above=0),
             ingest_processes=env.count("C360_INGEST_PROCESSES", cores),
             retention_days=env.optional_number("C360_RETENTION_DAYS", at_least=0),
@@ -266,6 +269,7 @@ class Settings:
             "C360_CLV_HORIZON_MONTHS": str(self.clv_horizon_months),
             "C360_CLV_ANNUAL_DISCOUNT_RATE": str(self.clv_annual_discount_rate),
             "C360_CLV_REFIT_DAYS": str(self.clv_refit_days),
+            "C360_SUBSCRIPTION_TERM_MONTHS": str(self.subscription_term_months),
         }
 
     def export_to_environ(self) -> None:

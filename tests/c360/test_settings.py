@@ -65,6 +65,7 @@ def test_an_empty_retention_leaves_it_off_and_0_deletes_what_is_loaded():
         ("C360_KEEP_VERSIONS", "0", "a whole number of 1 or more"),
         ("C360_SENSOR_INTERVAL_SECONDS", "-10", "a whole number of 1 or more"),
         ("C360_CLV_REFIT_DAYS", "0", "a whole number of 1 or more"),
+        ("C360_SUBSCRIPTION_TERM_MONTHS", "twelve", "a whole number of 1 or more"),
         ("C360_CLV_HORIZON_MONTHS", "", "a whole number of 1 or more"),
         ("C360_BUILD_MEMORY_LIMIT", "lots", "a memory size such as 4GB, 512MB or 6GiB"),
         ("C360_BUILD_MEMORY_LIMIT", "4", "a memory size such as 4GB, 512MB or 6GiB"),

@@ -11,6 +11,7 @@ import pytest
 from c360 import version_integrity
 from c360.publish import list_versions
 from c360.serving import resolve_current
+from c360.settings import Settings
 from c360.status import read_last_refresh
 from dagster_project.refresh_inputs import build_fingerprint, pending_files, refresh_work
 from dagster_project.run_refresh import run_refresh
@@ -53,10 +54,12 @@ def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeyp
 
     before = build_fingerprint(home)
     monkeypatch.setenv("C360_SUBSCRIPTION_TERM_MONTHS", "12")
-    assert build_fingerprint(home) != before
-    assert refresh_work(home).reason == "the code, dbt project, settings or raw data changed"
+    annual = Settings.from_env()  # settings are read as a command starts
+    assert annual.subscription_term_months == 12
+    assert build_fingerprint(annual) != before
+    assert refresh_work(annual).reason == "the code, dbt project, settings or raw data changed"
     monkeypatch.delenv("C360_SUBSCRIPTION_TERM_MONTHS")
-    assert refresh_work(home).reason is None
+    assert refresh_work(Settings.from_env()).reason is None
 
     entry = next(home.load_log_dir.glob("*.parquet"))  # a repaired (or erased) load: work
     written = entry.stat()
