@@ -234,3 +234,18 @@ def unread_folder_message(folder: Path, files: int, sources: list[str]) -> str:
         f"{folder.name!r} (the sources are {', '.join(sources)}; a Salesforce, NetSuite or SAP "
         "export goes in its source's folder, with its preset named in sources.yml)"
     )
+
+
+def not_read_messages(
+    shown_as: Path, sources: list[str], unread: dict[str, int], waiting: dict[str, int]
+) -> list[str]:
+    """Why each landing folder not read is not, the folders shown under `shown_as`.
+
+    `unread`: `unread_landing_folders`; `waiting`: `waiting_deliveries` keyed by the folder
+    relative to the landing folder. `shown_as` is the landing folder's path for the command
+    line, `landing` in Dagster's log.
+    """
+    return [
+        *(unread_folder_message(shown_as / name, n, sources) for name, n in unread.items()),
+        *(waiting_folder_message(shown_as / folder, n) for folder, n in waiting.items()),
+    ]

@@ -49,24 +49,16 @@ def unread_folder_warnings(settings: Settings) -> list[str]:
     waiting for its `_SUCCESS` marker (read once it has it).
     """
     from ingestion.contracts import load_contracts
-    from ingestion.landing import (
-        unread_folder_message,
-        unread_landing_folders,
-        waiting_deliveries,
-        waiting_folder_message,
-    )
+    from ingestion.landing import not_read_messages, unread_landing_folders, waiting_deliveries
 
     landing = settings.landing_dir
     sources = sorted(load_contracts(settings.contracts_dir))
-    unread = [
-        unread_folder_message(landing / name, count, sources)
-        for name, count in unread_landing_folders(landing, sources).items()
-    ]
-    waiting = [
-        waiting_folder_message(folder, count)
+    unread = unread_landing_folders(landing, sources)
+    waiting = {
+        folder.relative_to(landing).as_posix(): count
         for folder, count in waiting_deliveries(landing, sources).items()
-    ]
-    return [f"warning: {message}" for message in unread + waiting]
+    }
+    return [f"warning: {m}" for m in not_read_messages(landing, sources, unread, waiting)]
 
 
 def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,10 +26,9 @@ from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import describe, failures_named, is_transient
 from ingestion.landing import (
     landed_files,
-    unread_folder_message,
+    not_read_messages,
     unread_landing_folders,
     waiting_deliveries,
-    waiting_folder_message,
 )
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
@@ -228,14 +227,12 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
         with failures_named(context):
             log = read_load_log(settings.raw_dir)
         unread = unread_landing_folders(settings.landing_dir, sources)
-        for folder, count in unread.items():
-            context.log.warning(unread_folder_message(Path("landing", folder), count, sources))
         waiting = {
             folder.relative_to(settings.landing_dir).as_posix(): count
             for folder, count in waiting_deliveries(settings.landing_dir, sources).items()
         }
-        for folder, count in waiting.items():
-            context.log.warning(waiting_folder_message(Path("landing", folder), count))
+        for message in not_read_messages(Path("landing"), sources, unread, waiting):
+            context.log.warning(message)
         unreconciled = log.filter(
             pl.col("rows_read")
             != pl.col("rows_loaded") + pl.col("rows_quarantined") + pl.col("rows_erased")

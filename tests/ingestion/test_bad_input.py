@@ -140,11 +140,16 @@ def test_header_only_file_loads_nothing(land):
     assert result.message == ""
 
 
-def test_file_delivered_twice_under_another_name_is_loaded_once(land):
+def _lines_delivered_again_as(land, name: str) -> list:
+    """The same invoice lines landed twice: as `invoice_lines.csv`, then the next day as `name`."""
     content = f"{LINES}\nF1;1;S1;;2;10,00;20,00;4,00\n"
     land.put("erp", "invoice_lines.csv", content)
-    land.put("erp", "invoice_lines_resent.csv", content, day="2026-09-03")
-    results = land.load("erp")
+    land.put("erp", name, content, day="2026-09-03")
+    return land.load("erp")
+
+
+def test_file_delivered_twice_under_another_name_is_loaded_once(land):
+    results = _lines_delivered_again_as(land, "invoice_lines_resent.csv")
     assert [r.status for r in results] == [LOADED, "duplicate"]
     assert "same content already loaded" in results[1].message
     assert land.rows("erp", "invoice_lines").height == 1
@@ -152,10 +157,7 @@ def test_file_delivered_twice_under_another_name_is_loaded_once(land):
 
 def test_a_copy_of_a_loaded_file_under_a_name_no_entity_has_is_reported_by_its_name(land):
     """Its name is what to fix: saying only that its content was loaded hid that."""
-    content = f"{LINES}\nF1;1;S1;;2;10,00;20,00;4,00\n"
-    land.put("erp", "invoice_lines.csv", content)
-    land.put("erp", "notes.csv", content, day="2026-09-03")
-    results = land.load("erp")
+    results = _lines_delivered_again_as(land, "notes.csv")
     assert [r.status for r in results] == [LOADED, "unknown_file"]
     assert "notes.csv: no contract entity matches this file name" in results[1].message
 
