@@ -86,8 +86,8 @@ class Settings:
             ),
             reporting_currency=env.currency_code("C360_REPORTING_CURRENCY", "EUR"),
             keep_versions=env.count("C360_KEEP_VERSIONS", 5),
-            schedule_cron=env.text("C360_SCHEDULE_CRON", "0 6 * * *"),
-            schedule_timezone=env.text("C360_SCHEDULE_TIMEZONE", "UTC"),
+            schedule_cron=env.cron("C360_SCHEDULE_CRON", "0 6 * * *"),
+            schedule_timezone=env.timezone("C360_SCHEDULE_TIMEZONE", "UTC"),
             sensor_interval_seconds=env.count("C360_SENSOR_INTERVAL_SECONDS", 60),
             clv_horizon_months=env.count("C360_CLV_HORIZON_MONTHS", 36),
             clv_annual_discount_rate=env.number(

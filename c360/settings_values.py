@@ -16,6 +16,9 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from c360.cron_expression import is_cron
 
 T = TypeVar("T")
 # A DuckDB size the product can also halve (c360.build_files.half_memory_limit): a number and a
@@ -100,16 +103,21 @@ class SettingsReader:
             return None
         return self.number(name, 0.0, at_least=at_least)
 
-    def memory_size(self, name: str, default: str) -> str:
-        """A DuckDB memory size such as `4GB`, `512MB` or `6GiB` (`MEMORY_SIZE`)."""
+    def _shaped(self, name: str, default: str, accepts: Callable[[str], bool], wanted: str) -> str:
+        """The variable, stripped, if `accepts` takes it; else refused with `wanted`."""
         raw = self._env.get(name)
         if raw is None:
             return default
-        size = MEMORY_SIZE.match(raw)
-        if size is None or float(size.group(1)) <= 0:
-            self._refuse(name, "a memory size such as 4GB, 512MB or 6GiB")
+        if not accepts(raw.strip()):
+            self._refuse(name, wanted)
             return default
         return raw.strip()
+
+    def memory_size(self, name: str, default: str) -> str:
+        """A DuckDB memory size such as `4GB`, `512MB` or `6GiB` (`MEMORY_SIZE`)."""
+        return self._shaped(
+            name, default, _is_memory_size, "a memory size such as 4GB, 512MB or 6GiB"
+        )
 
     def currency_code(self, name: str, default: str) -> str:
         """A currency code of three capital letters (ISO 4217's shape: `EUR`, `GBP`).
@@ -118,13 +126,27 @@ class SettingsReader:
         `EURO` matched none: every document lost its amount. It is also written into the
         build's SQL as a literal.
         """
-        raw = self._env.get(name)
-        if raw is None:
-            return default
-        if CURRENCY_CODE.fullmatch(raw.strip()) is None:
-            self._refuse(name, "a currency code of three capital letters, such as EUR or GBP")
-            return default
-        return raw.strip()
+        return self._shaped(
+            name,
+            default,
+            lambda text: CURRENCY_CODE.fullmatch(text) is not None,
+            "a currency code of three capital letters, such as EUR or GBP",
+        )
+
+    def cron(self, name: str, default: str) -> str:
+        """A five-field cron expression or `@daily` and its kind (`c360.cron_expression`)."""
+        return self._shaped(
+            name,
+            default,
+            is_cron,
+            "a cron expression of five fields, such as '0 6 * * *', or @daily",
+        )
+
+    def timezone(self, name: str, default: str) -> str:
+        """An IANA time zone name such as `Europe/Paris` (the names Python's zoneinfo knows)."""
+        return self._shaped(
+            name, default, _is_time_zone, "an IANA time zone name, such as UTC or Europe/Paris"
+        )
 
     def folder(self, name: str, default: Path | None, holding: str | None = None) -> Path | None:
         """An existing folder (holding the file `holding`, where given), resolved; else `default`.
@@ -149,3 +171,16 @@ class SettingsReader:
         """
         if self.problems:
             raise SettingsError(self.problems)
+
+
+def _is_memory_size(text: str) -> bool:
+    size = MEMORY_SIZE.match(text)
+    return size is not None and float(size.group(1)) > 0
+
+
+def _is_time_zone(text: str) -> bool:
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown, malformed, a folder
+        return False
+    return True

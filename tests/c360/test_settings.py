@@ -9,8 +9,12 @@ import sys
 import pytest
 
 from c360.build_files import half_memory_limit
+from c360.cron_expression import is_cron
 from c360.settings import REPO_ROOT, Settings
 from c360.settings_values import SettingsError
+
+CRON_WANTED = "a cron expression of five fields, such as '0 6 * * *', or @daily"
+TZ_WANTED = "an IANA time zone name, such as UTC or Europe/Paris"
 
 
 def test_unset_variables_take_the_defaults():
@@ -92,6 +96,12 @@ def test_an_empty_retention_leaves_it_off_and_0_deletes_what_is_loaded():
             "EUR'; --",
             "a currency code of three capital letters, such as EUR or GBP",
         ),
+        ("C360_SCHEDULE_CRON", "0 6 * *", CRON_WANTED),
+        ("C360_SCHEDULE_CRON", "daily", CRON_WANTED),
+        ("C360_SCHEDULE_CRON", "0 25 * * *", CRON_WANTED),
+        ("C360_SCHEDULE_TIMEZONE", "Europe/Pariss", TZ_WANTED),
+        ("C360_SCHEDULE_TIMEZONE", "CET+1", TZ_WANTED),
+        ("C360_SCHEDULE_TIMEZONE", "Europe", TZ_WANTED),
         ("C360_CONTRACTS_DIR", "/no/such/contracts", "an existing folder"),
         ("C360_DBT_PROJECT_DIR", "/no/such/project", "a folder holding dbt_project.yml"),
         ("C360_DBT_PROJECT_DIR", str(REPO_ROOT), "a folder holding dbt_project.yml"),
@@ -101,6 +111,67 @@ def test_a_value_that_cannot_be_used_is_named_with_what_it_takes(name, value, wa
     with pytest.raises(SettingsError) as refused:
         Settings.from_env({name: value})
     assert refused.value.problems == [f"{name}={value!r}: {wanted}"]
+
+
+CRON_FORMS = [
+    "0 6 * * *",
+    "*/15 * * * *",
+    "0 6 * * mon-fri",
+    "0 6 * * 1-5",
+    "30 5,17 * * *",
+    "0 0 1 */3 *",
+    "0 6 1 jan,jul *",
+    "5/15 * * * *",
+    "0 6 * * 7",
+    "0 0 29 2 *",
+    "0 0 30 1,2 *",
+    "@daily",
+    "@hourly",
+    "@weekly",
+    "0 6 * *",
+    "0 6 * * * *",
+    "60 6 * * *",
+    "0 24 * * *",
+    "0 6 0 * *",
+    "0 6 32 * *",
+    "0 6 * 13 *",
+    "0 6 * * 8",
+    "*/0 * * * *",
+    "0 0 30 2 *",
+    "0 0 31 feb *",
+    "0 6 * * funday",
+    "@fortnightly",
+    "daily",
+    "",
+]
+
+
+# croniter's extensions, which Dagster accepts: refused by the settings, not guessed at.
+CRON_EXTENSIONS = ["0 6-4 * * *", "0 0 L * *", "0 0 * * 5#2", "0 0 ? * *"]
+
+
+@pytest.mark.parametrize("expression", CRON_FORMS)
+def test_a_schedule_is_accepted_exactly_when_dagster_accepts_it(expression):
+    from dagster._utils.schedules import is_valid_cron_string
+
+    assert is_cron(expression) == is_valid_cron_string(expression)
+
+
+@pytest.mark.parametrize("expression", CRON_EXTENSIONS)
+def test_croniter_s_extensions_are_refused_though_dagster_takes_them(expression):
+    from dagster._utils.schedules import is_valid_cron_string
+
+    assert is_valid_cron_string(expression) and not is_cron(expression)
+
+
+def test_a_schedule_setting_is_read_as_given():
+    settings = Settings.from_env(
+        {"C360_SCHEDULE_CRON": " 0 7 * * mon-fri ", "C360_SCHEDULE_TIMEZONE": "Europe/Paris"}
+    )
+    assert (settings.schedule_cron, settings.schedule_timezone) == (
+        "0 7 * * mon-fri",
+        "Europe/Paris",
+    )
 
 
 def test_every_wrong_setting_is_reported_at_once():
