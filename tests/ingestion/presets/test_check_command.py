@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 
 from c360.cli import main
+from c360.settings import REPO_ROOT
+from ingestion.check_report import source_dependencies
+from ingestion.contracts import load_contracts
 from tests.conftest import settings_for
 
 USERS = """\
@@ -113,6 +116,20 @@ def test_entities_left_empty_say_what_the_marts_lose_and_which_file_fills_them(h
         "[rpt_pipeline, rpt_pipeline_outcomes]; would be filled by opportunities.csv in the "
         "CRM extracts"
     )
+
+
+def test_the_file_named_to_fill_an_entity_is_the_one_its_contract_reads():
+    contracts = load_contracts()
+    dependencies = source_dependencies(REPO_ROOT / "dbt")
+    named = {key: row["filled_by"].split()[0] for key, row in dependencies.items()}
+    read = {
+        (source, name): entity.file_pattern
+        for source, contract in contracts.items()
+        for name, entity in contract.entities.items()
+        if (source, name) in named
+    }
+    assert len(read) == len(named) >= 20
+    assert named == read
 
 
 def test_a_file_that_would_be_rejected_makes_the_check_fail(home, capsys):
