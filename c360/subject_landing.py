@@ -13,6 +13,9 @@ contract names are treated alike:
 - Parquet: rewritten whole with its own codec (`subject_parquet`);
 - anything else: a line is a record, with no columns.
 
+A gzip-compressed extract (`accounts.csv.gz`, read by ingestion as `accounts.csv`) is read by the
+form of its name without `.gz` and written back compressed; a damaged archive is read as bytes.
+
 The person's records (`Subject.owned_rows`, the raw text included) are cut from the file's
 bytes; their name, email and phone are replaced in the bytes of the other records, in each
 encoding a file may use (`Subject.redact_bytes`).
@@ -24,10 +27,12 @@ reading it again, and its hash keeps an identical re-delivery of the original a 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
 import uuid
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +46,7 @@ RAW_TEXT, LINE = "_raw_line", "_line"
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 SEPARATORS = ",;\t|"
+GZIP_SUFFIX = ".gz"
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Records:
     lines: list[bytes]
     spans: list[tuple[int, int]]  # 0-based [first, last) line of each record
     frame: pl.DataFrame  # one row per record: text columns, `_raw_line`, `_line` (1-based)
+    compressed: bool = False  # stored gzip-compressed: written back so
 
 
 def _decode(data: bytes) -> str:
@@ -112,10 +119,28 @@ def _json_rows(lines: list[bytes], spans: list[tuple[int, int]]) -> list[dict[st
     return rows
 
 
+def form_suffix(path: Path) -> str:
+    """The suffix that says a landed file's form: `.csv` for `accounts.csv.gz` too."""
+    name = path.name.lower()
+    return Path(name.removesuffix(GZIP_SUFFIX)).suffix
+
+
+def _content(path: Path) -> tuple[bytes, bool]:
+    """The file's content and whether it is stored gzip-compressed (a damaged archive: no)."""
+    data = path.read_bytes()
+    if path.name.lower().endswith(GZIP_SUFFIX):
+        try:
+            return gzip.decompress(data), True
+        except (gzip.BadGzipFile, EOFError, zlib.error):
+            return data, False
+    return data, False
+
+
 def read_records(path: Path) -> Records:
     """A text extract's records by its form (see the module docstring)."""
-    lines = path.read_bytes().splitlines(keepends=True)
-    suffix = path.suffix.lower()
+    content, compressed = _content(path)
+    lines = content.splitlines(keepends=True)
+    suffix = form_suffix(path)
     if suffix in CSV_SUFFIXES:
         spans = _csv_spans(lines)
         rows = _csv_rows(lines, spans)
@@ -137,7 +162,7 @@ def read_records(path: Path) -> Records:
         else pl.DataFrame(schema={RAW_TEXT: pl.String})
     )
     frame = frame.with_columns(pl.Series(LINE, [first + 1 for first, _ in spans], pl.Int64))
-    return Records(lines, spans, frame)
+    return Records(lines, spans, frame, compressed)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -164,7 +189,7 @@ def rewrite_text_extract(path: Path, subject: Subject) -> int:
     kept = b"".join(line for i, line in enumerate(records.lines) if i not in dropped)
     rewritten = subject.redact_bytes(kept)
     if rewritten != b"".join(records.lines):
-        _write_bytes(path, rewritten)
+        _write_bytes(path, gzip.compress(rewritten) if records.compressed else rewritten)
     return sum(owned)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingestion.compression import decode_file
 from ingestion.contracts import FileFormat
 from ingestion.csv_recovery import parse_records
 from ingestion.raw_records import (
@@ -22,7 +23,6 @@ from ingestion.raw_records import (
     READ_ERROR,
     ROW_NUMBER,
     RawRecords,
-    decode_file,
     physical_lines,
     with_note,
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingestion.compression import decode_file
 from ingestion.contracts import FileFormat
 from ingestion.csv_recovery import split_lines
 from ingestion.raw_records import (
@@ -20,7 +21,6 @@ from ingestion.raw_records import (
     RAW_LINE,
     ROW_NUMBER,
     RawRecords,
-    decode_file,
     physical_lines,
     with_note,
 )

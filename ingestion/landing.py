@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.compression import delivered_name
 from ingestion.contracts import Entity, SourceContract
 
 MARKER_FILES = frozenset({"_SUCCESS"})
@@ -65,10 +66,12 @@ def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | Non
     """The entity a file carries and whether as a `delta` or a full `snapshot`.
 
     Snapshots are matched first, so `customers_full.csv` is never taken for a `customers` delta.
+    A gzip-compressed file is matched by its name without `.gz` (`ingestion.compression`).
     """
+    name = delivered_name(file_name)
     for mode in ("snapshot", "delta"):
         for entity in contract.entities.values():
-            if entity.match(file_name) == mode:
+            if entity.match(name) == mode:
                 return entity, mode
     return None, None
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from ingestion.compression import read_blocks
 from ingestion.landing import LandedFile
+from ingestion.raw_records import UnreadableFileError
 from ingestion.raw_store import LOAD_LOG_SCHEMA, load_log_dir, write_atomically
 
 LOADED, REJECTED, DUPLICATE, UNKNOWN = "loaded", "rejected", "duplicate", "unknown_file"
+HASH_BLOCK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,25 @@ class FileLoad:
     rows_erased: int = 0
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of the file's bytes: the identity of its content, whatever its name."""
+def _sha256(blocks: Iterable[bytes]) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in blocks:
+        digest.update(block)
     return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file's content: its identity, whatever its name or compression.
+
+    A gzip-compressed file is hashed decompressed, so the same extract delivered plain and
+    compressed (or compressed twice, with two timestamps in the gzip header) is one content.
+    A damaged archive is identified by its bytes.
+    """
+    try:
+        return _sha256(read_blocks(path, HASH_BLOCK_BYTES))
+    except UnreadableFileError:
+        with path.open("rb") as handle:
+            return _sha256(iter(lambda: handle.read(HASH_BLOCK_BYTES), b""))
 
 
 def load_id_of(landed: LandedFile, content_hash: str) -> str:

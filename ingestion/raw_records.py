@@ -8,7 +8,6 @@ decoding of its bytes, so validation sees one shape whatever the file's format.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import polars as pl
 
@@ -44,11 +43,6 @@ def decode_bytes(data: bytes, encoding: str, offset: int) -> tuple[str, str]:
     except UndecodableError as exc:
         raise UnreadableFileError(str(exc)) from exc
     return decoded.text, decoded.note
-
-
-def decode_file(path: Path, encoding: str) -> tuple[str, str]:
-    """A whole file as text, and its note on encoding drift ("" if none)."""
-    return decode_bytes(path.read_bytes(), encoding, 0)
 
 
 def with_note(records: RawRecords, note: str) -> RawRecords:

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 from polars.exceptions import PanicException
 
+from ingestion.compression import is_compressed, read_blocks
 from ingestion.contracts import Entity
 from ingestion.delimited_reader import read_delimited, read_delimited_text
 from ingestion.header_matching import to_canonical
@@ -70,14 +71,16 @@ def read_extract_chunks(
     a few times `chunk_bytes` (default CHUNK_BYTES) whatever the file's size. A CSV piece
     ends at a line end outside quotes (an even number of quote characters before it, RFC 4180
     doubling included), so a value spanning lines stays whole; JSON lines cannot span lines.
-    Parquet files and files up to `chunk_bytes` are read whole, as before.
+    Parquet files and files up to `chunk_bytes` are read whole, as before; a gzip-compressed
+    file (`ingestion.compression`) always in pieces, since only its compressed size is known.
 
     Raises:
         UnreadableFileError: as `read_extract`, possibly after earlier pieces were yielded.
     """
     fmt = entity.format
     chunk_bytes = chunk_bytes or CHUNK_BYTES
-    if fmt.kind == "parquet" or path.stat().st_size <= chunk_bytes:
+    small = not is_compressed(path) and path.stat().st_size <= chunk_bytes
+    if fmt.kind == "parquet" or small:
         yield read_extract(path, entity)
         return
     header: str | None = None
@@ -101,23 +104,19 @@ def read_extract_chunks(
 def _pieces(path: Path, chunk_bytes: int, *, quoted: bool) -> Iterator[tuple[bytes, int, int]]:
     """(bytes of whole records, their offset in the file, the 1-based line they start on)."""
     offset, line, carry = 0, 1, b""
-    with path.open("rb") as handle:
-        while True:
-            block = handle.read(chunk_bytes)
-            data = carry + block
-            if not block:
-                if data:
-                    yield data, offset, line
-                return
-            forced = len(data) > MAX_PIECE_CHUNKS * chunk_bytes
-            cut = _record_end(data, quoted=quoted and not forced)
-            if cut == 0:
-                carry = data
-                continue
-            piece, carry = data[:cut], data[cut:]
-            yield piece, offset, line
-            offset += cut
-            line += piece.count(b"\n")
+    for block in read_blocks(path, chunk_bytes):
+        data = carry + block
+        forced = len(data) > MAX_PIECE_CHUNKS * chunk_bytes
+        cut = _record_end(data, quoted=quoted and not forced)
+        if cut == 0:
+            carry = data
+            continue
+        piece, carry = data[:cut], data[cut:]
+        yield piece, offset, line
+        offset += cut
+        line += piece.count(b"\n")
+    if carry or not offset:
+        yield carry, offset, line  # the rest, or an empty file's nothing (it has no header)
 
 
 def _record_end(data: bytes, *, quoted: bool) -> int:
@@ -137,8 +136,14 @@ def _read_parquet(path: Path) -> RawRecords:
 
     Polars raises several error types for a corrupt file, and panics (PanicException, not an
     Exception) on a value it cannot render, such as a date beyond its range in a damaged file:
-    both make the file unreadable.
+    both make the file unreadable. So does a Parquet file delivered gzip-compressed
+    (`ingestion.compression` says why).
     """
+    if is_compressed(path):
+        raise UnreadableFileError(
+            "a Parquet file is not read gzip-compressed (Parquet compresses its own pages): "
+            "deliver it as written, without the .gz"
+        )
     try:
         typed = pl.read_parquet(path)
         text = typed.select(pl.all().cast(pl.String))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingestion.compression import delivered_name
 from ingestion.contracts import Entity
 from ingestion.contracts.model import PARQUET_TEXT
 from ingestion.erased_rows import ErasedRows
@@ -33,7 +34,7 @@ def native_entity_for(entity: Entity, path: Path) -> Entity:
     One export can come as CSV from the system and as Parquet from a connector; the columns and
     the mapping are the same, only the reader differs.
     """
-    kind = _FILE_KINDS.get(path.suffix.lower())
+    kind = _FILE_KINDS.get(Path(delivered_name(path.name)).suffix.lower())
     if kind is None or kind == entity.format.kind:
         return entity
     text = PARQUET_TEXT if kind == "parquet" else {}

@@ -70,6 +70,9 @@ def _plant(landing: Path) -> None:
         crm / "leads.csv",
         f"00Q999999999999,Acme,{first},{last},{EMAIL},Web,Open,,2020-01-01T09:00:00Z,,,",
     )
+    # Leads delivered gzip-compressed: read, exported and erased inside the archive.
+    (crm / "leads.csv.gz").write_bytes(gzip.compress((crm / "leads.csv").read_bytes()))
+    (crm / "leads.csv").unlink()
     activity = {
         "activity_id": "00T999999999999",
         "account_id": account,
@@ -167,6 +170,8 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         state.erase_exit = cli.main(["subject", "erase", "--contact-id", CONTACT_ID, "--yes"])
         state.audit = audit
         state.traces_after_erase = _traces(home)
+        leads = settings.landing_dir / "crm" / FIRST_DAY / "leads.csv.gz"
+        state.leads_after_erase = gzip.decompress(leads.read_bytes()).decode().splitlines()
         state.log_after_erase = read_load_log(settings.raw_dir)
         # A later extract that still carries the person, beside someone new.
         day = dt.date.fromisoformat(FIRST_DAY) + dt.timedelta(days=4)
@@ -214,7 +219,9 @@ def test_the_export_holds_their_records_and_where_each_came_from(erased):
     assert export["subject"]["contact_ids"] == [CONTACT_ID]
     assert export["subject"]["names"] == [NAME] and export["subject"]["phones"] == [PHONE]
     landing = {(item["file"].split("/")[-1]) for item in export["landing"]}
-    assert {"contacts.csv", "leads.csv", "activities.jsonl", "customers.csv"} <= landing
+    assert {"contacts.csv", "leads.csv.gz", "activities.jsonl", "customers.csv"} <= landing
+    [lead] = [item for item in export["landing"] if item["file"].endswith("leads.csv.gz")]
+    assert lead["record"]["lead_id"] == "00Q999999999999"
     raw_files = " ".join(item["file"] for item in export["raw"])
     assert "raw/crm/contacts/" in raw_files and "raw/_quality/quarantine/" in raw_files
     tables = {row["table"] for row in export["warehouse"]["rows"]}
@@ -224,6 +231,12 @@ def test_the_export_holds_their_records_and_where_each_came_from(erased):
 def test_nothing_of_the_person_remains_under_the_data_root_after_the_erasure(erased):
     assert erased.erase_exit == 0
     assert erased.traces_after_erase == []
+
+
+def test_a_compressed_extract_stays_gzip_with_everyone_else_s_records(erased):
+    leads = erased.leads_after_erase
+    assert leads[0].startswith("lead_id,") and len(leads) > 2
+    assert not any("00Q999999999999" in line or _hits(line) for line in leads)
 
 
 def test_the_load_log_still_reconciles_with_the_rows_erased(erased):

@@ -9,6 +9,7 @@ are tested on small hand-written Data Export files, labelled as such.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 import shutil
 from decimal import Decimal
@@ -350,6 +351,20 @@ def test_data_export_spelling_loads_the_same_rows_as_the_connector(connector, ex
         key = left.columns[0]
         assert right.sort(key).equals(left.sort(key)), entity
     assert raw(export_home, "activities").height == 20
+
+
+def test_a_data_export_delivered_gzip_compressed_loads_the_same_rows(export, tmp_path):
+    export_home, export_loads = export
+    folder = export_home / "landing" / "crm" / EXTRACT_DATE
+    compressed = {f"{n}.gz": gzip.compress((folder / n).read_bytes()) for n in export_loads}
+    loads = load(land(tmp_path, compressed))
+    assert {name: (f.status, f.rows_loaded, f.rows_quarantined) for name, f in loads.items()} == {
+        f"{name}.gz": (f.status, f.rows_loaded, f.rows_quarantined)
+        for name, f in export_loads.items()
+    }
+    for entity in ["users", "accounts", "contacts", "leads", "opportunities", "activities"]:
+        left, right = raw(export_home, entity).drop(AUDIT), raw(tmp_path, entity).drop(AUDIT)
+        assert right.sort(left.columns[0]).equals(left.sort(left.columns[0])), entity
 
 
 def test_history_tables_are_files_no_table_matches(connector):

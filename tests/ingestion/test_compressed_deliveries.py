@@ -1,0 +1,148 @@
+"""Extracts delivered gzip-compressed (`accounts.csv.gz`) load as the plain files would.
+
+The oracle is the plain file: a generated company's landing folder (typical defects included:
+broken rows, Windows-1252, quotes) is ingested as delivered and again with every text file
+gzip-compressed, and the raw rows, the quarantine and the load log must agree, the file names'
+`.gz` aside.
+"""
+
+import gzip
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from ingestion import readers
+from ingestion.contracts import load_contracts
+from ingestion.load import ingest_source
+from ingestion.load_log import DUPLICATE, LOADED, REJECTED
+from ingestion.presets.native_files import native_entity_for
+from ingestion.raw_store import quarantine_dir, read_load_log
+from tests.ingestion.conftest import Landing
+
+NO_GZ = pl.col("source_file").str.strip_suffix(".gz")
+
+
+@pytest.fixture(scope="module")
+def contracts():
+    return load_contracts()
+
+
+def _compressed_copy(landing: Path, target: Path) -> int:
+    """`landing` under `target` with every CSV and JSON-lines file gzip-compressed."""
+    compressed = 0
+    for path in sorted(p for p in landing.rglob("*") if p.is_file()):
+        relative = path.relative_to(landing)
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix in (".csv", ".jsonl"):
+            (target / f"{relative}.gz").write_bytes(gzip.compress(path.read_bytes()))
+            compressed += 1
+        else:
+            (target / relative).write_bytes(path.read_bytes())
+    return compressed
+
+
+def _ingested(contracts, landing: Path, raw: Path) -> dict[str, pl.DataFrame]:
+    for contract in contracts.values():
+        ingest_source(contract, landing, raw)
+    tables = {
+        f"{p.parent.parent.name}/{p.parent.name}": p.parent
+        for p in raw.glob("*/*/*.parquet")
+        if not p.parent.parent.name.startswith("_")
+    }
+    frames = {
+        name: pl.read_parquet(folder / "*.parquet")
+        .drop("_loaded_at")
+        .with_columns(pl.col("_source_file").str.strip_suffix(".gz"))
+        .sort("_source_file", "_row_number")
+        for name, folder in tables.items()
+    }
+    frames["quarantine"] = (
+        pl.read_parquet(quarantine_dir(raw) / "*.parquet")
+        .with_columns(NO_GZ)
+        .drop("quarantined_at", strict=False)
+        .sort("source_file", "row_number")
+    )
+    frames["load_log"] = (
+        read_load_log(raw)
+        .with_columns(NO_GZ, pl.col("message").str.replace_all(r"\.gz\b", ""))
+        .select("source_file", "load_id", "status", "rows_read", "rows_loaded", "file_hash")
+        .sort("source_file")
+    )
+    return frames
+
+
+def test_a_compressed_company_loads_the_rows_and_quarantine_of_the_plain_one(
+    company_landing, contracts, tmp_path, monkeypatch
+):
+    assert _compressed_copy(company_landing, tmp_path / "landing") >= 20
+    plain = _ingested(contracts, company_landing, tmp_path / "plain")
+    # small pieces, so a compressed file is cut between records as a large one is
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 2_000)
+    compressed = _ingested(contracts, tmp_path / "landing", tmp_path / "compressed")
+    assert plain.keys() == compressed.keys()
+    assert plain["quarantine"].height >= 5  # the typical defects are there
+    for name, frame in plain.items():
+        assert_frame_equal(compressed[name].select(frame.columns), frame, check_dtypes=False)
+
+
+def test_the_same_extract_plain_then_compressed_is_one_content(tmp_path, contracts):
+    lines = "invoice_number;line_number;sku;project_id;quantity;unit_price;net_amount;tax_amount"
+    content = f"{lines}\nF1;1;SKU1;;2;10,50;21,00;4,20\n".encode("cp1252")
+    case = Landing(tmp_path, contracts)
+    case.put("erp", "invoice_lines.csv", content)
+    case.put("erp", "invoice_lines.csv.gz", gzip.compress(content, mtime=1), day="2026-09-03")
+    case.put("erp", "invoice_lines.csv.gz", gzip.compress(content, mtime=2), day="2026-09-04")
+    assert [r.status for r in case.load("erp")] == [LOADED, DUPLICATE, DUPLICATE]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda data: data[: len(data) // 2], "Compressed file ended before the end-of-stream"),
+        (lambda data: b"id,name\n1,plain text named .gz\n", "Not a gzipped file"),
+        (lambda data: data[:-8] + b"\0" * 8, "CRC check failed"),
+    ],
+)
+def test_a_damaged_archive_is_rejected_whole_naming_why(
+    company_landing, contracts, tmp_path, monkeypatch, damage, reason
+):
+    activities = next(company_landing.glob("crm/*/activities.jsonl"))
+    case = Landing(tmp_path, contracts)
+    case.put("crm", "activities.jsonl.gz", damage(gzip.compress(activities.read_bytes())))
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 1_000)  # pieces were read before the damage
+    [result] = case.load("crm")
+    assert result.status == REJECTED
+    assert result.message.startswith(
+        f"crm/{case.day}/activities.jsonl.gz: file rejected: not a readable gzip file: "
+    )
+    assert reason in result.message
+    assert not list((case.raw / "crm").rglob("crm-*.parquet"))  # no part of it kept
+
+
+def test_a_compressed_parquet_file_is_rejected_saying_to_send_it_as_written(tmp_path, contracts):
+    case = Landing(tmp_path, contracts)
+    parquet = tmp_path / "gl.parquet"
+    pl.DataFrame({"entry_id": ["G1"]}).write_parquet(parquet)
+    case.put("erp", "gl_entries.parquet.gz", gzip.compress(parquet.read_bytes()))
+    [result] = case.load("erp")
+    assert (result.status, result.entity) == (REJECTED, "gl_entries")
+    assert "a Parquet file is not read gzip-compressed" in result.message
+
+
+def test_an_empty_archive_is_an_empty_file(tmp_path, contracts):
+    case = Landing(tmp_path, contracts)
+    case.put("crm", "leads.csv.gz", gzip.compress(b""))
+    [result] = case.load("crm")
+    assert (result.status, result.rows_read, result.message) == (
+        LOADED,
+        0,
+        "empty file: no header",
+    )
+
+
+def test_a_preset_s_native_file_takes_its_kind_from_the_name_without_gz(contracts):
+    parquet_entity = contracts["erp"].entities["gl_entries"]
+    assert native_entity_for(parquet_entity, Path("JournalEntry.csv.gz")).format.kind == "csv"
+    assert native_entity_for(parquet_entity, Path("JournalEntry.parquet.gz")) is parquet_entity
