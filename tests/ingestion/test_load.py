@@ -171,6 +171,30 @@ def test_file_in_the_wrong_encoding_is_rejected_naming_the_byte(tmp_path, contra
     assert "0xe9" in result.message
 
 
+@pytest.mark.parametrize(
+    ("source", "name", "codec", "declared"),
+    [
+        ("crm", "users.csv", "utf-16", "utf-8"),
+        ("erp", "customers.csv", "utf-16-be", "cp1252"),  # no BOM written by -be: added below
+    ],
+)
+def test_a_utf16_file_is_rejected_saying_it_is_utf16(
+    tmp_path, contracts, source, name, codec, declared
+):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    text = "user_id,name,role,team,region,is_active\nU1,René Dupont,AE,A,EU,true\n"
+    data = text.encode(codec)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = b"\xfe\xff" + data
+    land(landing, source, "2026-09-02", name, data)
+    [result] = ingest_source(contracts[source], landing, raw)
+    assert (result.status, result.message) == (
+        REJECTED,
+        f"{source}/2026-09-02/{name}: file rejected: the file is UTF-16 (it starts with a UTF-16 "
+        f"byte-order mark), not {declared} as the contract says: export it as UTF-8",
+    )
+
+
 def test_malformed_json_line_is_quarantined_and_the_rest_loaded(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
     land(
