@@ -15,6 +15,8 @@ contract names are treated alike:
 
 A gzip-compressed extract (`accounts.csv.gz`, read by ingestion as `accounts.csv`) is read by the
 form of its name without `.gz` and written back compressed; a damaged archive is read as bytes.
+A UTF-16 extract (it starts with a UTF-16 byte-order mark, as ingestion reads it) is read as its
+text and written back in the same UTF-16, mark included.
 
 The person's records (`Subject.owned_rows`, the raw text included) are cut from the file's
 bytes; their name, email and phone are replaced in the bytes of the other records, in each
@@ -26,6 +28,7 @@ reading it again, and its hash keeps an identical re-delivery of the original a 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -33,6 +36,7 @@ import json
 import os
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +51,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 SEPARATORS = ",;\t|"
 GZIP_SUFFIX = ".gz"
+UTF16_MARKS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class Records:
     lines: list[bytes]
     spans: list[tuple[int, int]]  # 0-based [first, last) line of each record
     frame: pl.DataFrame  # one row per record: text columns, `_raw_line`, `_line` (1-based)
-    compressed: bool = False  # stored gzip-compressed: written back so
+    stored: Callable[[bytes], bytes] = bytes  # the rewritten content as the file stores it
 
 
 def _decode(data: bytes) -> str:
@@ -125,20 +130,32 @@ def form_suffix(path: Path) -> str:
     return Path(name.removesuffix(GZIP_SUFFIX)).suffix
 
 
-def _content(path: Path) -> tuple[bytes, bool]:
-    """The file's content and whether it is stored gzip-compressed (a damaged archive: no)."""
-    data = path.read_bytes()
+def _as_utf16(content: bytes, mark: bytes) -> bytes:
+    """UTF-8 `content` back in the UTF-16 its byte-order `mark` says, mark first."""
+    return mark + content.decode("utf-8", errors="replace").encode(UTF16_MARKS[mark])
+
+
+def _content(path: Path) -> tuple[bytes, Callable[[bytes], bytes]]:
+    """The file's content (decompressed; UTF-16 as UTF-8), and how to store it back so."""
+    data, stored = path.read_bytes(), bytes
     if path.name.lower().endswith(GZIP_SUFFIX):
         try:
-            return gzip.decompress(data), True
+            data, stored = gzip.decompress(data), gzip.compress
         except (gzip.BadGzipFile, EOFError, zlib.error):
-            return data, False
-    return data, False
+            return data, bytes  # a damaged archive: its bytes as they are
+    mark = next((m for m in UTF16_MARKS if data.startswith(m)), None)
+    if mark is None:
+        return data, stored
+    try:
+        text = data[len(mark) :].decode(UTF16_MARKS[mark])
+    except UnicodeDecodeError:
+        return data, stored
+    return text.encode("utf-8"), lambda content: stored(_as_utf16(content, mark))
 
 
 def read_records(path: Path) -> Records:
     """A text extract's records by its form (see the module docstring)."""
-    content, compressed = _content(path)
+    content, stored = _content(path)
     lines = content.splitlines(keepends=True)
     suffix = form_suffix(path)
     if suffix in CSV_SUFFIXES:
@@ -162,7 +179,7 @@ def read_records(path: Path) -> Records:
         else pl.DataFrame(schema={RAW_TEXT: pl.String})
     )
     frame = frame.with_columns(pl.Series(LINE, [first + 1 for first, _ in spans], pl.Int64))
-    return Records(lines, spans, frame, compressed)
+    return Records(lines, spans, frame, stored)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -189,7 +206,7 @@ def rewrite_text_extract(path: Path, subject: Subject) -> int:
     kept = b"".join(line for i, line in enumerate(records.lines) if i not in dropped)
     rewritten = subject.redact_bytes(kept)
     if rewritten != b"".join(records.lines):
-        _write_bytes(path, gzip.compress(rewritten) if records.compressed else rewritten)
+        _write_bytes(path, records.stored(rewritten))
     return sum(owned)
 
 

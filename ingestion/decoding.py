@@ -8,10 +8,6 @@ file declared in a single-byte encoding is checked for it and decoded as what it
 by line when the file mixes both, with a note for the load log. The reverse, bytes invalid in a
 declared UTF-8, cannot be attributed to one legacy code page with certainty: the file is
 rejected, naming the byte and its offset, with a hint when Windows-1252 would read it.
-
-A file starting with a UTF-16 byte-order mark (Excel's "Unicode text", some SAP GUI exports) is
-rejected saying so: decoded in a single-byte encoding it would be every character followed by a
-NUL, and the reason given was a missing column.
 """
 
 from __future__ import annotations
@@ -22,7 +18,6 @@ from dataclasses import dataclass
 
 UTF8 = "utf-8"
 BOM = "\ufeff"
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # A lead byte followed by the right number of continuation bytes (RFC 3629 ranges).
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -61,14 +56,8 @@ def decode_extract(data: bytes, encoding: str, offset: int) -> Decoded:
     encoding uses inside a character.
 
     Raises:
-        UndecodableError: a byte the declared encoding (or the drift found) cannot decode, or
-            a UTF-16 file.
+        UndecodableError: a byte the declared encoding (or the drift found) cannot decode.
     """
-    if offset == 0 and data.startswith(UTF16_BOMS) and "16" not in codecs.lookup(encoding).name:
-        raise UndecodableError(
-            f"the file is UTF-16 (it starts with a UTF-16 byte-order mark), not {encoding} as "
-            "the contract says: export it as UTF-8"
-        )
     if data.isascii():
         text = data.decode("ascii")
     elif _is_utf8(encoding):

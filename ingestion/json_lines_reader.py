@@ -13,9 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.compression import decode_file
 from ingestion.contracts import FileFormat
 from ingestion.csv_recovery import split_lines
+from ingestion.file_content import decode_file
 from ingestion.raw_records import (
     FIELD_COUNT,
     RAW_LINE,

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingestion.compression import delivered_name
 from ingestion.contracts import Entity, SourceContract
+from ingestion.file_content import delivered_name
 
 MARKER_FILES = frozenset({"_SUCCESS"})
 INTRADAY_FOLDER_FORMAT = "%Y-%m-%dT%H%M"
@@ -66,7 +66,7 @@ def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | Non
     """The entity a file carries and whether as a `delta` or a full `snapshot`.
 
     Snapshots are matched first, so `customers_full.csv` is never taken for a `customers` delta.
-    A gzip-compressed file is matched by its name without `.gz` (`ingestion.compression`).
+    A gzip-compressed file is matched by its name without `.gz` (`ingestion.file_content`).
     """
     name = delivered_name(file_name)
     for mode in ("snapshot", "delta"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.compression import read_blocks
+from ingestion.file_content import read_blocks
 from ingestion.landing import LandedFile
 from ingestion.raw_records import UnreadableFileError
 from ingestion.raw_store import LOAD_LOG_SCHEMA, load_log_dir, write_atomically

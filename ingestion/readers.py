@@ -17,9 +17,9 @@ from pathlib import Path
 import polars as pl
 from polars.exceptions import PanicException
 
-from ingestion.compression import is_compressed, read_blocks
 from ingestion.contracts import Entity
 from ingestion.delimited_reader import read_delimited, read_delimited_text
+from ingestion.file_content import content_encoding, is_compressed, read_blocks
 from ingestion.header_matching import to_canonical
 from ingestion.json_lines_reader import read_json_lines, read_json_lines_text
 from ingestion.raw_records import (
@@ -72,7 +72,7 @@ def read_extract_chunks(
     ends at a line end outside quotes (an even number of quote characters before it, RFC 4180
     doubling included), so a value spanning lines stays whole; JSON lines cannot span lines.
     Parquet files and files up to `chunk_bytes` are read whole, as before; a gzip-compressed
-    file (`ingestion.compression`) always in pieces, since only its compressed size is known.
+    file (`ingestion.file_content`) always in pieces, since only its compressed size is known.
 
     Raises:
         UnreadableFileError: as `read_extract`, possibly after earlier pieces were yielded.
@@ -84,8 +84,11 @@ def read_extract_chunks(
         yield read_extract(path, entity)
         return
     header: str | None = None
+    encoding, content_note = content_encoding(path, fmt.encoding)
     for data, offset, first_line in _pieces(path, chunk_bytes, quoted=fmt.kind == "csv"):
-        text, note = decode_bytes(data, fmt.encoding, offset)
+        text, note = decode_bytes(data, encoding, offset)
+        if offset == 0:
+            note = "; ".join(n for n in (content_note, note) if n)
         if fmt.kind == "jsonl":
             records = read_json_lines_text(text)
             shift = first_line - 1
@@ -137,7 +140,7 @@ def _read_parquet(path: Path) -> RawRecords:
     Polars raises several error types for a corrupt file, and panics (PanicException, not an
     Exception) on a value it cannot render, such as a date beyond its range in a damaged file:
     both make the file unreadable. So does a Parquet file delivered gzip-compressed
-    (`ingestion.compression` says why).
+    (`ingestion.file_content` says why).
     """
     if is_compressed(path):
         raise UnreadableFileError(

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import polars as pl
 
-from ingestion.compression import delivered_name
 from ingestion.contracts import Entity
 from ingestion.contracts.model import PARQUET_TEXT
 from ingestion.erased_rows import ErasedRows
+from ingestion.file_content import delivered_name
 from ingestion.landing import LandedFile
 from ingestion.load_log import REJECTED, FileLoad, file_hash, now
 from ingestion.presets.mapping import native_id

@@ -1,11 +1,13 @@
 """Erasure file by file: extracts keep their encoding; DuckDB and SQLite keep no freed bytes."""
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
 from c360.subject import Subject
 from c360.subject_duckdb import scrub_duckdb
@@ -19,6 +21,11 @@ PERSON = Subject(
     phones=frozenset({"+33 6 99 88 77 66"}),
     names=frozenset({"Zoë Quiggleworth"}),
 )
+CONTACTS_HEADER = (
+    "contact_id,account_id,first_name,last_name,email,phone,title,country,email_opt_out,"
+    "created_at,last_modified_at,is_deleted"
+)
+CONTACT_TAIL = ",FR,false,2026-08-01T10:00:00Z,2026-08-01T10:00:00Z,false"
 CUSTOMERS_HEADER = (
     "customer_number;legal_name;trading_name;vat_number;address;postal_code;city;country_code;"
     "currency;payment_terms_days;credit_limit;segment;created_on;updated_on;is_blocked"
@@ -49,16 +56,11 @@ def test_a_cp1252_extract_loses_the_mention_and_keeps_every_other_byte(tmp_path:
 
 
 def test_a_contact_record_spanning_two_lines_is_removed_whole(tmp_path: Path):
-    header = (
-        "contact_id,account_id,first_name,last_name,email,phone,title,country,email_opt_out,"
-        "created_at,last_modified_at,is_deleted"
-    )
-    tail = ",FR,false,2026-08-01T10:00:00Z,2026-08-01T10:00:00Z,false"
     lines = [
-        header,
+        CONTACTS_HEADER,
         '003000000000009,001,Zoë,Quiggleworth,ZOE.Q@example.org,+33 6 99 88 77 66,"Head of\nSales"'
-        + tail,
-        "003000000000010,001,Anne,Martin,anne@example.org,+33 1,CFO" + tail,
+        + CONTACT_TAIL,
+        "003000000000010,001,Anne,Martin,anne@example.org,+33 1,CFO" + CONTACT_TAIL,
     ]
     path = tmp_path / "contacts.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -66,7 +68,35 @@ def test_a_contact_record_spanning_two_lines_is_removed_whole(tmp_path: Path):
     removed = rewrite_text_extract(path, PERSON)
 
     assert removed == 1
-    assert path.read_text(encoding="utf-8") == "\n".join([header, lines[2]]) + "\n"
+    assert path.read_text(encoding="utf-8") == "\n".join([CONTACTS_HEADER, lines[2]]) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "compressed"),
+    [("contacts.csv", "utf-16-le", False), ("contacts.csv.gz", "utf-16-be", True)],
+)
+def test_a_utf16_or_compressed_extract_loses_the_record_and_keeps_its_form(
+    tmp_path: Path, name: str, codec: str, compressed: bool
+):
+    lines = [
+        CONTACTS_HEADER,
+        "003000000000009,001,Zoë,Quiggleworth,zoe.q@example.org,+33 6 99 88 77 66,CEO"
+        + CONTACT_TAIL,
+        "003000000000010,001,Anne,Martin,anne@example.org,+33 1,CFO, met Zoë Quiggleworth"
+        + CONTACT_TAIL,
+    ]
+    text = "\r\n".join(lines) + "\r\n"
+    data = ("\ufeff" + text).encode(codec)  # the byte-order mark first, as Windows writes it
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if compressed else data)
+
+    removed = rewrite_text_extract(path, PERSON)
+
+    stored = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
+    assert removed == 1
+    assert stored == ("\ufeff" + "\r\n".join([CONTACTS_HEADER, lines[2]]) + "\r\n").encode(
+        codec
+    ).replace("Zoë Quiggleworth".encode(codec), "[erased]".encode(codec))
 
 
 def test_a_name_written_with_json_escapes_is_redacted_too(tmp_path: Path):

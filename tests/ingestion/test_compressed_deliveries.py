@@ -1,9 +1,9 @@
-"""Extracts delivered gzip-compressed (`accounts.csv.gz`) load as the plain files would.
+"""Extracts delivered gzip-compressed (`accounts.csv.gz`) or in UTF-16 load as plain UTF-8 would.
 
 The oracle is the plain file: a generated company's landing folder (typical defects included:
-broken rows, Windows-1252, quotes) is ingested as delivered and again with every text file
-gzip-compressed, and the raw rows, the quarantine and the load log must agree, the file names'
-`.gz` aside.
+broken rows, Windows-1252, quotes) is ingested as delivered and again with its text files
+gzip-compressed, in UTF-16 (those that are valid UTF-8), or both, and the raw rows, the
+quarantine and the load log must agree, the file names' `.gz` aside.
 """
 
 import gzip
@@ -29,18 +29,34 @@ def contracts():
     return load_contracts()
 
 
-def _compressed_copy(landing: Path, target: Path) -> int:
-    """`landing` under `target` with every CSV and JSON-lines file gzip-compressed."""
-    compressed = 0
+@pytest.fixture(scope="module")
+def plain(company_landing, contracts, tmp_path_factory) -> dict[str, pl.DataFrame]:
+    """The company as generated, ingested: the oracle."""
+    return _ingested(contracts, company_landing, tmp_path_factory.mktemp("plain"))
+
+
+def _utf16(data: bytes) -> bytes | None:
+    """Valid UTF-8 as UTF-16 with its byte-order mark (little-endian, as Windows writes it)."""
+    try:
+        return data.decode("utf-8").encode("utf-16")
+    except UnicodeDecodeError:
+        return None
+
+
+def _transformed_copy(landing: Path, target: Path, *, gz: bool, utf16: bool) -> int:
+    """`landing` under `target`, its CSV and JSON-lines files compressed and/or in UTF-16."""
+    changed = 0
     for path in sorted(p for p in landing.rglob("*") if p.is_file()):
-        relative = path.relative_to(landing)
+        relative, data = path.relative_to(landing), path.read_bytes()
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         if path.suffix in (".csv", ".jsonl"):
-            (target / f"{relative}.gz").write_bytes(gzip.compress(path.read_bytes()))
-            compressed += 1
-        else:
-            (target / relative).write_bytes(path.read_bytes())
-    return compressed
+            recoded = _utf16(data) if utf16 else data
+            data = data if recoded is None else recoded
+            if gz:
+                data, relative = gzip.compress(data), relative.with_name(f"{relative.name}.gz")
+            changed += recoded is not None
+        (target / relative).write_bytes(data)
+    return changed
 
 
 def _ingested(contracts, landing: Path, raw: Path) -> dict[str, pl.DataFrame]:
@@ -73,13 +89,15 @@ def _ingested(contracts, landing: Path, raw: Path) -> dict[str, pl.DataFrame]:
     return frames
 
 
-def test_a_compressed_company_loads_the_rows_and_quarantine_of_the_plain_one(
-    company_landing, contracts, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    ("gz", "utf16"), [(True, False), (False, True), (True, True)], ids=["gz", "utf16", "both"]
+)
+def test_a_compressed_or_utf16_company_loads_the_rows_and_quarantine_of_the_plain_one(
+    company_landing, plain, contracts, tmp_path, monkeypatch, gz, utf16
 ):
-    assert _compressed_copy(company_landing, tmp_path / "landing") >= 20
-    plain = _ingested(contracts, company_landing, tmp_path / "plain")
-    # small pieces, so a compressed file is cut between records as a large one is
-    monkeypatch.setattr(readers, "CHUNK_BYTES", 2_000)
+    assert _transformed_copy(company_landing, tmp_path / "landing", gz=gz, utf16=utf16) >= 15
+    # small pieces, so every file is cut between records as a large one is
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 8_000)
     compressed = _ingested(contracts, tmp_path / "landing", tmp_path / "compressed")
     assert plain.keys() == compressed.keys()
     assert plain["quarantine"].height >= 5  # the typical defects are there

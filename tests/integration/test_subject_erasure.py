@@ -70,8 +70,9 @@ def _plant(landing: Path) -> None:
         crm / "leads.csv",
         f"00Q999999999999,Acme,{first},{last},{EMAIL},Web,Open,,2020-01-01T09:00:00Z,,,",
     )
-    # Leads delivered gzip-compressed: read, exported and erased inside the archive.
-    (crm / "leads.csv.gz").write_bytes(gzip.compress((crm / "leads.csv").read_bytes()))
+    # Leads delivered in UTF-16, gzip-compressed: read, exported and erased inside the archive.
+    leads = "\ufeff" + (crm / "leads.csv").read_text(encoding="utf-8")
+    (crm / "leads.csv.gz").write_bytes(gzip.compress(leads.encode("utf-16-le")))
     (crm / "leads.csv").unlink()
     activity = {
         "activity_id": "00T999999999999",
@@ -171,7 +172,7 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         state.audit = audit
         state.traces_after_erase = _traces(home)
         leads = settings.landing_dir / "crm" / FIRST_DAY / "leads.csv.gz"
-        state.leads_after_erase = gzip.decompress(leads.read_bytes()).decode().splitlines()
+        state.leads_after_erase = gzip.decompress(leads.read_bytes()).decode("utf-16").splitlines()
         state.log_after_erase = read_load_log(settings.raw_dir)
         # A later extract that still carries the person, beside someone new.
         day = dt.date.fromisoformat(FIRST_DAY) + dt.timedelta(days=4)
@@ -233,7 +234,7 @@ def test_nothing_of_the_person_remains_under_the_data_root_after_the_erasure(era
     assert erased.traces_after_erase == []
 
 
-def test_a_compressed_extract_stays_gzip_with_everyone_else_s_records(erased):
+def test_a_compressed_utf16_extract_keeps_its_form_and_everyone_else_s_records(erased):
     leads = erased.leads_after_erase
     assert leads[0].startswith("lead_id,") and len(leads) > 2
     assert not any("00Q999999999999" in line or _hits(line) for line in leads)
