@@ -23,6 +23,7 @@ Applied by every refresh after publishing, under the refresh lock.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,12 +57,12 @@ def _expired_landing(settings: Settings, cutoff: dt.datetime) -> list[Path]:
 
 
 def _remove_empty_folders(landing_dir: Path) -> None:
-    """Extract folders left with nothing but their completion marker."""
+    """Extract folders left with nothing but their completion marker (and empty subfolders)."""
     for folder in sorted(landing_dir.glob("*/*"), reverse=True):
-        if folder.is_dir() and all(p.name == COMPLETION_MARKER for p in folder.iterdir()):
-            for marker in folder.iterdir():
-                marker.unlink()
-            folder.rmdir()
+        if folder.is_dir() and all(
+            p.is_dir() or p.name == COMPLETION_MARKER for p in folder.rglob("*")
+        ):
+            shutil.rmtree(folder)
 
 
 def replaced_at(settings: Settings) -> dict[str, dt.datetime]:

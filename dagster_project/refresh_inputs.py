@@ -33,7 +33,7 @@ from c360.settings import REPO_ROOT, Settings
 from c360.status import read_last_refresh
 from c360.version_integrity import DamagedVersionError, check_intact_unless_untouched
 from ingestion.contracts import load_contracts
-from ingestion.landing import MARKER_FILES, waiting_folders
+from ingestion.landing import delivery_files, waiting_folders
 from ingestion.raw_store import read_load_log
 
 # Folders whose files decide what a build computes (relative to the repository).
@@ -69,12 +69,11 @@ def pending_files(settings: Settings) -> list[str]:
     landed = (
         path.relative_to(landing).as_posix()
         for source in sources
-        for path in (landing / source).glob("*/*")
-        if path.is_file()
-        and path.name not in MARKER_FILES
-        and not path.name.startswith(".")
-        and not path.parent.name.startswith(".")  # ingestion leaves hidden folders alone
-        and path.parent not in waiting  # still being delivered: read once it has its marker
+        for folder in sorted((landing / source).glob("*"))
+        if folder.is_dir()
+        and not folder.name.startswith(".")  # ingestion leaves hidden folders alone
+        and folder not in waiting  # still being delivered: read once it has its marker
+        for path in delivery_files(folder)
     )
     return sorted(name for name in landed if name not in logged)
 

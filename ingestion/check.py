@@ -135,7 +135,7 @@ def check_delivery(folder: Path, source: Source) -> CheckReport:
         }
     findings = []
     for load in loads:
-        path = folder / Path(load.source_file).name
+        path = folder.joinpath(*Path(load.source_file).parts[2:])  # <source>/<date>/...
         table = _native_table(source, path)
         unmapped_columns: list[str] = []
         if table is not None and load.status not in (REJECTED, UNKNOWN):
@@ -145,7 +145,7 @@ def check_delivery(folder: Path, source: Source) -> CheckReport:
                 unmapped_columns += [c.name for c in table.columns if c.name not in used]
         findings.append(
             FileFinding(
-                file=path.name,
+                file=path.relative_to(folder).as_posix(),
                 source=source.name,
                 table=table.name if table else None,
                 entities=_downstream_entities(source, table.name) if table else [],

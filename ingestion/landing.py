@@ -76,6 +76,22 @@ def match_entity(contract: SourceContract, file_name: str) -> tuple[Entity | Non
     return None, None
 
 
+def delivery_files(folder: Path) -> list[Path]:
+    """Every file of a delivery folder, in its subfolders too, sorted; markers and hidden left out.
+
+    Why the subfolders: an export that puts each object in a folder of its own
+    (`crm/2026-12-08/Account/Account.csv`) was read as an empty delivery, its files neither
+    loaded nor reported. A hidden file or folder (a copy in progress) is left alone.
+    """
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and path.name not in MARKER_FILES
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
 def is_complete(folder: Path) -> bool:
     """Whether a delivery folder holds the `_SUCCESS` marker a delivery writes last."""
     return any((folder / marker).exists() for marker in MARKER_FILES)
@@ -117,9 +133,7 @@ def waiting_folders(landing_dir: Path, source: str, today: dt.date | None = None
 def waiting_deliveries(landing_dir: Path, sources: list[str]) -> dict[Path, int]:
     """Every source's waiting folders (`waiting_folders`), with their files' count."""
     return {
-        folder: sum(
-            1 for path in folder.iterdir() if path.is_file() and path.name not in MARKER_FILES
-        )
+        folder: len(delivery_files(folder))
         for source in sources
         for folder in waiting_folders(landing_dir, source)
     }
@@ -150,9 +164,7 @@ def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile
     for extract_date, folder in extract_folders(landing_dir, contract.source):
         if folder in waiting:
             continue
-        for path in sorted(p for p in folder.iterdir() if p.is_file()):
-            if path.name in MARKER_FILES or path.name.startswith("."):
-                continue
+        for path in delivery_files(folder):
             entity, mode = match_entity(contract, path.name)
             files.append(
                 LandedFile(
@@ -201,11 +213,10 @@ def misnamed_folder_files(landing_dir: Path, contract: SourceContract) -> list[L
     for folder in sorted(root.iterdir()):
         if not folder.is_dir() or folder.name.startswith(".") or delivery_instant(folder.name):
             continue
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith("."):
-                entity, _ = match_entity(contract, path.name)
-                relative = path.relative_to(landing_dir).as_posix()
-                files.append(LandedFile(path, relative, contract.source, None, entity))
+        for path in delivery_files(folder):
+            entity, _ = match_entity(contract, path.name)
+            relative = path.relative_to(landing_dir).as_posix()
+            files.append(LandedFile(path, relative, contract.source, None, entity))
     return files
 
 

@@ -84,6 +84,24 @@ def test_files_loaded_and_versions_replaced_before_the_retention_are_removed(tmp
     assert (settings.serving_dir / "c360-20260815T000000Z.duckdb").exists()
 
 
+def test_a_delivery_whose_files_sat_in_subfolders_is_removed_whole(tmp_path):
+    settings = _settings(tmp_path, "30")
+    _logged(settings, "erp/2026-08-01/Customers/customers.csv", NOW - dt.timedelta(days=31))
+    _logged(settings, "erp/2026-08-01/invoices.csv", NOW - dt.timedelta(days=31))
+    kept = settings.landing_dir / "erp" / "2026-08-02" / "Invoices" / "invoices.csv"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("not loaded yet\n")
+
+    result = apply_retention(settings, NOW)
+
+    assert sorted(p.relative_to(settings.landing_dir).as_posix() for p in result.landing_files) == [
+        "erp/2026-08-01/Customers/customers.csv",
+        "erp/2026-08-01/invoices.csv",
+    ]
+    assert not (settings.landing_dir / "erp" / "2026-08-01").exists()
+    assert kept.exists()
+
+
 def test_without_a_retention_setting_nothing_is_removed(tmp_path):
     settings = _settings(tmp_path, None)
     _logged(settings, "crm/2020-01-01/accounts.csv", NOW - dt.timedelta(days=3000))

@@ -51,6 +51,12 @@ def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeyp
     assert pending_files(home) == [f"crm/{folder.name}/notes.csv"]
     assert refresh_work(home).reason == "1 new extract file(s)"
     (folder / "notes.csv").unlink()
+    for inside in ("Account", ".partial"):  # an export's folder per object; a copy in progress
+        (folder / inside).mkdir()
+        (folder / inside / "accounts.csv").write_text("a\n1\n")
+    assert pending_files(home) == [f"crm/{folder.name}/Account/accounts.csv"]
+    shutil.rmtree(folder / "Account")
+    shutil.rmtree(folder / ".partial")
 
     before = build_fingerprint(home)
     monkeypatch.setenv("C360_SUBSCRIPTION_TERM_MONTHS", "12")

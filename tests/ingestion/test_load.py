@@ -28,6 +28,7 @@ def land(landing: Path, source: str, day: str, name: str, content: str | bytes, 
     folder = landing / source / day
     folder.mkdir(parents=True, exist_ok=True)
     data = content if isinstance(content, bytes) else content.encode(encoding)
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)  # `name` may hold subfolders
     (folder / name).write_bytes(data)
     return folder / name
 
@@ -189,6 +190,20 @@ def test_a_utf16_file_is_read_as_utf16_whatever_the_contract_says(
         f"declared {declared} but the file is UTF-16 (byte-order mark): decoded as UTF-16",
     )
     assert raw_rows(raw, contract, "users")["name"].to_list() == ["René Dupont ✓"]
+
+
+def test_files_in_a_delivery_s_subfolders_are_read_hidden_ones_left_alone(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    users = "user_id,name,role,team,region,is_active\nU1,Ann,AE,A,EU,true\n"
+    land(landing, "crm", "2026-09-02", "Users/users.csv", users)
+    land(landing, "crm", "2026-09-02", "Exports/2026/notes.csv", "a\n1\n")
+    land(landing, "crm", "2026-09-02", ".partial/users.csv", users.replace("U1", "U2"))
+    results = ingest_source(contracts["crm"], landing, raw)
+    assert [(r.source_file, r.status) for r in results] == [
+        ("crm/2026-09-02/Exports/2026/notes.csv", UNKNOWN),
+        ("crm/2026-09-02/Users/users.csv", LOADED),
+    ]
+    assert raw_rows(raw, contracts["crm"], "users")["user_id"].to_list() == ["U1"]
 
 
 def test_malformed_json_line_is_quarantined_and_the_rest_loaded(tmp_path, contracts):

@@ -62,6 +62,7 @@ def _delivery(home: Path, files: dict[str, str | bytes]) -> Path:
     folder.mkdir(parents=True)
     for name, content in files.items():
         path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
@@ -138,6 +139,15 @@ def test_a_file_that_would_be_rejected_makes_the_check_fail(home, capsys):
     assert code == 1
     assert "accounts.csv: rejected" in out
     assert "1 file(s) would be rejected" in out
+
+
+def test_a_file_in_a_subfolder_is_checked_under_its_path_in_the_delivery(home, capsys):
+    folder = _delivery(home, {"Users/users.csv": USERS})
+    code, out = _check(capsys, str(folder))
+    assert code == 0
+    block = "Users/users.csv: loaded -> users\n  rows read 3, would load 1, would quarantine 2"
+    assert block in out
+    assert "columns not used: shoe_size" in out  # read from the file where it is
 
 
 def test_json_output_carries_the_same_findings(home, capsys):
