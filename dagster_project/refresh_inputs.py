@@ -33,7 +33,7 @@ from c360.settings import REPO_ROOT, Settings
 from c360.status import read_last_refresh
 from c360.version_integrity import DamagedVersionError, check_intact_unless_untouched
 from ingestion.contracts import load_contracts
-from ingestion.landing import delivery_files, waiting_folders
+from ingestion.landing import delivery_files, loose_files, waiting_folders
 from ingestion.raw_store import read_load_log
 
 # Folders whose files decide what a build computes (relative to the repository).
@@ -66,8 +66,8 @@ def pending_files(settings: Settings) -> list[str]:
     logged = set(read_load_log(settings.raw_dir)["source_file"].to_list())
     sources = sorted(load_contracts(settings.contracts_dir))
     waiting = {folder for source in sources for folder in waiting_folders(landing, source)}
-    landed = (
-        path.relative_to(landing).as_posix()
+    delivered = (
+        path
         for source in sources
         for folder in sorted((landing / source).glob("*"))
         if folder.is_dir()
@@ -75,6 +75,8 @@ def pending_files(settings: Settings) -> list[str]:
         and folder not in waiting  # still being delivered: read once it has its marker
         for path in delivery_files(folder)
     )
+    loose = (path for source in sources for path in loose_files(landing, source))
+    landed = (path.relative_to(landing).as_posix() for path in (*delivered, *loose))
     return sorted(name for name in landed if name not in logged)
 
 

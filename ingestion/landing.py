@@ -198,8 +198,23 @@ def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str,
     return newest
 
 
+def loose_files(landing_dir: Path, source: str) -> list[Path]:
+    """Files put straight into `landing/<source>/`, in no delivery folder; hidden ones left out.
+
+    Why: `landing/crm/accounts.csv` was read by nothing and reported by nothing.
+    """
+    root = landing_dir / source
+    if not root.is_dir():
+        return []
+    return sorted(
+        path
+        for path in root.iterdir()
+        if path.is_file() and path.name not in MARKER_FILES and not path.name.startswith(".")
+    )
+
+
 def misnamed_folder_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile]:
-    """The files of the source's folders whose name is not a delivery's (`2026-9-5`, `latest`).
+    """The source's files outside delivery folders: in misnamed ones (`2026-9-5`, `latest`), loose.
 
     Ingestion reads delivery folders only; these files are rejected with the folder named
     (`ingestion.load.reject_misnamed_folders`), so none waits unreported. Each keeps the entity
@@ -209,14 +224,19 @@ def misnamed_folder_files(landing_dir: Path, contract: SourceContract) -> list[L
     root = landing_dir / contract.source
     if not root.is_dir():
         return []
-    files = []
+    paths = loose_files(landing_dir, contract.source)
     for folder in sorted(root.iterdir()):
-        if not folder.is_dir() or folder.name.startswith(".") or delivery_instant(folder.name):
-            continue
-        for path in delivery_files(folder):
-            entity, _ = match_entity(contract, path.name)
-            relative = path.relative_to(landing_dir).as_posix()
-            files.append(LandedFile(path, relative, contract.source, None, entity))
+        if (
+            folder.is_dir()
+            and not folder.name.startswith(".")
+            and not delivery_instant(folder.name)
+        ):
+            paths += delivery_files(folder)
+    files = []
+    for path in paths:
+        entity, _ = match_entity(contract, path.name)
+        relative = path.relative_to(landing_dir).as_posix()
+        files.append(LandedFile(path, relative, contract.source, None, entity))
     return files
 
 

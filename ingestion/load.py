@@ -124,6 +124,25 @@ def ingest_source(
     return results
 
 
+_DELIVERY_NAMES = (
+    "YYYY-MM-DD (a day's extract) or YYYY-MM-DDTHHMM (an intra-day one, e.g. 2026-09-05T1400)"
+)
+
+
+def _outside_deliveries(landed: LandedFile) -> str:
+    """Why a file outside the delivery folders is not read, and what reads it."""
+    parts = Path(landed.relative_path).parts  # <source>/<folder>/.../<file> or <source>/<file>
+    if len(parts) == 2:
+        return (
+            f"it is in no delivery folder: move it into a folder {parts[0]}/<date> named "
+            f"{_DELIVERY_NAMES}; the next refresh then loads it"
+        )
+    return (
+        f"folder {parts[1]!r} is not named as a delivery: name it {_DELIVERY_NAMES}; the next "
+        "refresh then loads its files"
+    )
+
+
 def reject_misnamed_folders(
     contract: SourceContract, landing_dir: Path, raw_dir: Path
 ) -> list[FileLoad]:
@@ -142,7 +161,6 @@ def reject_misnamed_folders(
             continue
         started_at = now()
         content_hash = file_hash(landed.path)
-        folder = landed.path.parent.name
         result = FileLoad(
             load_id_of(landed, content_hash),
             landed.relative_path,
@@ -151,9 +169,7 @@ def reject_misnamed_folders(
             0,
             0,
             0,
-            f"{landed.relative_path}: file rejected: folder {folder!r} is not named as a "
-            "delivery: name it YYYY-MM-DD (a day's extract) or YYYY-MM-DDTHHMM (an intra-day "
-            "one, e.g. 2026-09-05T1400); the next refresh then loads its files",
+            f"{landed.relative_path}: file rejected: {_outside_deliveries(landed)}",
         )
         write_log(raw_dir, landed, result, content_hash, started_at)
         log.warning("%s", result.message)

@@ -54,7 +54,9 @@ def test_a_new_file_a_changed_setting_or_a_damaged_version_is_work(home, monkeyp
     for inside in ("Account", ".partial"):  # an export's folder per object; a copy in progress
         (folder / inside).mkdir()
         (folder / inside / "accounts.csv").write_text("a\n1\n")
-    assert pending_files(home) == [f"crm/{folder.name}/Account/accounts.csv"]
+    (home.landing_dir / "crm" / "contacts.csv").write_text("a\n1\n")  # in no delivery folder
+    assert pending_files(home) == [f"crm/{folder.name}/Account/accounts.csv", "crm/contacts.csv"]
+    (home.landing_dir / "crm" / "contacts.csv").unlink()
     shutil.rmtree(folder / "Account")
     shutil.rmtree(folder / ".partial")
 

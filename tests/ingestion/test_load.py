@@ -347,6 +347,27 @@ def test_a_misnamed_folder_s_files_are_rejected_naming_it_and_load_once_renamed(
     assert raw_rows(raw, contracts["erp"], "invoice_lines")["sku"].to_list() == ["SKU1", "SKU2"]
 
 
+def test_a_file_outside_any_delivery_folder_is_rejected_saying_where_to_put_it(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    content = "\n".join([INVOICE_LINES_HEADER, "F1;1;SKU1;;1;3,00;3,00;0,60"])
+    land(landing, "erp", ".", "invoice_lines.csv", content)  # straight into landing/erp/
+    land(landing, "erp", "latest", "Lines/invoice_lines.csv", content.replace("F1", "F2"))
+    source = Source(contracts["erp"])
+
+    results = ingest(source, landing, raw)
+
+    assert [(r.status, r.source_file) for r in results] == [
+        (REJECTED, "erp/invoice_lines.csv"),
+        (REJECTED, "erp/latest/Lines/invoice_lines.csv"),
+    ]
+    assert results[0].message.startswith(
+        "erp/invoice_lines.csv: file rejected: it is in no delivery folder: move it into a "
+        "folder erp/<date> named YYYY-MM-DD (a day's extract) or YYYY-MM-DDTHHMM"
+    )
+    assert "folder 'latest' is not named as a delivery" in results[1].message
+    assert ingest(source, landing, raw) == []  # logged once
+
+
 def test_the_load_log_reads_entries_written_before_rows_erased_existed_as_none_erased(tmp_path):
     from ingestion.raw_store import LOAD_LOG_SCHEMA, load_log_dir
 
