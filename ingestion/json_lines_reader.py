@@ -3,6 +3,12 @@
 Polars' NDJSON reader takes the common case in one pass; any line it refuses sends the text
 through the line-by-line reader, which marks a line that is not a JSON object by its field
 count (0) so validation quarantines that line alone.
+
+A file that is one JSON array of objects (what a REST API dump or `json.dump` of a list writes,
+often pretty-printed) is read as its elements, element n as record n, with a note in the load
+log: read as lines, each line of `[`, `{` and `"key": value` was one bad row, or the file was
+rejected for missing columns. It is read whole, not in pieces (an array cannot be cut at line
+ends); a file that starts with `[` but is not valid JSON is rejected naming where it breaks.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from ingestion.raw_records import (
     RAW_LINE,
     ROW_NUMBER,
     RawRecords,
+    UnreadableFileError,
     physical_lines,
     with_note,
 )
@@ -32,10 +39,33 @@ def read_json_lines(path: Path, fmt: FileFormat) -> RawRecords:
     return with_note(read_json_lines_text(text), note)
 
 
+def is_json_array(text: str) -> bool:
+    """Whether JSON text is an array (its first character that is not blank is `[`)."""
+    return text.lstrip(" \t\r\n\ufeff")[:1] == "["
+
+
 def read_json_lines_text(text: str) -> RawRecords:
-    """The records of JSON Lines text, every value as text."""
+    """The records of JSON Lines text (or of a JSON array's elements), every value as text."""
+    return _read_json_array(text) if is_json_array(text) else _read_lines(text)
+
+
+def _read_lines(text: str) -> RawRecords:
     fast = _read_json_lines_vectorised(text)
     return fast if fast is not None else _read_json_lines_one_by_one(text)
+
+
+def _read_json_array(text: str) -> RawRecords:
+    """Each element of a JSON array as one record, numbered from 1 (the module docstring)."""
+    try:
+        items = json.loads(text.lstrip("\ufeff"))
+    except ValueError as exc:
+        raise UnreadableFileError(
+            f"a JSON array (the file starts with '[') that is not valid JSON: {exc}"
+        ) from exc
+    lines = "\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    records = _read_lines(lines) if items else RawRecords(pl.DataFrame(), None)
+    note = f"one JSON array, not JSON Lines: element n read as record n ({len(items):,} in all)"
+    return with_note(records, note)
 
 
 def _read_json_lines_vectorised(text: str) -> RawRecords | None:

@@ -1,12 +1,14 @@
 """Ingestion of hand-written extract files: typing, quarantine, rejection, idempotence."""
 
 import datetime as dt
+import json
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from ingestion.contracts import load_contracts
 from ingestion.load import ingest_source
@@ -227,6 +229,50 @@ def test_malformed_json_line_is_quarantined_and_the_rest_loaded(tmp_path, contra
     reasons = pl.read_parquet(quarantine_dir(raw) / "*.parquet").sort("row_number")["reason"]
     assert reasons[0].startswith("not a JSON object")
     assert reasons[1] == "type: 'Fax' is not one of Call, Email, Meeting, Demo"
+
+
+@pytest.mark.parametrize("chunk_bytes", [None, 64])  # whole, and a file past the piece size
+def test_a_json_array_is_read_as_its_elements_one_record_each(
+    tmp_path, contracts, monkeypatch, chunk_bytes
+):
+    from ingestion import readers
+
+    records = [
+        {"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z", "n": 1.5},
+        "not an object",
+        {"activity_id": "A3", "type": "Meeting", "subject": "Q3\nreview", "done": True},
+    ]
+    records[2]["activity_at"] = "2026-09-01T11:00:00Z"
+    # The oracle: the same records as JSON Lines, one a line.
+    as_lines, lines_raw = tmp_path / "lines", tmp_path / "raw_lines"
+    land(as_lines, "crm", "2026-09-02", "activities.jsonl", "\n".join(map(json.dumps, records)))
+    [oracle] = ingest_source(contracts["crm"], as_lines, lines_raw)
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "activities.jsonl", json.dumps(records, indent=2), "utf-8")
+    if chunk_bytes:
+        monkeypatch.setattr(readers, "CHUNK_BYTES", chunk_bytes)
+
+    [result] = ingest_source(contracts["crm"], landing, raw)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert result.message == (
+        f"one JSON array, not JSON Lines: element n read as record n (3 in all); {oracle.message}"
+    )
+    loaded = "crm/activities/crm-*.parquet"  # the load's rows (extra columns kept as text)
+    rows = pl.read_parquet(raw / loaded).drop("_load_id", "_loaded_at")
+    assert_frame_equal(rows, pl.read_parquet(lines_raw / loaded).drop("_load_id", "_loaded_at"))
+    assert rows["subject"].to_list() == [None, "Q3\nreview"]
+
+
+def test_a_broken_json_array_is_rejected_saying_where_it_breaks(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "activities.jsonl", '[{"activity_id": "A1"},\n{"activ')
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    assert (result.status, result.message) == (
+        REJECTED,
+        "crm/2026-09-02/activities.jsonl: file rejected: a JSON array (the file starts with '[') "
+        "that is not valid JSON: Unterminated string starting at: line 2 column 2 (char 25)",
+    )
 
 
 def test_general_ledger_parquet_is_loaded_with_its_types(tmp_path, contracts):
