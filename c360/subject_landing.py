@@ -9,7 +9,10 @@ contract names are treated alike:
   characters balance (a quoted value may span lines); the separator is the one of comma,
   semicolon, tab or bar the header has most of; fields are read with Python's csv module from
   the record decoded as UTF-8, else Windows-1252;
-- JSON Lines (`.jsonl`, `.ndjson`, `.json`): one record a line, its keys as columns;
+- JSON Lines (`.jsonl`, `.ndjson`, `.json`): one record a line, its keys as columns; a file that
+  is one JSON array (as ingestion reads it too) holds a record an element, and is written back
+  as an indented array without the person's elements (its layout is not kept: an element may
+  span lines);
 - Parquet: rewritten whole with its own codec (`subject_parquet`);
 - anything else: a line is a record, with no columns.
 
@@ -70,6 +73,7 @@ class Records:
     spans: list[tuple[int, int]]  # 0-based [first, last) line of each record
     frame: pl.DataFrame  # one row per record: text columns, `_raw_line`, `_line` (1-based)
     stored: Callable[[bytes], bytes] = bytes  # the rewritten content as the file stores it
+    elements: list | None = None  # a JSON array's elements, one record each (else None)
 
 
 def _decode(data: bytes) -> str:
@@ -110,6 +114,12 @@ def _csv_rows(lines: list[bytes], spans: list[tuple[int, int]]) -> list[dict[str
     return rows
 
 
+def _json_fields(parsed: object, text: str) -> dict[str, str]:
+    values = parsed if isinstance(parsed, dict) else {}
+    fields = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+    return fields | {RAW_TEXT: text}
+
+
 def _json_rows(lines: list[bytes], spans: list[tuple[int, int]]) -> list[dict[str, str]]:
     rows = []
     for first, _ in spans:
@@ -118,10 +128,20 @@ def _json_rows(lines: list[bytes], spans: list[tuple[int, int]]) -> list[dict[st
             parsed = json.loads(text)
         except ValueError:
             parsed = None
-        values = parsed if isinstance(parsed, dict) else {}
-        fields = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
-        rows.append(fields | {RAW_TEXT: text})
+        rows.append(_json_fields(parsed, text))
     return rows
+
+
+def _json_array(content: bytes) -> list | None:
+    """The elements of content that is one JSON array, else None."""
+    text = _decode(content)
+    if text.lstrip(" \t\r\n\ufeff")[:1] != "[":
+        return None
+    try:
+        parsed = json.loads(text.lstrip("\ufeff"))
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, list) else None
 
 
 def form_suffix(path: Path) -> str:
@@ -158,7 +178,11 @@ def read_records(path: Path) -> Records:
     content, stored = _content(path)
     lines = content.splitlines(keepends=True)
     suffix = form_suffix(path)
-    if suffix in CSV_SUFFIXES:
+    elements = _json_array(content) if suffix in JSON_SUFFIXES else None
+    if elements is not None:
+        spans = [(i, i + 1) for i in range(len(elements))]
+        rows = [_json_fields(e, json.dumps(e, ensure_ascii=False)) for e in elements]
+    elif suffix in CSV_SUFFIXES:
         spans = _csv_spans(lines)
         rows = _csv_rows(lines, spans)
     else:
@@ -179,7 +203,7 @@ def read_records(path: Path) -> Records:
         else pl.DataFrame(schema={RAW_TEXT: pl.String})
     )
     frame = frame.with_columns(pl.Series(LINE, [first + 1 for first, _ in spans], pl.Int64))
-    return Records(lines, spans, frame, stored)
+    return Records(lines, spans, frame, stored, elements)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -197,13 +221,17 @@ def rewrite_text_extract(path: Path, subject: Subject) -> int:
     """Rewrite one text extract without the person; the records removed."""
     records = read_records(path)
     owned = subject.owned_rows(records.frame, extract=True).to_list()
-    dropped = {
-        line
-        for (first, last), is_theirs in zip(records.spans, owned, strict=True)
-        if is_theirs
-        for line in range(first, last)
-    }
-    kept = b"".join(line for i, line in enumerate(records.lines) if i not in dropped)
+    if records.elements is not None and any(owned):
+        others = [e for e, is_theirs in zip(records.elements, owned, strict=True) if not is_theirs]
+        kept = json.dumps(others, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    else:
+        dropped = {
+            line
+            for (first, last), is_theirs in zip(records.spans, owned, strict=True)
+            if is_theirs
+            for line in range(first, last)
+        }
+        kept = b"".join(line for i, line in enumerate(records.lines) if i not in dropped)
     rewritten = subject.redact_bytes(kept)
     if rewritten != b"".join(records.lines):
         _write_bytes(path, records.stored(rewritten))

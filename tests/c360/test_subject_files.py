@@ -99,6 +99,28 @@ def test_a_utf16_or_compressed_extract_loses_the_record_and_keeps_its_form(
     ).replace("Zoë Quiggleworth".encode(codec), "[erased]".encode(codec))
 
 
+def test_a_json_array_loses_the_person_s_elements_and_stays_an_array(tmp_path: Path):
+    activities = [
+        {"activity_id": "00T1", "contact_id": "003000000000009", "subject": "Demo"},
+        {
+            "activity_id": "00T2",
+            "contact_id": "003000000000010",
+            "subject": "Call Zoë Quiggleworth",
+        },
+        {"activity_id": "00T3", "contact_id": "003000000000010", "subject": "Follow-up"},
+    ]
+    path = tmp_path / "activities.jsonl"
+    path.write_text(json.dumps(activities, indent=4), encoding="utf-8")
+
+    removed = rewrite_text_extract(path, PERSON)
+
+    assert removed == 1
+    assert json.loads(path.read_text(encoding="utf-8")) == [
+        {"activity_id": "00T2", "contact_id": "003000000000010", "subject": "Call [erased]"},
+        activities[2],
+    ]
+
+
 def test_a_name_written_with_json_escapes_is_redacted_too(tmp_path: Path):
     activity = {
         "activity_id": "00T1",
