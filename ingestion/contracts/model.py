@@ -118,10 +118,15 @@ class Entity:
         return column.largest if column.largest is not None else self.plausibility.largest_number
 
     def match(self, file_name: str) -> Literal["delta", "snapshot"] | None:
-        """Whether a landed file carries this entity, as a full snapshot or as a delta."""
-        if any(fnmatch.fnmatch(file_name, p) for p in self.snapshot_patterns):
+        """Whether a landed file carries this entity, as a full snapshot or as a delta.
+
+        Whatever the case of its name: exports written on Windows, whose file names are not
+        case-sensitive, come as `ACCOUNTS.CSV` or `Invoice_Lines.csv`, and were unknown files.
+        """
+        name = file_name.lower()
+        if any(fnmatch.fnmatchcase(name, p.lower()) for p in self.snapshot_patterns):
             return "snapshot"
-        if any(fnmatch.fnmatch(file_name, p) for p in self.delta_patterns):
+        if any(fnmatch.fnmatchcase(name, p.lower()) for p in self.delta_patterns):
             return "delta"
         return None
 

@@ -300,6 +300,22 @@ def test_general_ledger_parquet_is_loaded_with_its_types(tmp_path, contracts):
     assert row["posting_date"] == dt.date(2026, 9, 1)
 
 
+@pytest.mark.parametrize(
+    ("name", "entity", "mode"),
+    [
+        ("CUSTOMERS.CSV", "customers", "delta"),
+        ("Customers_Full.csv", "customers", "snapshot"),
+        ("Invoice_Lines (1).CSV", "invoice_lines", "delta"),
+        ("GL_ENTRIES.PARQUET", "gl_entries", "delta"),
+    ],
+)
+def test_a_file_name_matches_its_entity_whatever_its_case(contracts, name, entity, mode):
+    from ingestion.landing import match_entity
+
+    matched, matched_mode = match_entity(contracts["erp"], name)
+    assert (matched.name, matched_mode) == (entity, mode)
+
+
 def test_a_file_no_contract_knows_is_logged_not_loaded(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
     land(landing, "erp", "2026-09-02", "warehouses.csv", "code;name\nW1;Lyon\n")
