@@ -31,7 +31,7 @@ def header_key(header: str) -> str:
 
 def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
     """Rename file headers to canonical names; fail if a required column is absent."""
-    frame = records.frame
+    frame = _without_surrounding_spaces(records.frame)
     if entity.format.header_match == "loose" and frame.width:
         frame = _match_headers_loosely(frame, entity)
     notes = list(records.notes)
@@ -52,12 +52,9 @@ def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
         c.source_name for c in entity.columns if c.required and c.source_name not in present
     ]
     if missing_required:
-        hint = ""
-        if len(frame.columns) - len(meta) == 1 and entity.format.kind == "csv":
-            separator = entity.format.separator
-            hint = f" (the header has a single field: is the separator {separator!r}?)"
         raise UnreadableFileError(
-            f"missing required column(s): {', '.join(missing_required)}{hint}"
+            f"missing required column(s): {', '.join(missing_required)}"
+            f"{_missing_hint(frame, entity, missing_required, meta)}"
         )
     missing = [c.source_name for c in entity.columns if c.source_name not in present]
     if missing:
@@ -75,6 +72,34 @@ def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
     kept = [pl.col(source).cast(pl.String).alias(name) for name, source in extra.items()]
     frame = frame.select(*selected, *kept, *meta)
     return RawRecords(frame, records.expected_fields, tuple(notes), tuple(extra))
+
+
+def _without_surrounding_spaces(frame: pl.DataFrame) -> pl.DataFrame:
+    """Headers without the spaces around them (` user_id ` is `user_id`), as values are trimmed.
+
+    A header that would then collide with another is left as it is.
+    """
+    renames = {c: c.strip() for c in frame.columns if c != c.strip()}
+    taken = set(frame.columns) - set(renames)
+    renames = {old: new for old, new in renames.items() if new not in taken}
+    if len(set(renames.values())) != len(renames):
+        return frame
+    return frame.rename(renames) if renames else frame
+
+
+def _missing_hint(frame: pl.DataFrame, entity: Entity, missing: list[str], meta: list[str]) -> str:
+    """Why required columns may look missing: one header field, or another case or spelling."""
+    if len(frame.columns) - len(meta) == 1 and entity.format.kind == "csv":
+        return f" (the header has a single field: is the separator {entity.format.separator!r}?)"
+    near = {header_key(c): c for c in frame.columns if c not in meta}
+    found = [f"{near[header_key(name)]!r}" for name in missing if header_key(name) in near]
+    if not found:
+        return ""
+    differ = "differs" if len(found) == 1 else "differ"
+    return (
+        f" (the header has {', '.join(found)}, which {differ} only in case or punctuation: "
+        "`header_match: loose` in the contract's format takes it)"
+    )
 
 
 def _match_headers_loosely(frame: pl.DataFrame, entity: Entity) -> pl.DataFrame:

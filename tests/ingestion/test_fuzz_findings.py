@@ -31,13 +31,14 @@ def test_a_bare_carriage_return_as_a_whole_csv_is_rejected_not_raised(land):
     assert results["users"].status == LOADED
 
 
-def test_a_carriage_return_before_the_header_rejects_the_file_naming_the_column(land):
-    # Found: b'\rcustomer_number;...' (ERP); the csv module raised out of ingest_source.
+def test_a_carriage_return_before_the_header_is_space_around_its_first_name(land):
+    # Found: b'\rcustomer_number;...' (ERP); the csv module raised out of ingest_source. Then
+    # the file was rejected for a missing customer_number; headers are now read without the
+    # white space around them, this carriage return included.
     land.put("erp", "customers.csv", f"\r{CUSTOMERS}\n{customer('C1')}\n")
     land.put("erp", "fx_rates.csv", FX)
     results = {r.entity: r for r in land.load("erp")}
-    assert results["customers"].status == REJECTED
-    assert "missing required column(s): customer_number" in results["customers"].message
+    assert (results["customers"].status, results["customers"].rows_loaded) == (LOADED, 1)
     assert results["fx_rates"].status == LOADED
 
 

@@ -160,6 +160,27 @@ def test_file_missing_a_required_column_is_rejected_whole_with_its_name(tmp_path
     assert results["fx_rates"].status == LOADED  # the rest of the load goes on
 
 
+def test_headers_are_read_without_the_spaces_around_them(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    header = " user_id , name ,role,team,region,  is_active"
+    land(landing, "crm", "2026-09-02", "users.csv", f"{header}\nU1,Ann,AE,A,EU,true\n")
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    assert (result.status, result.rows_loaded, result.message) == (LOADED, 1, "")
+    assert raw_rows(raw, contracts["crm"], "users")["is_active"].to_list() == [True]
+
+
+def test_a_header_in_another_case_is_named_with_how_to_take_it(tmp_path, contracts):
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "users.csv", "USER_ID,Name,role\nU1,Ann,AE\n")
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    assert (result.status, result.message) == (
+        REJECTED,
+        "crm/2026-09-02/users.csv: file rejected: missing required column(s): user_id (the header "
+        "has 'USER_ID', which differs only in case or punctuation: `header_match: loose` in the "
+        "contract's format takes it)",
+    )
+
+
 def test_file_in_the_wrong_encoding_is_rejected_naming_the_byte(tmp_path, contracts):
     landing, raw = tmp_path / "landing", tmp_path / "raw"
     land(
