@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from ingestion.contracts import load_contracts
 from ingestion.load import ingest_source
-from ingestion.load_log import DUPLICATE, LOADED, REJECTED, UNKNOWN
+from ingestion.load_log import DUPLICATE, LOADED, REJECTED, UNKNOWN, FileLoad
 from ingestion.raw_store import entity_dir, quarantine_dir, read_load_log
 from ingestion.sources import Source, ingest
 
@@ -33,6 +33,13 @@ def land(landing: Path, source: str, day: str, name: str, content: str | bytes, 
     (folder / name).parent.mkdir(parents=True, exist_ok=True)  # `name` may hold subfolders
     (folder / name).write_bytes(data)
     return folder / name
+
+
+def load_one(tmp_path: Path, contracts, source: str, name: str, content: str) -> FileLoad:
+    """Land one file in a day's delivery and ingest its source; what happened to the file."""
+    land(tmp_path / "landing", source, "2026-09-02", name, content)
+    [result] = ingest_source(contracts[source], tmp_path / "landing", tmp_path / "raw")
+    return result
 
 
 def raw_rows(raw: Path, contract, entity: str) -> pl.DataFrame:
@@ -161,18 +168,14 @@ def test_file_missing_a_required_column_is_rejected_whole_with_its_name(tmp_path
 
 
 def test_headers_are_read_without_the_spaces_around_them(tmp_path, contracts):
-    landing, raw = tmp_path / "landing", tmp_path / "raw"
     header = " user_id , name ,role,team,region,  is_active"
-    land(landing, "crm", "2026-09-02", "users.csv", f"{header}\nU1,Ann,AE,A,EU,true\n")
-    [result] = ingest_source(contracts["crm"], landing, raw)
+    result = load_one(tmp_path, contracts, "crm", "users.csv", f"{header}\nU1,Ann,AE,A,EU,true\n")
     assert (result.status, result.rows_loaded, result.message) == (LOADED, 1, "")
-    assert raw_rows(raw, contracts["crm"], "users")["is_active"].to_list() == [True]
+    assert raw_rows(tmp_path / "raw", contracts["crm"], "users")["is_active"].to_list() == [True]
 
 
 def test_a_header_in_another_case_is_named_with_how_to_take_it(tmp_path, contracts):
-    landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "users.csv", "USER_ID,Name,role\nU1,Ann,AE\n")
-    [result] = ingest_source(contracts["crm"], landing, raw)
+    result = load_one(tmp_path, contracts, "crm", "users.csv", "USER_ID,Name,role\nU1,Ann,AE\n")
     assert (result.status, result.message) == (
         REJECTED,
         "crm/2026-09-02/users.csv: file rejected: missing required column(s): user_id (the header "
@@ -286,9 +289,8 @@ def test_a_json_array_is_read_as_its_elements_one_record_each(
 
 
 def test_a_broken_json_array_is_rejected_saying_where_it_breaks(tmp_path, contracts):
-    landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "activities.jsonl", '[{"activity_id": "A1"},\n{"activ')
-    [result] = ingest_source(contracts["crm"], landing, raw)
+    broken = '[{"activity_id": "A1"},\n{"activ'
+    result = load_one(tmp_path, contracts, "crm", "activities.jsonl", broken)
     assert (result.status, result.message) == (
         REJECTED,
         "crm/2026-09-02/activities.jsonl: file rejected: a JSON array (the file starts with '[') "
