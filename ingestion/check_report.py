@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from ingestion.check import CheckReport
+from ingestion.sources import Source
 
 DEPENDENCIES_SEED = Path("seeds") / "source_dependencies.csv"
 """What each entity's absence costs the marts: the rule quality.source_coverage reports too."""
@@ -27,14 +28,30 @@ def source_dependencies(dbt_project_dir: Path) -> dict[tuple[str, str], dict[str
 
 
 def affected_marts(
-    report: CheckReport, source: str, dependencies: dict[tuple[str, str], dict[str, str]]
+    report: CheckReport, source: Source, dependencies: dict[tuple[str, str], dict[str, str]]
 ) -> dict[str, dict[str, str]]:
     """Per entity the delivery leaves empty, what the marts lose and which file would fill it."""
     return {
-        entity: dependencies[(source, entity)]
+        entity: dependencies[(source.name, entity)] | _filled_by(source, entity)
         for entity in report.empty_entities
-        if (source, entity) in dependencies
+        if (source.name, entity) in dependencies
     }
+
+
+def _filled_by(source: Source, entity: str) -> dict[str, str]:
+    """A preset source's own file for an entity, instead of the built-in extract's the seed names.
+
+    Why: `c360 check` of a Salesforce delivery said `accounts.csv in the CRM extracts` would fill
+    the accounts, a file such a delivery never holds; it is the preset's `Account.csv`.
+    """
+    if source.preset is None:
+        return {}
+    preset = source.preset
+    tables = [m.driving_table for m in preset.mappings if m.entity == entity]
+    files = [preset.native.entities[t].file_pattern for t in tables if t in preset.native.entities]
+    if not files:
+        return {"filled_by": f"no file of the {preset.name} preset (none is mapped to {entity})"}
+    return {"filled_by": f"{' or '.join(files)} in the {preset.name} export"}
 
 
 def render_text(report: CheckReport, affected: dict[str, dict[str, str]]) -> str:

@@ -180,7 +180,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     # The dry run's own warnings would repeat what the report says.
     logging.getLogger("ingestion").setLevel(logging.ERROR)
     report = check_delivery(folder, source)
-    affected = affected_marts(report, source.name, source_dependencies(settings.dbt_project_dir))
+    affected = affected_marts(report, source, source_dependencies(settings.dbt_project_dir))
     render = render_json if args.format == "json" else render_text
     _out(render(report, affected))
     return 1 if report.rejected else 0

@@ -119,6 +119,21 @@ def test_entities_left_empty_say_what_the_marts_lose_and_which_file_fills_them(h
     )
 
 
+def test_a_preset_delivery_is_told_the_preset_s_own_file_for_an_empty_entity(
+    home, capsys, tmp_path
+):
+    folder = _delivery(home, {"Deals.csv": DEALS})
+    (tmp_path / "stage_crm.yml").write_text(PRESET)
+    _, out = _check(capsys, str(folder), "--preset", "salesforce")
+    lacking = next(line for line in out.splitlines() if line.startswith("no rows for accounts"))
+    assert lacking.endswith("would be filled by Account.csv in the salesforce export")
+    _, out = _check(capsys, str(folder), "--preset", str(tmp_path / "stage_crm.yml"))
+    lacking = next(line for line in out.splitlines() if line.startswith("no rows for accounts"))
+    assert lacking.endswith(
+        "would be filled by no file of the stage_crm preset (none is mapped to accounts)"
+    )
+
+
 def test_the_file_named_to_fill_an_entity_is_the_one_its_contract_reads():
     contracts = load_contracts()
     dependencies = source_dependencies(REPO_ROOT / "dbt")
