@@ -270,6 +270,21 @@ def unread_folder_message(folder: Path, files: int, sources: list[str]) -> str:
     )
 
 
+def folders_not_read(
+    landing_dir: Path, sources: list[str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The landing folders no source reads, and the deliveries still waiting, with file counts.
+
+    Waiting ones are keyed by their path relative to the landing folder, as `not_read_messages`
+    and the load log's materialization show them.
+    """
+    waiting = {
+        folder.relative_to(landing_dir).as_posix(): count
+        for folder, count in waiting_deliveries(landing_dir, sources).items()
+    }
+    return unread_landing_folders(landing_dir, sources), waiting
+
+
 def not_read_messages(
     shown_as: Path, sources: list[str], unread: dict[str, int], waiting: dict[str, int]
 ) -> list[str]:

@@ -49,15 +49,11 @@ def unread_folder_warnings(settings: Settings) -> list[str]:
     waiting for its `_SUCCESS` marker (read once it has it).
     """
     from ingestion.contracts import load_contracts
-    from ingestion.landing import not_read_messages, unread_landing_folders, waiting_deliveries
+    from ingestion.landing import folders_not_read, not_read_messages
 
     landing = settings.landing_dir
     sources = sorted(load_contracts(settings.contracts_dir))
-    unread = unread_landing_folders(landing, sources)
-    waiting = {
-        folder.relative_to(landing).as_posix(): count
-        for folder, count in waiting_deliveries(landing, sources).items()
-    }
+    unread, waiting = folders_not_read(landing, sources)
     return [f"warning: {m}" for m in not_read_messages(landing, sources, unread, waiting)]
 
 

@@ -24,12 +24,7 @@ from c360.settings import Settings
 from dagster_project.defs.freshness import freshness_results, freshness_specs
 from dagster_project.defs.resources import C360Resource
 from dagster_project.defs.step_failures import describe, failures_named, is_transient
-from ingestion.landing import (
-    landed_files,
-    not_read_messages,
-    unread_landing_folders,
-    waiting_deliveries,
-)
+from ingestion.landing import folders_not_read, landed_files, not_read_messages
 from ingestion.load_log import LOADED, FileLoad
 from ingestion.raw_store import read_load_log
 from ingestion.source_processes import Outcome, ingest_sources
@@ -226,11 +221,7 @@ def _quality_assets(raw_keys: list[dg.AssetKey], sources: list[str]) -> dg.Asset
         settings = c360.settings()
         with failures_named(context):
             log = read_load_log(settings.raw_dir)
-        unread = unread_landing_folders(settings.landing_dir, sources)
-        waiting = {
-            folder.relative_to(settings.landing_dir).as_posix(): count
-            for folder, count in waiting_deliveries(settings.landing_dir, sources).items()
-        }
+        unread, waiting = folders_not_read(settings.landing_dir, sources)
         for message in not_read_messages(Path("landing"), sources, unread, waiting):
             context.log.warning(message)
         unreconciled = log.filter(
