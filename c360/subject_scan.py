@@ -1,6 +1,7 @@
 """Look for a person everywhere under `C360_HOME`: the erasure's own verification.
 
-Every file's bytes in UTF-8, Windows-1252 and UTF-16 (both byte orders); inside every gzip file;
+Every file's bytes in UTF-8, Windows-1252 and UTF-16 (both byte orders); inside every gzip file
+and every zip archive's member (one that cannot be read is named: the person may be inside);
 inside every Parquet file (its pages are compressed, so the values are read and searched) and
 every DuckDB file (strings are compressed too: every column of every table, cast to text). An
 erasure is done only when this finds nothing.
@@ -9,6 +10,8 @@ erasure is done only when this finds nothing.
 from __future__ import annotations
 
 import gzip
+import zipfile
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -19,6 +22,7 @@ from c360.subject_files import GZIP_MAGIC
 
 PARQUET_MAGIC = b"PAR1"
 DUCKDB_MAGIC = b"DUCK"  # at offset 8 of a DuckDB file
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _in_parquet(path: Path, subject: Subject) -> bool:
@@ -29,6 +33,19 @@ def _in_parquet(path: Path, subject: Subject) -> bool:
     # letter outside ASCII (Polars writes UTF-8), so a name with accents is found as written.
     rows = frame.select(pl.struct(pl.all()).struct.json_encode().alias("row"))
     return bool(subject.mentioned(rows).any())
+
+
+def _in_zip(path: Path, subject: Subject) -> list[str]:
+    """The members of a zip archive holding one of the terms; an unreadable one may hold them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return [
+                f"inside the zip member {info.filename}"
+                for info in archive.infolist()
+                if not info.is_dir() and subject.in_bytes(archive.read(info))
+            ]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        return [f"a zip archive that cannot be read ({exc}): the person may be inside"]
 
 
 def _in_duckdb(path: Path, subject: Subject) -> list[str]:
@@ -72,6 +89,8 @@ def find_traces(home: Path, subject: Subject) -> list[str]:
             traces.append(f"{where}: in the file's bytes")
         if data.startswith(GZIP_MAGIC) and subject.in_bytes(gzip.decompress(data)):
             traces.append(f"{where}: inside the gzip content")
+        elif data.startswith(ZIP_MAGIC):
+            traces += [f"{where}: {hit}" for hit in _in_zip(path, subject)]
         elif data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC):
             if _in_parquet(path, subject):
                 traces.append(f"{where}: in a Parquet value")

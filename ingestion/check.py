@@ -16,9 +16,10 @@ from pathlib import Path
 
 import polars as pl
 
+from ingestion.archives import unpack_archives
 from ingestion.contracts import Entity
-from ingestion.landing import delivery_instant, match_entity
-from ingestion.load_log import REJECTED, UNKNOWN
+from ingestion.landing import delivery_files, delivery_instant, match_entity
+from ingestion.load_log import REJECTED, UNKNOWN, FileLoad
 from ingestion.presets.native_files import native_entity_for
 from ingestion.raw_store import entity_dir, quarantine_dir
 from ingestion.readers import UnreadableFileError, read_extract_chunks
@@ -53,6 +54,7 @@ class CheckReport:
     files: list[FileFinding]
     rows_by_entity: dict[str, int]
     empty_entities: list[str]
+    unpacked: list[str] = field(default_factory=list)  # zip archives, as a refresh unpacks them
 
     @property
     def rejected(self) -> list[FileFinding]:
@@ -114,14 +116,32 @@ def _downstream_entities(source: Source, table: str) -> list[str]:
     return sorted({m.entity for m in source.preset.mappings_from(table)})
 
 
+def _linked_copy(folder: Path, delivery: Path) -> None:
+    """`delivery` as `folder`'s files, each a link to it: what the dry run unpacks stays here."""
+    for path in delivery_files(folder):
+        link = delivery / path.relative_to(folder)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(path.resolve())
+
+
 def check_delivery(folder: Path, source: Source) -> CheckReport:
-    """Load `folder` as a delivery of `source` into a scratch raw area and report what happened."""
+    """Load `folder` as a delivery of `source` into a scratch raw area and report what happened.
+
+    The folder itself is left as it is: a zip archive in it is unpacked in the scratch area, as
+    a refresh would unpack it beside itself (`ingestion.archives`).
+    """
     extract_date = _folder_date(folder)
     with tempfile.TemporaryDirectory(prefix="c360-check-") as scratch:
         landing = Path(scratch) / "landing"
         delivery = landing / source.name / extract_date.isoformat()
-        delivery.parent.mkdir(parents=True)
-        delivery.symlink_to(folder.resolve(), target_is_directory=True)
+        delivery.mkdir(parents=True)
+        _linked_copy(folder, delivery)
+        unpacked = [
+            f"{u.archive.relative_to(delivery).as_posix()}: {u.files} file(s), read from "
+            f"{u.folder.relative_to(delivery).as_posix()}/"
+            for u in unpack_archives(delivery)
+            if u.folder is not None
+        ]
         raw = Path(scratch) / "raw"
         loads = ingest(source, landing, raw)
         quarantine_files = sorted(quarantine_dir(raw).glob("*.parquet"))
@@ -133,38 +153,39 @@ def check_delivery(folder: Path, source: Source) -> CheckReport:
             )
             for name, entity in source.contract.entities.items()
         }
-    findings = []
-    for load in loads:
-        path = folder.joinpath(*Path(load.source_file).parts[2:])  # <source>/<date>/...
-        table = _native_table(source, path)
-        unmapped_columns: list[str] = []
-        if table is not None and load.status not in (REJECTED, UNKNOWN):
-            unmapped_columns = list(_file_columns(path, table))
-            if source.preset is not None:
-                used = _mapped_columns(source, table.name)
-                unmapped_columns += [c.name for c in table.columns if c.name not in used]
-        findings.append(
-            FileFinding(
-                file=path.relative_to(folder).as_posix(),
-                source=source.name,
-                table=table.name if table else None,
-                entities=_downstream_entities(source, table.name) if table else [],
-                status=load.status,
-                rows_read=load.rows_read,
-                rows_loaded=load.rows_loaded,
-                rows_quarantined=load.rows_quarantined,
-                sample_reasons=_reason_counts(quarantine, load.source_file),
-                unmapped_columns=unmapped_columns,
-                unmapped_values=[
-                    note
-                    for note in load.message.split("; ")
-                    if "value(s) the preset does not map" in note
-                ],
-                message=load.message,
-            )
-        )
+        findings = [_finding(source, delivery, load, quarantine) for load in loads]
     empty = sorted(name for name, rows in rows_by_entity.items() if rows == 0)
-    return CheckReport(str(folder), findings, rows_by_entity, empty)
+    return CheckReport(str(folder), findings, rows_by_entity, empty, unpacked)
+
+
+def _finding(
+    source: Source, delivery: Path, load: FileLoad, quarantine: pl.DataFrame
+) -> FileFinding:
+    """What the dry run did with one file of the scratch `delivery`."""
+    path = delivery.joinpath(*Path(load.source_file).parts[2:])  # <source>/<date>/...
+    table = _native_table(source, path)
+    unmapped_columns: list[str] = []
+    if table is not None and load.status not in (REJECTED, UNKNOWN):
+        unmapped_columns = list(_file_columns(path, table))
+        if source.preset is not None:
+            used = _mapped_columns(source, table.name)
+            unmapped_columns += [c.name for c in table.columns if c.name not in used]
+    return FileFinding(
+        file=path.relative_to(delivery).as_posix(),
+        source=source.name,
+        table=table.name if table else None,
+        entities=_downstream_entities(source, table.name) if table else [],
+        status=load.status,
+        rows_read=load.rows_read,
+        rows_loaded=load.rows_loaded,
+        rows_quarantined=load.rows_quarantined,
+        sample_reasons=_reason_counts(quarantine, load.source_file),
+        unmapped_columns=unmapped_columns,
+        unmapped_values=[
+            note for note in load.message.split("; ") if "value(s) the preset does not map" in note
+        ],
+        message=load.message,
+    )
 
 
 def _folder_date(folder: Path) -> dt.date:

@@ -57,6 +57,7 @@ def _filled_by(source: Source, entity: str) -> dict[str, str]:
 def render_text(report: CheckReport, affected: dict[str, dict[str, str]]) -> str:
     """The report as a person reads it: one block per file, then what the marts will lack."""
     lines = [f"c360 check {report.folder}"]
+    lines += [f"unpacked {archive}, as a refresh unpacks it" for archive in report.unpacked]
     for f in report.files:
         target = ", ".join(f.entities) or "-"
         table = f" ({f.table})" if f.table and f.entities != [f.table] else ""

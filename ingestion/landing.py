@@ -154,16 +154,19 @@ def waiting_folder_message(folder: Path, files: int) -> str:
     )
 
 
+def readable_folders(landing_dir: Path, source: str) -> list[tuple[dt.date, Path]]:
+    """The source's delivery folders a refresh reads, oldest first: those not `waiting_folders`."""
+    waiting = set(waiting_folders(landing_dir, source))
+    return [pair for pair in extract_folders(landing_dir, source) if pair[1] not in waiting]
+
+
 def landed_files(landing_dir: Path, contract: SourceContract) -> list[LandedFile]:
     """Every file of every complete extract folder of a source, oldest folder first.
 
     A folder still waiting for its marker (`waiting_folders`) is left out until it has it.
     """
     files: list[LandedFile] = []
-    waiting = set(waiting_folders(landing_dir, contract.source))
-    for extract_date, folder in extract_folders(landing_dir, contract.source):
-        if folder in waiting:
-            continue
+    for extract_date, folder in readable_folders(landing_dir, contract.source):
         for path in delivery_files(folder):
             entity, mode = match_entity(contract, path.name)
             files.append(
@@ -187,12 +190,8 @@ def newest_complete_extracts(landing_dir: Path, sources: list[str]) -> dict[str,
     """
     newest: dict[str, str] = {}
     for source in sources:
-        waiting = set(waiting_folders(landing_dir, source))
-        complete = [
-            folder.name
-            for _, folder in extract_folders(landing_dir, source)
-            if is_complete(folder) and folder not in waiting
-        ]
+        readable = readable_folders(landing_dir, source)
+        complete = [folder.name for _, folder in readable if is_complete(folder)]
         if complete:
             newest[source] = complete[-1]
     return newest

@@ -20,10 +20,11 @@ from pathlib import Path
 import polars as pl
 from polars.exceptions import PanicException
 
+from ingestion.archives import archive_hint, unpack_archives
 from ingestion.contracts import SourceContract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.file_loader import load_file
-from ingestion.landing import LandedFile, landed_files, misnamed_folder_files
+from ingestion.landing import LandedFile, landed_files, misnamed_folder_files, readable_folders
 from ingestion.load_log import (
     DUPLICATE,
     LOADED,
@@ -64,6 +65,41 @@ def expected_names(contract: SourceContract) -> str:
     return f"the {contract.source} files are named {names}"
 
 
+def unknown_file_message(landed: LandedFile, matches_nothing: str) -> str:
+    """Why a file no entity matches is not loaded: an archive not unpacked says what to do."""
+    hint = archive_hint(landed.path.name)
+    return f"{landed.relative_path}: {hint or matches_nothing}"
+
+
+def unpack_delivered_archives(
+    contract: SourceContract, landing_dir: Path, raw_dir: Path
+) -> list[FileLoad]:
+    """Unpack the zip archives of the source's delivery folders; log each that cannot be, rejected.
+
+    Run before the files are listed, so an archive's files are read as files of its delivery
+    (`ingestion.archives`). An archive left as it was (damaged, encrypted, ...) gets its
+    rejection once, naming why, like any file the load log names.
+    """
+    seen_files = set(read_load_log(raw_dir)["source_file"].to_list())
+    results = []
+    for extract_date, folder in readable_folders(landing_dir, contract.source):
+        for unpacked in unpack_archives(folder):
+            relative = unpacked.archive.relative_to(landing_dir).as_posix()
+            if unpacked.problem is None or relative in seen_files:
+                continue
+            landed = LandedFile(unpacked.archive, relative, contract.source, extract_date, None)
+            started_at = now()
+            content_hash = file_hash(landed.path)
+            message = f"{relative}: file rejected: {unpacked.problem}"
+            result = FileLoad(
+                load_id_of(landed, content_hash), relative, None, REJECTED, 0, 0, 0, message
+            )
+            write_log(raw_dir, landed, result, content_hash, started_at)
+            log.warning("%s", message)
+            results.append(result)
+    return results
+
+
 def ingest_source(
     contract: SourceContract,
     landing_dir: Path,
@@ -97,8 +133,10 @@ def ingest_source(
                 0,
                 0,
                 0,
-                f"{landed.relative_path}: no contract entity matches this file name "
-                f"({expected_names(contract)})",
+                unknown_file_message(
+                    landed,
+                    f"no contract entity matches this file name ({expected_names(contract)})",
+                ),
             )
         elif content_hash in seen_hashes and not landed.is_snapshot and has_records(landed):
             result = FileLoad(

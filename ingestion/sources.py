@@ -26,7 +26,7 @@ import yaml
 from ingestion.contracts import SourceContract, load_contracts
 from ingestion.contracts.model import BUILTIN_CONTRACTS_DIR, parse_contract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
-from ingestion.load import ingest_source, reject_misnamed_folders
+from ingestion.load import ingest_source, reject_misnamed_folders, unpack_delivered_archives
 from ingestion.load_log import FileLoad
 from ingestion.presets import BUILTIN_PRESET, Preset, load_preset
 from ingestion.presets.delivery import ingest_preset_source
@@ -138,8 +138,9 @@ def ingest(
     `erased` is the erasure ledger: rows carrying an erased person's identifier are dropped.
     The files of folders not named as deliveries are logged as rejected, naming the folder.
     """
+    unpacked = unpack_delivered_archives(source.contract, landing_dir, raw_dir)
     if source.preset is None:
         loads = ingest_source(source.contract, landing_dir, raw_dir, after_raw_write, erased)
     else:
         loads = ingest_preset_source(source.contract, source.preset, landing_dir, raw_dir, erased)
-    return loads + reject_misnamed_folders(source.named_by, landing_dir, raw_dir)
+    return unpacked + loads + reject_misnamed_folders(source.named_by, landing_dir, raw_dir)

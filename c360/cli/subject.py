@@ -28,6 +28,30 @@ def _find_customer(args: argparse.Namespace, settings: Settings) -> FoundOrganis
     return find_organisation(settings, organisation)
 
 
+def _unpack_landing(settings: Settings, command: str) -> None:
+    """Unpack the zip archives delivered under the landing folder, as a refresh would.
+
+    Why: a person's records inside an archive (Salesforce's Data Export is one) are compressed,
+    so neither the export nor the erasure of the extracts (`c360.subject_landing`) would see
+    them, and a later refresh would unpack and load what the erasure missed. Under the refresh
+    lock; while a refresh holds it, that refresh does the unpacking and this says so.
+    """
+    from c360.refresh_lock import RefreshInProgressError, refresh_lock
+    from ingestion.archives import unpack_archives
+
+    if not settings.landing_dir.is_dir():
+        return
+    try:
+        with refresh_lock(settings.refresh_lock):
+            for archive in unpack_archives(settings.landing_dir):
+                if archive.problem:
+                    _err(
+                        f"c360 subject {command}: {archive.archive} not unpacked: {archive.problem}"
+                    )
+    except RefreshInProgressError as exc:
+        _err(f"c360 subject {command}: zip archives not searched: {exc}")
+
+
 def cmd_subject_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write everything c360 holds about one person or customer as JSON (GDPR right of access)."""
     from c360.subject import find_subject
@@ -40,6 +64,7 @@ def cmd_subject_export(args: argparse.Namespace, settings: Settings) -> int:
         subject = found.subject
     else:
         subject = find_subject(settings, email=args.email, contact_id=args.contact_id)
+    _unpack_landing(settings, "export")
     text = write_export(export_subject(settings, subject), Path(args.out) if args.out else None)
     if args.out:
         _out(f"written to {args.out}")
@@ -101,6 +126,7 @@ def _erase_customer(args: argparse.Namespace, settings: Settings) -> int:
             )
         return summary.version
 
+    _unpack_landing(settings, "erase")
     erasure = erase_organisation(
         settings, found, loss, rebuild, audit_recorder(), who=args.by or getpass.getuser()
     )
@@ -142,6 +168,7 @@ def cmd_subject_erase(args: argparse.Namespace, settings: Settings) -> int:
     if refused is not None:
         return refused
     audit = audit_recorder()
+    _unpack_landing(settings, "erase")
     report = erase_subject(settings, subject, audit, who=args.by or getpass.getuser())
     _out(json.dumps(report.summary(), indent=2))
     if settings.postgres_url:  # PostgreSQL readers get the version erasure rewrote

@@ -32,7 +32,7 @@ from ingestion.contracts import SourceContract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.file_loader import quarantine_frame
 from ingestion.landing import LandedFile, landed_files
-from ingestion.load import has_records
+from ingestion.load import has_records, unknown_file_message
 from ingestion.load_log import DUPLICATE, LOADED, UNKNOWN, FileLoad, now, write_log
 from ingestion.presets.canonical_write import Delivery, stack_by_entity, write_entity
 from ingestion.presets.mapping import FILE_SHIFT, NATIVE_ID, MappedEntity, run_mapping
@@ -153,7 +153,9 @@ def load_delivery(
             native.result = file_load(
                 native,
                 UNKNOWN,
-                f"{landed.relative_path}: no table of preset {preset.name} matches this file name",
+                unknown_file_message(
+                    landed, f"no table of preset {preset.name} matches this file name"
+                ),
             )
         elif native.content_hash in seen_hashes and has_records(
             replace(landed, entity=native_entity_for(landed.entity, landed.path))

@@ -13,6 +13,7 @@ import datetime as dt
 import gzip
 import json
 import os
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -90,6 +91,39 @@ def _plant(landing: Path) -> None:
     (erp / "customers.csv").write_bytes("\n".join(customers).encode("cp1252"))
 
 
+ZIPPED_DAYS = ("2026-09-06", "2026-09-07")  # delivered before the export, and before the erasure
+OTHER_ACTIVITY = "00T999999999990"
+
+
+def _deliver_zipped_activities(landing: Path, day: str) -> None:
+    """A delivery not refreshed yet: activities in a zip archive, one of them the person's."""
+    account = _first_account(landing)
+    lines = [
+        {
+            "activity_id": "00T999999999991",
+            "account_id": account,
+            "contact_id": CONTACT_ID,
+            "type": "Email",
+            "subject": f"Quote for {NAME}",
+            "activity_at": "2026-09-05T10:00:00Z",
+        },
+        {
+            "activity_id": OTHER_ACTIVITY,
+            "account_id": account,
+            "contact_id": "003000000000001",
+            "type": "Call",
+            "subject": "Renewal",
+            "activity_at": "2026-09-05T11:00:00Z",
+        },
+    ]
+    folder = landing / "crm" / day
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "export.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+        archive.writestr("activities.jsonl", text)
+    (folder / "_SUCCESS").touch()
+
+
 NEEDLES = [NAME, EMAIL, EMAIL.upper(), PHONE]
 ENCODINGS = ("utf-8", "cp1252", "utf-16-le", "utf-16-be")
 ROW_HITS = " or ".join("contains(lower(cast(scanned_row as varchar)), ?)" for _ in NEEDLES)
@@ -108,6 +142,11 @@ def _traces(home: Path) -> list[str]:
             found.append(f"{path}: bytes")
         if data[:2] == b"\x1f\x8b" and _hits(gzip.decompress(data).decode("utf-8", "replace")):
             found.append(f"{path}: gzip")
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(path) as archive:
+                inside = b"".join(archive.read(name) for name in archive.namelist())
+            if _hits(inside.decode("utf-8", "replace")):
+                found.append(f"{path}: zip")
         if data[:4] == b"PAR1" and _hits(repr(pq.read_table(path).to_pylist())):
             found.append(f"{path}: parquet")
         if data[8:12] == b"DUCK":
@@ -156,6 +195,7 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         defects="none",
     )
     state = SimpleNamespace(home=home, traces_before=_traces(home), revenue=_revenue(home))
+    _deliver_zipped_activities(home / "landing", ZIPPED_DAYS[0])
     audit: list[dict] = []
     with pytest.MonkeyPatch.context() as monkeypatch:
         settings = settings_for(home, monkeypatch)
@@ -168,12 +208,19 @@ def erased(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         monkeypatch.setattr(
             subject_erase, "audit_recorder", lambda: lambda s, **entry: audit.append(entry)
         )
+        _deliver_zipped_activities(home / "landing", ZIPPED_DAYS[1])
         state.erase_exit = cli.main(["subject", "erase", "--contact-id", CONTACT_ID, "--yes"])
         state.audit = audit
         state.traces_after_erase = _traces(home)
         leads = settings.landing_dir / "crm" / FIRST_DAY / "leads.csv.gz"
         state.leads_after_erase = gzip.decompress(leads.read_bytes()).decode("utf-16").splitlines()
         state.log_after_erase = read_load_log(settings.raw_dir)
+        state.zipped_after_erase = [
+            (settings.landing_dir / "crm" / day / "export" / "activities.jsonl")
+            .read_text(encoding="utf-8")
+            .splitlines()
+            for day in ZIPPED_DAYS
+        ]
         # A later extract that still carries the person, beside someone new.
         day = dt.date.fromisoformat(FIRST_DAY) + dt.timedelta(days=4)
         folder = settings.landing_dir / "crm" / day.isoformat()
@@ -221,6 +268,9 @@ def test_the_export_holds_their_records_and_where_each_came_from(erased):
     assert export["subject"]["names"] == [NAME] and export["subject"]["phones"] == [PHONE]
     landing = {(item["file"].split("/")[-1]) for item in export["landing"]}
     assert {"contacts.csv", "leads.csv.gz", "activities.jsonl", "customers.csv"} <= landing
+    zipped = f"landing/crm/{ZIPPED_DAYS[0]}/export/activities.jsonl"  # unpacked from export.zip
+    [activity] = [item for item in export["landing"] if item["file"] == zipped]
+    assert activity["record"]["activity_id"] == "00T999999999991"
     [lead] = [item for item in export["landing"] if item["file"].endswith("leads.csv.gz")]
     assert lead["record"]["lead_id"] == "00Q999999999999"
     raw_files = " ".join(item["file"] for item in export["raw"])
@@ -238,6 +288,11 @@ def test_a_compressed_utf16_extract_keeps_its_form_and_everyone_else_s_records(e
     leads = erased.leads_after_erase
     assert leads[0].startswith("lead_id,") and len(leads) > 2
     assert not any("00Q999999999999" in line or _hits(line) for line in leads)
+
+
+def test_a_zip_archive_not_loaded_yet_is_unpacked_and_erased_in_its_files(erased):
+    for [other] in erased.zipped_after_erase:  # unpacked by the export, and by the erasure
+        assert json.loads(other)["activity_id"] == OTHER_ACTIVITY
 
 
 def test_the_load_log_still_reconciles_with_the_rows_erased(erased):

@@ -1,6 +1,8 @@
 """`c360 check <folder>`: one test per kind of finding, on small deliveries."""
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,19 @@ def test_nothing_is_written_to_the_real_raw_area(home, capsys):
     folder = _delivery(home, {"users.csv": USERS})
     _check(capsys, str(folder))
     assert not (home / "raw").exists()
+
+
+def test_a_zip_archive_is_checked_as_a_refresh_unpacks_it_and_left_as_it_is(home, capsys):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export/users.csv", USERS)
+    folder = _delivery(home, {"Export.ZIP": buffer.getvalue(), "broken.zip": b"PK\x03\x04cut"})
+    code, out = _check(capsys, str(folder))
+    assert code == 1
+    assert "unpacked Export.ZIP: 1 file(s), read from Export/, as a refresh unpacks it" in out
+    block = "Export/export/users.csv: loaded -> users\n  rows read 3, would load 1, would quar"
+    assert block in out
+    assert "columns not used: shoe_size" in out
+    assert "broken.zip: rejected -> -\n" in out
+    assert "broken.zip: file rejected: not a readable zip archive: File is not a zip file" in out
+    assert sorted(p.name for p in folder.iterdir()) == ["Export.ZIP", "broken.zip"]

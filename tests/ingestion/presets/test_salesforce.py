@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import re
 import shutil
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -361,6 +363,32 @@ def test_a_data_export_delivered_gzip_compressed_loads_the_same_rows(export, tmp
     assert {name: (f.status, f.rows_loaded, f.rows_quarantined) for name, f in loads.items()} == {
         f"{name}.gz": (f.status, f.rows_loaded, f.rows_quarantined)
         for name, f in export_loads.items()
+    }
+    for entity in ["users", "accounts", "contacts", "leads", "opportunities", "activities"]:
+        left, right = raw(export_home, entity).drop(AUDIT), raw(tmp_path, entity).drop(AUDIT)
+        assert right.sort(left.columns[0]).equals(left.sort(left.columns[0])), entity
+
+
+def test_a_data_export_delivered_as_its_zip_archives_loads_the_same_rows(export, tmp_path):
+    """Data Export's own form: the objects in numbered archives, `WE_<org>_<n>.ZIP`."""
+    export_home, export_loads = export
+    folder = export_home / "landing" / "crm" / EXTRACT_DATE
+    names = sorted(export_loads)
+    parts = {"WE_00D5g000001_1.ZIP": names[::2], "WE_00D5g000001_2.ZIP": names[1::2]}
+    archives = {}
+    for archive, members in parts.items():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as written:
+            for name in members:
+                written.writestr(name, (folder / name).read_bytes())
+        archives[archive] = buffer.getvalue()
+    loads = load(land(tmp_path, archives))
+    assert {name: (f.status, f.rows_loaded, f.rows_quarantined) for name, f in loads.items()} == {
+        name: (f.status, f.rows_loaded, f.rows_quarantined) for name, f in export_loads.items()
+    }
+    assert {f.source_file.split("/")[2] for f in loads.values()} == {
+        "WE_00D5g000001_1",
+        "WE_00D5g000001_2",
     }
     for entity in ["users", "accounts", "contacts", "leads", "opportunities", "activities"]:
         left, right = raw(export_home, entity).drop(AUDIT), raw(tmp_path, entity).drop(AUDIT)
