@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 from polars.exceptions import PanicException
 
-from ingestion.archives import archive_hint, unpack_archives
+from ingestion.archives import unpack_archives
 from ingestion.contracts import SourceContract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.file_loader import load_file
@@ -38,6 +38,7 @@ from ingestion.load_log import (
 )
 from ingestion.raw_store import ensure_empty_tables, read_load_log
 from ingestion.readers import read_extract_chunks
+from ingestion.unread_formats import unknown_file_message
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +64,6 @@ def expected_names(contract: SourceContract) -> str:
     """The file names a source's entities are read from, for a file that matches none."""
     names = ", ".join(entity.file_pattern for entity in contract.entities.values())
     return f"the {contract.source} files are named {names}"
-
-
-def unknown_file_message(landed: LandedFile, matches_nothing: str) -> str:
-    """Why a file no entity matches is not loaded: an archive not unpacked says what to do."""
-    hint = archive_hint(landed.path.name)
-    return f"{landed.relative_path}: {hint or matches_nothing}"
 
 
 def unpack_delivered_archives(
@@ -134,7 +129,8 @@ def ingest_source(
                 0,
                 0,
                 unknown_file_message(
-                    landed,
+                    landed.relative_path,
+                    landed.path.name,
                     f"no contract entity matches this file name ({expected_names(contract)})",
                 ),
             )

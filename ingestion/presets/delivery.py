@@ -32,7 +32,7 @@ from ingestion.contracts import SourceContract
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.file_loader import quarantine_frame
 from ingestion.landing import LandedFile, landed_files
-from ingestion.load import has_records, unknown_file_message
+from ingestion.load import has_records
 from ingestion.load_log import DUPLICATE, LOADED, UNKNOWN, FileLoad, now, write_log
 from ingestion.presets.canonical_write import Delivery, stack_by_entity, write_entity
 from ingestion.presets.mapping import FILE_SHIFT, NATIVE_ID, MappedEntity, run_mapping
@@ -46,6 +46,7 @@ from ingestion.presets.native_files import (
 )
 from ingestion.raw_records import ROW_NUMBER
 from ingestion.raw_store import ensure_empty_tables, quarantine_dir, read_load_log, write_atomically
+from ingestion.unread_formats import unknown_file_message
 from ingestion.validate import REASON
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,9 @@ def load_delivery(
                 native,
                 UNKNOWN,
                 unknown_file_message(
-                    landed, f"no table of preset {preset.name} matches this file name"
+                    landed.relative_path,
+                    landed.path.name,
+                    f"no table of preset {preset.name} matches this file name",
                 ),
             )
         elif native.content_hash in seen_hashes and has_records(

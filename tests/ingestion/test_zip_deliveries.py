@@ -17,7 +17,7 @@ from c360.subject import Subject
 from c360.subject_scan import find_traces
 from ingestion.archives import unpack_archive
 from ingestion.contracts import load_contracts
-from ingestion.load_log import LOADED, REJECTED, UNKNOWN
+from ingestion.load_log import LOADED, REJECTED
 from ingestion.raw_store import quarantine_dir, read_load_log
 from ingestion.sources import Source, ingest
 from tests.ingestion.conftest import DAY
@@ -175,22 +175,6 @@ def test_a_folder_of_the_archive_s_name_with_other_files_is_kept_beside_a_new_on
     assert (result.folder, result.files, result.problem) == (tmp_path / "export-2", 1, None)
     assert (tmp_path / "export" / "accounts.csv").read_bytes() == b"older\n"
     assert (tmp_path / "export-2" / "accounts.csv").read_bytes() == b"newer\n"
-
-
-@pytest.mark.parametrize("name", ["export.7z", "export.tar.gz", "export.tgz", "export.rar"])
-def test_another_archive_format_is_an_unknown_file_that_says_to_unpack_it(
-    contracts, tmp_path, name
-):
-    folder = tmp_path / "landing" / "crm" / DAY
-    folder.mkdir(parents=True)
-    (folder / name).write_bytes(b"\x00archive")
-    [result] = ingest(Source(contracts["crm"]), tmp_path / "landing", tmp_path / "raw")
-    assert result.status == UNKNOWN
-    suffix = name.split(".", 1)[1]
-    assert result.message == (
-        f"crm/{DAY}/{name}: a .{suffix} archive is not unpacked: unpack it into the delivery "
-        "folder, or deliver a zip archive, which is unpacked there"
-    )
 
 
 def test_the_erasure_s_search_looks_inside_zip_archives(tmp_path):
