@@ -15,6 +15,11 @@ single-byte encoding every character would come with a NUL. It is transcoded to 
 streams, so a large file is still cut between records (a UTF-16 line end is two bytes, which
 cutting at a line feed would split), and decoded as UTF-8 with a note in the load log.
 
+**Carriage returns.** A file whose lines end with a carriage return alone (classic Mac OS, Excel
+for Mac's "CSV (Macintosh)"; no line feed in its first 64 KB) was read as one header line and
+no record, every row lost without a word. Its carriage returns are read as line feeds, a value
+spanning lines included, with a note in the load log.
+
 The load log keeps the file as delivered (its name), and its content hash is the content's as read
 here: the same extract plain or compressed, UTF-8 or UTF-16, is one content.
 """
@@ -30,6 +35,8 @@ from pathlib import Path
 from ingestion.raw_records import UnreadableFileError, decode_bytes
 
 GZIP_SUFFIX = ".gz"
+CR_HEAD_BYTES = 1 << 16
+CR_NOTE = "lines end with a carriage return alone (classic Mac OS): read as line ends"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 UTF8 = "utf-8"
 
@@ -75,6 +82,23 @@ def _as_utf8(blocks: Iterator[bytes]) -> Iterator[bytes]:
         raise UnreadableFileError(f"not valid UTF-16 after its byte-order mark: {exc}") from exc
 
 
+def _decoded_blocks(path: Path, size: int) -> Iterator[bytes]:
+    """The stored blocks, decompressed, and made UTF-8 when they are UTF-16."""
+    blocks = _stored_blocks(path, size)
+    if starts_utf16(path):
+        return (block for block in _as_utf8(blocks) if block)
+    return blocks
+
+
+def ends_lines_with_cr(path: Path) -> bool:
+    """Whether the content's lines end with a carriage return alone (no line feed in its head)."""
+    try:
+        head = next(_decoded_blocks(path, CR_HEAD_BYTES), b"")
+    except UnreadableFileError:
+        return False  # read_blocks says why the file cannot be read
+    return b"\r" in head and b"\n" not in head
+
+
 def read_blocks(path: Path, size: int) -> Iterator[bytes]:
     """The file's content as the readers see it (the module docstring), in blocks.
 
@@ -83,9 +107,9 @@ def read_blocks(path: Path, size: int) -> Iterator[bytes]:
     Raises:
         UnreadableFileError: a damaged archive or UTF-16, possibly after earlier blocks.
     """
-    blocks = _stored_blocks(path, size)
-    if starts_utf16(path):
-        blocks = (block for block in _as_utf8(blocks) if block)
+    blocks = _decoded_blocks(path, size)
+    if ends_lines_with_cr(path):
+        blocks = (block.replace(b"\r", b"\n") for block in blocks)
     yield from blocks
 
 
@@ -102,13 +126,15 @@ def content_encoding(path: Path, declared: str) -> tuple[str, str]:
     """The encoding to decode `read_blocks`' content with, and a note for the load log.
 
     UTF-16 content comes as UTF-8 whatever the contract declares; the note says so when the
-    contract declared something else.
+    contract declared something else, and when the lines end with a carriage return alone.
     """
+    line_ends = CR_NOTE if ends_lines_with_cr(path) else ""
     if not starts_utf16(path):
-        return declared, ""
+        return declared, line_ends
     if "16" in codecs.lookup(declared).name:
-        return UTF8, ""
-    return UTF8, f"declared {declared} but the file is UTF-16 (byte-order mark): decoded as UTF-16"
+        return UTF8, line_ends
+    note = f"declared {declared} but the file is UTF-16 (byte-order mark): decoded as UTF-16"
+    return UTF8, "; ".join(n for n in (note, line_ends) if n)
 
 
 def decode_file(path: Path, encoding: str) -> tuple[str, str]:

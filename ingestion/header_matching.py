@@ -23,6 +23,9 @@ from ingestion.raw_records import (
     UnreadableFileError,
 )
 
+HEADER_SEARCH_LINES = 20
+"""How many lines below the first a header is looked for (`_header_below`)."""
+
 
 def header_key(header: str) -> str:
     """A header as `loose` matching compares it: letters and digits only, lower case."""
@@ -87,8 +90,33 @@ def _without_surrounding_spaces(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename(renames) if renames else frame
 
 
+def _header_below(frame: pl.DataFrame, entity: Entity, missing: list[str]) -> str:
+    """Where the header is when lines above it are not the table's (a report's title, a date).
+
+    Why: SAP's and other reports put a title line above the header; the file was rejected with
+    a hint about the separator, which was right.
+    """
+    if entity.format.kind != "csv" or RAW_LINE not in frame.columns:
+        return ""
+    wanted = {header_key(name) for name in missing}
+    first_lines = frame.select(ROW_NUMBER, RAW_LINE).head(HEADER_SEARCH_LINES)
+    for number, line in first_lines.iter_rows():
+        fields = {
+            header_key(field.strip('" ')) for field in (line or "").split(entity.format.separator)
+        }
+        if wanted <= fields:
+            above = ", ".join(repr(c) for c in frame.columns if c not in META_COLUMNS)
+            return (
+                f" (the header is line {number}: the {number - 1} line(s) above it, starting "
+                f"{above}, are not the table's; remove them)"
+            )
+    return ""
+
+
 def _missing_hint(frame: pl.DataFrame, entity: Entity, missing: list[str], meta: list[str]) -> str:
-    """Why required columns may look missing: one header field, or another case or spelling."""
+    """Why required columns may look missing: the header lower down, or another spelling."""
+    if below := _header_below(frame, entity, missing):
+        return below
     if len(frame.columns) - len(meta) == 1 and entity.format.kind == "csv":
         return f" (the header has a single field: is the separator {entity.format.separator!r}?)"
     near = {header_key(c): c for c in frame.columns if c not in meta}

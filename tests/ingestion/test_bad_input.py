@@ -198,6 +198,22 @@ def test_wrong_separator_rejects_the_file_with_a_hint(land):
     assert "is the separator ';'?" in result.message
 
 
+@pytest.mark.parametrize("lines_above", [1, 3])
+def test_a_report_title_above_the_header_rejects_the_file_saying_where_the_header_is(
+    land, lines_above
+):
+    title = ["Exchange rates;exported 02.09.2026", "", "Company;GD01"][:lines_above]
+    body = "month;currency;rate\n01/09/2026;USD;0,92\n"
+    land.put("erp", "fx_rates.csv", "\n".join([*title, body]))
+    [result] = land.load("erp")
+    assert result.status == REJECTED
+    assert result.message.endswith(
+        "missing required column(s): month, currency, rate (the header is line "
+        f"{lines_above + 1}: the {lines_above} line(s) above it, starting 'Exchange rates', "
+        "'exported 02.09.2026', are not the table's; remove them)"
+    )
+
+
 def test_extra_field_on_one_line_quarantines_that_line(land):
     land.put(
         "erp",

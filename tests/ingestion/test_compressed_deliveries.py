@@ -164,3 +164,29 @@ def test_a_preset_s_native_file_takes_its_kind_from_the_name_without_gz(contract
     parquet_entity = contracts["erp"].entities["gl_entries"]
     assert native_entity_for(parquet_entity, Path("JournalEntry.csv.gz")).format.kind == "csv"
     assert native_entity_for(parquet_entity, Path("JournalEntry.parquet.gz")) is parquet_entity
+
+
+def test_a_company_whose_lines_end_with_a_carriage_return_alone_loads_the_same_rows(
+    company_landing, plain, contracts, tmp_path, monkeypatch
+):
+    """Excel for Mac's "CSV (Macintosh)": every line end a CR (read as one line, no row, before)."""
+    converted = 0
+    for path in sorted(p for p in company_landing.rglob("*") if p.is_file()):
+        target = tmp_path / "landing" / path.relative_to(company_landing)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = path.read_bytes()
+        stray = b"\r" in data.replace(b"\r\n", b"")  # a CR inside a value: a defect of its own
+        if path.suffix in (".csv", ".jsonl") and not stray:
+            data, converted = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r"), converted + 1
+        target.write_bytes(data)
+    assert converted >= 15
+    monkeypatch.setattr(readers, "CHUNK_BYTES", 8_000)  # cut into pieces at its line ends too
+    mac = _ingested(contracts, tmp_path / "landing", tmp_path / "raw")
+    assert plain["quarantine"].height >= 5
+    counts = ["source_file", "status", "rows_read", "rows_loaded"]
+    assert mac["load_log"].select(counts).equals(plain["load_log"].select(counts))
+    for name, frame in plain.items():
+        if name != "load_log":
+            assert_frame_equal(mac[name].select(frame.columns), frame, check_dtypes=False)
+    log = read_load_log(tmp_path / "raw")
+    assert log["message"].str.contains("lines end with a carriage return alone").sum() == converted
