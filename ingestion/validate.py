@@ -156,6 +156,32 @@ def _too_large(entity: Entity) -> list[pl.Expr]:
     return checks
 
 
+def _rounded(entity: Entity) -> list[pl.Expr]:
+    """Decimals with more places than the column keeps, which the cast would round.
+
+    Why: `10,005` under a scale of 2 was loaded as 10.00 without a word; in a file that writes
+    thousands with a comma where the contract's decimal mark is one (`1,234` for 1234) that is
+    a thousand-fold misreading. Trailing zeros (`10,000`) lose nothing and pass.
+    """
+    checks: list[pl.Expr] = []
+    for col in entity.columns:
+        if col.type != "decimal":
+            continue
+        # A digit other than 0 after the kept places; a number with an exponent is left alone.
+        beyond = rf"^[+-]?\d*\.\d{{{col.scale}}}\d*[1-9]\d*$"
+        text = _number_text(pl.col(col.name), entity.format)
+        checks.append(
+            pl.when(text.str.contains(beyond)).then(
+                pl.format(
+                    f"{col.name}: '{{}}' has more decimal places than the {col.scale} the "
+                    "contract keeps",
+                    pl.col(col.name),
+                )
+            )
+        )
+    return checks
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -219,6 +245,7 @@ def validate_records(
         *_code_failures(entity),
         *_implausible(entity, extract_date),
         *_too_large(entity),
+        *_rounded(entity),
     ]
     typed = typed.with_columns(
         pl.concat_str(checks, separator="; ", ignore_nulls=True).replace("", None).alias(REASON)

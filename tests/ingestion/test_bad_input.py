@@ -190,6 +190,21 @@ def test_renamed_optional_column_loads_it_empty_and_keeps_the_new_one(land):
     assert (row["method"], row["payment_method"]) == (None, "card")
 
 
+def test_a_decimal_with_more_places_than_its_column_keeps_is_quarantined_not_rounded(land):
+    amounts = ["10,005", "1,234", "10,000", "1,5E+3", "-7,10", "0,0049"]
+    lines = [f"P{i};C1;F1;01/09/2026;{a};EUR;card" for i, a in enumerate(amounts)]
+    land.put("erp", "payments.csv", "\n".join([PAYMENTS, *lines]) + "\n")
+    [result] = land.load("erp")
+    assert outcome(result) == (LOADED, 6, 3, 3)
+    assert land.quarantine() == [
+        (2, "amount: '10,005' has more decimal places than the 2 the contract keeps"),
+        (3, "amount: '1,234' has more decimal places than the 2 the contract keeps"),
+        (7, "amount: '0,0049' has more decimal places than the 2 the contract keeps"),
+    ]
+    loaded = land.rows("erp", "payments")["amount"].to_list()
+    assert loaded == [Decimal("10.00"), Decimal("1500.00"), Decimal("-7.10")]
+
+
 def test_wrong_separator_rejects_the_file_with_a_hint(land):
     land.put("erp", "fx_rates.csv", "month,currency,rate\n01/09/2026,USD,0.92\n")
     [result] = land.load("erp")
