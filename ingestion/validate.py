@@ -161,11 +161,13 @@ def _rounded(entity: Entity) -> list[pl.Expr]:
 
     Why: `10,005` under a scale of 2 was loaded as 10.00 without a word; in a file that writes
     thousands with a comma where the contract's decimal mark is one (`1,234` for 1234) that is
-    a thousand-fold misreading. Trailing zeros (`10,000`) lose nothing and pass.
+    a thousand-fold misreading. Trailing zeros (`10,000`) lose nothing and pass. A Parquet
+    file's values are typed: a binary float's digits (`0.30000000000000004`) are not what its
+    system meant, so its rounding to the scale stands.
     """
     checks: list[pl.Expr] = []
     for col in entity.columns:
-        if col.type != "decimal":
+        if col.type != "decimal" or entity.format.kind == "parquet":
             continue
         # A digit other than 0 after the kept places; a number with an exponent is left alone.
         beyond = rf"^[+-]?\d*\.\d{{{col.scale}}}\d*[1-9]\d*$"

@@ -4,6 +4,7 @@ rejected with which message; and always rows read = rows loaded + rows quarantin
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 
 from ingestion.load_log import LOADED, REJECTED, FileLoad
@@ -356,3 +357,21 @@ def test_an_invoice_without_a_customer_number_is_a_guest_sale_and_loads(land):
     [result] = land.load("erp")
     assert land.quarantine() == []
     assert outcome(result) == (LOADED, 1, 1, 0)
+
+
+def test_a_parquet_float_is_rounded_to_its_column_s_scale(land, tmp_path):
+    entries = tmp_path / "gl_entries.parquet"
+    frame = pl.DataFrame(
+        {
+            "entry_id": ["G1"],
+            "posting_date": [dt.date(2026, 9, 1)],
+            "account_code": ["6100"],
+            "amount": [0.1 + 0.2],  # 0.30000000000000004
+            "currency": ["EUR"],
+        }
+    )
+    frame.write_parquet(entries)
+    land.put("erp", "gl_entries.parquet", entries.read_bytes())
+    [result] = land.load("erp")
+    assert (result.status, result.rows_loaded) == (LOADED, 1)
+    assert land.rows("erp", "gl_entries")["amount"].to_list() == [Decimal("0.30")]
