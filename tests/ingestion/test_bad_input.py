@@ -206,6 +206,20 @@ def test_a_decimal_with_more_places_than_its_column_keeps_is_quarantined_not_rou
     assert loaded == [Decimal("10.00"), Decimal("1500.00"), Decimal("-7.10")]
 
 
+def test_a_trailing_minus_or_parentheses_make_a_number_negative(land):
+    amounts = ["1.234,56-", "(1 234,56)", "7-", "(0,5)", "1-2", "(3", "-", "10,005-"]
+    lines = [f"P{i};C1;F1;01/09/2026;{a};EUR;card" for i, a in enumerate(amounts)]
+    land.put("erp", "payments.csv", "\n".join([PAYMENTS, *lines]) + "\n")
+    [result] = land.load("erp")
+    assert outcome(result) == (LOADED, 8, 4, 4)
+    loaded = land.rows("erp", "payments")["amount"].to_list()
+    assert loaded == [Decimal("-1234.56"), Decimal("-1234.56"), Decimal("-7"), Decimal("-0.5")]
+    assert [reason for _, reason in land.quarantine()] == [
+        *(f"amount: cannot read '{a}' as decimal" for a in ("1-2", "(3", "-")),
+        "amount: '10,005-' has more decimal places than the 2 the contract keeps",
+    ]
+
+
 def test_wrong_separator_rejects_the_file_with_a_hint(land):
     land.put("erp", "fx_rates.csv", "month,currency,rate\n01/09/2026,USD,0.92\n")
     [result] = land.load("erp")
