@@ -15,7 +15,7 @@ replaces. An archive unpacked before (the folder there, the archive not yet remo
 An archive inside an archive is unpacked in turn.
 
 An archive that cannot be unpacked whole is left as it is, nothing of it unpacked, and is
-logged rejected, naming why (`ARCHIVE_PROBLEMS`): damaged, password-protected, compressed by a
+logged rejected, naming why (`Unpacked.problem`): damaged, password-protected, compressed by a
 method Python cannot read, a member named outside its folder (`../x.csv`, `/etc/x`), no file
 in it, or larger unpacked than the free disk. macOS's resource forks (`__MACOSX/`) and hidden
 members are not unpacked: they are not data. Another archive format (`.7z`, `.rar`, `.tar.gz`)
