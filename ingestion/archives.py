@@ -139,8 +139,8 @@ def unpack_archive(path: Path) -> Unpacked:
     """Unpack one zip archive beside itself into the folder named by its stem; remove it after.
 
     Nothing is unpacked when any member cannot be (`Unpacked.problem` says why); the archive then
-    stays. A disk too full for the unpacked files is a problem of the archive too: it names the
-    sizes, and the refresh goes on with the other files.
+    stays. A disk too full for the unpacked files, or a folder this process may not write in, is
+    a problem of the archive too: the refresh goes on with the other files.
     """
     folder = path.with_name(path.name[: -len(ZIP_SUFFIX)])
     staging = path.with_name(f".{folder.name}.unpacking")
@@ -162,15 +162,18 @@ def unpack_archive(path: Path) -> Unpacked:
                 )
             shutil.rmtree(staging, ignore_errors=True)
             _write_members(archive, members, staging)
+        folder = _free_name(folder)
+        staging.rename(folder)
+        path.unlink()
     except _READ_ERRORS as exc:
         shutil.rmtree(staging, ignore_errors=True)
         return Unpacked(path, None, problem=f"not a readable zip archive: {exc}")
+    except OSError as exc:  # a read-only landing folder, a full disk: the refresh goes on
+        shutil.rmtree(staging, ignore_errors=True)
+        return Unpacked(path, None, problem=f"cannot be unpacked beside itself: {exc}")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    folder = _free_name(folder)
-    staging.rename(folder)
-    path.unlink()
     log.info("unpacked %s: %d file(s) into %s/", path, len(members), folder.name)
     return Unpacked(path, folder, len(members))
 

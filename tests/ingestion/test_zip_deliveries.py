@@ -6,6 +6,7 @@ an archive inside it), must give the same raw rows, quarantine and load log, the
 aside. An archive that cannot be unpacked whole is rejected once, naming why, and left as it is.
 """
 
+import errno
 import io
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from c360.subject import Subject
 from c360.subject_scan import find_traces
+from ingestion import archives
 from ingestion.archives import unpack_archive
 from ingestion.contracts import load_contracts
 from ingestion.load_log import LOADED, REJECTED
@@ -187,3 +189,30 @@ def test_the_erasure_s_search_looks_inside_zip_archives(tmp_path):
         "c.zip: a zip archive that cannot be read (File is not a zip file): the person may be "
         "inside",
     ]
+
+
+def test_a_disk_that_fills_while_unpacking_rejects_the_archive_and_the_rest_loads(
+    contracts, tmp_path, monkeypatch
+):
+    folder = tmp_path / "landing" / "crm" / DAY
+    folder.mkdir(parents=True)
+    (folder / "export.zip").write_bytes(_zip({"a/leads.csv": b"x\n", "b/cases.csv": b"y\n"}))
+    (folder / "users.csv").write_bytes(b"user_id,name,role,team,region,is_active\nu1,Ada,AE,,,\n")
+    write = archives._write_members
+
+    def fill_the_disk(archive, members, into):
+        write(archive, members[:1], into)  # one file written, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(archives, "_write_members", fill_the_disk)
+    results = ingest(Source(contracts["crm"]), tmp_path / "landing", tmp_path / "raw")
+    assert [(r.source_file, r.status, r.message) for r in results] == [
+        (
+            f"crm/{DAY}/export.zip",
+            REJECTED,
+            f"crm/{DAY}/export.zip: file rejected: cannot be unpacked beside itself: "
+            "[Errno 28] No space left on device",
+        ),
+        (f"crm/{DAY}/users.csv", LOADED, ""),
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["export.zip", "users.csv"]
