@@ -31,6 +31,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ingestion.landing import delivery_files
+
 log = logging.getLogger(__name__)
 
 ZIP_SUFFIX = ".zip"
@@ -179,13 +181,7 @@ def unpack_archive(path: Path) -> Unpacked:
 
 
 def _archives(folder: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if is_zip(path)
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    return [path for path in delivery_files(folder) if is_zip(path)]
 
 
 def unpack_archives(folder: Path) -> list[Unpacked]:

@@ -83,16 +83,27 @@ def unpack_delivered_archives(
             if unpacked.problem is None or relative in seen_files:
                 continue
             landed = LandedFile(unpacked.archive, relative, contract.source, extract_date, None)
-            started_at = now()
-            content_hash = file_hash(landed.path)
-            message = f"{relative}: file rejected: {unpacked.problem}"
-            result = FileLoad(
-                load_id_of(landed, content_hash), relative, None, REJECTED, 0, 0, 0, message
-            )
-            write_log(raw_dir, landed, result, content_hash, started_at)
-            log.warning("%s", message)
-            results.append(result)
+            results.append(_reject_whole(raw_dir, landed, unpacked.problem))
     return results
+
+
+def _reject_whole(raw_dir: Path, landed: LandedFile, why: str) -> FileLoad:
+    """Log a file rejected before any of it is read, saying why; the load-log entry it gets."""
+    started_at = now()
+    content_hash = file_hash(landed.path)
+    result = FileLoad(
+        load_id_of(landed, content_hash),
+        landed.relative_path,
+        landed.entity.name if landed.entity else None,
+        REJECTED,
+        0,
+        0,
+        0,
+        f"{landed.relative_path}: file rejected: {why}",
+    )
+    write_log(raw_dir, landed, result, content_hash, started_at)
+    log.warning("%s", result.message)
+    return result
 
 
 def ingest_source(
@@ -191,21 +202,6 @@ def reject_misnamed_folders(
     seen_files = set(read_load_log(raw_dir)["source_file"].to_list())
     results = []
     for landed in misnamed_folder_files(landing_dir, contract):
-        if landed.relative_path in seen_files:
-            continue
-        started_at = now()
-        content_hash = file_hash(landed.path)
-        result = FileLoad(
-            load_id_of(landed, content_hash),
-            landed.relative_path,
-            landed.entity.name if landed.entity else None,
-            REJECTED,
-            0,
-            0,
-            0,
-            f"{landed.relative_path}: file rejected: {_outside_deliveries(landed)}",
-        )
-        write_log(raw_dir, landed, result, content_hash, started_at)
-        log.warning("%s", result.message)
-        results.append(result)
+        if landed.relative_path not in seen_files:
+            results.append(_reject_whole(raw_dir, landed, _outside_deliveries(landed)))
     return results
