@@ -16,6 +16,7 @@ import polars as pl
 
 from ingestion.contracts import FileFormat
 from ingestion.csv_recovery import parse_records
+from ingestion.decoding import BOM
 from ingestion.file_content import decode_file
 from ingestion.raw_records import (
     FIELD_COUNT,
@@ -74,7 +75,8 @@ def read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
     else:
         frame = _read_delimited_by_record(text, fmt, header)
         notes = ("records span several lines or are malformed; read record by record",)
-    repeated_header = pl.col(RAW_LINE) == first_line
+    # Two exports joined into one file (`cat`): the second header may keep its byte-order mark.
+    repeated_header = pl.col(RAW_LINE).str.strip_prefix(BOM) == first_line
     frame = frame.with_columns(
         pl.when(repeated_header)
         .then(pl.lit("the header line repeated as a record"))

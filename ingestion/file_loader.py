@@ -19,6 +19,7 @@ from ingestion.contracts import Entity
 from ingestion.erased_rows import NO_ERASURES, ErasedRows
 from ingestion.landing import LandedFile
 from ingestion.load_log import LOADED, REJECTED, FileLoad, load_id_of, now
+from ingestion.raw_records import META_COLUMNS, RAW_LINE
 from ingestion.raw_store import (
     QUARANTINE_SCHEMA,
     entity_dir,
@@ -28,6 +29,7 @@ from ingestion.raw_store import (
 )
 from ingestion.readers import ROW_NUMBER, RawRecords, UnreadableFileError, read_extract_chunks
 from ingestion.validate import REASON, validate_records
+from ingestion.zero_bytes import without_zero_bytes, zero_bytes_note
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class _Totals:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_erased: int = 0
+    values_with_zero_bytes: int = 0
     first_quarantined: dict | None = None
 
 
@@ -174,6 +177,8 @@ def _load_file(
             totals.rows_read += records.frame.height
             records, rows_erased = _without_erased(records, erased)
             totals.rows_erased += rows_erased
+            records, zeros = _without_zero_bytes(records, entity)
+            totals.values_with_zero_bytes += zeros
             loaded, quarantined = _write_piece(load, part, records)
             totals.rows_loaded += loaded
             totals.rows_quarantined += quarantined.height
@@ -185,6 +190,8 @@ def _load_file(
         return _rejected(landed, content_hash, str(exc))
     if totals.rows_erased:
         notes.append(f"{totals.rows_erased} row(s) of erased people dropped")
+    if totals.values_with_zero_bytes:
+        notes.append(zero_bytes_note(totals.values_with_zero_bytes))
     if totals.first_quarantined is not None:
         first = totals.first_quarantined
         notes.append(
@@ -211,3 +218,15 @@ def _without_erased(records: RawRecords, erased: ErasedRows) -> tuple[RawRecords
         return records, 0
     kept = records.frame.filter(~dropped)
     return replace(records, frame=kept), records.frame.height - kept.height
+
+
+def _without_zero_bytes(records: RawRecords, entity: Entity) -> tuple[RawRecords, int]:
+    """The records with NULs removed from their free-text values (`ingestion.zero_bytes`)."""
+    codes = {column.name for column in entity.columns if entity.is_code(column)}
+    free_text = [
+        name
+        for name, dtype in records.frame.schema.items()
+        if dtype == pl.String and name not in codes and name not in META_COLUMNS
+    ]
+    frame, values = without_zero_bytes(records.frame, free_text, RAW_LINE)
+    return (replace(records, frame=frame), values) if frame is not records.frame else (records, 0)

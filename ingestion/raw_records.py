@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from ingestion.decoding import UndecodableError, decode_extract
+from ingestion.zero_bytes import without_zero_tail
 
 ROW_NUMBER = "_row_number"
 RAW_LINE = "_raw_line"
@@ -37,12 +38,16 @@ class RawRecords:
 
 
 def decode_bytes(data: bytes, encoding: str, offset: int) -> tuple[str, str]:
-    """`data` as text and a note on encoding drift ("" if none); `offset`: where it starts."""
+    """`data` as text and a note on encoding drift ("" if none); `offset`: where it starts.
+
+    A run of zero bytes the text ends with is left out, with a note (`ingestion.zero_bytes`).
+    """
     try:
         decoded = decode_extract(data, encoding, offset)
     except UndecodableError as exc:
         raise UnreadableFileError(str(exc)) from exc
-    return decoded.text, decoded.note
+    text, zeros = without_zero_tail(decoded.text)
+    return text, "; ".join(note for note in (decoded.note, zeros) if note)
 
 
 def with_note(records: RawRecords, note: str) -> RawRecords:

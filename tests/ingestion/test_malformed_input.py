@@ -109,6 +109,16 @@ def test_a_repeated_header_line_is_quarantined_as_such(land):
     assert land.quarantine() == [(3, "the header line repeated as a record")]
 
 
+def test_two_exports_joined_into_one_file_quarantine_the_second_header_as_such(land):
+    # `cat a.csv b.csv` of two UTF-8 exports: the second's byte-order mark starts a line.
+    part = "\ufeff" + LINES + "\r\nF{0};1;S1;;2;10,00;20,00;4,00\r\n"
+    land.put("erp", "invoice_lines.csv", (part.format(1) + part.format(2)).encode("utf-8"))
+    [result] = land.load("erp")
+    assert outcome(result) == (LOADED, 3, 2, 1)
+    assert land.quarantine() == [(3, "the header line repeated as a record")]
+    assert land.rows("erp", "invoice_lines")["invoice_number"].to_list() == ["F1", "F2"]
+
+
 def test_utf8_customers_where_windows_1252_is_declared_load_as_freres_with_a_warning(land):
     body = "\n".join(
         [
