@@ -47,7 +47,7 @@ def read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
     first_line = text.split("\n", 1)[0].rstrip("\r")
     if not first_line.strip():
         return RawRecords(pl.DataFrame(), None, ("empty file: no header",))
-    header = _unique(_header_names(first_line, fmt.separator))
+    header, repeated = _unique(_header_names(first_line, fmt.separator))
     lines = physical_lines(text)
     try:
         frame = pl.read_csv(
@@ -84,7 +84,7 @@ def read_delimited_text(text: str, fmt: FileFormat) -> RawRecords:
         .cast(pl.String)
         .alias(READ_ERROR)
     )
-    return RawRecords(frame, len(header), notes)
+    return RawRecords(frame, len(header), notes, repeated_columns=repeated)
 
 
 def _header_names(line: str, separator: str) -> list[str]:
@@ -95,14 +95,23 @@ def _header_names(line: str, separator: str) -> list[str]:
         return line.split(separator)
 
 
-def _unique(header: list[str]) -> list[str]:
-    """Header names made unique (`name`, `name_2`): a repeated name would lose a column."""
-    seen: dict[str, int] = {}
-    names = []
+def _unique(header: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """Header names made unique (`name`, `name_2`), and each renamed one with the name it repeats.
+
+    A repeated name would lose a column; `ingestion.header_matching` decides what a repeated
+    contract column means.
+    """
+    names: list[str] = []
+    repeated: list[tuple[str, str]] = []
     for name in header:
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return names
+        unique, copy = name, 1
+        while unique in names or (unique != name and unique in header):
+            copy += 1
+            unique = f"{name}_{copy}"
+        names.append(unique)
+        if unique != name:
+            repeated.append((unique, name))
+    return names, tuple(repeated)
 
 
 def _read_delimited_by_record(text: str, fmt: FileFormat, header: list[str]) -> pl.DataFrame:

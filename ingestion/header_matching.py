@@ -1,9 +1,10 @@
 """Match a file's header to the contract: canonical names, missing and extra columns.
 
 A required column the file lacks makes it unreadable; an optional one loads empty with a note;
-a column the contract does not know is kept as text under a safe name, with a note. Under
-`header_match: loose`, headers that differ from the contract's only in case and punctuation
-are taken as the contract's.
+a column the contract does not know is kept as text under a safe name, with a note; a contract
+column the header names more than once is read once when its copies agree, and makes the file
+unreadable when they differ. Under `header_match: loose`, headers that differ from the
+contract's only in case and punctuation are taken as the contract's.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
             }
         )
         return RawRecords(empty, records.expected_fields, tuple(notes))
+    frame, once = _read_once(frame, records.repeated_columns, entity)
+    notes += once
     present = set(frame.columns)
     meta = [c for c in META_COLUMNS if c in present]
     missing_required = [
@@ -75,6 +78,33 @@ def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
     kept = [pl.col(source).cast(pl.String).alias(name) for name, source in extra.items()]
     frame = frame.select(*selected, *kept, *meta)
     return RawRecords(frame, records.expected_fields, tuple(notes), tuple(extra))
+
+
+def _read_once(
+    frame: pl.DataFrame, repeated: tuple[tuple[str, str], ...], entity: Entity
+) -> tuple[pl.DataFrame, list[str]]:
+    """The frame without the copies of a contract column that the header names twice or more.
+
+    Why: an export with two `amount` columns (the document's currency and the company's, both
+    labelled Amount) loaded the first as the amount without a word. Copies that hold the same
+    values everywhere are one column, read once with a note; copies that differ make the file
+    unreadable, since which one the contract means cannot be known.
+    """
+    contract = {c.source_name for c in entity.columns}
+    copies = [(copy, name) for copy, name in repeated if name in contract and copy in frame.columns]
+    for copy, name in copies:
+        if not frame.select(pl.col(copy).eq_missing(pl.col(name)).all()).item():
+            positions = [i + 1 for i, c in enumerate(frame.columns) if c in (name, copy)]
+            raise UnreadableFileError(
+                f"the header names {name!r} more than once (columns "
+                f"{', '.join(map(str, positions))}) and their values differ: which is the "
+                f"contract's {name} cannot be known; rename or remove the others"
+            )
+    if not copies:
+        return frame, []
+    names = sorted({name for _, name in copies})
+    note = f"column(s) named more than once, with the same values: read once: {', '.join(names)}"
+    return frame.drop(copy for copy, _ in copies), [note]
 
 
 def _without_surrounding_spaces(frame: pl.DataFrame) -> pl.DataFrame:

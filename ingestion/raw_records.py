@@ -35,6 +35,9 @@ class RawRecords:
     expected_fields: int | None
     notes: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = ()
+    repeated_columns: tuple[tuple[str, str], ...] = ()
+    """(the name a repeated header's column was given, the name it repeats): (`amount_2`,
+    `amount`)."""
 
 
 def decode_bytes(data: bytes, encoding: str, offset: int) -> tuple[str, str]:

@@ -3,6 +3,7 @@ quarantined record, not a failed file; encoding drift never loads mojibake; valu
 but cannot be true are quarantined; a file that cannot be read is rejected alone."""
 
 import datetime as dt
+from decimal import Decimal
 
 import polars as pl
 import pyarrow as pa
@@ -117,6 +118,34 @@ def test_two_exports_joined_into_one_file_quarantine_the_second_header_as_such(l
     assert outcome(result) == (LOADED, 3, 2, 1)
     assert land.quarantine() == [(3, "the header line repeated as a record")]
     assert land.rows("erp", "invoice_lines")["invoice_number"].to_list() == ["F1", "F2"]
+
+
+def test_a_contract_column_named_twice_with_different_values_rejects_the_file(land):
+    # Two "Amount" columns (the document's currency and the company's): which one is meant?
+    header = PAYMENTS.replace("amount", "amount;amount")
+    land.put("erp", "payments.csv", f"{header}\nP1;C1;F1;01/09/2026;10,00;11,00;EUR;card\n")
+    [result] = land.load("erp")
+    assert result.status == REJECTED
+    assert result.message.endswith(
+        "file rejected: the header names 'amount' more than once (columns 5, 6) and their values "
+        "differ: which is the contract's amount cannot be known; rename or remove the others"
+    )
+
+
+def test_a_contract_column_named_twice_with_the_same_values_is_read_once(land):
+    header = PAYMENTS + ";amount;amount_2"  # and a column whose name the copy would have taken
+    rows = ["P1;C1;F1;01/09/2026;10,00;EUR;card;10,00;x", "P2;C1;F1;01/09/2026;;EUR;card;;y"]
+    land.put("erp", "payments.csv", "\n".join([header, *rows]) + "\n")
+    [result] = land.load("erp")
+    assert outcome(result) == (LOADED, 2, 1, 1)  # P2 has no amount in either column
+    assert result.message.startswith(
+        "column(s) named more than once, with the same values: read once: amount; "
+        "column(s) not in the contract, kept as text: amount_2"
+    )
+    loaded = land.rows("erp", "payments")
+    assert loaded.select("payment_id", "amount", "amount_2").rows() == [
+        ("P1", Decimal("10.00"), "x")
+    ]
 
 
 def test_utf8_customers_where_windows_1252_is_declared_load_as_freres_with_a_warning(land):
