@@ -9,6 +9,14 @@ often pretty-printed) is read as its elements, element n as record n, with a not
 log: read as lines, each line of `[`, `{` and `"key": value` was one bad row, or the file was
 rejected for missing columns. It is read whole, not in pieces (an array cannot be cut at line
 ends); a file that starts with `[` but is not valid JSON is rejected naming where it breaks.
+
+Two more shapes real tools write, each read with a note where it was rejected for missing
+columns (every line a bad row):
+- objects spread over several lines, one after the other (`jq .`'s output, a pretty-printed
+  stream): read whole like an array, object n as record n. If the text is not such a stream
+  after all, it is read line by line as before;
+- a comma after each line's object (an array's elements without its brackets): each object
+  read without it. A byte-order mark starting a line (two files joined) is left out too.
 """
 
 from __future__ import annotations
@@ -44,9 +52,45 @@ def is_json_array(text: str) -> bool:
     return text.lstrip(" \t\r\n\ufeff")[:1] == "["
 
 
+def is_spread_json(text: str) -> bool:
+    """Whether JSON text starts with a `{` alone on its line (objects spread over lines)."""
+    first = next((line for line in text.split("\n") if line.strip(" \t\r\ufeff")), "")
+    return first.strip(" \t\r\ufeff") == "{"
+
+
 def read_json_lines_text(text: str) -> RawRecords:
     """The records of JSON Lines text (or of a JSON array's elements), every value as text."""
-    return _read_json_array(text) if is_json_array(text) else _read_lines(text)
+    if is_json_array(text):
+        return _read_json_array(text)
+    if is_spread_json(text) and (items := _json_stream(text)) is not None:
+        note = (
+            "JSON objects spread over several lines, not JSON Lines: object n read as record n "
+            f"({len(items):,} in all)"
+        )
+        return with_note(_read_items(items), note)
+    return _read_lines(text)
+
+
+def _json_stream(text: str) -> list[object] | None:
+    """The JSON values `text` holds one after the other (blanks or a comma between), or None."""
+    decoder, items, at = json.JSONDecoder(), [], 0
+    text = text.lstrip("\ufeff")
+    while True:
+        while at < len(text) and text[at] in " \t\r\n,":
+            at += 1
+        if at == len(text):
+            return items
+        try:
+            item, at = decoder.raw_decode(text, at)
+        except ValueError:
+            return None
+        items.append(item)
+
+
+def _read_items(items: list[object]) -> RawRecords:
+    """Decoded JSON values as records, value n as record n (not an object: a bad row)."""
+    lines = "\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    return _read_lines(lines) if items else RawRecords(pl.DataFrame(), None)
 
 
 def _read_lines(text: str) -> RawRecords:
@@ -62,8 +106,7 @@ def _read_json_array(text: str) -> RawRecords:
         raise UnreadableFileError(
             f"a JSON array (the file starts with '[') that is not valid JSON: {exc}"
         ) from exc
-    lines = "\n".join(json.dumps(item, ensure_ascii=False) for item in items)
-    records = _read_lines(lines) if items else RawRecords(pl.DataFrame(), None)
+    records = _read_items(items)
     note = f"one JSON array, not JSON Lines: element n read as record n ({len(items):,} in all)"
     return with_note(records, note)
 
@@ -97,6 +140,7 @@ def _read_json_lines_one_by_one(text: str) -> RawRecords:
     raws: list[str] = []
     rows: list[dict[str, str | None]] = []
     bad: list[int] = []
+    trailing_commas = 0
     # split_lines, not str.splitlines: the latter also splits on \x0b, \x1c-\x1e, \x85 and
     # \u2028, which would number lines differently from the vectorised reader.
     for i, line in enumerate(split_lines(text), start=1):
@@ -104,11 +148,9 @@ def _read_json_lines_one_by_one(text: str) -> RawRecords:
             continue
         numbers.append(i)
         raws.append(line)
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError("not a JSON object")
-        except ValueError:
+        obj, comma = _json_object(line)
+        trailing_commas += comma
+        if obj is None:
             bad.append(len(rows))
             obj = {}
         rows.append({k: None if v is None else _json_text(v) for k, v in obj.items()})
@@ -123,7 +165,27 @@ def _read_json_lines_one_by_one(text: str) -> RawRecords:
         {ROW_NUMBER: numbers, RAW_LINE: raws, FIELD_COUNT: counts},
         schema={ROW_NUMBER: pl.Int64, RAW_LINE: pl.String, FIELD_COUNT: pl.Int64},
     )
-    return RawRecords(pl.concat([frame, meta], how="horizontal"), None)
+    records = RawRecords(pl.concat([frame, meta], how="horizontal"), None)
+    if trailing_commas:
+        # No count: a large file's pieces each note it, and the load log keeps one of each note.
+        note = "lines end with a comma after the object (an array's elements without its "
+        records = with_note(records, note + "brackets): read without it")
+    return records
+
+
+def _json_object(line: str) -> tuple[dict | None, bool]:
+    """The JSON object a line holds (None: not one), and whether a comma after it was left out.
+
+    A byte-order mark starting the line (two files joined) is left out as well.
+    """
+    line = line.lstrip("\ufeff")
+    for text, comma in ((line, False), (line.rstrip(" \t\r").removesuffix(","), True)):
+        try:
+            obj = json.loads(text)
+        except ValueError:
+            continue
+        return (obj, comma) if isinstance(obj, dict) else (None, False)
+    return None, False
 
 
 def _json_text(value: object) -> str:

@@ -21,7 +21,12 @@ from ingestion.contracts import Entity
 from ingestion.delimited_reader import read_delimited, read_delimited_text
 from ingestion.file_content import content_encoding, is_compressed, read_blocks
 from ingestion.header_matching import to_canonical
-from ingestion.json_lines_reader import is_json_array, read_json_lines, read_json_lines_text
+from ingestion.json_lines_reader import (
+    is_json_array,
+    is_spread_json,
+    read_json_lines,
+    read_json_lines_text,
+)
 from ingestion.raw_records import (
     FIELD_COUNT,
     RAW_LINE,
@@ -71,9 +76,9 @@ def read_extract_chunks(
     a few times `chunk_bytes` (default CHUNK_BYTES) whatever the file's size. A CSV piece
     ends at a line end outside quotes (an even number of quote characters before it, RFC 4180
     doubling included), so a value spanning lines stays whole; JSON lines cannot span lines.
-    Parquet files, JSON arrays (`json_lines_reader`) and files up to `chunk_bytes` are read
-    whole, as before; a gzip-compressed file (`ingestion.file_content`) always in pieces,
-    since only its compressed size is known.
+    Parquet files, JSON arrays and spread objects (`json_lines_reader`) and files up to
+    `chunk_bytes` are read whole, as before; a gzip-compressed file (`ingestion.file_content`)
+    always in pieces, since only its compressed size is known.
 
     Raises:
         UnreadableFileError: as `read_extract`, possibly after earlier pieces were yielded.
@@ -81,7 +86,7 @@ def read_extract_chunks(
     fmt = entity.format
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     small = not is_compressed(path) and path.stat().st_size <= chunk_bytes
-    if fmt.kind == "parquet" or small or (fmt.kind == "jsonl" and _holds_json_array(path)):
+    if fmt.kind == "parquet" or small or (fmt.kind == "jsonl" and _json_read_whole(path)):
         yield read_extract(path, entity)
         return
     header: str | None = None
@@ -105,10 +110,13 @@ def read_extract_chunks(
         yield to_canonical(with_note(records, note), entity)
 
 
-def _holds_json_array(path: Path) -> bool:
-    """Whether a JSON file's content is one array (read whole: it cannot be cut at line ends)."""
-    head = next(read_blocks(path, 4096), b"")
-    return is_json_array(head.decode("utf-8", errors="replace"))
+def _json_read_whole(path: Path) -> bool:
+    """Whether a JSON file is one array or objects spread over lines (neither cut at line ends).
+
+    Both shapes are `ingestion.json_lines_reader`'s.
+    """
+    head = next(read_blocks(path, 4096), b"").decode("utf-8", errors="replace")
+    return is_json_array(head) or is_spread_json(head)
 
 
 def _pieces(path: Path, chunk_bytes: int, *, quoted: bool) -> Iterator[tuple[bytes, int, int]]:

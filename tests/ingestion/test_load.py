@@ -288,6 +288,71 @@ def test_a_json_array_is_read_as_its_elements_one_record_each(
     assert rows["subject"].to_list() == [None, "Q3\nreview"]
 
 
+def _spread(records: list) -> str:
+    return "\n".join(json.dumps(r, indent=2) for r in records) + "\n"
+
+
+def _with_commas(records: list) -> str:
+    return ",\n".join(map(json.dumps, records)) + "\n"
+
+
+def _joined(records: list) -> str:
+    return "".join(f"\ufeff{json.dumps(r)}\n" for r in records)  # files joined, each with a BOM
+
+
+@pytest.mark.parametrize(
+    ("shape", "note", "chunk_bytes"),
+    [
+        (
+            _spread,
+            "JSON objects spread over several lines, not JSON Lines: object n read as "
+            "record n (3 in all); ",
+            None,
+        ),
+        (
+            _spread,
+            "JSON objects spread over several lines, not JSON Lines: object n read as "
+            "record n (3 in all); ",
+            64,
+        ),
+        (
+            _with_commas,
+            "lines end with a comma after the object (an array's elements without "
+            "its brackets): read without it; ",
+            None,
+        ),
+        (_joined, "", None),
+    ],
+    ids=["spread", "spread-in-pieces", "commas", "joined-with-boms"],
+)
+def test_json_objects_spread_over_lines_or_with_commas_load_as_json_lines_would(
+    tmp_path, contracts, monkeypatch, shape, note, chunk_bytes
+):
+    from ingestion import readers
+
+    records = [
+        {"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z", "n": 1.5},
+        {"activity_id": "A2", "type": "Fax", "activity_at": "2026-09-01T10:30:00Z"},
+        {"activity_id": "A3", "type": "Meeting", "subject": "Q3\nreview", "done": True},
+    ]
+    records[2]["activity_at"] = "2026-09-01T11:00:00Z"
+    as_lines, lines_raw = tmp_path / "lines", tmp_path / "raw_lines"
+    land(as_lines, "crm", "2026-09-02", "activities.jsonl", "\n".join(map(json.dumps, records)))
+    [oracle] = ingest_source(contracts["crm"], as_lines, lines_raw)
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "activities.jsonl", shape(records), "utf-8")
+    if chunk_bytes:
+        monkeypatch.setattr(readers, "CHUNK_BYTES", chunk_bytes)
+
+    [result] = ingest_source(contracts["crm"], landing, raw)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert result.message == note + oracle.message
+    loaded = "crm/activities/crm-*.parquet"
+    rows = pl.read_parquet(raw / loaded).drop("_load_id", "_loaded_at")
+    assert_frame_equal(rows, pl.read_parquet(lines_raw / loaded).drop("_load_id", "_loaded_at"))
+
+
 def test_a_broken_json_array_is_rejected_saying_where_it_breaks(tmp_path, contracts):
     broken = '[{"activity_id": "A1"},\n{"activ'
     result = load_one(tmp_path, contracts, "crm", "activities.jsonl", broken)
