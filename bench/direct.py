@@ -20,6 +20,7 @@ import duckdb
 
 from c360.build_files import apply_build_settings
 from c360.settings import PUBLIC_DB_ALIAS, PUBLIC_DB_FILE, Settings
+from c360.sql_text import sql_literal
 
 RUN_TYPES = frozenset({"model", "test"})
 
@@ -92,7 +93,7 @@ def run_direct(manifest_path: Path, built_db: Path) -> dict:
     con = duckdb.connect(str(copies[0]))
     # The build's memory, threads and spill folder, as dbt's connection has them (the profile).
     apply_build_settings(con, Settings.from_env())
-    con.execute(f"attach '{copies[1]}' as {PUBLIC_DB_ALIAS}")
+    con.execute(f"attach {sql_literal(copies[1])} as {PUBLIC_DB_ALIAS}")
     for _, sql in statements:
         con.execute(sql).fetchall()
     con.close()

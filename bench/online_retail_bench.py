@@ -47,8 +47,10 @@ def run_duckdb(home: str) -> dict:
     """DuckDB's own reader: the file into a table of a new database file."""
     import duckdb
 
+    from c360.sql_text import sql_literal
+
     con = duckdb.connect(str(Path(home) / "baseline.duckdb"))
-    con.execute(f"create table lines as select * from read_parquet('{FILE}')")
+    con.execute(f"create table lines as select * from read_parquet({sql_literal(FILE)})")
     rows = con.execute("select count(*) from lines").fetchone()[0]
     return {"rows": rows}
 

@@ -24,6 +24,7 @@ import duckdb
 
 from c360.personal_data import declared_columns, write_masked_copy
 from c360.settings import Settings
+from c360.sql_text import sql_literal
 from c360.version_integrity import fingerprint
 
 
@@ -35,7 +36,7 @@ def _rows_and_personal(restricted: Path) -> dict[str, tuple[int, bool]]:
     """Rows of every table of the file, and whether it declares personal data."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{restricted}' as version (read_only)")
+        con.execute(f"attach {sql_literal(restricted)} as version (read_only)")
         personal = set(declared_columns(con, "version"))
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'version'"

@@ -13,6 +13,7 @@ import duckdb
 
 from c360.serving import connect_readonly
 from c360.settings import Settings
+from c360.sql_text import sql_literal
 from ingestion.landing import MARKER_FILES
 
 HISTORY_SUFFIX = "_history"
@@ -58,8 +59,8 @@ def compare_marts(incremental: Path, full: Path) -> dict[str, dict]:
     """Per mart table: rows in each, and rows of each side missing from the other (EXCEPT ALL)."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{incremental}' as incremental (read_only)")
-        con.execute(f"attach '{full}' as full_build (read_only)")
+        con.execute(f"attach {sql_literal(incremental)} as incremental (read_only)")
+        con.execute(f"attach {sql_literal(full)} as full_build (read_only)")
         tables = [
             t
             for (t,) in con.execute(

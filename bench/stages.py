@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.child import own_peak_mb
 from c360.settings import Settings
+from c360.sql_text import sql_literal
 
 IDENTITY_SELECTOR = "path:models/intermediate/identity"  # rules in SQL, the resolution once
 CLV_SELECTOR = (
@@ -83,11 +84,11 @@ def duckdb_read(args: dict) -> dict:
         if path.suffix == ".csv":
             erp = path.parts[-3] == "erp"
             options = ", delim = ';', decimal_separator = ',', encoding = 'latin-1'" if erp else ""
-            reader = f"read_csv('{path}'{options})"
+            reader = f"read_csv({sql_literal(path)}{options})"
         elif path.suffix == ".jsonl":
-            reader = f"read_json('{path}', format = 'newline_delimited')"
+            reader = f"read_json({sql_literal(path)}, format = 'newline_delimited')"
         else:
-            reader = f"read_parquet('{path}')"
+            reader = f"read_parquet({sql_literal(path)})"
         try:
             con.execute(f"create table t{index} as select * from {reader}")
             rows += con.execute(f"select count(*) from t{index}").fetchone()[0]

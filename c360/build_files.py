@@ -18,6 +18,7 @@ import duckdb
 from c360.serving import PUBLIC_SCHEMAS
 from c360.settings import PUBLIC_DB_ALIAS, Settings
 from c360.settings_values import MEMORY_SIZE
+from c360.sql_text import sql_literal
 
 
 def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -28,7 +29,7 @@ def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPy
     mode = " (read_only)" if read_only else ""
     con = duckdb.connect(str(settings.build_db), read_only=read_only)
     apply_build_settings(con, settings)
-    con.execute(f"attach '{settings.public_db}' as {PUBLIC_DB_ALIAS}{mode}")
+    con.execute(f"attach {sql_literal(settings.public_db)} as {PUBLIC_DB_ALIAS}{mode}")
     build = con.execute("select current_database()").fetchone()[0]
     public = con.execute(
         "select schema_name from duckdb_schemas() where database_name = ? and schema_name in "
@@ -36,7 +37,7 @@ def connect_build(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPy
         [PUBLIC_DB_ALIAS, *PUBLIC_SCHEMAS],
     ).fetchall()
     path = ",".join([f"{build}.main", *(f"{PUBLIC_DB_ALIAS}.{schema}" for (schema,) in public)])
-    con.execute(f"set search_path = '{path}'")
+    con.execute(f"set search_path = {sql_literal(path)}")
     return con
 
 

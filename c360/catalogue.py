@@ -25,6 +25,8 @@ from typing import Any
 
 import duckdb
 
+from c360.sql_text import sql_literal
+
 CATALOGUE_SCHEMA = "catalogue"
 SEMANTIC_MANIFEST_FILE = "semantic_manifest.json"
 DOCS_TEMPLATE_FILE = "index.html"
@@ -231,5 +233,4 @@ def _comment(con: duckdb.DuckDBPyConnection) -> None:
         "without compiled SQL (the Docs page of the dashboards).",
     }
     for table, text in comments.items():
-        quoted = text.replace("'", "''")
-        con.execute(f"comment on table {CATALOGUE_SCHEMA}.{table} is '{quoted}'")
+        con.execute(f"comment on table {CATALOGUE_SCHEMA}.{table} is {sql_literal(text)}")

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import duckdb
 
+from c360.sql_text import sql_literal
+
 DECLARATION_SCHEMA = "quality"
 DECLARATION_TABLE = "personal_data_columns"
 MASK_MARK = "•••"
@@ -159,7 +161,7 @@ def write_masked_copy(
     con = duckdb.connect(str(target), config=dict(duckdb_settings or {}))
     try:
         [(catalog,)] = con.execute("select current_database()").fetchall()
-        con.execute(f"attach '{source}' as source (read_only)")
+        con.execute(f"attach {sql_literal(source)} as source (read_only)")
         declared = declared_columns(con, "source")
         tables = _tables(con, "source")
         _check_declarations(declared, tables)

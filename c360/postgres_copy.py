@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 
 from c360.fault_points import POSTGRES_DURING_LOAD, fault_point
+from c360.sql_text import sql_literal
 
 COPY_CHUNK_BYTES = 1 << 20
 
@@ -78,7 +79,7 @@ def _copy_table(
     """Export one DuckDB table as CSV and stream it into `target`; returns its row count."""
     schema, table = source
     csv = scratch / f"{uuid.uuid4().hex}.csv"
-    duck.execute(f'copy "{schema}"."{table}" to \'{csv}\' (format csv, header false)')
+    duck.execute(f'copy "{schema}"."{table}" to {sql_literal(csv)} (format csv, header false)')
     statement = sql.SQL("copy {} from stdin (format csv, freeze)").format(target)
     with pg.cursor() as cur, csv.open("rb") as data:
         with cur.copy(statement) as copy:

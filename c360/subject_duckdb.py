@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from c360.erasure_ledger import CONTACT_ID, EMAIL, identifier_kind, record_kinds
+from c360.sql_text import sql_literal
 from c360.subject import REDACTED, Subject
 
 _ROW_COUNTS = "meta.row_counts"
@@ -62,7 +63,7 @@ def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, s
 
 
 def _literals(values: frozenset[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
+    return ", ".join(sql_literal(v) for v in sorted(values))
 
 
 def owned_condition(columns: list[tuple[str, str]], subject: Subject) -> str | None:
@@ -144,7 +145,7 @@ def scrub_duckdb(path: Path, subject: Subject) -> DuckdbEdit:
         try:
             removed, redacted = _scrub(con, subject)
             [(source,)] = con.execute("select current_database()").fetchall()
-            con.execute(f"attach '{fresh}' as fresh_copy")
+            con.execute(f"attach {sql_literal(fresh)} as fresh_copy")
             con.execute(f"copy from database {_quoted(source)} to fresh_copy")
             con.execute("detach fresh_copy")
         finally:

@@ -22,6 +22,7 @@ import duckdb
 
 from c360.catalogue import DOCS_TEMPLATE_FILE
 from c360.settings import Settings
+from c360.sql_text import sql_literal
 
 CATALOG_FILE = "catalog.json"
 CATALOG_SCHEMA_VERSION = "https://schemas.getdbt.com/dbt/catalog/v1.json"
@@ -42,7 +43,7 @@ def _columns(settings: Settings) -> dict[tuple[str, str, str], list[tuple]]:
     """(database, schema, table) -> its columns and the table's type and comment, from DuckDB."""
     con = duckdb.connect(str(settings.build_db), read_only=True)
     try:
-        con.execute(f"attach '{settings.public_db}' as {PUBLIC_ALIAS} (read_only)")
+        con.execute(f"attach {sql_literal(settings.public_db)} as {PUBLIC_ALIAS} (read_only)")
         rows = con.execute(
             """
             select c.database_name, c.schema_name, c.table_name, c.column_name, c.data_type,
