@@ -79,7 +79,7 @@ class Settings:
         env = SettingsReader(os.environ if environ is None else environ)
         cores = os.cpu_count() or 1
         settings = cls(
-            home=Path(env.text("C360_HOME", "data")).resolve(),
+            home=env.data_root("C360_HOME", "data"),
             contracts_dir=env.folder("C360_CONTRACTS_DIR", None),
             dbt_project_dir=env.folder(
                 "C360_DBT_PROJECT_DIR", REPO_ROOT / "dbt", holding="dbt_project.yml"

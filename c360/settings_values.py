@@ -163,6 +163,23 @@ class SettingsReader:
             return default
         return path
 
+    def data_root(self, name: str, default: str) -> Path:
+        """The data root, resolved; its path may hold anything a URL would not read back.
+
+        Dagster keeps its run history in SQLite files under it, opened by a URL built from the
+        path: a `?` starts the URL's query and `%20` reads as a space, so the instance did not
+        open (SQLAlchemy's "no such table: event_logs", after ingestion). Spaces, quotes,
+        accents, `#` and a `%` alone are fine.
+        """
+        path = Path(self._env.get(name, default)).resolve()
+        if "?" in str(path) or re.search(r"%[0-9A-Fa-f]{2}", str(path)):
+            self._refuse(
+                name,
+                "a folder whose path has no '?' and no '%' followed by two hex digits "
+                "(Dagster opens its SQLite files under it by a URL made of the path)",
+            )
+        return path
+
     def check(self) -> None:
         """Raise `SettingsError` naming every setting refused so far.
 

@@ -206,3 +206,35 @@ def test_the_command_line_says_which_setting_is_wrong_before_doing_anything(tmp_
         "  C360_BUILD_MEMORY_LIMIT='4 gigs': a memory size such as 4GB, 512MB or 6GiB",
     ]
     assert not (tmp_path / "home").exists()  # nothing was started
+
+
+@pytest.mark.parametrize("folder", ["Jean D'Arc", "a b", "été", "#1", "100%", "x?y", "a%20b"])
+def test_a_data_root_is_refused_exactly_where_dagster_cannot_open_its_history(
+    tmp_path, monkeypatch, folder
+):
+    import shutil
+
+    import dagster as dg
+
+    home = tmp_path / folder / "c360"
+    try:
+        Settings.from_env({"C360_HOME": str(home)})
+        refused = False
+    except SettingsError as error:
+        refused = True
+        assert error.problems == [
+            f"C360_HOME={str(home)!r}: a folder whose path has no '?' and no '%' followed by two "
+            "hex digits (Dagster opens its SQLite files under it by a URL made of the path)"
+        ]
+    # Dagster's own answer: its instance, with the project's storage, under that data root.
+    dagster_home = home / "dagster"
+    dagster_home.mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "dagster_project" / "dagster.yaml", dagster_home)
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    try:
+        with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+            instance.get_runs(limit=1)
+        opened = True
+    except Exception:  # SQLAlchemy's OperationalError, whichever the path breaks
+        opened = False
+    assert refused == (not opened)
