@@ -29,6 +29,8 @@ def run_query(
     try:
         with damage_named(path), reader_limits(con, settings):
             cursor = con.execute(query)
+            if cursor is None:  # DuckDB's answer to text with no statement in it
+                raise ValueError("the query holds no SQL statement (it is empty, or only comments)")
             if cursor.description is None:
                 return [], []
             return [d[0] for d in cursor.description], cursor.fetchall()

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from c360.cli.arguments import AT_LEAST_ONE, AT_LEAST_ZERO, positive_number
 from c360.cli.output import err as _err
 from c360.cli.output import out as _out
 from c360.settings import Settings
@@ -56,10 +57,14 @@ def cmd_soak(args: argparse.Namespace, settings: Settings) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add these commands to the `c360` parser."""
     bench = sub.add_parser("bench", help=cmd_bench.__doc__)
-    bench.add_argument("--customers", type=int, nargs="+", default=[10_000])
-    bench.add_argument("--days", type=int, default=30, help="daily extracts of the full refresh")
-    bench.add_argument("--seed", type=int, default=42)
-    bench.add_argument("--repeat", type=int, default=20, help="runs of each dashboard page")
+    bench.add_argument("--customers", type=AT_LEAST_ONE, nargs="+", default=[10_000])
+    bench.add_argument(
+        "--days", type=AT_LEAST_ONE, default=30, help="daily extracts of the full refresh"
+    )
+    bench.add_argument("--seed", type=AT_LEAST_ZERO, default=42)
+    bench.add_argument(
+        "--repeat", type=AT_LEAST_ONE, default=20, help="runs of each dashboard page"
+    )
     bench.add_argument("--name", default="refresh", help="results file bench/results/<name>.json")
     bench.add_argument("--no-dlt", action="store_true", help="skip the dlt baseline")
     bench.add_argument(
@@ -75,26 +80,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     bench.add_argument(
         "--dlt-max-customers",
-        type=int,
+        type=AT_LEAST_ZERO,
         default=1_000,
         help="run the dlt baseline only up to this size (default 1000: it needs ~2 MB a customer)",
     )
     bench.set_defaults(func=cmd_bench)
 
     soak = sub.add_parser("soak", help=cmd_soak.__doc__)
-    soak.add_argument("--customers", type=int, default=1_000, help="customers (default 1000)")
-    soak.add_argument("--days", type=int, default=30, help="daily deliveries (default 30)")
-    soak.add_argument("--seed", type=int, default=42)
-    soak.add_argument("--mutations", type=int, default=2, help="files damaged a day (default 2)")
+    soak.add_argument(
+        "--customers", type=AT_LEAST_ONE, default=1_000, help="customers (default 1000)"
+    )
+    soak.add_argument("--days", type=AT_LEAST_ONE, default=30, help="daily deliveries (default 30)")
+    soak.add_argument("--seed", type=AT_LEAST_ZERO, default=42)
+    soak.add_argument(
+        "--mutations", type=AT_LEAST_ZERO, default=2, help="files damaged a day (default 2)"
+    )
     soak.add_argument(
         "--minutes",
-        type=float,
+        type=positive_number,
         default=None,
         help="land no more days once the next would pass this budget (default: all days)",
     )
     soak.add_argument(
         "--land-days",
-        type=int,
+        type=AT_LEAST_ONE,
         default=None,
         help="land only the first N generated days (same company and damage; default all)",
     )

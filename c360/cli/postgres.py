@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from c360.cli.arguments import port
 from c360.cli.output import err as _err
 from c360.cli.output import out as _out
 from c360.settings import Settings
@@ -93,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name in ("start", "stop", "status"):
             command.add_argument("--dir", help="cluster folder (default <C360_HOME>/postgres)")
     postgres_commands.choices["start"].add_argument(
-        "--port", type=int, help="TCP port on 127.0.0.1 (default 5433)"
+        "--port", type=port, help="TCP port on 127.0.0.1 (default 5433)"
     )
     add_login = postgres_commands.choices["add-login"]
     add_login.add_argument("login", help="the PostgreSQL login name to create")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from c360.cli.arguments import AT_LEAST_ONE, AT_LEAST_ZERO, port
 from c360.cli.output import err as _err
 from c360.cli.output import out as _out
 from c360.settings import Settings
@@ -196,8 +197,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def generation_options(p: argparse.ArgumentParser) -> None:
     """The sample company's options, shared by `generate` and `demo`."""
-    p.add_argument("--customers", type=int, default=500, help="customers (default 500)")
-    p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    p.add_argument("--customers", type=AT_LEAST_ONE, default=500, help="customers (default 500)")
+    p.add_argument("--seed", type=AT_LEAST_ZERO, default=42, help="random seed (default 42)")
     p.add_argument(
         "--start",
         type=dt.date.fromisoformat,
@@ -205,7 +206,7 @@ def generation_options(p: argparse.ArgumentParser) -> None:
         help="date of the first (full) extract, YYYY-MM-DD (default: so that the last "
         "extract is today; give it to get the same files on any day)",
     )
-    p.add_argument("--days", type=int, default=30, help="daily extracts (default 30)")
+    p.add_argument("--days", type=AT_LEAST_ONE, default=30, help="daily extracts (default 30)")
     p.add_argument(
         "--defects",
         choices=["none", "typical", "heavy"],
@@ -230,7 +231,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     refresh.set_defaults(func=cmd_refresh)
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
-    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--port", type=port, default=8501)
     serve.add_argument(
         "--address",
         help="interface to listen on (default C360_SERVE_ADDRESS, else 127.0.0.1); any other "
@@ -252,5 +253,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     generation_options(demo)
-    demo.add_argument("--port", type=int, default=8501)
+    demo.add_argument("--port", type=port, default=8501)
     demo.set_defaults(func=cmd_demo)
