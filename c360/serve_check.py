@@ -9,6 +9,7 @@ before the server starts, because Streamlit only reads it when someone first cli
 from __future__ import annotations
 
 import ipaddress
+import socket
 import tomllib
 from pathlib import Path
 
@@ -62,3 +63,23 @@ def serve_problem(settings: Settings, address: str) -> str | None:
         f"and {settings.access_file} with who has which role (docs/security.md has an "
         "example per provider). Or serve on 127.0.0.1, the default, for this machine only."
     )
+
+
+def listen_problem(address: str, port: int) -> str | None:
+    """Why nothing can listen on `address:port` now (in use, not this machine's); None if free.
+
+    Why: Streamlit said "Port 8599 is not available" after the command had announced the
+    dashboards on it. Checked by binding the port once, as the server will.
+    """
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            return (
+                f"cannot listen on {address}:{port}: {exc.strerror or exc} (another server on "
+                "that port, or an address of another machine): choose another with --port or "
+                "--address"
+            )
+    return None

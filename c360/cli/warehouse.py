@@ -114,10 +114,10 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Start the Streamlit dashboards on the given port (this machine only until sign-in is set)."""
-    from c360.serve_check import serve_problem
+    from c360.serve_check import listen_problem, serve_problem
 
     address = getattr(args, "address", None) or settings.serve_address
-    problem = serve_problem(settings, address)
+    problem = serve_problem(settings, address) or listen_problem(address, args.port)
     if problem:
         _err(f"c360 serve: {problem}")
         return 2

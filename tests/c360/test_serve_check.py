@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from c360.cli import main
-from c360.serve_check import auth_problems, is_loopback
+from c360.serve_check import auth_problems, is_loopback, listen_problem
 
 AUTH = """[auth]
 redirect_uri = "http://localhost:8501/oauth2callback"
@@ -76,3 +76,23 @@ def test_a_wrong_access_file_stops_the_server_naming_its_key(tmp_path, monkeypat
     monkeypatch.setenv("C360_HOME", str(tmp_path))
     assert main(["serve"]) == 2
     assert "domains.example.com: 'boss' is not a role" in capsys.readouterr().err
+
+
+def test_a_port_another_server_holds_stops_the_command_before_it_announces_anything(
+    tmp_path, monkeypatch, capsys
+):
+    import socket
+
+    monkeypatch.setenv("C360_HOME", str(tmp_path))
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        assert listen_problem("127.0.0.1", port).startswith(
+            f"cannot listen on 127.0.0.1:{port}: Address already in use"
+        )
+        assert main(["serve", "--port", str(port)]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""  # no "dashboards on http://..." for a server that cannot start
+    assert printed.err.startswith(f"c360 serve: cannot listen on 127.0.0.1:{port}: ")
+    assert listen_problem("127.0.0.1", port) is None  # free again once the other has closed
