@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -52,10 +53,15 @@ def is_json_array(text: str) -> bool:
     return text.lstrip(" \t\r\n\ufeff")[:1] == "["
 
 
+_SPREAD_START = re.compile(r"[ \t\r\n\ufeff]*\{[ \t\r]*(?:\n|$)")
+
+
 def is_spread_json(text: str) -> bool:
-    """Whether JSON text starts with a `{` alone on its line (objects spread over lines)."""
-    first = next((line for line in text.split("\n") if line.strip(" \t\r\ufeff")), "")
-    return first.strip(" \t\r\ufeff") == "{"
+    """Whether JSON text starts with a `{` alone on its line (objects spread over lines).
+
+    A match at the start, not a split into lines: the text is a whole piece of a large file.
+    """
+    return _SPREAD_START.match(text) is not None
 
 
 def read_json_lines_text(text: str) -> RawRecords:

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import polars as pl
 
 NUL = "\x00"
+JSON_NUL = "\\u0000"  # how a JSON line (or a Parquet row's raw line) writes one
 SHOWN_AS = "\u2400"  # SYMBOL FOR NULL
 
 
@@ -57,6 +58,10 @@ def without_zero_bytes(
     The `raw_line` column (the line as read, kept for the quarantine) shows each as `SHOWN_AS`;
     columns in neither list (codes) keep theirs.
     """
+    if raw_line in frame.columns and not any(
+        frame[raw_line].str.contains(form, literal=True).any() for form in (NUL, JSON_NUL)
+    ):
+        return frame, 0  # every value comes from its raw line: one column looked at, not all
     held = [pl.col(name).str.contains(NUL, literal=True).fill_null(False) for name in free_text]
     values = frame.select(pl.sum_horizontal(held).sum()).item() if held else 0
     shown = raw_line in frame.columns and frame[raw_line].str.contains(NUL, literal=True).any()
