@@ -173,10 +173,10 @@ class SettingsReader:
         """
         path = Path(self._env.get(name, default)).resolve()
         if "?" in str(path) or re.search(r"%[0-9A-Fa-f]{2}", str(path)):
-            self._refuse(
-                name,
-                "a folder whose path has no '?' and no '%' followed by two hex digits "
-                "(Dagster opens its SQLite files under it by a URL made of the path)",
+            # The resolved path, not the variable: unset, the default folder is the one refused.
+            self.problems.append(
+                f"{name}={str(path)!r}: a folder whose path has no '?' and no '%' followed by "
+                "two hex digits (Dagster opens its SQLite files under it by a URL made of the path)"
             )
         return path
 
