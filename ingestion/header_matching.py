@@ -36,8 +36,10 @@ def header_key(header: str) -> str:
 def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
     """Rename file headers to canonical names; fail if a required column is absent."""
     frame = _without_surrounding_spaces(records.frame)
+    repeated = records.repeated_columns
     if entity.format.header_match == "loose" and frame.width:
-        frame = _match_headers_loosely(frame, entity)
+        frame, spellings = _match_headers_loosely(frame, entity)
+        repeated += spellings
     notes = list(records.notes)
     if frame.width == 0:
         empty = pl.DataFrame(
@@ -50,7 +52,7 @@ def to_canonical(records: RawRecords, entity: Entity) -> RawRecords:
             }
         )
         return RawRecords(empty, records.expected_fields, tuple(notes))
-    frame, once = _read_once(frame, records.repeated_columns, entity)
+    frame, once = _read_once(frame, repeated, entity)
     notes += once
     present = set(frame.columns)
     meta = [c for c in META_COLUMNS if c in present]
@@ -160,17 +162,35 @@ def _missing_hint(frame: pl.DataFrame, entity: Entity, missing: list[str], meta:
     )
 
 
-def _match_headers_loosely(frame: pl.DataFrame, entity: Entity) -> pl.DataFrame:
-    """Rename file headers to the contract's spelling where they differ only in case and `_`."""
-    wanted = {header_key(c.source_name): c.source_name for c in entity.columns}
-    renames = {
-        header: wanted[header_key(header)]
-        for header in frame.columns
-        if header_key(header) in wanted and header != wanted[header_key(header)]
-    }
-    taken = set(frame.columns) - set(renames)
-    renames = {old: new for old, new in renames.items() if new not in taken}
-    return frame.rename(renames) if renames else frame
+def _match_headers_loosely(
+    frame: pl.DataFrame, entity: Entity
+) -> tuple[pl.DataFrame, tuple[tuple[str, str], ...]]:
+    """Rename file headers to the contract's spelling where they differ only in case and `_`.
+
+    Several headers spelling one contract column (`Amount` and `AMOUNT`) are its copies, as a
+    name the header repeats (`_read_once`): the contract's own spelling, else the first, is the
+    column; the others take names of their own and are returned with the name they copy. They
+    were renamed alike, and the load failed on two columns of one name.
+    """
+    spellings: dict[str, list[str]] = {}
+    for header in frame.columns:
+        for column in entity.columns:
+            if header_key(header) == header_key(column.source_name):
+                spellings.setdefault(column.source_name, []).append(header)
+    renames: dict[str, str] = {}
+    copies: list[tuple[str, str]] = []
+    taken = set(frame.columns)
+    for name, headers in spellings.items():
+        first = name if name in headers else headers[0]
+        renames[first] = name
+        for copy, header in enumerate((h for h in headers if h != first), start=2):
+            while f"{name}_{copy}" in taken:
+                copy += 1
+            renames[header] = f"{name}_{copy}"
+            taken.add(f"{name}_{copy}")
+            copies.append((f"{name}_{copy}", name))
+    renames = {old: new for old, new in renames.items() if old != new}
+    return (frame.rename(renames) if renames else frame), tuple(copies)
 
 
 def _column_name(header: str, entity: Entity) -> str:

@@ -3,11 +3,13 @@ quarantined record, not a failed file; encoding drift never loads mojibake; valu
 but cannot be true are quarantined; a file that cannot be read is rejected alone."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 import ingestion.file_loader as file_loader
 from ingestion import readers
@@ -146,6 +148,34 @@ def test_a_contract_column_named_twice_with_the_same_values_is_read_once(land):
     assert loaded.select("payment_id", "amount", "amount_2").rows() == [
         ("P1", Decimal("10.00"), "x")
     ]
+
+
+@pytest.mark.parametrize(
+    ("second", "status", "said"),
+    [
+        (
+            "10,00",
+            LOADED,
+            "column(s) named more than once, with the same values: read once: amount",
+        ),
+        ("11,00", REJECTED, "the header names 'amount' more than once (columns 5, 6)"),
+    ],
+)
+def test_two_spellings_of_a_column_under_loose_matching_are_its_copies(land, second, status, said):
+    # `Amount` and `AMOUNT` both match `amount` under `header_match: loose`; both were renamed
+    # to it and the load failed on a duplicate column, whatever their values.
+    payments = land.contracts["erp"].entities["payments"]
+    loose = replace(payments, format=replace(payments.format, header_match="loose"))
+    erp = land.contracts["erp"]
+    land.contracts["erp"] = replace(erp, entities={**erp.entities, "payments": loose})
+    header = PAYMENTS.title().replace("Amount", "Amount;AMOUNT")
+    land.put("erp", "payments.csv", f"{header}\nP1;C1;F1;01/09/2026;10,00;{second};EUR;card\n")
+    [result] = land.load("erp")
+    assert result.status == status
+    assert said in result.message
+    if status == LOADED:
+        loaded = land.rows("erp", "payments").select("payment_id", "amount").rows()
+        assert loaded == [("P1", Decimal("10.00"))]
 
 
 def test_utf8_customers_where_windows_1252_is_declared_load_as_freres_with_a_warning(land):
