@@ -255,28 +255,41 @@ def test_malformed_json_line_is_quarantined_and_the_rest_loaded(tmp_path, contra
     assert reasons[1] == "type: 'Fax' is not one of Call, Email, Meeting, Demo"
 
 
+def _loaded_and_as_lines(
+    tmp_path: Path, contracts, monkeypatch, chunk_bytes: int | None, records: list, content: str
+) -> tuple[FileLoad, FileLoad, Path, Path]:
+    """Load `content` as the CRM's activities, and `records` as JSON Lines beside it (the oracle).
+
+    The oracle is read whole; `content` in pieces of `chunk_bytes` when given. Returns the
+    oracle's load, the content's, and the raw folders of the content and the oracle.
+    """
+    from ingestion import readers
+
+    as_lines, lines_raw = tmp_path / "lines", tmp_path / "raw_lines"
+    land(as_lines, "crm", "2026-09-02", "activities.jsonl", "\n".join(map(json.dumps, records)))
+    [oracle] = ingest_source(contracts["crm"], as_lines, lines_raw)
+    landing, raw = tmp_path / "landing", tmp_path / "raw"
+    land(landing, "crm", "2026-09-02", "activities.jsonl", content, "utf-8")
+    if chunk_bytes:
+        monkeypatch.setattr(readers, "CHUNK_BYTES", chunk_bytes)
+    [result] = ingest_source(contracts["crm"], landing, raw)
+    return oracle, result, raw, lines_raw
+
+
 @pytest.mark.parametrize("chunk_bytes", [None, 64])  # whole, and a file past the piece size
 def test_a_json_array_is_read_as_its_elements_one_record_each(
     tmp_path, contracts, monkeypatch, chunk_bytes
 ):
-    from ingestion import readers
-
     records = [
         {"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z", "n": 1.5},
         "not an object",
         {"activity_id": "A3", "type": "Meeting", "subject": "Q3\nreview", "done": True},
     ]
     records[2]["activity_at"] = "2026-09-01T11:00:00Z"
-    # The oracle: the same records as JSON Lines, one a line.
-    as_lines, lines_raw = tmp_path / "lines", tmp_path / "raw_lines"
-    land(as_lines, "crm", "2026-09-02", "activities.jsonl", "\n".join(map(json.dumps, records)))
-    [oracle] = ingest_source(contracts["crm"], as_lines, lines_raw)
-    landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "activities.jsonl", json.dumps(records, indent=2), "utf-8")
-    if chunk_bytes:
-        monkeypatch.setattr(readers, "CHUNK_BYTES", chunk_bytes)
 
-    [result] = ingest_source(contracts["crm"], landing, raw)
+    oracle, result, raw, lines_raw = _loaded_and_as_lines(
+        tmp_path, contracts, monkeypatch, chunk_bytes, records, json.dumps(records, indent=2)
+    )
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
     assert result.message == (
@@ -328,23 +341,16 @@ def _joined(records: list) -> str:
 def test_json_objects_spread_over_lines_or_with_commas_load_as_json_lines_would(
     tmp_path, contracts, monkeypatch, shape, note, chunk_bytes
 ):
-    from ingestion import readers
-
     records = [
         {"activity_id": "A1", "type": "Call", "activity_at": "2026-09-01T10:00:00Z", "n": 1.5},
         {"activity_id": "A2", "type": "Fax", "activity_at": "2026-09-01T10:30:00Z"},
         {"activity_id": "A3", "type": "Meeting", "subject": "Q3\nreview", "done": True},
     ]
     records[2]["activity_at"] = "2026-09-01T11:00:00Z"
-    as_lines, lines_raw = tmp_path / "lines", tmp_path / "raw_lines"
-    land(as_lines, "crm", "2026-09-02", "activities.jsonl", "\n".join(map(json.dumps, records)))
-    [oracle] = ingest_source(contracts["crm"], as_lines, lines_raw)
-    landing, raw = tmp_path / "landing", tmp_path / "raw"
-    land(landing, "crm", "2026-09-02", "activities.jsonl", shape(records), "utf-8")
-    if chunk_bytes:
-        monkeypatch.setattr(readers, "CHUNK_BYTES", chunk_bytes)
 
-    [result] = ingest_source(contracts["crm"], landing, raw)
+    oracle, result, raw, lines_raw = _loaded_and_as_lines(
+        tmp_path, contracts, monkeypatch, chunk_bytes, records, shape(records)
+    )
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
     assert result.message == note + oracle.message
