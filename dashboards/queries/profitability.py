@@ -72,7 +72,9 @@ def whale_curve(version: str, peak_rank: int | None = None) -> pl.DataFrame:
 
     Every customer is a point of the mart (100,000 at 100,000 customers): the curve keeps every
     n-th rank so that about WHALE_POINTS remain, plus the first, the last and `peak_rank`, which
-    a line through them draws the same at a chart's width.
+    a line through them draws the same at a chart's width. The curve starts at the origin (no
+    customer, no contribution), so that its first segment is drawn: with a handful of customers
+    it would otherwise start at the first one's share, and with one customer be a lone point.
     """
     return query(
         f"""
@@ -88,6 +90,10 @@ def whale_curve(version: str, peak_rank: int | None = None) -> pl.DataFrame:
         from curve
         where contribution_rank % greatest(1, customers // {WHALE_POINTS}) = 0
             or contribution_rank in (1, customers, ?)
+        union all
+        select 0, 0, 0, 0, null, max(reporting_currency)
+        from curve
+        having count(*) > 0
         order by contribution_rank
         """,
         version,

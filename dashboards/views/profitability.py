@@ -67,7 +67,9 @@ else:
         )
         st.metric(
             "Customers at the peak",
-            f"{whale['peak_rank']:,} of {whale['customers']:,}",
+            "—"
+            if whale["peak_rank"] is None
+            else f"{whale['peak_rank']:,} of {whale['customers']:,}",
             border=True,
         )
         st.metric(
@@ -86,40 +88,51 @@ else:
             "activity-based cost to serve.",
             border=True,
         )
-    figure = go.Figure()
-    figure.add_scatter(
-        x=curve["customer_share"].cast(pl.Float64),
-        y=curve["cumulative_contribution_share"].cast(pl.Float64),
-        mode="lines",
-        name="Cumulative contribution",
-    )
-    marks = curve.filter(
-        pl.col("contribution_rank").is_in([whale["peak_rank"], whale["crossing_rank"]])
-    )
-    figure.add_scatter(
-        x=marks["customer_share"].cast(pl.Float64),
-        y=marks["cumulative_contribution_share"].cast(pl.Float64),
-        mode="markers+text",
-        text=[
-            "peak" if rank == whale["peak_rank"] else "100 %" for rank in marks["contribution_rank"]
-        ],
-        textposition="top center",
-        name="Peak and 100 %",
-    )
-    figure.add_hline(y=1, line_dash="dot")
-    figure.update_layout(
-        xaxis_title="Share of customers, most profitable first",
-        yaxis_title="Share of total contribution",
-        xaxis_tickformat=".0%",
-        yaxis_tickformat=".0%",
-        margin={"t": 10},
-        height=340,
-    )
-    st.plotly_chart(figure, width="stretch")
-    st.caption(
-        "Company-wide (rpt_customer_profitability_lifetime): the shares are of the whole "
-        "company's contribution; the segment, country and channel filters apply to the lists."
-    )
+    if whale["peak_share"] is None:
+        # The shares are of the company's total contribution (the mart leaves them null when
+        # it is zero or less): there is no share of a loss to draw.
+        empty_state(
+            "No curve: the company's lifetime contribution margin is "
+            f"{money(whale['contribution_margin'], currency)}, so there is no total to take "
+            "shares of. The customers who lose money are listed below."
+        )
+    else:
+        figure = go.Figure()
+        figure.add_scatter(
+            x=curve["customer_share"].cast(pl.Float64),
+            y=curve["cumulative_contribution_share"].cast(pl.Float64),
+            mode="lines",
+            name="Cumulative contribution",
+        )
+        marks = curve.filter(
+            pl.col("contribution_rank").is_in([whale["peak_rank"], whale["crossing_rank"]])
+        )
+        figure.add_scatter(
+            x=marks["customer_share"].cast(pl.Float64),
+            y=marks["cumulative_contribution_share"].cast(pl.Float64),
+            mode="markers+text",
+            text=[
+                "peak" if rank == whale["peak_rank"] else "100 %"
+                for rank in marks["contribution_rank"]
+            ],
+            textposition="top center",
+            name="Peak and 100 %",
+        )
+        figure.add_hline(y=1, line_dash="dot")
+        figure.update_layout(
+            xaxis_title="Share of customers, most profitable first",
+            yaxis_title="Share of total contribution",
+            xaxis_tickformat=".0%",
+            xaxis_range=[0, 1],
+            yaxis_tickformat=".0%",
+            margin={"t": 10},
+            height=340,
+        )
+        st.plotly_chart(figure, width="stretch")
+        st.caption(
+            "Company-wide (rpt_customer_profitability_lifetime): the shares are of the whole "
+            "company's contribution; the segment, country and channel filters apply to the lists."
+        )
 
 st.subheader("Customers who lose money, and the driver that sinks each one")
 losers, config = with_customer_links(loss_makers(version, filters))

@@ -2,11 +2,15 @@
 
 import base64
 import json
+import shutil
 
+import duckdb
 import numpy as np
 import polars as pl
 
+from c360.publish import publish
 from dashboards.formatting import money, percent
+from tests.conftest import settings_for
 from tests.dashboards.app import latest_complete_month, mart, run_page, shown_table, tiles
 
 
@@ -86,9 +90,9 @@ def test_the_whale_curve_sends_a_sample_through_the_first_last_and_peak_customer
     ranks = [r for r in lifetime["contribution_rank"] if r % step == 0 or r in (1, peak)]
     ranks = sorted({*ranks, lifetime.height})
     expected = lifetime.filter(pl.col("contribution_rank").is_in(ranks))
-    assert len(x) == len(ranks) < lifetime.height
-    assert x == expected["customer_share"].to_list()
-    assert y == expected["cumulative_contribution_share"].to_list()
+    assert len(x) == len(ranks) + 1 < lifetime.height  # and the origin, first
+    assert x == [0, *expected["customer_share"]]
+    assert y == [0, *expected["cumulative_contribution_share"]]
     assert max(y) == lifetime["cumulative_contribution_share"].max()
 
 
@@ -176,3 +180,71 @@ def test_a_what_if_rate_recomputes_cost_and_loss_makers_from_the_marts_volumes(p
     change = {m.label: m.delta for m in app.metric[-3:]}["Lifetime cost to serve"]
     assert change == money(-float(meetings["cost_to_serve"].sum()), "EUR")
     assert shown["Customers losing money"] == f"{losing:,} of {lifetime.height:,}"
+
+
+def republished(built, tmp_path, monkeypatch, *statements: str):
+    """A copy of the integration company with `statements` run on its build's public file, then
+    published: a company shaped as no generated one is."""
+    home = tmp_path / "c360"
+    shutil.copytree(built, home, symlinks=True)
+    settings = settings_for(home, monkeypatch)
+    con = duckdb.connect(str(settings.public_db))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+    publish(settings)
+    return settings
+
+
+def whale_trace(app) -> dict:
+    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    [chart] = [c for c in charts if c["data"][0].get("name") == "Cumulative contribution"]
+    return chart
+
+
+def test_the_whale_curve_starts_at_the_origin_and_spans_every_customer(published):
+    chart = whale_trace(run_page("profitability"))
+    x, y = plotted(chart["data"][0]["x"]), plotted(chart["data"][0]["y"])
+    assert (x[0], y[0]) == (0, 0)
+    assert x[-1] == 1 and abs(y[-1] - 1) < 1e-12
+    assert chart["layout"]["xaxis"]["range"] == [0, 1]
+
+
+def test_one_customer_draws_a_line_from_the_origin_to_the_whole_contribution(
+    built, tmp_path, monkeypatch
+):
+    republished(
+        built,
+        tmp_path,
+        monkeypatch,
+        "delete from marts.rpt_customer_profitability_lifetime where contribution_rank > 1",
+        "update marts.rpt_customer_profitability_lifetime set customer_share = 1, "
+        "cumulative_contribution = contribution_margin, cumulative_contribution_share = 1",
+    )
+    app = run_page("profitability")
+    trace = whale_trace(app)["data"][0]
+    assert (plotted(trace["x"]), plotted(trace["y"])) == ([0, 1], [0, 1])
+    assert tiles(app)["Customers at the peak"] == "1 of 1"
+
+
+def test_a_company_losing_money_overall_gets_no_curve_and_is_told_why(built, tmp_path, monkeypatch):
+    # As the mart publishes a company whose lifetime contribution is below zero: every share
+    # of that total null.
+    settings = republished(
+        built,
+        tmp_path,
+        monkeypatch,
+        "update marts.rpt_customer_profitability_lifetime set "
+        "contribution_margin = -abs(contribution_margin) - 1, cumulative_contribution_share = null",
+    )
+    total = mart(
+        settings,
+        "select sum(contribution_margin) as m from marts.rpt_customer_profitability_lifetime",
+    )["m"][0]
+    app = run_page("profitability")
+    shown = tiles(app)
+    assert shown["Peak of the curve"] == shown["Customers at the peak"] == "—"
+    assert shown["Lifetime contribution margin"] == money(total, "EUR")
+    assert not [c for c in app.get("plotly_chart") if "Cumulative contribution" in c.proto.spec]
+    [note] = [i.value for i in app.info if i.value.startswith("No curve")]
+    assert money(total, "EUR") in note
