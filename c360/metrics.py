@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from c360.metricflow_messages import metricflow_message
 from c360.serving import connect_readonly, reader_limits, resolve_current
 from c360.settings import Settings
 from c360.version_integrity import damage_named
@@ -157,6 +158,8 @@ def compile_metric_sql(
     """MetricFlow's DuckDB SQL for `metrics` grouped by `by`, optionally filtered and bounded."""
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
+    if start and end and start > end:
+        raise MetricQueryError(f"the start {start} is after the end {end}: no day is in between")
     engine = _engine(manifest_json)
     known = {m.name for m in engine.list_metrics(include_dimensions=False)}
     unknown = sorted(set(metrics) - known)
@@ -178,8 +181,25 @@ def compile_metric_sql(
         return engine.explain(request).sql_statement.sql
     except Exception as exc:  # MetricFlow's errors name the offending item and what exists
         if type(exc).__module__.startswith(("metricflow", "metricflow_semantics")):
-            raise MetricQueryError(str(exc).strip().splitlines()[0]) from exc
+            raise MetricQueryError(metricflow_message(str(exc))) from exc
         raise
+
+
+QUERY_TEXT_ERRORS = (
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.ConversionException,
+    duckdb.PermissionException,
+)
+"""What a filter's own text causes when the SQL MetricFlow compiled runs: MetricFlow passes a
+filter's SQL through as written, so DuckDB is the first to read it."""
+
+
+def _failed_query(exc: duckdb.Error, where: list[str] | None) -> str:
+    reason = str(exc).strip().splitlines()[0]
+    filters = "; ".join(where or [])
+    return f"the query failed: {reason}" + (f" (filters: {filters})" if filters else "")
 
 
 def published_manifest(con: duckdb.DuckDBPyConnection) -> str:
@@ -206,7 +226,10 @@ def query_metrics(
     try:
         with damage_named(path), reader_limits(con, settings):
             sql = compile_metric_sql(published_manifest(con), metrics, by, where, start, end)
-            cursor = con.execute(sql)
+            try:
+                cursor = con.execute(sql)
+            except QUERY_TEXT_ERRORS as exc:
+                raise MetricQueryError(_failed_query(exc, where)) from exc
             return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()

@@ -280,3 +280,60 @@ def test_the_command_line_lists_the_catalogue_and_queries_by_month_and_segment(
     assert len(lines) == len(rows) > 0
     assert main(["metrics", "query", "net_revenu"]) == 1
     assert "unknown metric net_revenu" in capsys.readouterr().err
+
+
+def test_a_start_after_the_end_is_refused_naming_both(settings: Settings) -> None:
+    with pytest.raises(MetricQueryError, match="start 2026-12-01 is after the end 2026-01-01"):
+        query_metrics(
+            settings,
+            ["net_revenue"],
+            ["month"],
+            start=dt.date(2026, 12, 1),
+            end=dt.date(2026, 1, 1),
+        )
+
+
+def test_a_grain_finer_than_the_metrics_names_what_was_asked_and_what_exists(
+    settings: Settings,
+) -> None:
+    # MetricFlow's report begins "Got error(s) during query resolution." and nothing else on
+    # that line: the reason and the suggestions are further down.
+    with pytest.raises(MetricQueryError) as raised:
+        query_metrics(settings, ["nrr"], ["week"])
+    message = str(raised.value)
+    assert "\n" not in message and "Got error(s)" not in message
+    assert "does not match any of the available group-by-items for SimpleMetric('nrr')" in message
+    assert "(asked: metric_time__week); what exists: metric_time__month" in message
+
+
+def test_a_filter_naming_an_unknown_dimension_names_it_and_those_that_exist(
+    settings: Settings,
+) -> None:
+    with pytest.raises(MetricQueryError) as raised:
+        query_metrics(
+            settings,
+            ["net_revenue"],
+            ["month"],
+            where=["{{ Dimension('customer__segmnt') }} = 'SMB'"],
+        )
+    assert "(asked: Dimension('customer__segmnt'))" in str(raised.value)
+    assert "Dimension('customer__segment')" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("drop table marts.dim_customers", 'syntax error at or near "table"'),
+        ("nonexistent_column = 1", 'column "nonexistent_column" not found'),
+        ("{{ Dimension('customer__segment') }} = 1", "Could not convert string"),
+        ("(select count(*) from read_text('/etc/passwd')) > 0", "has been disabled"),
+    ],
+)
+def test_a_filter_duckdb_cannot_run_is_told_with_its_reason_and_text(
+    settings: Settings, capsys: pytest.CaptureFixture[str], where: str, reason: str
+) -> None:
+    assert main(["metrics", "query", "net_revenue", "--where", where]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("c360 metrics query: the query failed: ")
+    assert reason in err and f"(filters: {where})" in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
