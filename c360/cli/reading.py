@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from c360.cli.output import err as _err
 from c360.cli.output import out as _out
 from c360.settings import Settings
-
-if TYPE_CHECKING:
-    pass
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
@@ -21,6 +17,13 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     found = entries(settings, since=args.since, user=args.user.lower() if args.user else None)
     if found:
         _out(render(found))
+    else:  # said on stderr, so that a script reading the entries reads none
+        asked = "".join(
+            f" {label} {value}"
+            for label, value in (("by", args.user), ("since", args.since))
+            if value is not None
+        )
+        _err(f"no audit entries{asked} in {settings.audit_log}")
     return 0
 
 

@@ -124,3 +124,18 @@ def test_c360_audit_prints_one_line_per_entry_of_the_person_asked_for(
     assert main(["audit", "--user", "ANA@example.com", "--since", "2000-01-01"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.endswith('ana@example.com  sql  sql="select 1" rows=1')
+
+
+def test_c360_audit_says_when_no_entry_matches_instead_of_printing_nothing(
+    settings, monkeypatch, capsys
+):
+    monkeypatch.setenv("C360_HOME", str(settings.home))
+    assert main(["audit"]) == 0
+    assert capsys.readouterr() == ("", f"no audit entries in {settings.audit_log}\n")
+    audit.record(settings, who="ana@example.com", action="page", page="overview")
+    assert main(["audit", "--user", "bo@example.com", "--since", "2000-01-01"]) == 0
+    shown = capsys.readouterr()
+    assert shown.out == ""
+    assert shown.err == (
+        f"no audit entries by bo@example.com since 2000-01-01 00:00:00 in {settings.audit_log}\n"
+    )
