@@ -22,8 +22,10 @@ import streamlit as st
 from c360 import audit
 from c360.access import AccessFileError, AccessPolicy, Grant, identity, local_grant
 from c360.settings import Settings
+from c360.sign_in_provider import metadata_url, provider_problem
 
 SIGNED_IN = "_c360_sign_in_id"
+PROVIDER_CHECKED_S = 30  # how long a sign-in page trusts the last check of the provider
 LAST_PAGE = "_c360_last_page"
 
 
@@ -114,8 +116,22 @@ def _stop_with(message: str, *, sign_out: bool = False) -> None:
     st.stop()
 
 
+@st.cache_data(ttl=PROVIDER_CHECKED_S, show_spinner=False)
+def _provider_problem(auth_file: Path) -> str | None:
+    url = metadata_url(auth_file)
+    return provider_problem(url) if url else None
+
+
 def _sign_in_page() -> None:
     st.title("c360")
+    problem = _provider_problem(Settings.from_env().auth_file)
+    if problem:  # the button would end on Streamlit's bare "Authentication error" page
+        st.error(
+            f"Sign-in is unavailable: {problem}. Try again in a few minutes; if it lasts, "
+            "tell your administrator.",
+            icon=":material/cloud_off:",
+        )
+        return
     st.write("Sign in with your organisation's account to see the dashboards.")
     if st.button("Sign in", type="primary", icon=":material/login:", key="sign_in"):
         st.login()

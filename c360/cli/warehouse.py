@@ -130,9 +130,21 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         + (f"sign-in through {settings.auth_file}" if signing_in else "no sign-in: this machine")
         + " (Ctrl+C to stop)"
     )
+    if signing_in:
+        _warn_if_the_provider_does_not_answer(settings)
     # In this process, not a `streamlit run` child: the server imports what the pages need
     # before it listens, so the first page after a start is not the slow one (dashboards.server).
     return serve(args.port, address, settings.auth_file if signing_in else None)
+
+
+def _warn_if_the_provider_does_not_answer(settings: Settings) -> None:
+    """Said at start, not refused: the provider may answer before anyone signs in."""
+    from c360.sign_in_provider import metadata_url, provider_problem
+
+    url = metadata_url(settings.auth_file)
+    problem = provider_problem(url) if url else None
+    if problem:
+        _err(f"c360 serve: warning: {problem}; nobody can sign in until it answers")
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

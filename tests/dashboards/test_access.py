@@ -11,22 +11,34 @@ from dashboards.pages import PAGES
 from tests.conftest import settings_for
 from tests.dashboards.app import APP, mart
 from tests.dashboards.oracle import owned_customer_numbers
-from tests.dashboards.signin import write_sign_in
+from tests.dashboards.served import free_port
+from tests.dashboards.signin import openid_configuration, write_sign_in
 
 
-@pytest.fixture
-def signed_in(built, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def provider():
+    """An identity provider's address whose OpenID configuration answers (`AppTest.user`
+    stands in for the rest of the provider)."""
+    with openid_configuration() as url:
+        yield url
+
+
+def with_sign_in(built, home, monkeypatch, provider_url: str):
     """A data root with sign-in configured, over the integration company's published warehouse;
     its audit log is the test's own."""
-    home = tmp_path / "home"
     write_sign_in(
         home,
         app_url="http://localhost:8501",
-        provider_url="http://localhost:9400",
+        provider_url=provider_url,
         access="crm_user_claim: crm_user_id\n",
     )
     (home / "warehouse").symlink_to(built / "warehouse")
     return settings_for(home, monkeypatch)
+
+
+@pytest.fixture
+def signed_in(built, tmp_path, monkeypatch, provider):
+    return with_sign_in(built, tmp_path / "home", monkeypatch, provider)
 
 
 def app_as(claims: dict) -> AppTest:
@@ -69,6 +81,22 @@ def test_an_anonymous_visitor_gets_the_sign_in_page_and_no_data(signed_in):
     assert not app.metric and not app.dataframe and not app.selectbox
     assert [t.value for t in app.title] == ["c360"]
     assert audit_lines(signed_in) == []
+
+
+def test_the_sign_in_page_says_the_provider_does_not_answer_and_offers_no_button(
+    built, tmp_path, monkeypatch
+):
+    # Its "Sign in" button would end on Streamlit's bare "Authentication error" page.
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = with_sign_in(built, tmp_path / "home", monkeypatch, dead)
+    app = app_as({"is_logged_in": False})
+    assert not app.button and not app.metric and not app.dataframe
+    [error] = [e.value for e in app.error]
+    assert error.startswith(
+        f"Sign-in is unavailable: the identity provider's configuration {dead}/.well-known/"
+        "openid-configuration cannot be fetched: [Errno 111] Connection refused."
+    )
+    assert audit_lines(settings) == []
 
 
 def test_a_signed_in_person_without_a_role_is_told_so_and_sees_no_data(signed_in):
