@@ -60,6 +60,18 @@ class QueryMemoryError(QueryStoppedError):
     """The query needed more memory than the reader memory limit."""
 
 
+def what_readers_keep(settings: Settings) -> str:
+    """What readers see after a refresh that published nothing: the last version, if any.
+
+    Said by `c360 refresh` and `c360 status` after a failed or killed refresh: before the
+    first publication there is no version for readers to keep.
+    """
+    pointer = settings.current_pointer
+    if pointer.is_symlink() or pointer.exists():
+        return "readers keep the previously published version"
+    return "nothing is published yet: readers have no warehouse until a refresh succeeds"
+
+
 def resolve_current(settings: Settings, *, personal_data: bool = False) -> Path:
     """The published DuckDB file `current` points at: masked, or with personal data if asked."""
     pointer = settings.current_pointer

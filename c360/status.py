@@ -26,6 +26,7 @@ from c360.serving import (
     published_version,
     resolve_current,
     restricted_copy,
+    what_readers_keep,
 )
 from c360.settings import Settings
 from c360.version_integrity import DamagedVersionError, check_intact, damage_named
@@ -49,8 +50,12 @@ def read_last_refresh(settings: Settings) -> dict[str, Any] | None:
     return record
 
 
-def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
-    """Lines on the last refresh: outcome, time, checks, and why it failed."""
+def render_last_refresh(record: dict[str, Any] | None, readers_keep: str) -> list[str]:
+    """Lines on the last refresh: outcome, time, checks, and why it failed.
+
+    `readers_keep` is what readers see after a refresh that published nothing
+    (c360.serving.what_readers_keep).
+    """
     if record is None:
         return ["last refresh       none recorded"]
     state = record["state"]
@@ -60,7 +65,7 @@ def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
     if state == "running":
         lines.append(f"                   pid {record.get('pid')}, started {record['started_at']}")
     elif state == "killed":
-        lines.append("                   its process died before the end; readers kept the version")
+        lines.append(f"                   its process died before the end; {readers_keep}")
     elif state == "up to date":
         lines.append(
             f"                   nothing new since the build of version {record.get('version')}: "
@@ -78,7 +83,7 @@ def render_last_refresh(record: dict[str, Any] | None) -> list[str]:
         lines += [f"  warning          {c}: {reasons.get(c, '')}" for c in warned]
         lines += [f"  failed step      {f}" for f in record.get("failures", [])]
         if state in ("failed", "canceled"):
-            lines.append("                   nothing was published; readers kept the version")
+            lines.append(f"                   nothing was published; {readers_keep}")
         elif record.get("version"):
             lines.append(f"                   published version {record['version']}")
     return lines
@@ -125,7 +130,7 @@ def render_status(settings: Settings, now: dt.datetime | None = None) -> str:
     damaged one is reported with what to do, and the last refresh is still shown.
     """
     now = now or dt.datetime.now(dt.UTC)
-    last = render_last_refresh(read_last_refresh(settings))
+    last = render_last_refresh(read_last_refresh(settings), what_readers_keep(settings))
     try:
         path = resolve_current(settings)
         check_intact(settings, path)

@@ -14,6 +14,7 @@ import argparse
 
 from c360.cli import benchmarks, postgres, reading, subject, warehouse
 from c360.cli.output import err
+from c360.disk_full import DISK_FULL_ERRNOS, DISK_FULL_REMEDY
 from c360.settings import Settings
 from c360.settings_values import SettingsError
 
@@ -44,3 +45,20 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:  # the product's own errors: a message, no traceback
         err(f"c360 {args.command}: {exc}")
         return 1
+    except OSError as exc:  # the machine's refusal (a full disk, a permission): its reason
+        err(f"c360 {args.command}: {_os_error_message(exc, settings)}")
+        return 1
+
+
+def _os_error_message(exc: OSError, settings: Settings) -> str:
+    """The operating system's reason and the file, and for a full disk what to do.
+
+    Wherever a full disk strikes (the refresh lock, a log, a raw file), the remedy is the same.
+    """
+    on = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in DISK_FULL_ERRNOS:
+        return (
+            f"the disk is full: {exc.strerror}{on}: {DISK_FULL_REMEDY} "
+            f"(C360_HOME is {settings.home}), then run the command again"
+        )
+    return f"{exc.strerror or exc}{on}"

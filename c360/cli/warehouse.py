@@ -76,6 +76,7 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
             "`c360 refresh --force` rebuilds anyway."
         )
         return 0
+    from c360.serving import what_readers_keep
     from dagster_project.build_plan import FULL, NOTHING  # imports Dagster: only after a run
 
     _out(
@@ -105,7 +106,7 @@ def cmd_refresh(args: argparse.Namespace, settings: Settings) -> int:
             _err(f"  {failure}")
         _err(
             f"refresh FAILED after {summary.seconds:.1f} s (Dagster run {summary.run_id}); "
-            "readers keep the previously published version"
+            + what_readers_keep(settings)
         )
         return 1
     _out(f"refresh succeeded in {summary.seconds:.1f} s; published version {summary.version}")

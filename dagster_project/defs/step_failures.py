@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 import dagster as dg
 
+from c360.disk_full import DISK_FULL_ERRNOS, DISK_FULL_MESSAGES, DISK_FULL_REMEDY, says_disk_full
 from c360.refresh_lock import RefreshInProgressError
 from ingestion.source_child import RemoteTracebackError, error_chain
 
@@ -34,11 +35,10 @@ TRANSIENT_MESSAGES = (
     "Resource temporarily unavailable",
     "Device or resource busy",
     "Text file busy",
-    "No space left on device",
-    "Disk quota exceeded",
+    *DISK_FULL_MESSAGES,
 )
-TRANSIENT_ERRNOS = frozenset(
-    {errno.EAGAIN, errno.EBUSY, errno.ETXTBSY, errno.ENOSPC, errno.EDQUOT, errno.EINTR}
+TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EBUSY, errno.ETXTBSY, errno.EINTR}) | (
+    DISK_FULL_ERRNOS
 )
 _EXCEEDED = re.compile(r"^Exceeded max_retries of (\d+)")
 
@@ -140,7 +140,19 @@ def _safe_where(where: Callable[[], dict[str, str]]) -> dict[str, str]:
 
 
 def failure_reason(event: dg.DagsterEvent) -> str:
-    """The one-line reason of a failed step: its named cause, never a bare retry count."""
+    """The one-line reason of a failed step: its named cause, never a bare retry count.
+
+    A full disk is named as such with what to do: the cause alone is a database error
+    ("TransactionContext Error: Failed to commit: Could not write file ...") whose end says
+    why.
+    """
+    reason = _named_cause(event)
+    if says_disk_full(reason):
+        return f"{reason} (the disk is full: {DISK_FULL_REMEDY}, then refresh again)"
+    return reason
+
+
+def _named_cause(event: dg.DagsterEvent) -> str:
     data = event.event_specific_data  # StepFailureData
     if data is None:
         return "failed"

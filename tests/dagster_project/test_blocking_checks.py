@@ -75,4 +75,4 @@ def test_a_failed_reconciliation_blocks_the_build_and_publishing_and_says_why(
     assert "last refresh       FAILED" in status
     assert "failed check     ingestion/load_log:rows_reconcile: 1 file(s)" in status
     assert lost in status
-    assert "nothing was published; readers kept the version" in status
+    assert "nothing was published; readers keep the previously published version" in status

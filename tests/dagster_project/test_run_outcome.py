@@ -178,4 +178,4 @@ def test_a_failed_sensor_run_is_recorded_with_the_check_that_stopped_it(home):
     assert refresh_work(home).reason == "the last refresh did not succeed"
     status = render_status(home)
     assert "last refresh       FAILED" in status and "(landing_sensor)" in status
-    assert "nothing was published; readers kept the version" in status
+    assert "nothing was published; readers keep the previously published version" in status

@@ -130,7 +130,8 @@ def test_a_transient_error_that_never_passes_names_its_cause_not_the_retry_count
     assert attempts["step"] == 4
     [event] = result.get_step_failure_events()
     assert failure_reason(event) == (
-        "still failing after 3 retries: OSError: [Errno 28] No space left on device"
+        "still failing after 3 retries: OSError: [Errno 28] No space left on device (the disk "
+        "is full: free space on it, or move C360_HOME to a larger one, then refresh again)"
     )
 
 
