@@ -33,21 +33,19 @@ def metadata_url(auth_file: Path) -> str | None:
 
 def provider_problem(url: str, timeout: float = TIMEOUT_S) -> str | None:
     """Why the OpenID configuration at `url` cannot be used to sign in; None when it can."""
+    configuration = f"the identity provider's configuration {url}"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             body = response.read()
     except urllib.error.HTTPError as exc:
-        return f"the identity provider's configuration {url} answered HTTP {exc.code} {exc.reason}"
+        return f"{configuration} answered HTTP {exc.code} {exc.reason}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        return f"the identity provider's configuration {url} cannot be fetched: {reason}"
+        return f"{configuration} cannot be fetched: {getattr(exc, 'reason', None) or exc}"
     try:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return f"the identity provider's configuration {url} is not a JSON document"
+        return f"{configuration} is not a JSON document"
     missing = [
         key for key in REQUIRED_KEYS if not isinstance(document, dict) or key not in document
     ]
-    if missing:
-        return f"the identity provider's configuration {url} has no {', '.join(missing)}"
-    return None
+    return f"{configuration} has no {', '.join(missing)}" if missing else None
