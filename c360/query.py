@@ -9,6 +9,8 @@ import io
 import json
 from typing import Any
 
+import duckdb
+
 from c360.serving import connect_readonly, reader_limits, resolve_current
 from c360.settings import Settings
 from c360.version_integrity import damage_named
@@ -36,6 +38,21 @@ def run_query(
             return [d[0] for d in cursor.description], cursor.fetchall()
     finally:
         con.close()
+
+
+def several_statements_note(query: str) -> str | None:
+    """Said when `query` holds more than one statement: each ran, the result is the last one's.
+
+    DuckDB runs them all and returns the last result, so `select 1; select 2` shows only the
+    2, silently; a temporary table made by the first is a fair use, so they are not refused.
+    """
+    try:
+        count = len(duckdb.extract_statements(query))
+    except duckdb.Error:  # a query DuckDB cannot parse says so when it runs
+        return None
+    if count < 2:
+        return None
+    return f"{count} statements ran; the result shown is the last one's"
 
 
 def _json_value(value: Any) -> Any:

@@ -29,7 +29,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     """Run one read-only query on the published warehouse and print the result."""
-    from c360.query import format_result, run_query
+    from c360.query import format_result, run_query, several_statements_note
 
     try:
         columns, rows = run_query(settings, args.query, personal_data=args.personal_data)
@@ -37,6 +37,9 @@ def cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"query failed: {exc}")
         return 1
     _out(format_result(columns, rows, args.format))
+    note = several_statements_note(args.query)
+    if note:  # on stderr: the result on stdout stays the last statement's alone
+        _err(f"c360 sql: {note}")
     return 0
 
 

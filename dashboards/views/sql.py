@@ -7,6 +7,7 @@ or detach a database, change a setting or read a file.
 import streamlit as st
 
 from c360 import audit
+from c360.query import several_statements_note
 from c360.settings import Settings
 from dashboards.auth import who
 from dashboards.components import table
@@ -75,5 +76,8 @@ with editor:
             shown = f"{result.frame.height:,} row{'s' if result.frame.height != 1 else ''}"
             if result.truncated:
                 shown = f"the first {shown} (the row limit; more exist)"
-            st.caption(f"{shown} in {result.seconds * 1000:,.0f} ms")
+            note = several_statements_note(submitted)
+            st.caption(
+                f"{shown} in {result.seconds * 1000:,.0f} ms" + (f"; {note}" if note else "")
+            )
             table(result.frame, "query_result", empty="The query returned no rows.")

@@ -108,3 +108,9 @@ def test_the_page_cannot_write_attach_detach_change_settings_or_read_files(
     assert hashlib.sha256(serving_file.read_bytes()).hexdigest() == before
     # The next query on a fresh connection still sees the published tables, read-only.
     assert submit(app, "select count(*) as n from marts.dim_customers").error == []
+
+
+def test_several_statements_show_the_last_result_and_say_so(published):
+    app = submit(run_page("sql"), "select 1 as first; select 2 as second")
+    assert result(app)["second"].to_list() == [2]
+    assert app.caption[-1].value.endswith("; 2 statements ran; the result shown is the last one's")
