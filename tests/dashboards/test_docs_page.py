@@ -6,9 +6,9 @@ from streamlit.testing.v1 import AppTest
 
 from c360.access import DOCS_PAGE, ROLES
 from tests.dashboards.app import DASHBOARDS
-from tests.dashboards.test_access import app_as, signed_in, user
+from tests.dashboards.test_access import app_as, provider, signed_in, user
 
-__all__ = ["signed_in"]  # the fixture, shared with the access tests
+__all__ = ["provider", "signed_in"]  # the fixtures, shared with the access tests
 
 
 def iframes(app: AppTest) -> list:
