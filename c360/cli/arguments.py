@@ -1,8 +1,9 @@
-"""Argument types of the `c360` commands: a wrong number is an argparse error naming the option.
+"""Argument types of the `c360` commands: a wrong value is an argparse error naming the option.
 
 Why: `c360 generate --customers 0` ended in the generator's ValueError and its traceback, and
-`c360 serve --port 70000` in Streamlit's OverflowError; argparse says which option and why,
-and exits 2 before anything starts.
+`c360 serve --port 70000` in Streamlit's OverflowError; `c360 subject erase --email ''` searched
+the whole data root for nobody. argparse says which option and why, and exits 2 before anything
+starts.
 """
 
 from __future__ import annotations
@@ -50,3 +51,10 @@ def port(text: str) -> int:
 
 AT_LEAST_ONE = whole_number(1)
 AT_LEAST_ZERO = whole_number(0)
+
+
+def identifier(text: str) -> str:
+    """A person's or customer's identifier: anything but empty or blank, which names nobody."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty value identifies nobody: give one")
+    return text

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from c360.cli.arguments import identifier
 from c360.cli.output import err as _err
 from c360.cli.output import out as _out
 from c360.settings import Settings
@@ -205,10 +206,11 @@ def register(sub: argparse._SubParsersAction) -> None:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         who = command.add_mutually_exclusive_group(required=True)
-        who.add_argument("--email", help="the person's email (any case)")
-        who.add_argument("--contact-id", help="the person's CRM contact id")
+        who.add_argument("--email", type=identifier, help="the person's email (any case)")
+        who.add_argument("--contact-id", type=identifier, help="the person's CRM contact id")
         who.add_argument(
             "--customer",
+            type=identifier,
             help="a customer organisation, whole: its customer key (dim_customers), or any of "
             "its ERP customer numbers or CRM account ids (every record of it, and its contacts "
             "as people; erasing it removes its revenue, printed first, and rebuilds)",

@@ -1,13 +1,14 @@
-"""A wrong number on the command line is argparse's error naming the option, exit 2, nothing done
-(c360/cli/arguments.py): it was the generator's ValueError, or Streamlit's OverflowError, with a
-traceback; and an SQL text without a statement says so (it said `'NoneType' object has no
-attribute 'description'`)."""
+"""A wrong number or an empty identifier on the command line is argparse's error naming the
+option, exit 2, nothing done (c360/cli/arguments.py): it was the generator's ValueError, or
+Streamlit's OverflowError, with a traceback, or a search of the data root for nobody; and an SQL
+text without a statement says so (it said `'NoneType' object has no attribute 'description'`)."""
 
 import pytest
 
 from c360 import cli
 from c360.query import run_query
 
+NOBODY = "an empty value identifies nobody: give one"
 WRONG = [
     (["generate", "--customers", "0"], "argument --customers: 0 is below 1: give 1 or more"),
     (["generate", "--days", "-3"], "argument --days: -3 is below 1: give 1 or more"),
@@ -19,11 +20,14 @@ WRONG = [
     (["bench", "--customers", "100", "0"], "argument --customers: 0 is below 1: give 1 or more"),
     (["soak", "--minutes", "0"], "argument --minutes: 0 is not above 0"),
     (["soak", "--mutations", "-1"], "argument --mutations: -1 is below 0: give 0 or more"),
+    (["subject", "export", "--email", ""], "argument --email: " + NOBODY),
+    (["subject", "erase", "--contact-id", "  "], "argument --contact-id: " + NOBODY),
+    (["subject", "erase", "--customer", "", "--yes"], "argument --customer: " + NOBODY),
 ]
 
 
 @pytest.mark.parametrize(("argv", "said"), WRONG, ids=[" ".join(a) for a, _ in WRONG])
-def test_a_wrong_number_is_named_with_what_the_option_takes(
+def test_a_wrong_value_is_named_with_what_the_option_takes(
     argv, said, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setenv("C360_HOME", str(tmp_path / "home"))
